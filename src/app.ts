@@ -1,0 +1,51 @@
+// buildApp(deps): plugins, then each module's routes, explicitly. It never listens: server.ts does.
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { Deps } from './deps.ts';
+import { authPlugin } from './http/auth.ts';
+import { registerDocs } from './http/docs.ts';
+import { registerMetrics } from './http/metrics.ts';
+import { registerProblemHandlers } from './http/problem.ts';
+import { authRoutes } from './modules/auth/routes.ts';
+import { healthRoutes } from './modules/health/routes.ts';
+import { screeningRoutes } from './modules/screenings/routes.ts';
+
+export async function buildApp(deps: Deps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    logger: {
+      level: config.LOG_LEVEL,
+      redact: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.refresh_token'],
+    },
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    trustProxy: true,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+  });
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  registerProblemHandlers(app);
+  // JSON only: a text/plain body is a client mistake (415), not an empty object.
+  app.removeContentTypeParser('text/plain');
+  // Swagger UI sets its own CSP (staticCSP); the JSON API needs none.
+  await app.register(helmet, { contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' } });
+  await app.register(cors, { origin: true, exposedHeaders: ['ETag', 'Retry-After', 'x-request-id'] });
+  await app.register(authPlugin, { secret: config.jwtSecret, accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS });
+  await registerDocs(app);
+  await registerMetrics(app);
+
+  await app.register(healthRoutes, deps);
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes, deps);
+      await api.register(screeningRoutes, deps);
+    },
+    { prefix: '/api/v1' },
+  );
+  return app;
+}

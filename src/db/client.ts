@@ -1,0 +1,115 @@
+// One query layer over two engines: node-postgres (a bounded pool) or PGlite (embedded, one connection).
+// Both speak the same SQL; results are normalised here so callers never see which one ran.
+import pg from 'pg';
+
+export interface QueryResult<R> {
+  rows: R[];
+  rowCount: number;
+}
+
+/** Anything that runs SQL: the pool, or a transaction handed to a callback. */
+export interface Sql {
+  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  /** Several statements, no parameters (migrations). */
+  exec(text: string): Promise<void>;
+}
+
+export interface Db extends Sql {
+  readonly kind: 'postgres' | 'pglite';
+  /** Runs fn in one transaction: COMMIT when it resolves, ROLLBACK when it throws. */
+  tx<T>(fn: (trx: Sql) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+// int8 (counts, sums) as JS numbers: our values stay far below 2^53. numeric stays a string and is
+// turned into integer minor units by lib/money, never into a float.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export interface PostgresOptions {
+  url: string;
+  poolMax: number;
+  applicationName?: string;
+}
+
+export function connectPostgres(opts: PostgresOptions): Db {
+  const pool = new pg.Pool({
+    connectionString: opts.url,
+    max: opts.poolMax,
+    application_name: opts.applicationName ?? 'cinema-api',
+    // A request never waits forever: for a connection, for a lock, or on a runaway statement.
+    connectionTimeoutMillis: 5_000,
+    statement_timeout: 10_000,
+    lock_timeout: 3_000,
+    idle_in_transaction_session_timeout: 15_000,
+  });
+  // An idle client that loses its server (restart, kill) must not crash the process.
+  pool.on('error', () => {});
+  const run = async <R>(c: pg.Pool | pg.PoolClient, text: string, params?: readonly unknown[]) => {
+    const r = await c.query(text, params as unknown[]);
+    return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
+  };
+  return {
+    kind: 'postgres',
+    query: (text, params) => run(pool, text, params),
+    exec: async (text) => void (await pool.query(text)),
+    async tx(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const out = await fn({
+          query: (text, params) => run(client, text, params),
+          exec: async (text) => void (await client.query(text)),
+        });
+        await client.query('COMMIT');
+        client.release();
+        return out;
+      } catch (err) {
+        // A failed ROLLBACK means the connection is broken: destroy it instead of reusing it.
+        await client.query('ROLLBACK').then(
+          () => client.release(),
+          (e: Error) => client.release(e),
+        );
+        throw err;
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+/** PGlite in a folder (kept across restarts) or in memory (':memory:'). */
+export async function connectPglite(dataDir: string): Promise<Db> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const db = dataDir === ':memory:' ? new PGlite() : new PGlite(dataDir);
+  await db.waitReady;
+  type Runner = Pick<typeof db, 'query'>;
+  const run = async <R>(c: Runner, text: string, params?: readonly unknown[]) => {
+    const r = await c.query<R>(text, params as unknown[]);
+    return { rows: r.rows, rowCount: Math.max(r.affectedRows ?? 0, r.rows.length) };
+  };
+  return {
+    kind: 'pglite',
+    query: (text, params) => run(db, text, params),
+    exec: async (text) => void (await db.exec(text)),
+    tx: (fn) =>
+      db.transaction((t) =>
+        fn({ query: (text, params) => run(t, text, params), exec: async (text) => void (await t.exec(text)) }),
+      ),
+    close: () => db.close(),
+  };
+}
+
+/** PostgreSQL error codes the services react to. */
+export const PG = {
+  uniqueViolation: '23505',
+  foreignKeyViolation: '23503',
+  checkViolation: '23514',
+  exclusionViolation: '23P01',
+  serializationFailure: '40001',
+  deadlock: '40P01',
+  lockNotAvailable: '55P03',
+} as const;
+
+export function pgCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}

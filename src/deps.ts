@@ -1,0 +1,12 @@
+// What the app is built from. server.ts makes the real ones; tests make their own and pass them in.
+import type { Config } from './config.ts';
+import type { Db } from './db/client.ts';
+import type { Kv } from './kv/kv.ts';
+import type { Clock } from './lib/clock.ts';
+
+export interface Deps {
+  config: Config;
+  db: Db;
+  kv: Kv;
+  clock: Clock;
+}

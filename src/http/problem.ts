@@ -1,0 +1,78 @@
+// Every error leaves as RFC 9457 application/problem+json with a stable `code`, plus the seed's
+// envelope fields (`success: false`, `message`) so old clients keep reading it.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, ERRORS, type ErrorCode } from './errors.ts';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ErrorCode;
+  success: false;
+  message: string;
+  instance?: string;
+  errors?: { path: string; message: string }[];
+  [extra: string]: unknown;
+}
+
+export function problemOf(
+  code: ErrorCode,
+  detail?: string,
+  extra: Record<string, unknown> = {},
+  instance?: string,
+): Problem {
+  const [status, title] = ERRORS[code];
+  const message = detail ?? title;
+  return { type: `/problems/${code}`, title, status, detail: message, code, success: false, message, instance, ...extra };
+}
+
+export function sendProblem(reply: FastifyReply, problem: Problem, headers: Record<string, string> = {}) {
+  if (problem.status === 401) reply.header('WWW-Authenticate', 'Bearer');
+  for (const [k, v] of Object.entries(headers)) reply.header(k, v);
+  return reply.code(problem.status).type('application/problem+json').send(problem);
+}
+
+// Fastify's own errors (parsing, limits) mapped onto the catalogue.
+function frameworkCode(err: FastifyError): ErrorCode | undefined {
+  if (err.validation) return 'validation_failed';
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'payload_too_large';
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'unsupported_media_type';
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'validation_failed';
+  }
+  if (err.statusCode === 400 && (err instanceof SyntaxError || /JSON/i.test(err.message))) return 'invalid_json';
+  if (err.statusCode === 413) return 'payload_too_large';
+  if (err.statusCode === 415) return 'unsupported_media_type';
+  if (err.statusCode === 400) return 'validation_failed';
+  return undefined;
+}
+
+export function registerProblemHandlers(app: FastifyInstance) {
+  app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const instance = request.url;
+    if (err instanceof AppError) {
+      const extra = err.details ?? {};
+      return sendProblem(reply, problemOf(err.code, err.message, extra, instance), err.headers);
+    }
+    const code = frameworkCode(err);
+    if (code === 'validation_failed' && err.validation) {
+      const errors = err.validation.map((v) => ({
+        path: `${err.validationContext ?? 'body'}${v.instancePath || ''}`,
+        message: v.message ?? 'invalid',
+      }));
+      const detail = errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+      return sendProblem(reply, problemOf(code, detail, { errors }, instance));
+    }
+    if (code) return sendProblem(reply, problemOf(code, undefined, {}, instance));
+    request.log.error({ err }, 'unhandled error');
+    return sendProblem(reply, problemOf('internal', undefined, {}, instance));
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, problemOf('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`, {}, request.url)),
+  );
+}

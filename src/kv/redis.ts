@@ -1,0 +1,45 @@
+// Kv on Redis (ioredis). Commands fail fast while Redis is down (no offline queue, short timeout)
+// so callers can fall back instead of hanging a request.
+import { Redis } from 'ioredis';
+import type { Kv, WindowHit } from './kv.ts';
+
+const HIT = `local c = redis.call('INCR', KEYS[1])
+if c == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local t = redis.call('PTTL', KEYS[1])
+if t < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); t = tonumber(ARGV[1]) end
+return {c, t}`;
+
+export function redisClient(url: string): Redis {
+  const client = new Redis(url, {
+    lazyConnect: false,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: 500,
+    // Keep trying to come back, at most every 2 s.
+    retryStrategy: (times) => Math.min(times * 100, 2000),
+  });
+  // Connection errors are expected while Redis is down; readiness reports them.
+  client.on('error', () => {});
+  return client;
+}
+
+export function redisKv(url: string, prefix = 'cinema:'): Kv {
+  const client = redisClient(url);
+  return {
+    kind: 'redis',
+    async hit(key, windowMs): Promise<WindowHit> {
+      const [count, resetMs] = (await client.eval(HIT, 1, prefix + key, windowMs)) as [number, number];
+      return { count, resetMs };
+    },
+    async ping() {
+      try {
+        return (await client.ping()) === 'PONG';
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      client.disconnect();
+    },
+  };
+}

@@ -1,0 +1,88 @@
+// Data access for accounts and refresh tokens. Functions take the db or a transaction first.
+import type { Sql } from '../../db/client.ts';
+import type { Role } from '../../http/auth.ts';
+
+export interface UserRow {
+  id: number;
+  email: string;
+  password_hash: string;
+  full_name: string;
+  phone_number: string | null;
+  date_of_birth: string | null;
+  role: Role;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const USER_COLUMNS = `id, email, password_hash, full_name, phone_number,
+  to_char(date_of_birth, 'YYYY-MM-DD') AS date_of_birth, role, created_at, updated_at`;
+
+export async function findUserByEmail(sql: Sql, email: string): Promise<UserRow | undefined> {
+  const { rows } = await sql.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE email = $1`, [email]);
+  return rows[0];
+}
+
+export async function findUserById(sql: Sql, id: number): Promise<UserRow | undefined> {
+  const { rows } = await sql.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [id]);
+  return rows[0];
+}
+
+export interface NewUser {
+  email: string;
+  passwordHash: string;
+  fullName: string;
+  phoneNumber: string | null;
+  dateOfBirth: string | null;
+}
+
+/** Inserts a customer; returns undefined when the email is taken. */
+export async function insertCustomer(sql: Sql, u: NewUser): Promise<UserRow | undefined> {
+  const { rows } = await sql.query<UserRow>(
+    `INSERT INTO users (email, password_hash, full_name, phone_number, date_of_birth, role)
+     VALUES ($1, $2, $3, $4, $5, 'customer')
+     ON CONFLICT (email) DO NOTHING
+     RETURNING ${USER_COLUMNS}`,
+    [u.email, u.passwordHash, u.fullName, u.phoneNumber, u.dateOfBirth],
+  );
+  return rows[0];
+}
+
+export interface RefreshRow {
+  id: string;
+  user_id: number;
+  family_id: string;
+  expired: boolean;
+  rotated_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export async function insertRefreshToken(
+  sql: Sql,
+  t: { userId: number; familyId: string; tokenHash: string; ttlSeconds: number },
+): Promise<void> {
+  await sql.query(
+    `INSERT INTO refresh_tokens (user_id, family_id, token_hash, expires_at)
+     VALUES ($1, $2, $3, now() + make_interval(secs => $4))`,
+    [t.userId, t.familyId, t.tokenHash, t.ttlSeconds],
+  );
+}
+
+/** Locks the token row: two refreshes racing with one token cannot both rotate it. */
+export async function lockRefreshToken(sql: Sql, tokenHash: string): Promise<RefreshRow | undefined> {
+  const { rows } = await sql.query<RefreshRow>(
+    `SELECT id, user_id, family_id, expires_at <= now() AS expired, rotated_at, revoked_at
+       FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE`,
+    [tokenHash],
+  );
+  return rows[0];
+}
+
+export async function markRotated(sql: Sql, id: string): Promise<void> {
+  await sql.query('UPDATE refresh_tokens SET rotated_at = now() WHERE id = $1', [id]);
+}
+
+export async function revokeFamily(sql: Sql, familyId: string): Promise<void> {
+  await sql.query('UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL', [
+    familyId,
+  ]);
+}

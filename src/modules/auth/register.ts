@@ -1,0 +1,23 @@
+// Self-service registration makes customers only; staff and admins are made by an admin.
+import type { FastifyInstance } from 'fastify';
+import type { Deps } from '../../deps.ts';
+import { AppError } from '../../http/errors.ts';
+import { hashPassword } from './passwords.ts';
+import { insertCustomer } from './queries.ts';
+import type { RegisterBody } from './schemas.ts';
+import { startSession } from './session.ts';
+
+export async function register(app: FastifyInstance, deps: Deps, body: RegisterBody & { email: string }) {
+  const passwordHash = await hashPassword(body.password);
+  return deps.db.tx(async (trx) => {
+    const user = await insertCustomer(trx, {
+      email: body.email,
+      passwordHash,
+      fullName: body.full_name.trim(),
+      phoneNumber: body.phone_number ?? null,
+      dateOfBirth: body.date_of_birth ?? null,
+    });
+    if (!user) throw new AppError('email_taken');
+    return startSession(app, deps, trx, user);
+  });
+}

@@ -1,0 +1,79 @@
+import { Type, type Static } from 'typebox';
+import { Envelope, problems, Timestamp } from '../../http/schemas.ts';
+
+const Email = Type.String({ format: 'email', maxLength: 254, examples: ['admin@cinema.com'] });
+
+export const UserSchema = Type.Object({
+  id: Type.Integer({ examples: [1] }),
+  email: Type.String({ examples: ['admin@cinema.com'] }),
+  full_name: Type.String({ examples: ['Admin User'] }),
+  phone_number: Type.Union([Type.String(), Type.Null()], { examples: ['08123456789'] }),
+  date_of_birth: Type.Union([Type.String(), Type.Null()], { examples: ['1990-01-01T00:00:00Z'] }),
+  role: Type.Enum(['customer', 'staff', 'admin']),
+  created_at: Timestamp('When the account was made'),
+  updated_at: Timestamp('Last change'),
+});
+
+const Session = Type.Object({
+  token: Type.String({ description: 'Access token (JWT, HS256); send as `Authorization: Bearer <token>`' }),
+  token_type: Type.Literal('Bearer'),
+  expires_in: Type.Integer({ description: 'Seconds until the access token expires' }),
+  refresh_token: Type.String({ description: 'Opaque; exchange at /auth/refresh; single use' }),
+  user: UserSchema,
+});
+
+export const LoginBody = Type.Object({
+  email: Email,
+  password: Type.String({ minLength: 1, maxLength: 200, examples: ['password'] }),
+});
+export type LoginBody = Static<typeof LoginBody>;
+
+export const RegisterBody = Type.Object({
+  email: Email,
+  password: Type.String({ minLength: 8, maxLength: 72, description: '8-72 characters', examples: ['correct horse battery'] }),
+  full_name: Type.String({ minLength: 1, maxLength: 100, examples: ['Siti Rahma'] }),
+  phone_number: Type.Optional(Type.String({ pattern: '^\\+?[0-9]{8,15}$', examples: ['+6281234567890'] })),
+  date_of_birth: Type.Optional(Type.String({ format: 'date', examples: ['1995-04-17'] })),
+});
+export type RegisterBody = Static<typeof RegisterBody>;
+
+export const RefreshBody = Type.Object({ refresh_token: Type.String({ minLength: 10, maxLength: 200 }) });
+export type RefreshBody = Static<typeof RefreshBody>;
+
+export const loginSchema = {
+  tags: ['auth'],
+  summary: 'Log in with email and password',
+  description: 'Returns an access token (JWT) and a refresh token. Rate limited per IP and per account.',
+  body: LoginBody,
+  response: { 200: Envelope(Session), ...problems(400, 401, 429) },
+};
+
+export const registerSchema = {
+  tags: ['auth'],
+  summary: 'Create a customer account',
+  description: 'Always creates a customer; a `role` in the body is ignored. Rate limited per IP and per account.',
+  body: RegisterBody,
+  response: { 201: Envelope(Session), ...problems(400, 409, 429) },
+};
+
+export const refreshSchema = {
+  tags: ['auth'],
+  summary: 'Exchange a refresh token for a new pair',
+  description: 'Rotates the refresh token. Presenting an already used token revokes every token of that login.',
+  body: RefreshBody,
+  response: { 200: Envelope(Session), ...problems(400, 401) },
+};
+
+export const logoutSchema = {
+  tags: ['auth'],
+  summary: 'Log out (revoke the refresh token and its family)',
+  body: RefreshBody,
+  response: { 200: Envelope(Type.Null()), ...problems(400) },
+};
+
+export const meSchema = {
+  tags: ['auth'],
+  summary: 'The account behind the access token',
+  security: [{ bearerAuth: [] }],
+  response: { 200: Envelope(UserSchema), ...problems(401, 404) },
+};

@@ -1,0 +1,174 @@
+// Data access for screenings. Writers take a transaction; the hall row lock serialises schedule
+// changes per hall so two admins cannot book one hall twice.
+import type { Sql } from '../../db/client.ts';
+
+export interface ScreeningRow {
+  id: number;
+  movie_id: number;
+  theater_id: number;
+  hall_id: number;
+  show_time: Date;
+  end_time: Date;
+  price: string;
+  price_3d: string | null;
+  currency: string;
+  available_seats: number;
+  is_3d: boolean;
+  is_available: boolean;
+  status: 'scheduled' | 'cancelled';
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS = `id, movie_id, theater_id, hall_id, show_time, end_time, price::text AS price,
+  price_3d::text AS price_3d, currency, available_seats, is_3d, is_available, status, version, created_at, updated_at`;
+
+export async function findScreening(sql: Sql, id: number, lock = false): Promise<ScreeningRow | undefined> {
+  const { rows } = await sql.query<ScreeningRow>(
+    `SELECT ${COLUMNS} FROM screenings WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
+    [id],
+  );
+  return rows[0];
+}
+
+/** Upcoming open screenings in (show_time, id) order, after the cursor position if given. */
+export async function listUpcoming(
+  sql: Sql,
+  opts: { after?: { showTime: string; id: number }; limit: number },
+): Promise<ScreeningRow[]> {
+  const params: unknown[] = [opts.limit];
+  let cursor = '';
+  if (opts.after) {
+    params.push(opts.after.showTime, opts.after.id);
+    cursor = 'AND (show_time, id) > ($2::timestamptz, $3::int)';
+  }
+  const { rows } = await sql.query<ScreeningRow>(
+    `SELECT ${COLUMNS} FROM screenings
+      WHERE show_time > now() AND is_available AND status = 'scheduled' ${cursor}
+      ORDER BY show_time, id LIMIT $1`,
+    params,
+  );
+  return rows;
+}
+
+export interface HallRow {
+  id: number;
+  theater_id: number;
+  has_3d_capability: boolean;
+  capacity: number;
+}
+
+export async function lockHall(sql: Sql, id: number): Promise<HallRow | undefined> {
+  const { rows } = await sql.query<HallRow>(
+    `SELECT h.id, h.theater_id, h.has_3d_capability,
+            (SELECT count(*)::int FROM seats s WHERE s.hall_id = h.id AND s.is_active) AS capacity
+       FROM halls h WHERE h.id = $1 FOR UPDATE`,
+    [id],
+  );
+  return rows[0];
+}
+
+export async function movieDuration(sql: Sql, id: number): Promise<number | undefined> {
+  const { rows } = await sql.query<{ duration: number }>('SELECT duration FROM movies WHERE id = $1', [id]);
+  return rows[0]?.duration;
+}
+
+export async function theaterExists(sql: Sql, id: number): Promise<boolean> {
+  const { rows } = await sql.query('SELECT 1 FROM theaters WHERE id = $1', [id]);
+  return rows.length > 0;
+}
+
+/** Another open screening in the hall whose time, widened by the cleaning gap, meets [start, end). */
+export async function overlappingScreening(
+  sql: Sql,
+  q: { hallId: number; start: Date; end: Date; gapMinutes: number; exceptId?: number },
+): Promise<number | undefined> {
+  const { rows } = await sql.query<{ id: number }>(
+    `SELECT id FROM screenings
+      WHERE hall_id = $1 AND id <> $2 AND status = 'scheduled' AND is_available
+        AND show_time < $4::timestamptz + make_interval(mins => $5)
+        AND end_time + make_interval(mins => $5) > $3::timestamptz
+      ORDER BY show_time LIMIT 1`,
+    [q.hallId, q.exceptId ?? 0, q.start, q.end, q.gapMinutes],
+  );
+  return rows[0]?.id;
+}
+
+export interface ScreeningWrite {
+  movieId: number;
+  theaterId: number;
+  hallId: number;
+  showTime: Date;
+  endTime: Date;
+  price: string;
+  price3d: string | null;
+  is3d: boolean;
+  currency: string;
+}
+
+export async function insertScreening(sql: Sql, w: ScreeningWrite, capacity: number): Promise<ScreeningRow> {
+  const { rows } = await sql.query<ScreeningRow>(
+    `INSERT INTO screenings (movie_id, theater_id, hall_id, show_time, end_time, price, price_3d, is_3d,
+                             currency, available_seats)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${COLUMNS}`,
+    [w.movieId, w.theaterId, w.hallId, w.showTime, w.endTime, w.price, w.price3d, w.is3d, w.currency, capacity],
+  );
+  return rows[0];
+}
+
+export async function updateScreeningRow(
+  sql: Sql,
+  id: number,
+  w: ScreeningWrite & { isAvailable: boolean; availableSeats: number },
+): Promise<ScreeningRow> {
+  const { rows } = await sql.query<ScreeningRow>(
+    `UPDATE screenings SET movie_id = $2, theater_id = $3, hall_id = $4, show_time = $5, end_time = $6,
+            price = $7, price_3d = $8, is_3d = $9, is_available = $10, available_seats = $11,
+            version = version + 1, updated_at = now()
+      WHERE id = $1 RETURNING ${COLUMNS}`,
+    [id, w.movieId, w.theaterId, w.hallId, w.showTime, w.endTime, w.price, w.price3d, w.is3d, w.isAvailable, w.availableSeats],
+  );
+  return rows[0];
+}
+
+export async function setUnavailable(sql: Sql, id: number): Promise<ScreeningRow> {
+  const { rows } = await sql.query<ScreeningRow>(
+    `UPDATE screenings SET is_available = false, version = version + 1, updated_at = now()
+      WHERE id = $1 RETURNING ${COLUMNS}`,
+    [id],
+  );
+  return rows[0];
+}
+
+/** One seat-state row per active seat of the hall: the per-screening availability. */
+export async function createSeatStates(sql: Sql, screeningId: number, hallId: number): Promise<void> {
+  await sql.query(
+    `INSERT INTO screening_seats (screening_id, seat_id)
+     SELECT $1, id FROM seats WHERE hall_id = $2 AND is_active`,
+    [screeningId, hallId],
+  );
+}
+
+export async function dropSeatStates(sql: Sql, screeningId: number): Promise<void> {
+  await sql.query('DELETE FROM screening_seats WHERE screening_id = $1', [screeningId]);
+}
+
+/** Seats that are sold, blocked or held by a hold still running: they pin the screening's hall. */
+export async function seatsInUse(sql: Sql, screeningId: number): Promise<number> {
+  const { rows } = await sql.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM screening_seats
+      WHERE screening_id = $1
+        AND (status IN ('sold', 'blocked') OR (status = 'held' AND held_until > now()))`,
+    [screeningId],
+  );
+  return rows[0].n;
+}
+
+export async function soldSeats(sql: Sql, screeningId: number): Promise<number> {
+  const { rows } = await sql.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM ticket_seats WHERE screening_id = $1 AND status = 'sold'`,
+    [screeningId],
+  );
+  return rows[0].n;
+}

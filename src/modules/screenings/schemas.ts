@@ -1,0 +1,100 @@
+import { Type, type Static } from 'typebox';
+import { Amount, bearer, Envelope, IdParams, ListMeta, problems, Timestamp } from '../../http/schemas.ts';
+
+export const ScreeningSchema = Type.Object({
+  id: Type.Integer({ examples: [1] }),
+  movie_id: Type.Integer({ examples: [1] }),
+  theater_id: Type.Integer({ examples: [1] }),
+  hall_id: Type.Integer({ examples: [1] }),
+  show_time: Timestamp('Start'),
+  end_time: Timestamp('show_time + the movie duration'),
+  price: Type.Number({ examples: [50000] }),
+  price_3d: Type.Union([Type.Number(), Type.Null()], { examples: [75000] }),
+  currency: Type.String({ examples: ['IDR'] }),
+  available_seats: Type.Integer({ description: 'Seats not sold or blocked', examples: [150] }),
+  is_3d: Type.Boolean(),
+  is_available: Type.Boolean({ description: 'false once deleted (soft) or closed for sale' }),
+  status: Type.Enum(['scheduled', 'cancelled']),
+  created_at: Timestamp('Created'),
+  updated_at: Timestamp('Last change'),
+});
+
+export const CreateScreeningBody = Type.Object({
+  movie_id: Type.Integer({ minimum: 1, examples: [1] }),
+  theater_id: Type.Integer({ minimum: 1, examples: [1] }),
+  hall_id: Type.Integer({ minimum: 1, examples: [1] }),
+  show_time: Timestamp('Start'),
+  price: Amount('Ticket price, at most 2 decimals', 50000),
+  price_3d: Type.Optional(Amount('Price when the screening is 3D', 75000)),
+  is_3d: Type.Optional(Type.Boolean({ default: false })),
+});
+export type CreateScreeningBody = Static<typeof CreateScreeningBody>;
+
+export const UpdateScreeningBody = Type.Partial(
+  Type.Object({
+    movie_id: Type.Integer({ minimum: 1, examples: [1] }),
+    theater_id: Type.Integer({ minimum: 1, examples: [1] }),
+    hall_id: Type.Integer({ minimum: 1, examples: [1] }),
+    show_time: Timestamp('Start'),
+    price: Amount('Ticket price', 50000),
+    price_3d: Amount('3D price', 75000),
+    is_3d: Type.Boolean(),
+    is_available: Type.Boolean(),
+  }),
+);
+export type UpdateScreeningBody = Static<typeof UpdateScreeningBody>;
+
+export const ListQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+  cursor: Type.Optional(Type.String({ maxLength: 200, description: 'meta.next_cursor of the previous page' })),
+});
+export type ListQuery = Static<typeof ListQuery>;
+
+const tags = ['screenings'];
+
+export const listSchema = {
+  tags,
+  summary: 'Upcoming screenings',
+  description: 'Future screenings that are open, soonest first. Paginated: pass meta.next_cursor as cursor.',
+  security: bearer,
+  querystring: ListQuery,
+  response: { 200: Envelope(Type.Array(ScreeningSchema), { meta: ListMeta }), ...problems(400, 401) },
+};
+
+export const getSchema = {
+  tags,
+  summary: 'One screening',
+  security: bearer,
+  params: IdParams,
+  response: { 200: Envelope(ScreeningSchema), ...problems(400, 401, 404) },
+};
+
+export const createSchema = {
+  tags,
+  summary: 'Create a screening (admin)',
+  description:
+    'end_time is show_time plus the movie duration. The hall must belong to the theater, be free at that time ' +
+    '(with the cleaning gap) and be 3D-capable for a 3D show.',
+  security: bearer,
+  body: CreateScreeningBody,
+  response: { 201: Envelope(ScreeningSchema), ...problems(400, 401, 403, 409) },
+};
+
+export const updateSchema = {
+  tags,
+  summary: 'Update a screening (admin)',
+  description: 'Fields left out keep their value. The same checks as on create apply to the result.',
+  security: bearer,
+  params: IdParams,
+  body: UpdateScreeningBody,
+  response: { 200: Envelope(ScreeningSchema), ...problems(400, 401, 403, 404, 409) },
+};
+
+export const deleteSchema = {
+  tags,
+  summary: 'Delete a screening (admin, soft)',
+  description: 'Sets is_available to false. Refused with 409 while it has sold tickets: cancel the show instead.',
+  security: bearer,
+  params: IdParams,
+  response: { 200: Envelope(ScreeningSchema), ...problems(400, 401, 403, 404, 409) },
+};

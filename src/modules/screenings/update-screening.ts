@@ -1,0 +1,61 @@
+// Update a screening: fields left out keep their value (the seed's PUT turned a missing is_available
+// into false; ours does not). The result must pass the same slot checks as a new screening. Moving
+// it to another hall rebuilds its seat states, so that is refused while any seat is in use.
+import type { Deps } from '../../deps.ts';
+import { AppError } from '../../http/errors.ts';
+import { type Actor, recordAudit } from '../audit/record.ts';
+import { exactAmount } from './create-screening.ts';
+import { presentScreening } from './presenter.ts';
+import { createSeatStates, dropSeatStates, findScreening, seatsInUse, updateScreeningRow } from './queries.ts';
+import { checkSlot } from './schedule.ts';
+import type { UpdateScreeningBody } from './schemas.ts';
+
+export async function updateScreening(deps: Deps, actor: Actor, id: number, body: UpdateScreeningBody) {
+  const price = body.price === undefined ? undefined : exactAmount(body.price, 'price');
+  const price3dGiven = body.price_3d === undefined ? undefined : exactAmount(body.price_3d, 'price_3d');
+
+  return deps.db.tx(async (trx) => {
+    const current = await findScreening(trx, id, true);
+    if (!current) throw new AppError('screening_not_found');
+    const showTime = body.show_time === undefined ? current.show_time : new Date(body.show_time);
+    const timeChanged = showTime.getTime() !== current.show_time.getTime();
+    if (timeChanged && showTime.getTime() <= deps.clock.now().getTime()) throw new AppError('screening_in_past');
+
+    const slot = {
+      movieId: body.movie_id ?? current.movie_id,
+      theaterId: body.theater_id ?? current.theater_id,
+      hallId: body.hall_id ?? current.hall_id,
+      showTime,
+      is3d: body.is_3d ?? current.is_3d,
+      price3d: price3dGiven ?? current.price_3d,
+    };
+    const { endTime, capacity } = await checkSlot(trx, slot, deps.config.CLEANING_GAP_MINUTES, id);
+
+    const hallChanged = slot.hallId !== current.hall_id;
+    if (hallChanged) {
+      const inUse = await seatsInUse(trx, id);
+      if (inUse > 0) {
+        throw new AppError('screening_has_sales', `${inUse} seats are held, sold or blocked; the hall cannot change`);
+      }
+      await dropSeatStates(trx, id);
+      await createSeatStates(trx, id, slot.hallId);
+    }
+    const row = await updateScreeningRow(trx, id, {
+      ...slot,
+      endTime,
+      price: price ?? current.price,
+      currency: current.currency,
+      isAvailable: body.is_available ?? current.is_available,
+      availableSeats: hallChanged ? capacity : current.available_seats,
+    });
+    const out = presentScreening(row);
+    await recordAudit(trx, actor, {
+      action: 'screening.update',
+      entity: 'screening',
+      entityId: id,
+      before: presentScreening(current),
+      after: out,
+    });
+    return out;
+  });
+}

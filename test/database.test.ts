@@ -1,0 +1,136 @@
+// The database's own guards: constraints that hold even if the code above them is wrong, and the
+// migration runner's promises.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { connectPostgres, type Db, pgCode, PG, type Sql } from '../src/db/client.ts';
+import { listMigrations, migrate } from '../src/db/migrate.ts';
+import { freshDatabase, onPostgres, startTestApp, type TestApp } from './helpers/runtime.ts';
+
+let t: TestApp;
+let db: Db;
+let screeningId: number;
+let seatId: number;
+before(async () => {
+  t = await startTestApp();
+  db = t.rt.db;
+  const { rows } = await db.query<{ screening_id: number; seat_id: number }>(
+    'SELECT screening_id, seat_id FROM screening_seats ORDER BY screening_id, seat_id LIMIT 1',
+  );
+  ({ screening_id: screeningId, seat_id: seatId } = rows[0]);
+});
+after(() => t.close());
+
+async function rejects(code: string, fn: (trx: Sql) => Promise<unknown>) {
+  await assert.rejects(() => db.tx(fn), (err) => {
+    assert.equal(pgCode(err), code, String(err));
+    return true;
+  });
+}
+
+async function ticket(trx: { query: Db['query'] }, code: string): Promise<string> {
+  const { rows } = await trx.query<{ id: string }>(
+    `INSERT INTO tickets (booking_code, user_id, screening_id, status, total_amount, purchase_time)
+     VALUES ($1, 3, $2, 'paid', 50000, now()) RETURNING id`,
+    [code, screeningId],
+  );
+  return rows[0].id;
+}
+
+describe('invariants held by constraints', () => {
+  test('a seat of a screening is sold at most once, whatever the code does', async () => {
+    await rejects(PG.uniqueViolation, async (trx) => {
+      for (const code of ['DUP-A', 'DUP-B']) {
+        const id = await ticket(trx, code);
+        await trx.query(
+          `INSERT INTO ticket_seats (ticket_id, screening_id, seat_id, price, status) VALUES ($1, $2, $3, 50000, 'sold')`,
+          [id, screeningId, seatId],
+        );
+      }
+    });
+    // a refunded sale does not block a new one
+    await db.tx(async (trx) => {
+      const a = await ticket(trx, 'OK-A');
+      await trx.query(`INSERT INTO ticket_seats (ticket_id, screening_id, seat_id, price, status) VALUES ($1, $2, $3, 1, 'refunded')`, [a, screeningId, seatId]);
+      const b = await ticket(trx, 'OK-B');
+      await trx.query(`INSERT INTO ticket_seats (ticket_id, screening_id, seat_id, price, status) VALUES ($1, $2, $3, 1, 'sold')`, [b, screeningId, seatId]);
+      throw Object.assign(new Error('rollback on purpose'), { code: 'ROLLBACK' });
+    }).catch((e) => assert.equal(e.code, 'ROLLBACK'));
+  });
+
+  test('seat state: held needs a hold, sold needs a ticket', async () => {
+    await rejects(PG.checkViolation, (trx) =>
+      trx.query(`UPDATE screening_seats SET status = 'held' WHERE screening_id = $1 AND seat_id = $2`, [screeningId, seatId]),
+    );
+    await rejects(PG.checkViolation, (trx) =>
+      trx.query(`UPDATE screening_seats SET status = 'sold' WHERE screening_id = $1 AND seat_id = $2`, [screeningId, seatId]),
+    );
+    await rejects(PG.checkViolation, (trx) =>
+      trx.query(`UPDATE screening_seats SET status = 'gone' WHERE screening_id = $1 AND seat_id = $2`, [screeningId, seatId]),
+    );
+  });
+
+  test("a screening's hall must belong to its theater", async () => {
+    await rejects(PG.foreignKeyViolation, (trx) =>
+      trx.query(
+        `INSERT INTO screenings (movie_id, theater_id, hall_id, show_time, end_time, price, available_seats)
+         VALUES (1, 2, 1, now() + interval '90 days', now() + interval '90 days 2 hours', 50000, 10)`,
+      ),
+    );
+  });
+
+  test('money is never negative or zero-priced, and a refund never exceeds the payment', async () => {
+    await rejects(PG.checkViolation, (trx) => trx.query('UPDATE screenings SET price = 0 WHERE id = $1', [screeningId]));
+    await rejects(PG.checkViolation, async (trx) => {
+      const id = await ticket(trx, 'PAY-1');
+      await trx.query(
+        `INSERT INTO payments (ticket_id, gateway, method, amount, status, refunded_amount)
+         VALUES ($1, 'sim', 'card', 100, 'captured', 150)`,
+        [id],
+      );
+    });
+  });
+
+  test('one hold turns into at most one ticket', async () => {
+    await rejects(PG.uniqueViolation, async (trx) => {
+      const { rows } = await trx.query<{ id: string }>(
+        `INSERT INTO holds (screening_id, user_id, seat_ids, total_amount, reserved_until)
+         VALUES ($1, 3, ARRAY[$2::int], 50000, now() + interval '10 minutes') RETURNING id`,
+        [screeningId, seatId],
+      );
+      for (const code of ['H-1', 'H-2']) {
+        await trx.query(
+          `INSERT INTO tickets (booking_code, user_id, screening_id, hold_id, total_amount) VALUES ($1, 3, $2, $3, 50000)`,
+          [code, screeningId, rows[0].id],
+        );
+      }
+    });
+  });
+});
+
+describe('migrations', () => {
+  test('applying again does nothing', async () => {
+    assert.deepEqual(await migrate(db), []);
+  });
+
+  test('a migration edited after it was applied stops the boot', async () => {
+    const edited = listMigrations().map((m, i) => (i === 0 ? { ...m, checksum: 'edited' } : m));
+    await assert.rejects(() => migrate(db, edited), /was changed after it was applied/);
+  });
+
+  // PGlite has one connection, so only PostgreSQL can race two migrators.
+  test('two instances migrating one empty database at once apply each file once', { skip: !onPostgres && 'needs PostgreSQL' }, async () => {
+    const fresh = await freshDatabase();
+    const a = connectPostgres({ url: fresh.url, poolMax: 2 });
+    const b = connectPostgres({ url: fresh.url, poolMax: 2 });
+    try {
+      const [ra, rb] = await Promise.all([migrate(a), migrate(b)]);
+      const files = listMigrations().map((m) => m.version);
+      assert.deepEqual([...ra, ...rb].sort(), files);
+      const { rows } = await a.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations');
+      assert.equal(rows[0].n, files.length);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      await fresh.drop();
+    }
+  });
+});

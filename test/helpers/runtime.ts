@@ -1,0 +1,71 @@
+// Test runtime: the real app on a real database. With DATABASE_URL set (CI's second pass) each test
+// file gets its own fresh PostgreSQL database on that server, dropped at the end; otherwise an
+// in-memory PGlite. REDIS_URL, when set, is used with a key prefix of the file's own.
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { buildApp } from '../../src/app.ts';
+import { type Config, loadConfig } from '../../src/config.ts';
+import type { Clock } from '../../src/lib/clock.ts';
+import { openRuntime, type Runtime } from '../../src/runtime.ts';
+
+export const onPostgres = Boolean(process.env.DATABASE_URL);
+export const onRedis = Boolean(process.env.REDIS_URL);
+
+export interface TestApp {
+  app: FastifyInstance;
+  rt: Runtime;
+  config: Config;
+  /** PostgreSQL URL of this file's database (PostgreSQL mode only) */
+  databaseUrl?: string;
+  close(): Promise<void>;
+}
+
+export const TEST_SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
+
+/** A fresh database for this file: returns its URL and a drop function. */
+export async function freshDatabase(baseUrl = process.env.DATABASE_URL as string) {
+  const name = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: baseUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export async function startTestApp(env: Record<string, string> = {}, clock?: Clock): Promise<TestApp> {
+  const db = onPostgres ? await freshDatabase() : undefined;
+  const config = loadConfig({
+    DATA_DIR: ':memory:',
+    LOG_LEVEL: 'silent',
+    AUTH_RATE_LIMIT: '100000',
+    JWT_SECRET: TEST_SECRET,
+    ...(db ? { DATABASE_URL: db.url, DB_POOL_MAX: '10' } : {}),
+    ...(onRedis ? { REDIS_URL: process.env.REDIS_URL, REDIS_PREFIX: `test:${randomBytes(4).toString('hex')}:` } : {}),
+    ...env,
+  });
+  const rt = await openRuntime(config, clock);
+  const app = await buildApp(rt);
+  await app.ready();
+  return {
+    app,
+    rt,
+    config,
+    databaseUrl: db?.url,
+    async close() {
+      await app.close();
+      await rt.close();
+      await db?.drop();
+    },
+  };
+}

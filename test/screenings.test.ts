@@ -1,0 +1,269 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { assertProblem, call, loginAs } from './helpers/http.ts';
+import { startTestApp, type TestApp } from './helpers/runtime.ts';
+
+let t: TestApp;
+let admin: string;
+let customer: string;
+before(async () => {
+  t = await startTestApp();
+  admin = await loginAs(t.app, 'admin@cinema.com');
+  customer = await loginAs(t.app, 'customer@cinema.com');
+});
+after(() => t.close());
+
+const DAY = 86_400_000;
+/** A whole-hour UTC time `days` from now: far beyond the 7 days of demo screenings. */
+const future = (days: number, hour = 10) => {
+  const d = new Date(Date.now() + days * DAY);
+  d.setUTCHours(hour, 0, 0, 0);
+  return d.toISOString();
+};
+
+const create = (payload: Record<string, unknown>, token = admin) =>
+  call(t.app, { method: 'POST', url: '/api/v1/screenings', token, payload });
+const base = (over: Record<string, unknown> = {}) => ({
+  movie_id: 1,
+  theater_id: 1,
+  hall_id: 1,
+  show_time: future(40),
+  price: 50000,
+  ...over,
+});
+
+describe('GET /screenings', () => {
+  test('lists only future, open screenings, soonest first, in pages that neither skip nor repeat', async () => {
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    let last = '';
+    do {
+      const url: string = `/api/v1/screenings?limit=25${cursor ? `&cursor=${cursor}` : ''}`;
+      const r = await call(t.app, { method: 'GET', url, token: customer });
+      assert.equal(r.status, 200);
+      assert.equal(r.body.success, true);
+      for (const s of r.body.data) {
+        assert.ok(new Date(s.show_time).getTime() > Date.now(), 'future only');
+        assert.ok(s.show_time >= last, 'ordered by show_time');
+        assert.equal(s.is_available, true);
+        last = s.show_time;
+        seen.push(s.id);
+      }
+      cursor = r.body.meta.next_cursor;
+    } while (cursor);
+    assert.equal(new Set(seen).size, seen.length, 'no repeats');
+    const { rows } = await t.rt.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM screenings WHERE show_time > now() AND is_available AND status = 'scheduled'",
+    );
+    assert.equal(seen.length, rows[0].n, 'no skips');
+    assert.ok(seen.length > 20);
+  });
+
+  test('the plain call (no query) answers the seed shape with a default page of 20', async () => {
+    const r = await call(t.app, { method: 'GET', url: '/api/v1/screenings', token: customer });
+    assert.equal(r.status, 200);
+    assert.equal(r.body.data.length, 20);
+    const s = r.body.data[0];
+    for (const k of ['id', 'movie_id', 'theater_id', 'hall_id', 'show_time', 'end_time', 'price', 'price_3d',
+      'available_seats', 'is_3d', 'is_available', 'created_at', 'updated_at']) {
+      assert.ok(k in s, `field ${k}`);
+    }
+    assert.equal(typeof s.price, 'number');
+    assert.match(s.show_time, /Z$/);
+  });
+
+  test('limit outside 1-100 and a forged cursor are 400', async () => {
+    for (const q of ['limit=0', 'limit=101', 'limit=abc', 'cursor=bm9wZQ']) {
+      assertProblem(await call(t.app, { method: 'GET', url: `/api/v1/screenings?${q}`, token: customer }), 400, 'validation_failed');
+    }
+  });
+});
+
+describe('GET /screenings/:id', () => {
+  test('found, not found, invalid id', async () => {
+    const r = await call(t.app, { method: 'GET', url: '/api/v1/screenings/1', token: customer });
+    assert.equal(r.status, 200);
+    assert.equal(r.body.data.id, 1);
+    assertProblem(await call(t.app, { method: 'GET', url: '/api/v1/screenings/999999', token: customer }), 404, 'screening_not_found');
+    assertProblem(await call(t.app, { method: 'GET', url: '/api/v1/screenings/abc', token: customer }), 400, 'validation_failed');
+    assertProblem(await call(t.app, { method: 'GET', url: '/api/v1/screenings/0', token: customer }), 400, 'validation_failed');
+  });
+});
+
+describe('POST /screenings', () => {
+  test('creates with end_time from the movie, capacity from the hall, and one seat state per seat', async () => {
+    const r = await create(base({ is_3d: true, price_3d: 75000.5 }));
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    const s = r.body.data;
+    const { rows } = await t.rt.db.query<{ duration: number; capacity: number; states: number; audit: number }>(
+      `SELECT (SELECT duration FROM movies WHERE id = 1) AS duration,
+              (SELECT count(*)::int FROM seats WHERE hall_id = 1 AND is_active) AS capacity,
+              (SELECT count(*)::int FROM screening_seats WHERE screening_id = $1 AND status = 'available') AS states,
+              (SELECT count(*)::int FROM audit_log WHERE entity = 'screening' AND entity_id = $1::text
+                 AND action = 'screening.create' AND actor_id = 1) AS audit`,
+      [s.id],
+    );
+    assert.equal(new Date(s.end_time).getTime() - new Date(s.show_time).getTime(), rows[0].duration * 60_000);
+    assert.equal(s.available_seats, rows[0].capacity);
+    assert.equal(rows[0].states, rows[0].capacity);
+    assert.equal(rows[0].audit, 1);
+    assert.equal(s.price, 50000);
+    assert.equal(s.price_3d, 75000.5);
+    assert.equal(s.is_3d, true);
+    assert.equal(s.currency, 'IDR');
+    const got = await call(t.app, { method: 'GET', url: `/api/v1/screenings/${s.id}`, token: customer });
+    assert.deepEqual(got.body.data, s);
+  });
+
+  test('a show_time with an offset is stored as that instant', async () => {
+    const local = future(41).replace('T10:00:00.000Z', 'T19:30:00+07:00');
+    const r = await create(base({ show_time: local }));
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    assert.equal(r.body.data.show_time, new Date(local).toISOString());
+    assert.match(r.body.data.show_time, /T12:30:00\.000Z$/);
+  });
+
+  const refusals: [string, Record<string, unknown>, number, string][] = [
+    ['unknown movie', { movie_id: 9999 }, 400, 'unknown_movie'],
+    ['unknown theater', { theater_id: 9999 }, 400, 'unknown_theater'],
+    ['unknown hall', { hall_id: 9999 }, 400, 'unknown_hall'],
+    ['hall of another theater', { theater_id: 2 }, 400, 'hall_not_in_theater'],
+    ['time without offset', { show_time: '2031-01-01T10:00:00' }, 400, 'validation_failed'],
+    ['not a time', { show_time: 'tomorrow' }, 400, 'validation_failed'],
+    ['in the past', { show_time: '2020-01-01T10:00:00Z' }, 400, 'screening_in_past'],
+    ['price with 3 decimals', { price: 50000.001 }, 400, 'invalid_amount'],
+    ['zero price', { price: 0 }, 400, 'validation_failed'],
+    ['negative price', { price: -5 }, 400, 'validation_failed'],
+    ['price as a string', { price: 'free' }, 400, 'validation_failed'],
+    ['3D without price_3d', { is_3d: true }, 400, 'price_3d_required'],
+    ['3D in a hall without 3D', { theater_id: 2, hall_id: 4, is_3d: true, price_3d: 70000 }, 400, 'hall_not_3d'],
+    ['missing hall_id', { hall_id: undefined }, 400, 'validation_failed'],
+  ];
+  for (const [name, over, status, code] of refusals) {
+    test(`refuses: ${name} -> ${status} ${code}, and writes nothing`, async () => {
+      const before = await t.rt.db.query<{ n: number }>('SELECT count(*)::int AS n FROM screenings');
+      assertProblem(await create(base({ show_time: future(50), ...over })), status, code);
+      const after = await t.rt.db.query<{ n: number }>('SELECT count(*)::int AS n FROM screenings');
+      assert.equal(after.rows[0].n, before.rows[0].n);
+    });
+  }
+
+  test('overlap in one hall -> 409, including the cleaning gap; the next free slot is accepted', async () => {
+    const first = await create(base({ show_time: future(60, 10) }));
+    assert.equal(first.status, 201);
+    const end = new Date(first.body.data.end_time).getTime();
+    // starts inside the first show
+    assertProblem(await create(base({ show_time: future(60, 11) })), 409, 'screening_overlap');
+    // starts 5 minutes after it ends: inside the 15-minute cleaning gap
+    const r = await create(base({ show_time: new Date(end + 5 * 60_000).toISOString() }));
+    assertProblem(r, 409, 'screening_overlap');
+    assert.equal(r.body.conflicting_screening_id, first.body.data.id);
+    // ends inside the next one's gap (a show before it)
+    assertProblem(await create(base({ show_time: new Date(new Date(first.body.data.show_time).getTime() - 3 * 3600_000).toISOString() })), 409, 'screening_overlap');
+    // exactly at the end of the gap: fine; another hall at the same time: fine
+    assert.equal((await create(base({ show_time: new Date(end + 15 * 60_000).toISOString() }))).status, 201);
+    assert.equal((await create(base({ hall_id: 2, show_time: future(60, 11) }))).status, 201);
+  });
+
+  test('concurrent creates for one slot: exactly one wins', async () => {
+    const slot = base({ show_time: future(70, 9) });
+    const results = await Promise.all(Array.from({ length: 6 }, () => create(slot)));
+    const codes = results.map((r) => r.status).sort();
+    assert.deepEqual(codes, [201, 409, 409, 409, 409, 409]);
+  });
+});
+
+describe('PUT /screenings/:id', () => {
+  test('partial update keeps other fields; price and availability change; audit has before and after', async () => {
+    const c = await create(base({ show_time: future(80) }));
+    const id = c.body.data.id;
+    const r = await call(t.app, { method: 'PUT', url: `/api/v1/screenings/${id}`, token: admin, payload: { price: 65000 } });
+    assert.equal(r.status, 200);
+    assert.equal(r.body.data.price, 65000);
+    assert.equal(r.body.data.is_available, true, 'a missing is_available stays true (the seed made it false)');
+    assert.equal(r.body.data.show_time, c.body.data.show_time);
+    const { rows } = await t.rt.db.query<{ before: { price: number }; after: { price: number } }>(
+      "SELECT before, after FROM audit_log WHERE action = 'screening.update' AND entity_id = $1::text",
+      [id],
+    );
+    assert.equal(rows[0].before.price, 50000);
+    assert.equal(rows[0].after.price, 65000);
+  });
+
+  test('moving the time recomputes end_time; a move onto another show -> 409 and nothing changes', async () => {
+    const a = (await create(base({ show_time: future(90, 9) }))).body.data;
+    const b = (await create(base({ show_time: future(90, 15) }))).body.data;
+    const moved = await call(t.app, { method: 'PUT', url: `/api/v1/screenings/${b.id}`, token: admin, payload: { show_time: future(90, 20) } });
+    assert.equal(moved.status, 200);
+    assert.equal(
+      new Date(moved.body.data.end_time).getTime() - new Date(moved.body.data.show_time).getTime(),
+      new Date(b.end_time).getTime() - new Date(b.show_time).getTime(),
+    );
+    const clash = await call(t.app, { method: 'PUT', url: `/api/v1/screenings/${b.id}`, token: admin, payload: { show_time: a.show_time } });
+    assertProblem(clash, 409, 'screening_overlap');
+    const still = await call(t.app, { method: 'GET', url: `/api/v1/screenings/${b.id}`, token: admin });
+    assert.equal(still.body.data.show_time, moved.body.data.show_time);
+  });
+
+  test('moving to another hall rebuilds the seat states; the movie change re-derives end_time', async () => {
+    const s = (await create(base({ show_time: future(95) }))).body.data;
+    const r = await call(t.app, { method: 'PUT', url: `/api/v1/screenings/${s.id}`, token: admin, payload: { hall_id: 2, movie_id: 2 } });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    const { rows } = await t.rt.db.query<{ cap: number; states: number; dur: number }>(
+      `SELECT (SELECT count(*)::int FROM seats WHERE hall_id = 2) AS cap,
+              (SELECT count(*)::int FROM screening_seats ss JOIN seats st ON st.id = ss.seat_id
+                WHERE ss.screening_id = $1 AND st.hall_id = 2) AS states,
+              (SELECT duration FROM movies WHERE id = 2) AS dur`,
+      [s.id],
+    );
+    assert.equal(r.body.data.available_seats, rows[0].cap);
+    assert.equal(rows[0].states, rows[0].cap);
+    assert.equal(new Date(r.body.data.end_time).getTime() - new Date(r.body.data.show_time).getTime(), rows[0].dur * 60_000);
+  });
+
+  test('404 for an unknown id, 400 for bad fields', async () => {
+    assertProblem(await call(t.app, { method: 'PUT', url: '/api/v1/screenings/999999', token: admin, payload: { price: 1 } }), 404, 'screening_not_found');
+    assertProblem(await call(t.app, { method: 'PUT', url: '/api/v1/screenings/1', token: admin, payload: { price: 1.234 } }), 400, 'invalid_amount');
+    assertProblem(await call(t.app, { method: 'PUT', url: '/api/v1/screenings/1', token: admin, payload: { hall_id: 3 } }), 400, 'hall_not_in_theater');
+  });
+});
+
+describe('DELETE /screenings/:id', () => {
+  test('soft delete: the screening stays readable, leaves the list, and frees its slot', async () => {
+    const s = (await create(base({ show_time: future(100) }))).body.data;
+    const r = await call(t.app, { method: 'DELETE', url: `/api/v1/screenings/${s.id}`, token: admin });
+    assert.equal(r.status, 200);
+    assert.equal(r.body.data.is_available, false);
+    const got = await call(t.app, { method: 'GET', url: `/api/v1/screenings/${s.id}`, token: customer });
+    assert.equal(got.body.data.is_available, false);
+    assert.equal((await create(base({ show_time: s.show_time }))).status, 201);
+  });
+
+  test('refused with 409 while the screening has sold seats; nothing changes', async () => {
+    const s = (await create(base({ show_time: future(110) }))).body.data;
+    await sellOneSeat(s.id);
+    const r = await call(t.app, { method: 'DELETE', url: `/api/v1/screenings/${s.id}`, token: admin });
+    assertProblem(r, 409, 'screening_has_sales');
+    const got = await call(t.app, { method: 'GET', url: `/api/v1/screenings/${s.id}`, token: admin });
+    assert.equal(got.body.data.is_available, true);
+  });
+
+  test('404 for an unknown id', async () => {
+    assertProblem(await call(t.app, { method: 'DELETE', url: '/api/v1/screenings/999999', token: admin }), 404, 'screening_not_found');
+  });
+});
+
+/** Sells the first seat of a screening to the demo customer, straight in SQL (checkout comes later). */
+async function sellOneSeat(screeningId: number) {
+  await t.rt.db.tx(async (trx) => {
+    const { rows } = await trx.query<{ id: string; seat_id: number }>(
+      `INSERT INTO tickets (booking_code, user_id, screening_id, status, total_amount, purchase_time)
+       VALUES ('T-' || substr(md5(random()::text), 1, 8), 3, $1, 'paid', 50000, now())
+       RETURNING id, (SELECT min(seat_id) FROM screening_seats WHERE screening_id = $1) AS seat_id`,
+      [screeningId],
+    );
+    const { id, seat_id } = rows[0];
+    await trx.query(`INSERT INTO ticket_seats (ticket_id, screening_id, seat_id, price, status) VALUES ($1, $2, $3, 50000, 'sold')`, [id, screeningId, seat_id]);
+    await trx.query(`UPDATE screening_seats SET status = 'sold', ticket_id = $1 WHERE screening_id = $2 AND seat_id = $3`, [id, screeningId, seat_id]);
+  });
+}

@@ -1,0 +1,72 @@
+// The process as `npm start` runs it: a fresh data folder fills with demo data and serves within
+// 15 s; data and tokens survive a restart; SIGTERM lets an in-flight request finish.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { freePort, type Server, startServer, waitFor } from './helpers/process.ts';
+
+let dir: string;
+let server: Server | undefined;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'cinema-start-'));
+});
+after(async () => {
+  if (server && server.proc.exitCode === null) {
+    server.proc.kill('SIGKILL');
+    await server.exited;
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const json = (r: Response) => r.json() as Promise<any>;
+const post = (url: string, body: unknown, token?: string) =>
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+
+let customerToken = '';
+
+test('a fresh start on an empty data folder serves the demo data on its port within 15 s', async () => {
+  server = startServer({ DATA_DIR: dir }, await freePort());
+  const t0 = performance.now();
+  await waitFor(`${server.base}/readyz`, 15_000);
+  const login = await json(await post(`${server.base}/api/v1/login`, { email: 'admin@cinema.com', password: 'password' }));
+  const list = await json(await fetch(`${server.base}/api/v1/screenings`, { headers: { authorization: `Bearer ${login.data.token}` } }));
+  const elapsed = performance.now() - t0;
+  assert.equal(list.data.length, 20);
+  assert.ok(elapsed < 15_000, `served after ${Math.round(elapsed)} ms`);
+  test.diagnostic?.(`cold start to first screenings page: ${Math.round(elapsed)} ms`);
+
+  const reg = await json(await post(`${server.base}/api/v1/auth/register`, { email: 'kept@example.com', password: 'long enough pw', full_name: 'K' }));
+  customerToken = reg.data.token;
+  assert.ok(customerToken);
+});
+
+test('SIGTERM: the in-flight request completes, new connections are refused, the process exits 0', async () => {
+  assert.ok(server);
+  // bcrypt makes a login take a moment: it is in flight when the signal lands
+  const inflight = post(`${server.base}/api/v1/login`, { email: 'kept@example.com', password: 'long enough pw' });
+  await new Promise((r) => setTimeout(r, 15));
+  server.proc.kill('SIGTERM');
+  const r = await inflight;
+  assert.equal(r.status, 200);
+  assert.equal(await server.exited, 0);
+  assert.match(server.output(), /shutting down/);
+  await assert.rejects(() => fetch(`${server!.base}/healthz`));
+});
+
+test('after a restart on the same folder the data and the signing key are still there', async () => {
+  server = startServer({ DATA_DIR: dir }, await freePort());
+  await waitFor(`${server.base}/readyz`, 15_000);
+  const me = await fetch(`${server.base}/api/v1/me`, { headers: { authorization: `Bearer ${customerToken}` } });
+  assert.equal(me.status, 200, 'a token from before the restart still verifies');
+  assert.equal((await json(me)).data.email, 'kept@example.com');
+  const login = await post(`${server.base}/api/v1/login`, { email: 'kept@example.com', password: 'long enough pw' });
+  assert.equal(login.status, 200);
+  server.proc.kill('SIGTERM');
+  assert.equal(await server.exited, 0);
+});
