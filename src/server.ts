@@ -18,17 +18,24 @@ async function main() {
   }
   const runtime = await openRuntime(config);
   const app = await buildApp(runtime);
+  // During shutdown every response asks its client to close the connection: a keep-alive socket that
+  // goes idle after close() began would otherwise hold the process until the grace period ends.
+  let stopping = false;
+  app.addHook('onSend', async (_req, reply) => {
+    if (stopping) reply.header('connection', 'close');
+  });
   await app.listen({ host: config.HOST, port: config.PORT });
   app.log.info(
     { storage: runtime.db.kind, kv: runtime.kv.kind, startupMs: Math.round(performance.now() - started) },
     'cinema api ready',
   );
 
-  let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     app.log.info({ signal }, 'shutting down');
+    const idleSweep = setInterval(() => app.server.closeIdleConnections(), 100);
+    idleSweep.unref();
     const force = setTimeout(() => {
       app.log.error('grace period over, exiting');
       process.exit(1);

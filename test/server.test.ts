@@ -30,7 +30,7 @@ const post = (url: string, body: unknown, token?: string) =>
 
 let customerToken = '';
 
-test('a fresh start on an empty data folder serves the demo data on its port within 15 s', async () => {
+test('a fresh start on an empty data folder serves the demo data on its port within 15 s', async (t) => {
   server = startServer({ DATA_DIR: dir }, await freePort());
   const t0 = performance.now();
   await waitFor(`${server.base}/readyz`, 15_000);
@@ -39,7 +39,7 @@ test('a fresh start on an empty data folder serves the demo data on its port wit
   const elapsed = performance.now() - t0;
   assert.equal(list.data.length, 20);
   assert.ok(elapsed < 15_000, `served after ${Math.round(elapsed)} ms`);
-  test.diagnostic?.(`cold start to first screenings page: ${Math.round(elapsed)} ms`);
+  t.diagnostic(`cold start to first screenings page: ${Math.round(elapsed)} ms`);
 
   const reg = await json(await post(`${server.base}/api/v1/auth/register`, { email: 'kept@example.com', password: 'long enough pw', full_name: 'K' }));
   customerToken = reg.data.token;

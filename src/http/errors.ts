@@ -27,6 +27,8 @@ export const ERRORS = {
   email_taken: [409, 'An account with this email exists'],
   screening_overlap: [409, 'The hall is busy at that time'],
   screening_has_sales: [409, 'The screening has sold tickets; cancel it instead'],
+  // 412
+  precondition_failed: [412, 'The resource changed since you read it'],
   // 413 / 415 / 429
   payload_too_large: [413, 'The request body is too large'],
   unsupported_media_type: [415, 'Send application/json'],

@@ -1,0 +1,41 @@
+# syntax=docker/dockerfile:1
+# Cinema ticket API image. Stages: deps (all packages) -> build (tsc to dist/) -> prod-deps (runtime
+# packages only) -> runtime (node:20-bookworm-slim, non-root). Build: `docker build -t cinema-api .`
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+
+FROM deps AS build
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+# `npm run build` = tsc -p tsconfig.build.json, then postbuild copies src/db/migrations to dist/.
+RUN npm run build && ls dist/server.js dist/db/migrations/*.sql >/dev/null
+
+FROM ${NODE_IMAGE} AS prod-deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=4000 \
+    DATA_DIR=/app/data
+WORKDIR /app
+# package.json carries "type": "module", without which node would load dist/*.js as CommonJS.
+COPY --chown=node:node package.json ./
+COPY --from=prod-deps --chown=node:node /app/node_modules ./node_modules
+COPY --from=build --chown=node:node /app/dist ./dist
+# The migration runner reads new URL('./migrations/', import.meta.url) beside dist/db/migrate.js:
+# the SQL files must sit in dist/db/migrations (postbuild already put them there; this makes it explicit).
+COPY --from=build --chown=node:node /app/src/db/migrations/ ./dist/db/migrations/
+# Without DATABASE_URL the API runs embedded PGlite and keeps its data and JWT secret in DATA_DIR.
+RUN mkdir -p /app/data && chown node:node /app/data
+USER node
+EXPOSE 4000
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node", "dist/server.js"]
