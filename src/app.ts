@@ -1,6 +1,5 @@
 // buildApp(deps): plugins, then each module's routes, explicitly. It never listens: server.ts does.
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { Deps } from './deps.ts';
@@ -11,6 +10,15 @@ import { registerProblemHandlers } from './http/problem.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { healthRoutes } from './modules/health/routes.ts';
 import { screeningRoutes } from './modules/screenings/routes.ts';
+
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'strict-transport-security': 'max-age=15552000; includeSubDomains',
+  'cross-origin-opener-policy': 'same-origin',
+  'x-dns-prefetch-control': 'off',
+};
 
 export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   const { config } = deps;
@@ -25,15 +33,17 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     genReqId: () => randomUUID(),
     ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', useDefaults: true, allErrors: true } },
   });
-  app.addHook('onSend', async (req, reply) => {
+  // Static security headers and the request id in one synchronous hook: @fastify/helmet computed
+  // the same few headers per request and halved a hello-world route's throughput here.
+  app.addHook('onSend', (req, reply, payload, done) => {
+    reply.headers(SECURITY_HEADERS);
     reply.header('x-request-id', req.id);
+    done(null, payload);
   });
 
   registerProblemHandlers(app);
   // JSON only: a text/plain body is a client mistake (415), not an empty object.
   app.removeContentTypeParser('text/plain');
-  // Swagger UI sets its own CSP (staticCSP); the JSON API needs none.
-  await app.register(helmet, { contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' } });
   await app.register(cors, { origin: true, exposedHeaders: ['ETag', 'Retry-After', 'x-request-id'] });
   await app.register(authPlugin, { secret: config.jwtSecret, accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS });
   await registerDocs(app);

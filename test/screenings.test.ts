@@ -70,6 +70,11 @@ describe('GET /screenings', () => {
     }
     assert.equal(typeof s.price, 'number');
     assert.match(s.show_time, /Z$/);
+    // the list (built as JSON in the database) and the single read (built from a row) agree exactly
+    for (const item of r.body.data.slice(0, 5)) {
+      const one = await call(t.app, { method: 'GET', url: `/api/v1/screenings/${item.id}`, token: customer });
+      assert.deepEqual(item, one.body.data);
+    }
   });
 
   test('limit outside 1-100 and a forged cursor are 400', async () => {

@@ -1,5 +1,6 @@
 // One query layer over two engines: node-postgres (a bounded pool) or PGlite (embedded, one connection).
 // Both speak the same SQL; results are normalised here so callers never see which one ran.
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 
 export interface QueryResult<R> {
@@ -45,7 +46,7 @@ export function connectPostgres(opts: PostgresOptions): Db {
   // An idle client that loses its server (restart, kill) must not crash the process.
   pool.on('error', () => {});
   const run = async <R>(c: pg.Pool | pg.PoolClient, text: string, params?: readonly unknown[]) => {
-    const r = await c.query(text, params as unknown[]);
+    const r = await c.query({ name: statementName(text), text, values: params as unknown[] });
     return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
   };
   return {
@@ -74,6 +75,19 @@ export function connectPostgres(opts: PostgresOptions): Db {
     },
     close: () => pool.end(),
   };
+}
+
+// Every statement is prepared once per connection under a name derived from its text: PostgreSQL
+// then skips parsing and planning on repeat runs (planning cost more than executing for our reads).
+// The set of statement texts is fixed by the code, so the per-connection cache stays small.
+const names = new Map<string, string>();
+function statementName(text: string): string {
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `s${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    names.set(text, name);
+  }
+  return name;
 }
 
 /** PGlite in a folder (kept across restarts) or in memory (':memory:'). */

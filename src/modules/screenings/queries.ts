@@ -32,24 +32,48 @@ export async function findScreening(sql: Sql, id: number, lock = false): Promise
   return rows[0];
 }
 
-/** Upcoming open screenings in (show_time, id) order, after the cursor position if given. */
-export async function listUpcoming(
+// The wire shape of a screening built by PostgreSQL; presenter.ts builds the same from a row.
+const SCREENING_JSON = `json_build_object(
+  'id', id, 'movie_id', movie_id, 'theater_id', theater_id, 'hall_id', hall_id,
+  'show_time', iso8601(show_time), 'end_time', iso8601(end_time), 'price', price, 'price_3d', price_3d,
+  'currency', currency, 'available_seats', available_seats, 'is_3d', is_3d, 'is_available', is_available,
+  'status', status, 'created_at', iso8601(created_at), 'updated_at', iso8601(updated_at))`;
+
+export interface JsonPage {
+  /** JSON array text of the page's items */
+  data: string;
+  /** sort key of the page's last item, when more items follow */
+  next: { showTime: string; id: number } | null;
+}
+
+/** Upcoming open screenings in (show_time, id) order after the cursor, as JSON built in the database. */
+export async function listUpcomingJson(
   sql: Sql,
   opts: { after?: { showTime: string; id: number }; limit: number },
-): Promise<ScreeningRow[]> {
+): Promise<JsonPage> {
   const params: unknown[] = [opts.limit];
   let cursor = '';
   if (opts.after) {
     params.push(opts.after.showTime, opts.after.id);
     cursor = 'AND (show_time, id) > ($2::timestamptz, $3::int)';
   }
-  const { rows } = await sql.query<ScreeningRow>(
-    `SELECT ${COLUMNS} FROM screenings
-      WHERE show_time > now() AND is_available AND status = 'scheduled' ${cursor}
-      ORDER BY show_time, id LIMIT $1`,
+  // One row more than the page tells whether a next page exists.
+  const { rows } = await sql.query<{ data: string; fetched: number; last_time: string | null; last_id: number | null }>(
+    `WITH page AS (
+       SELECT *, row_number() OVER (ORDER BY show_time, id) AS rn FROM (
+         SELECT * FROM screenings
+          WHERE show_time > now() AND is_available AND status = 'scheduled' ${cursor}
+          ORDER BY show_time, id LIMIT $1 + 1) s)
+     SELECT coalesce(json_agg(${SCREENING_JSON} ORDER BY rn) FILTER (WHERE rn <= $1), '[]')::text AS data,
+            count(*)::int AS fetched,
+            (array_agg(iso8601(show_time) ORDER BY rn DESC) FILTER (WHERE rn <= $1))[1] AS last_time,
+            (array_agg(id ORDER BY rn DESC) FILTER (WHERE rn <= $1))[1] AS last_id
+       FROM page`,
     params,
   );
-  return rows;
+  const r = rows[0];
+  const more = r.fetched > opts.limit && r.last_time !== null && r.last_id !== null;
+  return { data: r.data, next: more ? { showTime: r.last_time as string, id: r.last_id as number } : null };
 }
 
 export interface HallRow {

@@ -3,13 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.ts';
 import { authenticate, requireRole } from '../../http/auth.ts';
 import { AppError } from '../../http/errors.ts';
+import { sendRawData } from '../../http/raw-json.ts';
 import { ok } from '../../http/schemas.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { actorOf } from '../audit/record.ts';
 import { createScreening } from './create-screening.ts';
 import { deleteScreening } from './delete-screening.ts';
 import { presentScreening } from './presenter.ts';
-import { findScreening, listUpcoming } from './queries.ts';
+import { findScreening, listUpcomingJson } from './queries.ts';
 import { createSchema, deleteSchema, getSchema, listSchema, updateSchema } from './schemas.ts';
 import { updateScreening } from './update-screening.ts';
 
@@ -18,7 +19,7 @@ export async function screeningRoutes(fastify: FastifyInstance, deps: Deps) {
   const signedIn = authenticate();
   const admin = [signedIn, requireRole('admin')];
 
-  app.get('/screenings', { schema: listSchema, onRequest: signedIn }, async (req) => {
+  app.get('/screenings', { schema: listSchema, onRequest: signedIn }, async (req, reply) => {
     const limit = req.query.limit ?? 20;
     let after: { showTime: string; id: number } | undefined;
     if (req.query.cursor !== undefined) {
@@ -28,11 +29,9 @@ export async function screeningRoutes(fastify: FastifyInstance, deps: Deps) {
       }
       after = { showTime: key[0], id: key[1] as number };
     }
-    const rows = await listUpcoming(deps.db, { after, limit: limit + 1 });
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    const next = rows.length > limit && last ? encodeCursor([last.show_time.toISOString(), last.id]) : null;
-    return { ...ok('Screenings fetched successfully', page.map(presentScreening)), meta: { next_cursor: next, limit } };
+    const page = await listUpcomingJson(deps.db, { after, limit });
+    const next = page.next ? encodeCursor([page.next.showTime, page.next.id]) : null;
+    return sendRawData(reply, 'Screenings fetched successfully', page.data, { meta: { next_cursor: next, limit } });
   });
 
   app.get('/screenings/:id', { schema: getSchema, onRequest: signedIn }, async (req) => {
