@@ -1,4 +1,5 @@
 // What the app is built from. server.ts makes the real ones; tests make their own and pass them in.
+import type { ReadCache } from './cache/read-cache.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
 import type { Kv } from './kv/kv.ts';
@@ -9,4 +10,6 @@ export interface Deps {
   db: Db;
   kv: Kv;
   clock: Clock;
+  /** rendered JSON of hot reads; invalidate('catalog') after any catalog write commits */
+  cache: ReadCache;
 }

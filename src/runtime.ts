@@ -2,6 +2,7 @@
 // migrations and (first start only) the demo data. Used by the server, the seed CLI and the tests.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { readCache } from './cache/read-cache.ts';
 import type { Config } from './config.ts';
 import { connectPglite, connectPostgres, type Db } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
@@ -42,6 +43,7 @@ export async function openRuntime(config: Config, clock: Clock = systemClock): P
     db,
     kv,
     clock,
+    cache: readCache(kv),
     async close() {
       await Promise.allSettled([db.close(), kv.close()]);
     },

@@ -14,6 +14,11 @@ export interface Kv {
   readonly kind: 'redis' | 'memory';
   /** Fixed-window counter: increments key, starting a window of windowMs on the first hit. */
   hit(key: string, windowMs: number): Promise<WindowHit>;
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string, ttlMs: number): Promise<void>;
+  del(key: string): Promise<void>;
+  /** Increments an integer (no expiry) and returns the new value. */
+  incr(key: string): Promise<number>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }

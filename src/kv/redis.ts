@@ -31,6 +31,16 @@ export function redisKv(url: string, prefix = 'cinema:'): Kv {
       const [count, resetMs] = (await client.eval(HIT, 1, prefix + key, windowMs)) as [number, number];
       return { count, resetMs };
     },
+    async get(key) {
+      return (await client.get(prefix + key)) ?? undefined;
+    },
+    async set(key, value, ttlMs) {
+      await client.set(prefix + key, value, 'PX', ttlMs);
+    },
+    async del(key) {
+      await client.del(prefix + key);
+    },
+    incr: (key) => client.incr(prefix + key),
     async ping() {
       try {
         return (await client.ping()) === 'PONG';

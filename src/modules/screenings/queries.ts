@@ -33,11 +33,32 @@ export async function findScreening(sql: Sql, id: number, lock = false): Promise
 }
 
 // The wire shape of a screening built by PostgreSQL; presenter.ts builds the same from a row.
-const SCREENING_JSON = `json_build_object(
-  'id', id, 'movie_id', movie_id, 'theater_id', theater_id, 'hall_id', hall_id,
-  'show_time', iso8601(show_time), 'end_time', iso8601(end_time), 'price', price, 'price_3d', price_3d,
-  'currency', currency, 'available_seats', available_seats, 'is_3d', is_3d, 'is_available', is_available,
-  'status', status, 'created_at', iso8601(created_at), 'updated_at', iso8601(updated_at))`;
+const SCREENING_FIELDS = `'id', s.id, 'movie_id', s.movie_id, 'theater_id', s.theater_id, 'hall_id', s.hall_id,
+  'show_time', iso8601(s.show_time), 'end_time', iso8601(s.end_time), 'price', s.price, 'price_3d', s.price_3d,
+  'currency', s.currency, 'available_seats', s.available_seats, 'is_3d', s.is_3d, 'is_available', s.is_available,
+  'status', s.status, 'created_at', iso8601(s.created_at), 'updated_at', iso8601(s.updated_at)`;
+
+// What a browsing customer needs beside the ids: the movie, the place and the local time.
+const EXPANDED_FIELDS = `, 'local_time', to_char(s.show_time AT TIME ZONE t.time_zone, 'YYYY-MM-DD"T"HH24:MI'),
+  'movie', json_build_object('id', m.id, 'title', m.title, 'duration', m.duration, 'rating', m.rating,
+                             'genre', m.genre, 'poster_url', m.poster_url),
+  'theater', json_build_object('id', t.id, 'name', t.name, 'city_id', t.city_id, 'time_zone', t.time_zone),
+  'hall', json_build_object('id', h.id, 'name', h.name, 'screen_type', h.screen_type)`;
+
+export interface ScreeningFilter {
+  cityId?: number;
+  theaterId?: number;
+  movieId?: number;
+  /** YYYY-MM-DD, the local date in each screening's theater time zone */
+  date?: string;
+  from?: string;
+  to?: string;
+  /** keyset position: the page starts after this (show_time, id) */
+  after?: { showTime: string; id: number };
+  limit: number;
+  /** add movie, theater, hall and local_time to each item */
+  expand?: boolean;
+}
 
 export interface JsonPage {
   /** JSON array text of the page's items */
@@ -46,25 +67,45 @@ export interface JsonPage {
   next: { showTime: string; id: number } | null;
 }
 
-/** Upcoming open screenings in (show_time, id) order after the cursor, as JSON built in the database. */
-export async function listUpcomingJson(
-  sql: Sql,
-  opts: { after?: { showTime: string; id: number }; limit: number },
-): Promise<JsonPage> {
-  const params: unknown[] = [opts.limit];
-  let cursor = '';
-  if (opts.after) {
-    params.push(opts.after.showTime, opts.after.id);
-    cursor = 'AND (show_time, id) > ($2::timestamptz, $3::int)';
+/**
+ * Upcoming open screenings matching the filter, in (show_time, id) order, as JSON built in the
+ * database. A screening is on a date when it starts on that date in its theater's time zone.
+ */
+export async function searchScreeningsJson(sql: Sql, f: ScreeningFilter): Promise<JsonPage> {
+  const params: unknown[] = [f.limit];
+  const where = [`s.show_time > now()`, `s.is_available`, `s.status = 'scheduled'`];
+  const add = (clause: (p: string) => string, value: unknown) => {
+    params.push(value);
+    where.push(clause(`$${params.length}`));
+  };
+  if (f.cityId !== undefined) add((p) => `t.city_id = ${p}`, f.cityId);
+  if (f.theaterId !== undefined) add((p) => `s.theater_id = ${p}`, f.theaterId);
+  if (f.movieId !== undefined) add((p) => `s.movie_id = ${p}`, f.movieId);
+  if (f.date !== undefined) {
+    add((p) => `s.show_time >= (${p}::date)::timestamp AT TIME ZONE t.time_zone
+      AND s.show_time < (${p}::date + 1)::timestamp AT TIME ZONE t.time_zone`, f.date);
   }
+  if (f.from !== undefined) add((p) => `s.show_time >= ${p}::timestamptz`, f.from);
+  if (f.to !== undefined) add((p) => `s.show_time < ${p}::timestamptz`, f.to);
+  if (f.after) {
+    params.push(f.after.showTime, f.after.id);
+    where.push(`(s.show_time, s.id) > ($${params.length - 1}::timestamptz, $${params.length}::int)`);
+  }
+  const needsTheater = f.expand || f.cityId !== undefined || f.date !== undefined;
+  const joins = f.expand
+    ? 'JOIN theaters t ON t.id = s.theater_id JOIN movies m ON m.id = s.movie_id JOIN halls h ON h.id = s.hall_id'
+    : needsTheater
+      ? 'JOIN theaters t ON t.id = s.theater_id'
+      : '';
   // One row more than the page tells whether a next page exists.
   const { rows } = await sql.query<{ data: string; fetched: number; last_time: string | null; last_id: number | null }>(
     `WITH page AS (
-       SELECT *, row_number() OVER (ORDER BY show_time, id) AS rn FROM (
-         SELECT * FROM screenings
-          WHERE show_time > now() AND is_available AND status = 'scheduled' ${cursor}
-          ORDER BY show_time, id LIMIT $1 + 1) s)
-     SELECT coalesce(json_agg(${SCREENING_JSON} ORDER BY rn) FILTER (WHERE rn <= $1), '[]')::text AS data,
+       SELECT json_build_object(${SCREENING_FIELDS}${f.expand ? EXPANDED_FIELDS : ''}) AS item,
+              s.show_time, s.id, row_number() OVER (ORDER BY s.show_time, s.id) AS rn
+         FROM screenings s ${joins}
+        WHERE ${where.join(' AND ')}
+        ORDER BY s.show_time, s.id LIMIT $1 + 1)
+     SELECT coalesce(json_agg(item ORDER BY rn) FILTER (WHERE rn <= $1), '[]')::text AS data,
             count(*)::int AS fetched,
             (array_agg(iso8601(show_time) ORDER BY rn DESC) FILTER (WHERE rn <= $1))[1] AS last_time,
             (array_agg(id ORDER BY rn DESC) FILTER (WHERE rn <= $1))[1] AS last_id
@@ -72,7 +113,7 @@ export async function listUpcomingJson(
     params,
   );
   const r = rows[0];
-  const more = r.fetched > opts.limit && r.last_time !== null && r.last_id !== null;
+  const more = r.fetched > f.limit && r.last_time !== null && r.last_id !== null;
   return { data: r.data, next: more ? { showTime: r.last_time as string, id: r.last_id as number } : null };
 }
 

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { PageQuery } from '../../http/paging.ts';
 import { Amount, bearer, Envelope, IdParams, ListMeta, problems, Timestamp } from '../../http/schemas.ts';
 
 export const ScreeningSchema = Type.Object({
@@ -44,10 +45,7 @@ export const UpdateScreeningBody = Type.Partial(
 );
 export type UpdateScreeningBody = Static<typeof UpdateScreeningBody>;
 
-export const ListQuery = Type.Object({
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
-  cursor: Type.Optional(Type.String({ maxLength: 200, description: 'meta.next_cursor of the previous page' })),
-});
+export const ListQuery = Type.Object({ ...PageQuery });
 export type ListQuery = Static<typeof ListQuery>;
 
 const tags = ['screenings'];
