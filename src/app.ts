@@ -1,5 +1,6 @@
 // buildApp(deps): plugins, then each module's routes, explicitly. It never listens: server.ts does.
 import cors from '@fastify/cors';
+import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { Deps } from './deps.ts';
@@ -8,8 +9,14 @@ import { registerDocs } from './http/docs.ts';
 import { registerMetrics } from './http/metrics.ts';
 import { registerProblemHandlers } from './http/problem.ts';
 import { authRoutes } from './modules/auth/routes.ts';
+import { catalogRoutes } from './modules/catalog/routes.ts';
+import { hallRoutes } from './modules/halls/routes.ts';
 import { healthRoutes } from './modules/health/routes.ts';
 import { screeningRoutes } from './modules/screenings/routes.ts';
+import { pricingRoutes } from './modules/pricing/routes.ts';
+import { seatingRoutes } from './modules/seating/routes.ts';
+import { holdRoutes } from './modules/holds/routes.ts';
+import { liveRoutes } from './realtime/routes.ts';
 
 const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
@@ -46,6 +53,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   app.removeContentTypeParser('text/plain');
   await app.register(cors, { origin: true, exposedHeaders: ['ETag', 'Retry-After', 'x-request-id'] });
   await app.register(authPlugin, { secret: config.jwtSecret, accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS });
+  await app.register(websocket, { options: { maxPayload: 4096 } });
   await registerDocs(app);
   await registerMetrics(app);
 
@@ -54,6 +62,12 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     async (api) => {
       await api.register(authRoutes, deps);
       await api.register(screeningRoutes, deps);
+      await api.register(hallRoutes, deps);
+      await api.register(catalogRoutes, deps);
+      await api.register(seatingRoutes, deps);
+      await api.register(pricingRoutes, deps);
+      await api.register(holdRoutes, deps);
+      await api.register(liveRoutes, deps);
     },
     { prefix: '/api/v1' },
   );

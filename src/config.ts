@@ -24,9 +24,15 @@ const EnvSchema = Type.Object({
   AUTH_RATE_LIMIT: Int(10, 1, 1_000_000),
   BODY_LIMIT_BYTES: Int(512 * 1024, 1024, 16 * 1024 * 1024),
   SEED_DEMO: Type.Boolean({ default: true }),
+  READ_CACHE: Type.Boolean({ default: true }),
   CURRENCY: Type.String({ default: 'IDR', pattern: '^[A-Z]{3}$' }),
   CLEANING_GAP_MINUTES: Int(15, 0, 240),
   SHUTDOWN_GRACE_MS: Int(10_000, 0, 120_000),
+  HOLD_TTL_SECONDS: Int(600, 60, 900),
+  HOLD_MAX_SEATS: Int(8, 1, 20),
+  FASTPATH_TTL_MS: Int(30_000, 1_000, 900_000),
+  SWEEP_INTERVAL_MS: Int(1_000, 0, 60_000),
+  LIVE_BATCH_MS: Int(100, 10, 2_000),
 });
 type Env = Static<typeof EnvSchema>;
 
@@ -41,7 +47,7 @@ export type Config = Readonly<
 
 export class ConfigError extends Error {}
 
-const BOOL = new Set(['SEED_DEMO']);
+const BOOL = new Set(['SEED_DEMO', 'READ_CACHE']);
 const INTS = new Set(
   Object.entries(EnvSchema.properties)
     .filter(([, s]) => (s as { type?: string }).type === 'integer')

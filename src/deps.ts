@@ -4,6 +4,9 @@ import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
 import type { Kv } from './kv/kv.ts';
 import type { Clock } from './lib/clock.ts';
+import type { FastPath } from './modules/holds/fast-path.ts';
+import type { SeatEvents } from './realtime/events.ts';
+import type { Hub } from './realtime/hub.ts';
 
 export interface Deps {
   config: Config;
@@ -12,4 +15,10 @@ export interface Deps {
   clock: Clock;
   /** rendered JSON of hot reads; invalidate('catalog') after any catalog write commits */
   cache: ReadCache;
+  /** seat events after commit (in process, or Redis pub/sub across instances) */
+  events: SeatEvents;
+  /** this instance's live viewers, batched deltas */
+  hub: Hub;
+  /** Redis seat marks in front of PostgreSQL (no-op without Redis) */
+  fastPath: FastPath;
 }

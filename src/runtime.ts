@@ -2,7 +2,7 @@
 // migrations and (first start only) the demo data. Used by the server, the seed CLI and the tests.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { readCache } from './cache/read-cache.ts';
+import { noCache, readCache } from './cache/read-cache.ts';
 import type { Config } from './config.ts';
 import { connectPglite, connectPostgres, type Db } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
@@ -10,7 +10,10 @@ import { seedDemo } from './db/seed/demo.ts';
 import type { Deps } from './deps.ts';
 import type { Kv } from './kv/kv.ts';
 import { memoryKv } from './kv/memory.ts';
-import { redisKv } from './kv/redis.ts';
+import { redisClient, redisKv, redisSubscriber } from './kv/redis.ts';
+import { noFastPath, redisFastPath } from './modules/holds/fast-path.ts';
+import { memoryEvents, redisEvents } from './realtime/events.ts';
+import { createHub } from './realtime/hub.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 
 export async function openDb(config: Config): Promise<Db> {
@@ -38,13 +41,27 @@ export async function openRuntime(config: Config, clock: Clock = systemClock): P
     await Promise.allSettled([db.close(), kv.close()]);
     throw err;
   }
+  // Redis connections of their own: pub/sub needs a dedicated one, and the fast path's Lua calls
+  // should not queue behind cache traffic.
+  const redis = config.REDIS_URL
+    ? { pub: redisClient(config.REDIS_URL), sub: redisSubscriber(config.REDIS_URL), locks: redisClient(config.REDIS_URL) }
+    : undefined;
+  const events = redis ? redisEvents(redis.pub, redis.sub, `${config.REDIS_PREFIX}seat-events`) : memoryEvents();
+  const hub = createHub(events, { batchMs: config.LIVE_BATCH_MS });
   return {
     config,
     db,
     kv,
     clock,
-    cache: readCache(kv),
+    cache: config.READ_CACHE ? readCache(kv) : noCache,
+    events,
+    hub,
+    fastPath: redis ? redisFastPath(redis.locks, config.REDIS_PREFIX, Math.min(config.FASTPATH_TTL_MS, config.HOLD_TTL_SECONDS * 1000)) : noFastPath,
     async close() {
+      hub.close();
+      await events.close();
+      redis?.pub.disconnect();
+      redis?.locks.disconnect();
       await Promise.allSettled([db.close(), kv.close()]);
     },
   };

@@ -2,6 +2,7 @@
 // requests finish (bounded by SHUTDOWN_GRACE_MS), then close the pools.
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { startHoldSweeper } from './jobs/hold-sweeper.ts';
 import { openRuntime } from './runtime.ts';
 
 async function main() {
@@ -25,6 +26,9 @@ async function main() {
     if (stopping) reply.header('connection', 'close');
   });
   await app.listen({ host: config.HOST, port: config.PORT });
+  // Background jobs run in every instance; each is safe to run in several at once.
+  const stopSweeper =
+    config.SWEEP_INTERVAL_MS > 0 ? startHoldSweeper(runtime, (err) => app.log.error({ err }, 'hold sweep failed')) : async () => {};
   app.log.info(
     { storage: runtime.db.kind, kv: runtime.kv.kind, startupMs: Math.round(performance.now() - started) },
     'cinema api ready',
@@ -43,6 +47,7 @@ async function main() {
     force.unref();
     try {
       await app.close();
+      await stopSweeper();
       await runtime.close();
       process.exit(0);
     } catch (err) {

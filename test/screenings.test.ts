@@ -272,3 +272,80 @@ async function sellOneSeat(screeningId: number) {
     await trx.query(`UPDATE screening_seats SET status = 'sold', ticket_id = $1 WHERE screening_id = $2 AND seat_id = $3`, [id, screeningId, seat_id]);
   });
 }
+
+describe('GET /screenings filters', () => {
+  const list = async (q: string) => {
+    const r = await call(t.app, { method: 'GET', url: `/api/v1/screenings?limit=100&${q}`, token: customer });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    return r.body.data as any[];
+  };
+
+  test('theater, movie and city filters return only matching screenings', async () => {
+    for (const s of await list('theater_id=2')) assert.equal(s.theater_id, 2);
+    for (const s of await list('movie_id=2')) assert.equal(s.movie_id, 2);
+    const bandung = await list('city_id=2');
+    const { rows } = await t.rt.db.query<{ id: number }>('SELECT id FROM theaters WHERE city_id = 2');
+    const ids = new Set(rows.map((r) => r.id));
+    assert.ok(bandung.length > 0);
+    for (const s of bandung) assert.ok(ids.has(s.theater_id));
+  });
+
+  test('date is the local date of the theater: 23:30 and 00:30 Jakarta time fall on their own local days', async () => {
+    const day = new Date(Date.now() + 120 * DAY).toISOString().slice(0, 10);
+    const next = new Date(Date.parse(day) + DAY).toISOString().slice(0, 10);
+    const late = (await create(base({ show_time: `${day}T23:30:00+07:00` }))).body.data; // 16:30Z on `day`
+    const early = (await create(base({ hall_id: 2, show_time: `${next}T00:30:00+07:00` }))).body.data; // 17:30Z on `day`
+    assert.match(early.show_time, new RegExp(`^${day}T17:30`));
+    const onDay = (await list(`theater_id=1&date=${day}`)).map((s) => s.id);
+    const onNext = (await list(`theater_id=1&date=${next}`)).map((s) => s.id);
+    assert.ok(onDay.includes(late.id) && !onDay.includes(early.id));
+    assert.ok(onNext.includes(early.id) && !onNext.includes(late.id));
+  });
+
+  test('from/to bound show_time; bad dates and ids are 400', async () => {
+    const from = new Date(Date.now() + 2 * DAY).toISOString();
+    const to = new Date(Date.now() + 3 * DAY).toISOString();
+    const got = await list(`from=${from}&to=${to}`);
+    assert.ok(got.length > 0);
+    for (const s of got) assert.ok(s.show_time >= from && s.show_time < to);
+    for (const q of ['date=2026-02-30', 'date=27-11-2026', 'city_id=0', 'theater_id=x', 'from=yesterday']) {
+      assertProblem(await call(t.app, { method: 'GET', url: `/api/v1/screenings?${q}`, token: customer }), 400, 'validation_failed');
+    }
+  });
+
+  test('pages neither skip nor repeat while screenings are inserted between page requests', async () => {
+    const before = (await list('theater_id=1')).map((s) => s.id);
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    let i = 0;
+    do {
+      const r: any = await call(t.app, { method: 'GET', url: `/api/v1/screenings?theater_id=1&limit=7${cursor ? `&cursor=${cursor}` : ''}`, token: customer });
+      seen.push(...r.body.data.map((s: any) => s.id));
+      cursor = r.body.meta.next_cursor;
+      // insert one screening far ahead (after every page) and one soon (before the cursor)
+      await create(base({ hall_id: 2, show_time: future(200 + i, 9) }));
+      i++;
+    } while (cursor);
+    assert.equal(new Set(seen).size, seen.length, 'no repeats');
+    for (const id of before) assert.ok(seen.includes(id), `screening ${id} not skipped`);
+  });
+});
+
+describe('If-Match on screenings', () => {
+  test('GET carries the version as ETag; a stale If-Match on PUT or DELETE -> 412 and nothing changes', async () => {
+    const s = (await create(base({ show_time: future(130) }))).body.data;
+    const got = await call(t.app, { method: 'GET', url: `/api/v1/screenings/${s.id}`, token: admin });
+    const etag = String(got.headers.etag);
+    assert.equal(etag, '"1"');
+    const stale = await call(t.app, { method: 'PUT', url: `/api/v1/screenings/${s.id}`, token: admin, headers: { 'if-match': '"0"' }, payload: { price: 99000 } });
+    assertProblem(stale, 412, 'precondition_failed');
+    assertProblem(await call(t.app, { method: 'DELETE', url: `/api/v1/screenings/${s.id}`, token: admin, headers: { 'if-match': '"7"' } }), 412, 'precondition_failed');
+    const still = await call(t.app, { method: 'GET', url: `/api/v1/screenings/${s.id}`, token: admin });
+    assert.deepEqual(still.body.data, got.body.data);
+    const okPut = await call(t.app, { method: 'PUT', url: `/api/v1/screenings/${s.id}`, token: admin, headers: { 'if-match': etag }, payload: { price: 99000 } });
+    assert.equal(okPut.status, 200);
+    assert.equal(okPut.headers.etag, '"2"');
+    // the seed's clients send no If-Match: still accepted
+    assert.equal((await call(t.app, { method: 'PUT', url: `/api/v1/screenings/${s.id}`, token: admin, payload: { price: 98000 } })).status, 200);
+  });
+});

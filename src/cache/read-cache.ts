@@ -8,11 +8,38 @@ import type { Kv } from '../kv/kv.ts';
 const LOCAL_MS = 1_000;
 
 export interface ReadCache {
-  /** The cached value of key in scope, or build() stored for ttlMs. */
-  get(scope: string, key: string, ttlMs: number, build: () => Promise<string>): Promise<string>;
+  /**
+   * The cached value of key in scope, or what build() makes, kept for ttlMs (or for the ttlMs that
+   * build returns beside the value, when the value itself knows how long it stays true).
+   */
+  get(
+    scope: string,
+    key: string,
+    ttlMs: number,
+    build: () => Promise<string | Built>,
+    /** a cached value this rejects counts as a miss (e.g. a seat map older than a known event) */
+    accept?: (value: string) => boolean,
+  ): Promise<string>;
+  /** The scope's current generation (for keys that depend on another scope). */
+  generation(scope: string): Promise<number>;
   /** Makes every value of the scope stale, here at once and on other instances within a second. */
   invalidate(scope: string): Promise<void>;
 }
+
+export interface Built {
+  value: string;
+  ttlMs: number;
+}
+
+/** No caching at all (READ_CACHE=false): every read is built; for measuring the uncached path. */
+export const noCache: ReadCache = {
+  get: async (_scope, _key, _ttl, build) => {
+    const built = await build();
+    return typeof built === 'string' ? built : built.value;
+  },
+  generation: async () => 0,
+  invalidate: async () => {},
+};
 
 export function readCache(kv: Kv, opts: { localMs?: number; now?: () => number } = {}): ReadCache {
   const now = opts.now ?? Date.now;
@@ -36,26 +63,31 @@ export function readCache(kv: Kv, opts: { localMs?: number; now?: () => number }
   }
 
   return {
-    async get(scope, key, ttlMs, build) {
+    async get(scope, key, ttlMs, build, accept) {
       const gen = await generation(scope);
       const full = `c:${scope}:${gen}:${key}`;
       const t = now();
       const hit = local.get(full);
-      if (hit && hit.expiresAt > t) return hit.value;
+      if (hit && hit.expiresAt > t && (!accept || accept(hit.value))) return hit.value;
       let value: string | undefined;
       try {
         value = kv.kind === 'memory' ? undefined : await kv.get(full);
       } catch {
         value = undefined;
       }
+      if (value !== undefined && accept && !accept(value)) value = undefined;
+      let ttl = ttlMs;
       if (value === undefined) {
-        value = await build();
-        if (kv.kind !== 'memory') await kv.set(full, value, ttlMs).catch(() => {});
+        const built = await build();
+        if (typeof built === 'string') value = built;
+        else ({ value, ttlMs: ttl } = built);
+        if (kv.kind !== 'memory') await kv.set(full, value, ttl).catch(() => {});
       }
       if (local.size > 5_000) local.clear(); // bounded; entries are cheap to rebuild
-      local.set(full, { value, expiresAt: t + Math.min(ttlMs, localMs) });
+      local.set(full, { value, expiresAt: t + Math.min(ttl, localMs) });
       return value;
     },
+    generation,
     async invalidate(scope) {
       const known = generations.get(scope)?.gen ?? 0;
       let gen = known + 1;

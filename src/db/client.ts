@@ -38,7 +38,7 @@ export function connectPostgres(opts: PostgresOptions): Db {
     max: opts.poolMax,
     application_name: opts.applicationName ?? 'cinema-api',
     // A request never waits forever: for a connection, for a lock, or on a runaway statement.
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: 10_000,
     statement_timeout: 10_000,
     lock_timeout: 3_000,
     idle_in_transaction_session_timeout: 15_000,

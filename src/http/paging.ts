@@ -5,7 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { decodeCursor, encodeCursor } from '../lib/cursor.ts';
 import { AppError } from './errors.ts';
-import { sendRawData } from './raw-json.ts';
+import { envelopeText, sendJsonText } from './raw-json.ts';
 
 export const PageQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Page size, 1-100' })),
@@ -27,8 +27,20 @@ export function afterCursor(cursor: string | undefined): TimeKey | undefined {
   return { showTime: key[0], id: key[1] as number };
 }
 
-/** Sends a page of JSON items with `meta: {next_cursor, limit}`. */
-export function sendPage(reply: FastifyReply, message: string, page: { data: string; next: TimeKey | null }, limit: number) {
+export interface Page {
+  /** JSON array text of the items */
+  data: string;
+  /** sort key of the last item, when more items follow */
+  next: TimeKey | null;
+}
+
+/** The whole response body of a page: `{success, message, data, meta: {next_cursor, limit}}`. */
+export function pageBody(message: string, page: Page, limit: number): string {
   const next = page.next ? encodeCursor([page.next.showTime, page.next.id]) : null;
-  return sendRawData(reply, message, page.data, { meta: { next_cursor: next, limit } });
+  return envelopeText(message, page.data, { meta: { next_cursor: next, limit } });
+}
+
+/** Sends a page of JSON items with `meta: {next_cursor, limit}`. */
+export function sendPage(reply: FastifyReply, message: string, page: Page, limit: number) {
+  return sendJsonText(reply, pageBody(message, page, limit));
 }

@@ -51,6 +51,14 @@ function frameworkCode(err: FastifyError): ErrorCode | undefined {
   return undefined;
 }
 
+// The database (or its pool) could not be reached or shed the request: nothing was done, and the
+// client may retry. 503 says that; 500 would say we broke something.
+const DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006', '53300']);
+function dependencyDown(err: { code?: unknown; message?: string }): boolean {
+  if (typeof err.code === 'string' && DOWN_CODES.has(err.code)) return true;
+  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Cannot use a pool after calling end|PGlite is closed/i.test(err.message ?? '');
+}
+
 export function registerProblemHandlers(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const instance = request.url;
@@ -68,6 +76,10 @@ export function registerProblemHandlers(app: FastifyInstance) {
       return sendProblem(reply, problemOf(code, detail, { errors }, instance));
     }
     if (code) return sendProblem(reply, problemOf(code, undefined, {}, instance));
+    if (dependencyDown(err)) {
+      request.log.warn({ err }, 'dependency unavailable');
+      return sendProblem(reply, problemOf('unavailable', undefined, {}, instance), { 'Retry-After': '1' });
+    }
     request.log.error({ err }, 'unhandled error');
     return sendProblem(reply, problemOf('internal', undefined, {}, instance));
   });

@@ -3,11 +3,19 @@
 // route's schema still documents the shape; tests compare it with the object-built responses.
 import type { FastifyReply } from 'fastify';
 
-/** Sends `{success: true, message, data: <dataJson>, ...extra}` without re-serialising dataJson. */
-export function sendRawData(reply: FastifyReply, message: string, dataJson: string, extra?: Record<string, unknown>) {
+/** `{success: true, message, data: <dataJson>, ...extra}` as text, without re-serialising dataJson. */
+export function envelopeText(message: string, dataJson: string, extra?: Record<string, unknown>): string {
   let tail = '';
   if (extra) for (const [k, v] of Object.entries(extra)) tail += `,${JSON.stringify(k)}:${JSON.stringify(v)}`;
-  return reply
-    .type('application/json; charset=utf-8')
-    .send(`{"success":true,"message":${JSON.stringify(message)},"data":${dataJson}${tail}}`);
+  return `{"success":true,"message":${JSON.stringify(message)},"data":${dataJson}${tail}}`;
+}
+
+/** Sends an envelope around JSON text built elsewhere (usually by PostgreSQL). */
+export function sendRawData(reply: FastifyReply, message: string, dataJson: string, extra?: Record<string, unknown>) {
+  return sendJsonText(reply, envelopeText(message, dataJson, extra));
+}
+
+/** Sends a complete JSON document that is already text (a cached, pre-serialised response). */
+export function sendJsonText(reply: FastifyReply, json: string) {
+  return reply.type('application/json; charset=utf-8').send(json);
 }

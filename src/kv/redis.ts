@@ -23,6 +23,18 @@ export function redisClient(url: string): Redis {
   return client;
 }
 
+/** A connection for SUBSCRIBE: it queues commands until connected and re-subscribes after reconnects. */
+export function redisSubscriber(url: string): Redis {
+  const client = new Redis(url, {
+    enableOfflineQueue: true,
+    autoResubscribe: true,
+    maxRetriesPerRequest: null,
+    retryStrategy: (times) => Math.min(times * 100, 2000),
+  });
+  client.on('error', () => {});
+  return client;
+}
+
 export function redisKv(url: string, prefix = 'cinema:'): Kv {
   const client = redisClient(url);
   return {

@@ -43,15 +43,26 @@ export async function freshDatabase(baseUrl = process.env.DATABASE_URL as string
   };
 }
 
-export async function startTestApp(env: Record<string, string> = {}, clock?: Clock): Promise<TestApp> {
-  const db = onPostgres ? await freshDatabase() : undefined;
+export interface TestAppOptions {
+  /** join an existing database (another instance of the same deployment) instead of a fresh one */
+  databaseUrl?: string;
+  /** share Redis keys and channels with another instance */
+  redisPrefix?: string;
+}
+
+export async function startTestApp(env: Record<string, string> = {}, clock?: Clock, opts: TestAppOptions = {}): Promise<TestApp> {
+  const db = onPostgres && !opts.databaseUrl ? await freshDatabase() : undefined;
+  const databaseUrl = opts.databaseUrl ?? db?.url;
   const config = loadConfig({
     DATA_DIR: ':memory:',
     LOG_LEVEL: 'silent',
     AUTH_RATE_LIMIT: '100000',
     JWT_SECRET: TEST_SECRET,
-    ...(db ? { DATABASE_URL: db.url, DB_POOL_MAX: '10' } : {}),
-    ...(onRedis ? { REDIS_URL: process.env.REDIS_URL, REDIS_PREFIX: `test:${randomBytes(4).toString('hex')}:` } : {}),
+    SWEEP_INTERVAL_MS: '0',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl, DB_POOL_MAX: '10' } : {}),
+    ...(onRedis
+      ? { REDIS_URL: process.env.REDIS_URL, REDIS_PREFIX: opts.redisPrefix ?? `test:${randomBytes(4).toString('hex')}:` }
+      : {}),
     ...env,
   });
   const rt = await openRuntime(config, clock);
@@ -61,7 +72,7 @@ export async function startTestApp(env: Record<string, string> = {}, clock?: Clo
     app,
     rt,
     config,
-    databaseUrl: db?.url,
+    databaseUrl,
     async close() {
       await app.close();
       await rt.close();

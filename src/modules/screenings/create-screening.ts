@@ -1,7 +1,7 @@
 // Create a screening: check the slot, insert it with one seat-state row per seat, audit it.
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../http/errors.ts';
-import { minorToDecimal, toMinor } from '../../lib/money.ts';
+import { exactAmount } from '../../http/amounts.ts';
 import { type Actor, recordAudit } from '../audit/record.ts';
 import { presentScreening } from './presenter.ts';
 import { createSeatStates, insertScreening } from './queries.ts';
@@ -22,15 +22,6 @@ export async function createScreening(deps: Deps, actor: Actor, body: CreateScre
     await createSeatStates(trx, row.id, row.hall_id);
     const out = presentScreening(row);
     await recordAudit(trx, actor, { action: 'screening.create', entity: 'screening', entityId: row.id, after: out });
-    return out;
+    return { version: row.version, screening: out };
   });
-}
-
-/** A JSON amount as a numeric(12,2) string, or 400 invalid_amount naming the field. */
-export function exactAmount(value: number, field: string): string {
-  try {
-    return minorToDecimal(toMinor(value));
-  } catch (err) {
-    throw new AppError('invalid_amount', `${field}: ${(err as Error).message}`, { field });
-  }
 }

@@ -2,14 +2,16 @@
 // tickets cannot be deleted: its customers must be refunded, which is what cancelling does.
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../http/errors.ts';
+import { checkIfMatch } from '../../http/etag.ts';
 import { type Actor, recordAudit } from '../audit/record.ts';
 import { presentScreening } from './presenter.ts';
 import { findScreening, setUnavailable, soldSeats } from './queries.ts';
 
-export async function deleteScreening(deps: Deps, actor: Actor, id: number) {
+export async function deleteScreening(deps: Deps, actor: Actor, id: number, expected?: number[]) {
   return deps.db.tx(async (trx) => {
     const current = await findScreening(trx, id, true);
     if (!current) throw new AppError('screening_not_found');
+    checkIfMatch(expected, current.version);
     const sold = await soldSeats(trx, id);
     if (sold > 0) {
       throw new AppError('screening_has_sales', `${sold} seats are sold; cancel the screening to refund them`, {
@@ -25,6 +27,6 @@ export async function deleteScreening(deps: Deps, actor: Actor, id: number) {
       before: presentScreening(current),
       after: out,
     });
-    return out;
+    return { version: row.version, screening: out };
   });
 }

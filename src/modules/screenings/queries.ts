@@ -1,6 +1,7 @@
 // Data access for screenings. Writers take a transaction; the hall row lock serialises schedule
 // changes per hall so two admins cannot book one hall twice.
 import type { Sql } from '../../db/client.ts';
+import type { Page } from '../../http/paging.ts';
 
 export interface ScreeningRow {
   id: number;
@@ -60,18 +61,13 @@ export interface ScreeningFilter {
   expand?: boolean;
 }
 
-export interface JsonPage {
-  /** JSON array text of the page's items */
-  data: string;
-  /** sort key of the page's last item, when more items follow */
-  next: { showTime: string; id: number } | null;
-}
+export type { Page as JsonPage } from '../../http/paging.ts';
 
 /**
  * Upcoming open screenings matching the filter, in (show_time, id) order, as JSON built in the
  * database. A screening is on a date when it starts on that date in its theater's time zone.
  */
-export async function searchScreeningsJson(sql: Sql, f: ScreeningFilter): Promise<JsonPage> {
+export async function searchScreeningsJson(sql: Sql, f: ScreeningFilter): Promise<Page> {
   const params: unknown[] = [f.limit];
   const where = [`s.show_time > now()`, `s.is_available`, `s.status = 'scheduled'`];
   const add = (clause: (p: string) => string, value: unknown) => {

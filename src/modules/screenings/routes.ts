@@ -3,7 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.ts';
 import { authenticate, requireRole } from '../../http/auth.ts';
 import { AppError } from '../../http/errors.ts';
-import { afterCursor, sendPage } from '../../http/paging.ts';
+import { ifMatch, setEtag } from '../../http/etag.ts';
+import { afterCursor, pageBody } from '../../http/paging.ts';
+import { sendJsonText } from '../../http/raw-json.ts';
+import { isCalendarDate } from '../../lib/dates.ts';
 import { ok } from '../../http/schemas.ts';
 import { actorOf } from '../audit/record.ts';
 import { createScreening } from './create-screening.ts';
@@ -13,33 +16,60 @@ import { findScreening, searchScreeningsJson } from './queries.ts';
 import { createSchema, deleteSchema, getSchema, listSchema, updateSchema } from './schemas.ts';
 import { updateScreening } from './update-screening.ts';
 
+const LIST_TTL_MS = 5_000;
+
 export async function screeningRoutes(fastify: FastifyInstance, deps: Deps) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const signedIn = authenticate();
   const admin = [signedIn, requireRole('admin')];
 
   app.get('/screenings', { schema: listSchema, onRequest: signedIn }, async (req, reply) => {
-    const limit = req.query.limit ?? 20;
-    const page = await searchScreeningsJson(deps.db, { after: afterCursor(req.query.cursor), limit });
-    return sendPage(reply, 'Screenings fetched successfully', page, limit);
+    const q = req.query;
+    if (q.date !== undefined && !isCalendarDate(q.date)) throw new AppError('validation_failed', 'date is not a calendar date');
+    const limit = q.limit ?? 20;
+    const filter = {
+      cityId: q.city_id,
+      theaterId: q.theater_id,
+      movieId: q.movie_id,
+      date: q.date,
+      from: q.from === undefined ? undefined : new Date(q.from).toISOString(),
+      to: q.to === undefined ? undefined : new Date(q.to).toISOString(),
+      after: afterCursor(q.cursor),
+      limit,
+    };
+    // Lists are cached briefly: a release-night crowd asks the same first page over and over.
+    const key = `screenings:${JSON.stringify(filter)}`;
+    const body = await deps.cache.get('catalog', key, LIST_TTL_MS, async () =>
+      pageBody('Screenings fetched successfully', await searchScreeningsJson(deps.db, filter), limit),
+    );
+    return sendJsonText(reply, body);
   });
 
-  app.get('/screenings/:id', { schema: getSchema, onRequest: signedIn }, async (req) => {
+  app.get('/screenings/:id', { schema: getSchema, onRequest: signedIn }, async (req, reply) => {
     const row = await findScreening(deps.db, req.params.id);
     if (!row) throw new AppError('screening_not_found');
+    setEtag(reply, row.version);
     return ok('Screening fetched successfully', presentScreening(row));
   });
 
   app.post('/screenings', { schema: createSchema, onRequest: admin }, async (req, reply) => {
-    const data = await createScreening(deps, actorOf(req), req.body);
-    return reply.code(201).send(ok('Screening created successfully', data));
+    const { version, screening } = await createScreening(deps, actorOf(req), req.body);
+    await deps.cache.invalidate('catalog');
+    setEtag(reply, version);
+    return reply.code(201).send(ok('Screening created successfully', screening));
   });
 
-  app.put('/screenings/:id', { schema: updateSchema, onRequest: admin }, async (req) =>
-    ok('Screening updated successfully', await updateScreening(deps, actorOf(req), req.params.id, req.body)),
-  );
+  app.put('/screenings/:id', { schema: updateSchema, onRequest: admin }, async (req, reply) => {
+    const { version, screening } = await updateScreening(deps, actorOf(req), req.params.id, req.body, ifMatch(req));
+    await deps.cache.invalidate('catalog');
+    setEtag(reply, version);
+    return ok('Screening updated successfully', screening);
+  });
 
-  app.delete('/screenings/:id', { schema: deleteSchema, onRequest: admin }, async (req) =>
-    ok('Screening deleted successfully', await deleteScreening(deps, actorOf(req), req.params.id)),
-  );
+  app.delete('/screenings/:id', { schema: deleteSchema, onRequest: admin }, async (req, reply) => {
+    const { version, screening } = await deleteScreening(deps, actorOf(req), req.params.id, ifMatch(req));
+    await deps.cache.invalidate('catalog');
+    setEtag(reply, version);
+    return ok('Screening deleted successfully', screening);
+  });
 }

@@ -45,7 +45,19 @@ export const UpdateScreeningBody = Type.Partial(
 );
 export type UpdateScreeningBody = Static<typeof UpdateScreeningBody>;
 
-export const ListQuery = Type.Object({ ...PageQuery });
+const FilterId = (what: string) => Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647, description: `Only this ${what}` }));
+
+export const ListQuery = Type.Object({
+  ...PageQuery,
+  city_id: FilterId('city'),
+  theater_id: FilterId('theater'),
+  movie_id: FilterId('movie'),
+  date: Type.Optional(
+    Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: "Local date in the theater's time zone", examples: ['2026-12-24'] }),
+  ),
+  from: Type.Optional(Timestamp('Starting at or after')),
+  to: Type.Optional(Timestamp('Starting before')),
+});
 export type ListQuery = Static<typeof ListQuery>;
 
 const tags = ['screenings'];
@@ -53,7 +65,9 @@ const tags = ['screenings'];
 export const listSchema = {
   tags,
   summary: 'Upcoming screenings',
-  description: 'Future screenings that are open, soonest first. Paginated: pass meta.next_cursor as cursor.',
+  description:
+    'Future screenings that are open, soonest first, optionally filtered (a date is the local date of each ' +
+    "screening's theater). Paginated: pass meta.next_cursor as cursor. Cached for up to 5 s.",
   security: bearer,
   querystring: ListQuery,
   response: { 200: Envelope(Type.Array(ScreeningSchema), { meta: ListMeta }), ...problems(400, 401) },
@@ -62,6 +76,7 @@ export const listSchema = {
 export const getSchema = {
   tags,
   summary: 'One screening',
+  description: 'Carries an ETag (the row version) for If-Match on PUT and DELETE.',
   security: bearer,
   params: IdParams,
   response: { 200: Envelope(ScreeningSchema), ...problems(400, 401, 404) },
@@ -81,18 +96,21 @@ export const createSchema = {
 export const updateSchema = {
   tags,
   summary: 'Update a screening (admin)',
-  description: 'Fields left out keep their value. The same checks as on create apply to the result.',
+  description:
+    'Fields left out keep their value. The same checks as on create apply to the result. ' +
+    'Optional If-Match: a stale ETag -> 412 and nothing changes.',
   security: bearer,
   params: IdParams,
   body: UpdateScreeningBody,
-  response: { 200: Envelope(ScreeningSchema), ...problems(400, 401, 403, 404, 409) },
+  response: { 200: Envelope(ScreeningSchema), ...problems(400, 401, 403, 404, 409, 412) },
 };
 
 export const deleteSchema = {
   tags,
   summary: 'Delete a screening (admin, soft)',
-  description: 'Sets is_available to false. Refused with 409 while it has sold tickets: cancel the show instead.',
+  description:
+    'Sets is_available to false. Refused with 409 while it has sold tickets: cancel the show instead. Optional If-Match.',
   security: bearer,
   params: IdParams,
-  response: { 200: Envelope(ScreeningSchema), ...problems(400, 401, 403, 404, 409) },
+  response: { 200: Envelope(ScreeningSchema), ...problems(400, 401, 403, 404, 409, 412) },
 };

@@ -3,20 +3,28 @@
 // it to another hall rebuilds its seat states, so that is refused while any seat is in use.
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../http/errors.ts';
+import { checkIfMatch } from '../../http/etag.ts';
 import { type Actor, recordAudit } from '../audit/record.ts';
-import { exactAmount } from './create-screening.ts';
+import { exactAmount } from '../../http/amounts.ts';
 import { presentScreening } from './presenter.ts';
 import { createSeatStates, dropSeatStates, findScreening, seatsInUse, updateScreeningRow } from './queries.ts';
 import { checkSlot } from './schedule.ts';
 import type { UpdateScreeningBody } from './schemas.ts';
 
-export async function updateScreening(deps: Deps, actor: Actor, id: number, body: UpdateScreeningBody) {
+export async function updateScreening(
+  deps: Deps,
+  actor: Actor,
+  id: number,
+  body: UpdateScreeningBody,
+  expected?: number[],
+) {
   const price = body.price === undefined ? undefined : exactAmount(body.price, 'price');
   const price3dGiven = body.price_3d === undefined ? undefined : exactAmount(body.price_3d, 'price_3d');
 
   return deps.db.tx(async (trx) => {
     const current = await findScreening(trx, id, true);
     if (!current) throw new AppError('screening_not_found');
+    checkIfMatch(expected, current.version);
     const showTime = body.show_time === undefined ? current.show_time : new Date(body.show_time);
     const timeChanged = showTime.getTime() !== current.show_time.getTime();
     if (timeChanged && showTime.getTime() <= deps.clock.now().getTime()) throw new AppError('screening_in_past');
@@ -56,6 +64,6 @@ export async function updateScreening(deps: Deps, actor: Actor, id: number, body
       before: presentScreening(current),
       after: out,
     });
-    return out;
+    return { version: row.version, screening: out };
   });
 }

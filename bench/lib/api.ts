@@ -1,0 +1,52 @@
+// The API under test, as its own process on a benchmark database: `node --import tsx src/server.ts`
+// with LOG_LEVEL=warn, a high AUTH_RATE_LIMIT, the in-process KV and a fresh JWT secret (unless the
+// benchmark passes its own JWT_SECRET, or a REDIS_URL for Redis, in `extra`).
+import { randomBytes } from 'node:crypto';
+import { HOST, log } from './common.ts';
+import { type Child, freePort, start, waitFor200 } from './processes.ts';
+
+export interface Api {
+  child: Child;
+  /** http://127.0.0.1:<port> */
+  base: string;
+  /** spawn -> first 200 from /readyz */
+  coldStartMs: number;
+}
+
+/** Starts the API on databaseUrl (extra env on top, e.g. READ_CACHE) and waits until /readyz is 200. */
+export async function startApi(databaseUrl: string, extra: NodeJS.ProcessEnv = {}): Promise<Api> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    JWT_SECRET: randomBytes(24).toString('hex'),
+    LOG_LEVEL: 'warn',
+    HOST,
+    PORT: String(port),
+    AUTH_RATE_LIMIT: '1000000',
+    DATA_DIR: ':memory:',
+    ...extra,
+  };
+  // in-process KV unless the benchmark asks for Redis: the benchmarks measure the HTTP + PostgreSQL path
+  if (extra.REDIS_URL === undefined) delete env.REDIS_URL;
+  const extras = Object.entries(extra).map(([k, v]) => `${k}=${k === 'JWT_SECRET' ? '<secret>' : v}`);
+  log(`starting the API (${[...extras, 'node --import tsx src/server.ts'].join(' ')})`);
+  const base = `http://${HOST}:${port}`;
+  const t0 = performance.now();
+  const child = start('api', ['--import', 'tsx', 'src/server.ts'], env);
+  const coldStartMs = Math.round(await waitFor200(`${base}/readyz`, child, t0));
+  return { child, base, coldStartMs };
+}
+
+/** Logs in (demo accounts: password "password") and returns the Authorization header. */
+export async function login(base: string, email: string, password = 'password'): Promise<Record<string, string>> {
+  const res = await fetch(`${base}/api/v1/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  const body = (await res.json()) as { data?: { token?: string } };
+  const token = body.data?.token;
+  if (res.status !== 200 || !token) throw new Error(`login failed: ${res.status} ${JSON.stringify(body)}`);
+  return { authorization: `Bearer ${token}` };
+}

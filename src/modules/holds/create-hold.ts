@@ -1,0 +1,116 @@
+// Hold seats of a screening for HOLD_TTL_SECONDS: all or nothing.
+// 1. Redis fast path (if configured): seats marked by another customer in the last moments turn the
+//    request away cheaply (409, cause "fast_path"). Never the arbiter: failures skip it.
+// 2. PostgreSQL decides in one statement, take_seats(): the seat rules, the replacement of the
+//    customer's previous hold for this screening, and the conditional write of the seats
+//    (409 cause "taken" when a seat is not free; cause "contended" when another call is taking it
+//    at this very moment: seat rows busy in another transaction are skipped, never waited for).
+// 3. After commit: the seat event for live viewers and the seat-map cache bump.
+import { randomUUID } from 'node:crypto';
+import type { Deps } from '../../deps.ts';
+import { pgCode, PG } from '../../db/client.ts';
+import { AppError } from '../../http/errors.ts';
+import { decimalToNumber } from '../../lib/money.ts';
+import { seatsChanged } from '../seating/seat-map.ts';
+import { type TakeResult, takeSeats } from './queries.ts';
+
+/**
+ * Why seats were refused: `fast_path` = another customer marked them in Redis within the last
+ * FASTPATH_TTL_MS (they are held, sold, or being taken); `contended` = PostgreSQL found the seat
+ * rows busy in another transaction at that moment; `taken` = PostgreSQL found them not free.
+ */
+export type RefusalCause = 'fast_path' | 'contended' | 'taken';
+
+const RULE_ERRORS: Record<string, [Parameters<typeof refuse>[0], string]> = {
+  CN001: ['screening_not_on_sale', 'The screening has started, was cancelled or is closed for sale'],
+  CN400: ['unknown_seats', 'Some seats are not part of this screening'],
+  CN409: ['seat_unavailable', 'Some seats were just taken by someone else'],
+  CN410: ['seat_unavailable', 'Some seats are being taken by someone else right now'],
+  CN421: ['couple_seat_pair', 'A couple seat must be held together with its partner'],
+  CN422: ['companion_seat_alone', 'A companion seat must be held together with its wheelchair seat'],
+  CN423: ['orphan_seat', 'The selection would leave a single seat stranded; choose seats next to it or leave a gap of two'],
+  CN424: ['hold_in_checkout', 'Your current hold for this screening is being paid; finish or cancel that first'],
+};
+
+function refuse(code: ConstructorParameters<typeof AppError>[0], message: string, seatIds: number[], cause?: RefusalCause): never {
+  throw new AppError(code, message, { seat_ids: seatIds, ...(cause ? { cause } : {}) });
+}
+
+export interface HoldInput {
+  screeningId: number;
+  userId: number;
+  seatIds: number[];
+}
+
+export async function createHold(deps: Deps, input: HoldInput) {
+  const seatIds = [...new Set(input.seatIds)].sort((a, b) => a - b);
+  if (seatIds.length !== input.seatIds.length) throw new AppError('validation_failed', 'seat_ids has duplicates');
+  if (seatIds.length > deps.config.HOLD_MAX_SEATS) {
+    throw new AppError('too_many_seats', `At most ${deps.config.HOLD_MAX_SEATS} seats per hold`, { max: deps.config.HOLD_MAX_SEATS });
+  }
+  const owner = `u${input.userId}`;
+  const contended = await deps.fastPath.mark(input.screeningId, seatIds, owner);
+  if (contended !== 'skipped' && contended.length > 0) {
+    refuse('seat_unavailable', 'Some seats are taken or being taken by someone else', contended, 'fast_path');
+  }
+
+  const holdId = randomUUID();
+  let taken: TakeResult;
+  try {
+    taken = await withDeadlockRetry(() =>
+      takeSeats(deps.db, { holdId, screeningId: input.screeningId, userId: input.userId, seatIds, ttlSeconds: deps.config.HOLD_TTL_SECONDS }),
+    );
+  } catch (err) {
+    await deps.fastPath.unmark(input.screeningId, seatIds, owner);
+    const code = pgCode(err);
+    const rule = code ? RULE_ERRORS[code] : undefined;
+    if (!rule) throw err;
+    const detail = String((err as { detail?: string }).detail ?? '');
+    const seats = detail ? detail.split(',').map(Number) : [];
+    if (code === 'CN001') {
+      const { rows } = await deps.db.query('SELECT 1 FROM screenings WHERE id = $1', [input.screeningId]);
+      if (rows.length === 0) throw new AppError('screening_not_found');
+    }
+    refuse(rule[0], rule[1], seats, code === 'CN409' ? 'taken' : code === 'CN410' ? 'contended' : undefined);
+  }
+
+  // Seats of a replaced hold that the new hold does not keep are free again.
+  const released = (taken.released_seats ?? []).filter((id) => !seatIds.includes(id));
+  if (released.length > 0) await deps.fastPath.unmark(input.screeningId, released, owner);
+  deps.events.publish({
+    screening_id: input.screeningId,
+    version: taken.map_version,
+    seats: [
+      ...released.map((id) => ({ id, status: 'available' as const })),
+      ...seatIds.map((id) => ({ id, status: 'held' as const })),
+    ],
+  });
+  await seatsChanged(deps, input.screeningId);
+  return presentNewHold(deps, holdId, input, seatIds, taken);
+}
+
+function presentNewHold(deps: Deps, id: string, input: HoldInput, seatIds: number[], t: TakeResult) {
+  return {
+    id,
+    screening_id: input.screeningId,
+    seat_ids: seatIds,
+    prices: t.prices.map((p) => decimalToNumber(p) as number),
+    total_amount: decimalToNumber(t.total_amount) as number,
+    currency: deps.config.CURRENCY,
+    status: 'active' as const,
+    reserved_until: t.reserved_until.toISOString(),
+    replaced_hold_ids: t.released_holds ?? [],
+  };
+}
+
+// A customer replacing a hold while others race for overlapping seats can deadlock with them;
+// PostgreSQL aborts one side, and the whole call is safe to repeat.
+async function withDeadlockRetry<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (pgCode(err) !== PG.deadlock || attempt >= 3) throw err;
+    }
+  }
+}

@@ -1,0 +1,53 @@
+// Reading and releasing a hold. A customer sees only their own holds: anyone else's id is a 404.
+import type { Deps } from '../../deps.ts';
+import type { AuthUser } from '../../http/auth.ts';
+import { AppError } from '../../http/errors.ts';
+import { decimalToNumber } from '../../lib/money.ts';
+import { seatsChanged } from '../seating/seat-map.ts';
+import { findHold, type HoldRow, releaseHoldSeats } from './queries.ts';
+
+export function presentHold(h: HoldRow) {
+  return {
+    id: h.id,
+    screening_id: h.screening_id,
+    seat_ids: h.seat_ids,
+    prices: (h.prices ?? []).map((p) => decimalToNumber(p) as number),
+    total_amount: decimalToNumber(h.total_amount) as number,
+    currency: h.currency,
+    // an active hold past its time is expired, whatever the sweeper has got round to
+    status: h.status === 'active' && !h.live ? ('expired' as const) : h.status,
+    reserved_until: h.reserved_until.toISOString(),
+  };
+}
+
+const visible = (h: HoldRow | undefined, user: AuthUser): h is HoldRow =>
+  h !== undefined && (h.user_id === user.id || user.role === 'admin');
+
+export async function getHold(deps: Deps, user: AuthUser, id: string) {
+  const hold = await findHold(deps.db, id);
+  if (!visible(hold, user)) throw new AppError('hold_not_found');
+  return presentHold(hold);
+}
+
+export async function releaseHold(deps: Deps, user: AuthUser, id: string) {
+  const result = await deps.db.tx(async (trx) => {
+    const hold = await findHold(trx, id, true);
+    if (!visible(hold, user)) throw new AppError('hold_not_found');
+    if (hold.status !== 'active') throw new AppError('hold_not_active', `The hold is ${hold.status}`);
+    const { rows } = await trx.query(`SELECT 1 FROM tickets WHERE hold_id = $1 AND status = 'pending_payment'`, [id]);
+    if (rows.length > 0) throw new AppError('hold_in_checkout', 'The hold is being paid; it ends with the payment');
+    const released = await releaseHoldSeats(trx, hold, 'released', 'customer');
+    return { hold: (await findHold(trx, id)) as HoldRow, released };
+  });
+  const { hold, released } = result;
+  if (released.version !== null) {
+    await deps.fastPath.unmark(hold.screening_id, released.seats, `u${hold.user_id}`);
+    deps.events.publish({
+      screening_id: hold.screening_id,
+      version: released.version,
+      seats: released.seats.map((seatId) => ({ id: seatId, status: 'available' as const })),
+    });
+    await seatsChanged(deps, hold.screening_id);
+  }
+  return presentHold(hold);
+}

@@ -1,0 +1,75 @@
+import { Type, type Static } from 'typebox';
+import { bearer, Envelope, IdParams, problems, Timestamp } from '../../http/schemas.ts';
+
+export const HoldSchema = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  screening_id: Type.Integer(),
+  seat_ids: Type.Array(Type.Integer(), { examples: [[41, 42]] }),
+  prices: Type.Array(Type.Number(), { description: 'Price of each seat, in seat_ids order', examples: [[75000, 75000]] }),
+  total_amount: Type.Number({ examples: [150000] }),
+  currency: Type.String({ examples: ['IDR'] }),
+  status: Type.Enum(['active', 'released', 'expired', 'converted']),
+  reserved_until: Timestamp('The hold ends then unless paid'),
+  replaced_hold_ids: Type.Optional(Type.Array(Type.String(), { description: 'Your previous holds this one replaced' })),
+});
+
+export const HoldBody = Type.Object({
+  seat_ids: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 20, examples: [[41, 42]] }),
+});
+export type HoldBody = Static<typeof HoldBody>;
+
+export const BestBody = Type.Object({
+  count: Type.Integer({ minimum: 1, maximum: 20, examples: [3] }),
+  seat_type: Type.Optional(Type.Enum(['regular', 'vip', 'couple', 'wheelchair'])),
+});
+export type BestBody = Static<typeof BestBody>;
+
+export const HoldParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+const idempotencyHeader = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ description: 'Retries with the same key return the first answer', maxLength: 255 })),
+});
+
+export const createHoldSchema = {
+  tags: ['holds'],
+  summary: 'Hold seats (all or nothing)',
+  description:
+    'Holds the seats for HOLD_TTL_SECONDS (10 minutes by default). A new hold replaces your previous hold for the ' +
+    'same screening. 409 seat_unavailable lists the seats that were taken (`cause`: fast_path, contended or taken); ' +
+    'seat rules answer couple_seat_pair, companion_seat_alone (400) or orphan_seat (409).',
+  security: bearer,
+  params: IdParams,
+  headers: idempotencyHeader,
+  body: HoldBody,
+  response: { 201: Envelope(HoldSchema), ...problems(400, 401, 404, 409, 422) },
+};
+
+export const bestAvailableSchema = {
+  tags: ['holds'],
+  summary: 'Hold the best N adjacent seats',
+  description:
+    'Picks `count` adjacent free seats in one row block, nearest the middle of the hall (rows a third of the way ' +
+    'back first), respecting the seat rules, and holds them atomically. 409 not_enough_adjacent_seats when none fit.',
+  security: bearer,
+  params: IdParams,
+  headers: idempotencyHeader,
+  body: BestBody,
+  response: { 201: Envelope(HoldSchema), ...problems(400, 401, 404, 409, 422) },
+};
+
+export const getHoldSchema = {
+  tags: ['holds'],
+  summary: 'One of your holds',
+  security: bearer,
+  params: HoldParams,
+  response: { 200: Envelope(HoldSchema), ...problems(400, 401, 404) },
+};
+
+export const releaseHoldSchema = {
+  tags: ['holds'],
+  summary: 'Release a hold now',
+  description: 'The seats are free at once. Owner or admin.',
+  security: bearer,
+  params: HoldParams,
+  response: { 200: Envelope(HoldSchema), ...problems(400, 401, 404, 409) },
+};

@@ -1,0 +1,97 @@
+// Seat-state reads and admin writes for one screening. A held seat whose held_until has passed is
+// available in every read and write here: a stopped sweeper leaks nothing.
+import type { Sql } from '../../db/client.ts';
+
+export interface SeatMapJson {
+  /** the seat map's JSON text, or undefined when the screening does not exist */
+  map: string | undefined;
+  /** when the first live hold on the map runs out (the map changes then without a write) */
+  nextExpiry: Date | null;
+}
+
+/** The whole seat map of a screening, built as JSON by PostgreSQL, prices from seat_prices(). */
+export async function seatMapJson(sql: Sql, screeningId: number): Promise<SeatMapJson> {
+  const { rows } = await sql.query<{ map: string; next_expiry: Date | null }>(
+    `WITH sc AS (
+       SELECT id, hall_id, currency, seat_map_version,
+              (show_time > now() AND is_available AND status = 'scheduled') AS on_sale
+         FROM screenings WHERE id = $1),
+     st AS (
+       SELECT s.id, s.row_label, s.number, s.seat_type, s.x, s.y, s.pair_seat_id, s.companion_for_seat_id,
+              CASE WHEN ss.status = 'held' AND ss.held_until <= now() THEN 'available' ELSE ss.status END AS status,
+              ss.version, ss.held_until, sp.price
+         FROM screening_seats ss
+         JOIN seats s ON s.id = ss.seat_id
+         JOIN seat_prices($1) sp ON sp.seat_id = ss.seat_id
+        WHERE ss.screening_id = $1 AND s.is_active)
+     SELECT json_build_object(
+              'screening_id', sc.id,
+              'version', sc.seat_map_version,
+              'on_sale', sc.on_sale,
+              'currency', sc.currency,
+              'hall', (SELECT json_build_object('id', h.id, 'name', h.name, 'screen_type', h.screen_type,
+                                                'screen', coalesce(h.layout ->> 'screen', 'top'),
+                                                'aisles', coalesce(h.layout -> 'aisles', '[]'::jsonb))
+                         FROM halls h WHERE h.id = sc.hall_id),
+              'counts', (SELECT json_build_object(
+                           'available', count(*) FILTER (WHERE status = 'available'),
+                           'held', count(*) FILTER (WHERE status = 'held'),
+                           'sold', count(*) FILTER (WHERE status = 'sold'),
+                           'blocked', count(*) FILTER (WHERE status = 'blocked')) FROM st),
+              'seats', (SELECT coalesce(json_agg(json_build_object(
+                           'id', id, 'label', row_label || number, 'row', row_label, 'number', number,
+                           'type', seat_type, 'x', x, 'y', y, 'status', status, 'price', price,
+                           'pair_seat_id', pair_seat_id, 'companion_for_seat_id', companion_for_seat_id)
+                         ORDER BY y, x), '[]') FROM st)
+            )::text AS map,
+            (SELECT min(held_until) FROM st WHERE status = 'held') AS next_expiry
+       FROM sc`,
+    [screeningId],
+  );
+  return { map: rows[0]?.map, nextExpiry: rows[0]?.next_expiry ?? null };
+}
+
+/**
+ * Blocks free seats (house seats, broken seats) in one conditional write: all or nothing.
+ * Returns the seats that could not be blocked (held, sold or not in the screening).
+ */
+export async function blockSeats(sql: Sql, screeningId: number, seatIds: number[]): Promise<number[]> {
+  const { rows } = await sql.query<{ seat_id: number }>(
+    `UPDATE screening_seats
+        SET status = 'blocked', hold_id = NULL, held_until = NULL, version = version + 1, updated_at = now()
+      WHERE screening_id = $1 AND seat_id = ANY($2::int[])
+        AND (status = 'available' OR (status = 'held' AND held_until <= now()))
+      RETURNING seat_id`,
+    [screeningId, seatIds],
+  );
+  return missing(seatIds, rows);
+}
+
+/** Unblocks blocked seats; returns the ones that were not blocked. */
+export async function unblockSeats(sql: Sql, screeningId: number, seatIds: number[]): Promise<number[]> {
+  const { rows } = await sql.query<{ seat_id: number }>(
+    `UPDATE screening_seats SET status = 'available', version = version + 1, updated_at = now()
+      WHERE screening_id = $1 AND seat_id = ANY($2::int[]) AND status = 'blocked'
+      RETURNING seat_id`,
+    [screeningId, seatIds],
+  );
+  return missing(seatIds, rows);
+}
+
+/**
+ * After admin seat changes: moves available_seats and bumps the seat-map version (the per-screening
+ * counter every seat change increments, in commit order: the row lock serialises writers).
+ */
+export async function afterAdminSeatChange(sql: Sql, screeningId: number, availableDelta: number): Promise<number> {
+  const { rows } = await sql.query<{ seat_map_version: number }>(
+    `UPDATE screenings SET available_seats = available_seats + $2, seat_map_version = seat_map_version + 1,
+            updated_at = now() WHERE id = $1 RETURNING seat_map_version`,
+    [screeningId, availableDelta],
+  );
+  return rows[0].seat_map_version;
+}
+
+function missing(wanted: number[], rows: { seat_id: number }[]): number[] {
+  const got = new Set(rows.map((r) => r.seat_id));
+  return wanted.filter((id) => !got.has(id));
+}

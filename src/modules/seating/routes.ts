@@ -1,0 +1,33 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Deps } from '../../deps.ts';
+import { authenticate, requireRole } from '../../http/auth.ts';
+import { ok } from '../../http/schemas.ts';
+import { actorOf } from '../audit/record.ts';
+import { setBlocked } from './block-seats.ts';
+import { blockSchema, seatMapSchema, unblockSchema } from './schemas.ts';
+import { seatMap } from './seat-map.ts';
+
+export async function seatingRoutes(fastify: FastifyInstance, deps: Deps) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const admin = [authenticate(), requireRole('admin')];
+
+  // Public, cached, pre-serialised: the busiest read of a release night.
+  app.get('/screenings/:id/seats', { schema: seatMapSchema }, async (req, reply) => {
+    const map = await seatMap(deps, req.params.id);
+    reply.header('ETag', map.etag).header('Cache-Control', 'no-cache');
+    const inm = req.headers['if-none-match'];
+    if (inm !== undefined && inm.split(',').some((t) => t.trim() === map.etag)) {
+      // no body and no Content-Length on a 304 (send(null) would announce a 4-byte "null")
+      return (reply as FastifyReply).code(304).send();
+    }
+    return (reply as FastifyReply).type('application/json; charset=utf-8').send(map.body);
+  });
+
+  app.post('/screenings/:id/seats/block', { schema: blockSchema, onRequest: admin }, async (req) =>
+    ok('Seats blocked', await setBlocked(deps, actorOf(req), req.params.id, req.body.seat_ids, true, req.body.reason)),
+  );
+  app.post('/screenings/:id/seats/unblock', { schema: unblockSchema, onRequest: admin }, async (req) =>
+    ok('Seats unblocked', await setBlocked(deps, actorOf(req), req.params.id, req.body.seat_ids, false, req.body.reason)),
+  );
+}
