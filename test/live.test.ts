@@ -46,6 +46,11 @@ describe('one instance', () => {
     const ms = await viewer.reach(m.version + 1, 1_000);
     assert.ok(ms < 1_000);
     assert.equal(viewer.map.get(m.id('D6')), 'held');
+    // an admin block is a seat change too
+    const block = await call(a.app, { method: 'POST', url: `/api/v1/screenings/${s.id}/seats/block`, token: admin, payload: { seat_ids: [m.id('A7')] } });
+    assert.equal(block.status, 200);
+    await viewer.reach(m.version + 2, 1_000);
+    assert.equal(viewer.map.get(m.id('A7')), 'blocked');
     viewer.close();
   });
 

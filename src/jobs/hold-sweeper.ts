@@ -46,7 +46,7 @@ export async function sweepExpiredHolds(deps: Deps, batch = 200): Promise<SweepR
 
   for (const [screeningId, version] of versions) {
     const mine = freed.filter((r) => r.screening_id === screeningId && r.seat_id !== null);
-    deps.events.publish({
+    seatsChanged(deps, {
       screening_id: screeningId,
       version,
       seats: mine.map((r) => ({ id: r.seat_id as number, status: 'available' as const })),
@@ -55,7 +55,6 @@ export async function sweepExpiredHolds(deps: Deps, batch = 200): Promise<SweepR
       const seats = mine.filter((r) => r.user_id === userId).map((r) => r.seat_id as number);
       await deps.fastPath.unmark(screeningId, seats, `u${userId}`);
     }
-    await seatsChanged(deps, screeningId);
   }
   return { holds, seats: freed.filter((r) => r.seat_id !== null).length };
 }

@@ -77,7 +77,7 @@ export async function createHold(deps: Deps, input: HoldInput) {
   // Seats of a replaced hold that the new hold does not keep are free again.
   const released = (taken.released_seats ?? []).filter((id) => !seatIds.includes(id));
   if (released.length > 0) await deps.fastPath.unmark(input.screeningId, released, owner);
-  deps.events.publish({
+  seatsChanged(deps, {
     screening_id: input.screeningId,
     version: taken.map_version,
     seats: [
@@ -85,7 +85,6 @@ export async function createHold(deps: Deps, input: HoldInput) {
       ...seatIds.map((id) => ({ id, status: 'held' as const })),
     ],
   });
-  await seatsChanged(deps, input.screeningId);
   return presentNewHold(deps, holdId, input, seatIds, taken);
 }
 

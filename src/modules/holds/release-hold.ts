@@ -42,12 +42,11 @@ export async function releaseHold(deps: Deps, user: AuthUser, id: string) {
   const { hold, released } = result;
   if (released.version !== null) {
     await deps.fastPath.unmark(hold.screening_id, released.seats, `u${hold.user_id}`);
-    deps.events.publish({
+    seatsChanged(deps, {
       screening_id: hold.screening_id,
       version: released.version,
       seats: released.seats.map((seatId) => ({ id: seatId, status: 'available' as const })),
     });
-    await seatsChanged(deps, hold.screening_id);
   }
   return presentHold(hold);
 }

@@ -8,7 +8,7 @@ import { seatsChanged } from './seat-map.ts';
 
 export async function setBlocked(deps: Deps, actor: Actor, screeningId: number, seatIds: number[], block: boolean, reason?: string) {
   const ids = [...new Set(seatIds)].sort((a, b) => a - b);
-  await deps.db.tx(async (trx) => {
+  const version = await deps.db.tx(async (trx) => {
     const { rows } = await trx.query<{ seat_id: number }>(
       'SELECT seat_id FROM screening_seats WHERE screening_id = $1 AND seat_id = ANY($2::int[])',
       [screeningId, ids],
@@ -27,15 +27,20 @@ export async function setBlocked(deps: Deps, actor: Actor, screeningId: number, 
         seat_ids: refused,
       });
     }
-    await afterAdminSeatChange(trx, screeningId, block ? -ids.length : ids.length);
+    const v = await afterAdminSeatChange(trx, screeningId, block ? -ids.length : ids.length);
     await recordAudit(trx, actor, {
       action: block ? 'seats.block' : 'seats.unblock',
       entity: 'screening',
       entityId: screeningId,
       after: { seat_ids: ids, reason: reason ?? null },
     });
+    return v;
   });
-  await seatsChanged(deps, screeningId);
+  seatsChanged(deps, {
+    screening_id: screeningId,
+    version,
+    seats: ids.map((id) => ({ id, status: block ? ('blocked' as const) : ('available' as const) })),
+  });
   await deps.cache.invalidate('catalog');
   return { screening_id: screeningId, seat_ids: ids, status: block ? ('blocked' as const) : ('available' as const) };
 }
