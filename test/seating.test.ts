@@ -192,7 +192,7 @@ describe('layout round trip through the seat map', () => {
       assert.equal(got.price, 45000 + surcharge, `${p.label} price`);
       const row = (p.label as string)[0];
       if (p.pair_with) assert.equal(got.pair_seat_id, idOf(`${row}${p.pair_with}`));
-      else assert.equal(got.pair_seat_id, null);
+      else assert.equal(got.pair_seat_id, undefined);
       if (p.companion_for) assert.equal(got.companion_for_seat_id, idOf(`${row}${p.companion_for}`));
     }
     assert.deepEqual(map.hall.aisles, [3, 12]);

@@ -29,8 +29,8 @@ export interface SeatInfo {
   type: string;
   status: string;
   price: number;
-  pair_seat_id: number | null;
-  companion_for_seat_id: number | null;
+  pair_seat_id?: number;
+  companion_for_seat_id?: number;
 }
 
 export async function seatMapOf(app: FastifyInstance, screeningId: number) {

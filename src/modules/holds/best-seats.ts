@@ -9,7 +9,8 @@ export interface MapSeat {
   y: number;
   type: 'regular' | 'vip' | 'couple' | 'wheelchair' | 'companion';
   status: 'available' | 'held' | 'sold' | 'blocked';
-  pair_seat_id: number | null;
+  /** absent (or null) unless a couple seat */
+  pair_seat_id?: number | null;
 }
 
 const DEFAULT_TYPES = new Set(['regular', 'vip']);
@@ -32,7 +33,7 @@ export function bestSeats(seats: MapSeat[], count: number, seatType?: string, li
       const window = block.slice(i, i + count);
       if (!window.every((s) => s.status === 'available' && wanted(s))) continue;
       const ids = new Set(window.map((s) => s.id));
-      if (window.some((s) => s.pair_seat_id !== null && !ids.has(s.pair_seat_id))) continue;
+      if (window.some((s) => s.pair_seat_id != null && !ids.has(s.pair_seat_id))) continue;
       if (strands(block, i - 1, -1) || strands(block, i + count, +1)) continue;
       const midX = (window[0].x + window[window.length - 1].x) / 2;
       const score = Math.abs(midX - centreX) + ROW_WEIGHT * Math.abs(window[0].y - idealY);

@@ -38,11 +38,17 @@ export async function seatMapJson(sql: Sql, screeningId: number): Promise<SeatMa
                            'held', count(*) FILTER (WHERE status = 'held'),
                            'sold', count(*) FILTER (WHERE status = 'sold'),
                            'blocked', count(*) FILTER (WHERE status = 'blocked')) FROM st),
-              'seats', (SELECT coalesce(json_agg(json_build_object(
-                           'id', id, 'label', row_label || number, 'row', row_label, 'number', number,
-                           'type', seat_type, 'x', x, 'y', y, 'status', status, 'price', price,
-                           'pair_seat_id', pair_seat_id, 'companion_for_seat_id', companion_for_seat_id)
-                         ORDER BY y, x), '[]') FROM st)
+              -- seats by hand: compact text (json_build_object pads every key), trailing zeros
+              -- trimmed from prices, links only where there are any. A 300-seat map is ~30 KB.
+              'seats', (SELECT ('[' || coalesce(string_agg(
+                           '{"id":' || id || ',"label":' || to_json(row_label || number)::text
+                           || ',"row":' || to_json(row_label)::text || ',"number":' || number
+                           || ',"type":"' || seat_type || '","x":' || x || ',"y":' || y
+                           || ',"status":"' || status || '","price":' || trim_scale(price)::text
+                           || CASE WHEN pair_seat_id IS NULL THEN '' ELSE ',"pair_seat_id":' || pair_seat_id END
+                           || CASE WHEN companion_for_seat_id IS NULL THEN ''
+                                   ELSE ',"companion_for_seat_id":' || companion_for_seat_id END
+                           || '}', ',' ORDER BY y, x), '') || ']')::json FROM st)
             )::text AS map,
             (SELECT min(held_until) FROM st WHERE status = 'held') AS next_expiry
        FROM sc`,

@@ -13,8 +13,8 @@ const Seat = Type.Object({
   y: Type.Integer(),
   status: SeatStatus,
   price: Type.Number({ description: 'What this seat costs now: the price a hold will charge', examples: [75000] }),
-  pair_seat_id: Type.Union([Type.Integer(), Type.Null()], { description: 'Couple seat partner' }),
-  companion_for_seat_id: Type.Union([Type.Integer(), Type.Null()], { description: 'Wheelchair seat served' }),
+  pair_seat_id: Type.Optional(Type.Integer({ description: 'Couple seat partner (couple seats only)' })),
+  companion_for_seat_id: Type.Optional(Type.Integer({ description: 'Wheelchair seat served (companion seats only)' })),
 });
 
 export const SeatMapSchema = Type.Object({
