@@ -204,6 +204,32 @@ describe('expiry', () => {
   });
 });
 
+describe('two sweepers at once', () => {
+  test('each expired hold is released exactly once across concurrent sweepers', async () => {
+    // a second instance on the same database (PostgreSQL) or the same runtime (PGlite)
+    const other = t.databaseUrl ? await startTestApp({}, undefined, { databaseUrl: t.databaseUrl, redisPrefix: t.config.REDIS_PREFIX }) : t;
+    try {
+      const s = await newScreening(t.app, admin);
+      const m = await seatMapOf(t.app, s.id);
+      const ids: string[] = [];
+      for (const [i, row] of ['B', 'C', 'D', 'E', 'F', 'G'].entries()) {
+        const token = (await call(t.app, { method: 'POST', url: '/api/v1/auth/register', payload: { email: `sweep${i}@example.com`, password: 'long enough pw', full_name: 'S' } })).body.data.token;
+        const h = await hold(s.id, [m.id(`${row}6`), m.id(`${row}7`)], token);
+        assert.equal(h.status, 201, JSON.stringify(h.body));
+        ids.push(h.body.data.id);
+      }
+      for (const id of ids) await expire(id);
+      const [x, y] = await Promise.all([sweepExpiredHolds(t.rt, 2), sweepExpiredHolds(other.rt, 2)]);
+      const more = await Promise.all([sweepExpiredHolds(t.rt), sweepExpiredHolds(other.rt)]);
+      const released = [...x.holds, ...y.holds, ...more[0].holds, ...more[1].holds].filter((id) => ids.includes(id));
+      assert.equal(released.length, ids.length, 'every expired hold released');
+      assert.equal(new Set(released).size, ids.length, 'none released twice');
+    } finally {
+      if (other !== t) await other.close();
+    }
+  });
+});
+
 describe('Idempotency-Key', () => {
   test('same key and body -> the first answer; another body -> 422; in flight -> 409', async () => {
     const s = await newScreening(t.app, admin);

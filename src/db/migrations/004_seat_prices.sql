@@ -5,10 +5,14 @@
 -- (weekend = Saturday and Sunday, in the theater's time zone); never below 0.01.
 -- p_seats limits the answer to some seats (a hold); NULL means every seat (the seat map).
 
+-- PL/pgSQL rather than SQL: a SQL function that cannot be inlined is planned again on every call,
+-- while PL/pgSQL keeps its plan for the session; holds call this on every attempt.
 CREATE FUNCTION seat_prices(p_screening integer, p_seats integer[] DEFAULT NULL)
   RETURNS TABLE (seat_id integer, price numeric(12, 2))
-  LANGUAGE sql STABLE
+  LANGUAGE plpgsql STABLE
 AS $$
+BEGIN
+  RETURN QUERY
   WITH sc AS (
     SELECT s.id, s.theater_id,
            CASE WHEN s.is_3d AND s.price_3d IS NOT NULL THEN s.price_3d ELSE s.price END AS base,
@@ -23,11 +27,12 @@ AS $$
        AND (r.ends_at IS NULL OR sc.local_start::time < r.ends_at)
   )
   SELECT ss.seat_id,
-         greatest(0.01, sc.base + adj.amount + coalesce(sur.amount, 0))::numeric(12, 2)
+         greatest(0.01, sc.base + adj.amount + coalesce(sur.amount, 0))::numeric(12, 2) AS price
     FROM sc
     CROSS JOIN adj
     JOIN screening_seats ss ON ss.screening_id = sc.id
     JOIN seats st ON st.id = ss.seat_id
     LEFT JOIN seat_type_surcharges sur ON sur.theater_id = sc.theater_id AND sur.seat_type = st.seat_type
-   WHERE p_seats IS NULL OR ss.seat_id = ANY (p_seats)
+   WHERE p_seats IS NULL OR ss.seat_id = ANY (p_seats);
+END
 $$;
