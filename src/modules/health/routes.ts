@@ -1,5 +1,7 @@
-// /healthz: the process answers. /readyz: it can serve (database reachable, migrations applied,
-// Redis reachable when configured); a load balancer routes traffic only while this is 200.
+// /healthz: the process answers. /readyz: it can serve: database reachable and migrations applied
+// (else 503, and a load balancer stops routing here). Redis is checked and reported too, but an
+// unreachable Redis only makes the instance 'degraded' (still 200): Redis is an accelerator, and
+// holds, caches and limits keep working without it (see docs/decisions.md).
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { migrationsApplied } from '../../db/migrate.ts';
@@ -7,7 +9,7 @@ import type { Deps } from '../../deps.ts';
 
 const Check = Type.Object({ ok: Type.Boolean(), detail: Type.Optional(Type.String()) });
 const ReadyBody = Type.Object({
-  status: Type.Enum(['ready', 'not_ready']),
+  status: Type.Enum(['ready', 'degraded', 'not_ready']),
   checks: Type.Object({ database: Check, migrations: Check, redis: Check }),
 });
 
@@ -20,7 +22,7 @@ export async function healthRoutes(app: FastifyInstance, deps: Deps) {
 
   app.get(
     '/readyz',
-    { schema: { tags: ['ops'], summary: 'Readiness: database, migrations, Redis', response: { 200: ReadyBody, 503: ReadyBody } } },
+    { schema: { tags: ['ops'], summary: 'Readiness: database and migrations (503 when not); Redis reported, degraded when down', response: { 200: ReadyBody, 503: ReadyBody } } },
     async (_req, reply) => {
       const database = await deps.db.query('SELECT 1').then(
         () => ({ ok: true }),
@@ -33,8 +35,9 @@ export async function healthRoutes(app: FastifyInstance, deps: Deps) {
           : (await deps.kv.ping())
             ? { ok: true }
             : { ok: false, detail: 'no answer to PING' };
-      const ready = database.ok && migrations.ok && redis.ok;
-      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks: { database, migrations, redis } });
+      const ready = database.ok && migrations.ok;
+      const status = !ready ? 'not_ready' : redis.ok ? 'ready' : 'degraded';
+      return reply.code(ready ? 200 : 503).send({ status, checks: { database, migrations, redis } });
     },
   );
 }

@@ -36,13 +36,22 @@ export const noFastPath: FastPath = {
   unmark: async () => {},
 };
 
+type Scripts = Redis & {
+  markSeats(...args: (string | number)[]): Promise<number[]>;
+  unmarkSeats(...args: (string | number)[]): Promise<number>;
+};
+
 export function redisFastPath(client: Redis, prefix: string, ttlMs: number): FastPath {
+  // defineCommand sends EVALSHA (falling back to EVAL once): the script text is not resent per call.
+  client.defineCommand('markSeats', { lua: MARK });
+  client.defineCommand('unmarkSeats', { lua: UNMARK });
+  const scripts = client as Scripts;
   const keys = (screeningId: number, seatIds: number[]) => seatIds.map((id) => `${prefix}seat:${screeningId}:${id}`);
   return {
     enabled: true,
     async mark(screeningId, seatIds, owner) {
       try {
-        const taken = (await client.eval(MARK, seatIds.length, ...keys(screeningId, seatIds), owner, ttlMs)) as number[];
+        const taken = await scripts.markSeats(seatIds.length, ...keys(screeningId, seatIds), owner, ttlMs);
         return taken.map((i) => seatIds[i - 1]);
       } catch {
         return 'skipped';
@@ -50,7 +59,7 @@ export function redisFastPath(client: Redis, prefix: string, ttlMs: number): Fas
     },
     async unmark(screeningId, seatIds, owner) {
       if (seatIds.length === 0) return;
-      await client.eval(UNMARK, seatIds.length, ...keys(screeningId, seatIds), owner).catch(() => {});
+      await scripts.unmarkSeats(seatIds.length, ...keys(screeningId, seatIds), owner).catch(() => {});
     },
   };
 }
