@@ -138,11 +138,13 @@ describe('seat rules', () => {
     assertProblem(r, 409, 'orphan_seat');
     assert.deepEqual(r.body.seat_ids, [m.id('B4')]);
     assert.equal((await hold(s.id, [m.id('B4'), m.id('B5'), m.id('B6')])).status, 201);
-    await t.rt.db.query('UPDATE theaters SET orphan_seat_rule = false WHERE id = 1');
+    const off = await call(t.app, { method: 'PATCH', url: '/api/v1/theaters/1', token: admin, payload: { orphan_seat_rule: false } });
+    assert.equal(off.status, 200, JSON.stringify(off.body));
+    assert.equal(off.body.data.orphan_seat_rule, false);
     try {
       assert.equal((await hold(s.id, [m.id('C5'), m.id('C6')], bob)).status, 201);
     } finally {
-      await t.rt.db.query('UPDATE theaters SET orphan_seat_rule = true WHERE id = 1');
+      await call(t.app, { method: 'PATCH', url: '/api/v1/theaters/1', token: admin, payload: { orphan_seat_rule: true } });
     }
   });
 });

@@ -2,8 +2,9 @@
 import { spawn } from 'node:child_process';
 import { freePort } from './process.ts';
 
-export async function startRedis() {
-  const port = await freePort();
+/** Starts redis-server on a free port (or the given one, to bring a killed one back). */
+export async function startRedis(atPort?: number) {
+  const port = atPort ?? (await freePort());
   const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: 'ignore',
   });
@@ -25,6 +26,7 @@ export async function startRedis() {
   probe.disconnect();
   return {
     url,
+    port,
     /** SIGKILL: Redis vanishes mid-traffic, as in a crash */
     async kill() {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');

@@ -22,6 +22,8 @@ export function presentTheater(t: TheaterRow) {
     contact_email: t.contact_email,
     time_zone: t.time_zone,
     is_active: t.is_active,
+    orphan_seat_rule: t.orphan_seat_rule,
+    companion_needs_wheelchair: t.companion_needs_wheelchair,
     total_halls: t.total_halls,
     created_at: t.created_at.toISOString(),
     updated_at: t.updated_at.toISOString(),

@@ -32,6 +32,8 @@ export const TheaterSchema = Type.Object({
   contact_email: StringOrNull({ examples: ['gi@cinema21.com'] }),
   time_zone: Type.String({ description: 'IANA time zone of the theater: local dates and times use it', examples: ['Asia/Jakarta'] }),
   is_active: Type.Boolean({ description: 'Inactive theaters are left out of the browse list' }),
+  orphan_seat_rule: Type.Boolean({ description: 'Refuse holds that leave a single seat stranded' }),
+  companion_needs_wheelchair: Type.Boolean({ description: 'A companion seat is held only with its wheelchair seat' }),
   total_halls: Type.Integer({ description: 'Number of halls (computed)', examples: [2] }),
   created_at: Timestamp('Created'),
   updated_at: Timestamp('Last change'),
@@ -69,6 +71,8 @@ const theaterFields = {
   contact_email: NullableString({ format: 'email', maxLength: 254, examples: ['gi@cgv.com'] }),
   time_zone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA name', examples: ['Asia/Jakarta'] }),
   is_active: Type.Boolean({ examples: [true] }),
+  orphan_seat_rule: Type.Boolean({ examples: [true] }),
+  companion_needs_wheelchair: Type.Boolean({ examples: [true] }),
 };
 
 const movieFields = {
@@ -108,6 +112,8 @@ export const CreateTheaterBody = Type.Object(
     contact_email: Type.Optional(theaterOptional.contact_email),
     time_zone: Type.Optional(Type.String({ ...theaterOptional.time_zone, default: 'Asia/Jakarta' })),
     is_active: Type.Optional(Type.Boolean({ default: true })),
+    orphan_seat_rule: Type.Optional(Type.Boolean({ default: true })),
+    companion_needs_wheelchair: Type.Optional(Type.Boolean({ default: true })),
   },
   { additionalProperties: false },
 );

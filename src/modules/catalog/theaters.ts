@@ -23,6 +23,8 @@ export async function createTheater(deps: Deps, actor: Actor, body: CreateTheate
       contact_email: body.contact_email ?? null,
       time_zone: await checkTimeZone(trx, body.time_zone ?? 'Asia/Jakarta'),
       is_active: body.is_active ?? true,
+      orphan_seat_rule: body.orphan_seat_rule ?? true,
+      companion_needs_wheelchair: body.companion_needs_wheelchair ?? true,
     };
     await checkCity(trx, w.city_id);
     const row = await onForeignKey(() => insertTheater(trx, w), () => unknownCity(w.city_id));
@@ -47,6 +49,8 @@ export async function updateTheater(deps: Deps, ctx: WriteContext, id: number, p
       contact_email: patch.contact_email === undefined ? current.contact_email : patch.contact_email,
       time_zone: patch.time_zone === undefined ? current.time_zone : await checkTimeZone(trx, patch.time_zone),
       is_active: patch.is_active ?? current.is_active,
+      orphan_seat_rule: patch.orphan_seat_rule ?? current.orphan_seat_rule,
+      companion_needs_wheelchair: patch.companion_needs_wheelchair ?? current.companion_needs_wheelchair,
     };
     if (w.city_id !== current.city_id) await checkCity(trx, w.city_id);
     const row = await onForeignKey(() => updateTheaterRow(trx, id, w), () => unknownCity(w.city_id));
