@@ -6,10 +6,10 @@
 //    (409 cause "taken" when a seat is not free; cause "contended" when another call is taking it
 //    at this very moment: seat rows busy in another transaction are skipped, never waited for).
 // 3. After commit: the seat event for live viewers and the seat-map cache bump.
-import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../deps.ts';
 import { pgCode, PG } from '../../db/client.ts';
 import { AppError } from '../../http/errors.ts';
+import { uuidv7 } from '../../lib/ids.ts';
 import { decimalToNumber } from '../../lib/money.ts';
 import { seatsChanged } from '../seating/seat-map.ts';
 import { type TakeResult, takeSeats } from './queries.ts';
@@ -54,7 +54,7 @@ export async function createHold(deps: Deps, input: HoldInput) {
     refuse('seat_unavailable', 'Some seats are taken or being taken by someone else', contended, 'fast_path');
   }
 
-  const holdId = randomUUID();
+  const holdId = uuidv7();
   let taken: TakeResult;
   try {
     taken = await withDeadlockRetry(() =>
