@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { assertProblem, call, loginAs } from './helpers/http.ts';
-import { startTestApp, type TestApp } from './helpers/runtime.ts';
+import { assertProblem, call } from './helpers/http.ts';
+import { signedInApp, type TestApp } from './helpers/runtime.ts';
 
 let t: TestApp;
 let admin: string;
 let customer: string;
 before(async () => {
-  t = await startTestApp();
-  admin = await loginAs(t.app, 'admin@cinema.com');
-  customer = await loginAs(t.app, 'customer@cinema.com');
+  ({ t, admin, customer } = await signedInApp());
 });
 after(() => t.close());
 

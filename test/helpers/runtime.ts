@@ -8,6 +8,7 @@ import { buildApp } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import type { Clock } from '../../src/lib/clock.ts';
 import { openRuntime, type Runtime } from '../../src/runtime.ts';
+import { loginAs } from './http.ts';
 
 export const onPostgres = Boolean(process.env.DATABASE_URL);
 export const onRedis = Boolean(process.env.REDIS_URL);
@@ -79,4 +80,10 @@ export async function startTestApp(env: Record<string, string> = {}, clock?: Clo
       await db?.drop();
     },
   };
+}
+
+/** A test app with the demo admin and customer signed in: the usual start of a suite. */
+export async function signedInApp(env: Record<string, string> = {}) {
+  const t = await startTestApp(env);
+  return { t, admin: await loginAs(t.app, 'admin@cinema.com'), customer: await loginAs(t.app, 'customer@cinema.com') };
 }
