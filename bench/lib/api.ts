@@ -33,7 +33,9 @@ export async function startApi(databaseUrl: string, extra: NodeJS.ProcessEnv = {
   log(`starting the API (${[...extras, 'node --import tsx src/server.ts'].join(' ')})`);
   const base = `http://${HOST}:${port}`;
   const t0 = performance.now();
-  const child = start('api', ['--import', 'tsx', 'src/server.ts'], env);
+  // BENCH_API_NODE_ARGS: extra node flags for the API only, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof'
+  const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = start('api', [...nodeArgs, '--import', 'tsx', 'src/server.ts'], env);
   const coldStartMs = Math.round(await waitFor200(`${base}/readyz`, child, t0));
   return { child, base, coldStartMs };
 }

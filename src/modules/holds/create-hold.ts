@@ -1,7 +1,8 @@
 // Hold seats of a screening for HOLD_TTL_SECONDS: all or nothing.
 // 1. Redis fast path (if configured): seats marked by another customer in the last moments turn the
 //    request away cheaply (409, cause "fast_path"). Never the arbiter: failures skip it.
-// 2. PostgreSQL decides in one statement, take_seats(): the seat rules, the replacement of the
+// 2. PostgreSQL decides in one statement, take_seats() (several holds share a round trip and a
+//    commit when they queue up: take-batcher.ts): the seat rules, the replacement of the
 //    customer's previous hold for this screening, and the conditional write of the seats
 //    (409 cause "taken" when a seat is not free; cause "contended" when another call is taking it
 //    at this very moment: seat rows busy in another transaction are skipped, never waited for).
@@ -13,6 +14,7 @@ import { uuidv7 } from '../../lib/ids.ts';
 import { decimalToNumber } from '../../lib/money.ts';
 import { seatsChanged } from '../seating/seat-map.ts';
 import { type TakeResult, takeSeats } from './queries.ts';
+import { takeBatcherFor } from './take-batcher.ts';
 
 /**
  * Why seats were refused: `fast_path` = another customer marked them in Redis within the last
@@ -57,9 +59,13 @@ export async function createHold(deps: Deps, input: HoldInput) {
   const holdId = uuidv7();
   let taken: TakeResult;
   try {
-    taken = await withDeadlockRetry(() =>
-      takeSeats(deps.db, { holdId, screeningId: input.screeningId, userId: input.userId, seatIds, ttlSeconds: deps.config.HOLD_TTL_SECONDS }),
-    );
+    const req = { holdId, screeningId: input.screeningId, userId: input.userId, seatIds };
+    const batcher = takeBatcherFor(deps.db, { ttlSeconds: deps.config.HOLD_TTL_SECONDS, poolMax: deps.config.DB_POOL_MAX });
+    taken = await batcher.take(req).catch((err) => {
+      // a deadlock aborted only this item's subtransaction: repeat it on its own
+      if (pgCode(err) !== PG.deadlock) throw err;
+      return withDeadlockRetry(() => takeSeats(deps.db, { ...req, ttlSeconds: deps.config.HOLD_TTL_SECONDS }));
+    });
   } catch (err) {
     await deps.fastPath.unmark(input.screeningId, seatIds, owner);
     const code = pgCode(err);
