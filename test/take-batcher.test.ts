@@ -31,18 +31,23 @@ describe('take_seats_batch', () => {
     const s = await newScreening(t.app, admin);
     const [a, b, c] = await freeSeatIds(s.id, 3);
     const ids = [randomUUID(), randomUUID(), randomUUID()];
-    const { rows } = await t.rt.db.query<{ idx: number; err_code: string | null; err_detail: string | null }>(
-      'SELECT idx, err_code, err_detail FROM take_seats_batch($1::uuid[], $2::int[], $3::int[], $4::int[], $5::int[], 600)',
+    const version = async () =>
+      Number((await t.rt.db.query<{ v: number }>('SELECT seat_map_version AS v FROM screenings WHERE id = $1', [s.id])).rows[0].v);
+    const v0 = await version();
+    const { rows } = await t.rt.db.query<{ idx: number; err_code: string | null; err_detail: string | null; map_version: number | null }>(
+      'SELECT idx, err_code, err_detail, map_version FROM take_seats_batch($1::uuid[], $2::int[], $3::int[], $4::int[], $5::int[], 600)',
       [ids, [s.id, s.id, s.id], [1, 2, 3], [a, b, b, c, c], [2, 2, 1]],
     );
+    // the two holds that went through get the next two versions, in the order they ran
     assert.deepEqual(
-      rows.map((r) => [r.idx, r.err_code, r.err_detail]),
+      rows.map((r) => [r.idx, r.err_code, r.err_detail, r.map_version === null ? null : Number(r.map_version)]),
       [
-        [1, null, null],
-        [2, 'CN409', String(b)],
-        [3, null, null],
+        [1, null, null, v0 + 1],
+        [2, 'CN409', String(b), null],
+        [3, null, null, v0 + 2],
       ],
     );
+    assert.equal(await version(), v0 + 2, 'the screening moved by exactly the holds it got');
     const held = await t.rt.db.query<{ seat_id: number; hold_id: string }>(
       `SELECT seat_id, hold_id FROM screening_seats WHERE screening_id = $1 AND status = 'held' ORDER BY seat_id`,
       [s.id],
