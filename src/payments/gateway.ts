@@ -22,7 +22,7 @@ export interface GatewayPayment {
   refunded_amount: string;
   currency: string;
   method: PaymentMethod;
-  reference: string; // our reference (the ticket id)
+  reference: string; // our reference: our payments.id, so a webhook that beats the checkout response still finds its row
   next_action: NextAction | null;
   failure_code: string | null;
   created_at: string;
