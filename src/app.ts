@@ -3,6 +3,7 @@ import cors from '@fastify/cors';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import type { Deps } from './deps.ts';
 import { authPlugin } from './http/auth.ts';
 import { registerDocs } from './http/docs.ts';
@@ -17,6 +18,13 @@ import { pricingRoutes } from './modules/pricing/routes.ts';
 import { seatingRoutes } from './modules/seating/routes.ts';
 import { holdRoutes } from './modules/holds/routes.ts';
 import { liveRoutes } from './realtime/routes.ts';
+import { checkinRoutes } from './modules/checkin/routes.ts';
+import { checkoutRoutes } from './modules/checkout/routes.ts';
+import { webhookRoutes } from './modules/payments/webhook.ts';
+import { ticketRoutes } from './modules/tickets/routes.ts';
+import { simulatorControlRoutes } from './payments/simulator/control-routes.ts';
+import { mailboxDir } from './jobs/outbox.ts';
+import { mailboxRoutes } from './notify/mailbox-routes.ts';
 
 const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
@@ -68,8 +76,29 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
       await api.register(pricingRoutes, deps);
       await api.register(holdRoutes, deps);
       await api.register(liveRoutes, deps);
+      await api.register(checkoutRoutes, deps);
+      await api.register(webhookRoutes, deps);
+      await api.register(ticketRoutes, deps);
+      await api.register(checkinRoutes, deps);
     },
     { prefix: '/api/v1' },
   );
+  // The simulator's control panel (approve page, faults) exists only while it is the gateway. Its
+  // webhooks come back to this process, on whatever port it ends up listening.
+  const simulator = deps.simulator;
+  if (simulator) {
+    await app.register(simulatorControlRoutes, { simulator });
+    app.addHook('onListen', async () => simulator.setWebhookUrl(webhookUrlOf(app.server.address())));
+  }
+  // The embedded default's mail goes to a local mailbox; /dev/mail lets a person read it. Only there:
+  // it shows every customer's mail, so a deployment with a database server never serves it.
+  if (config.embedded && !config.SMTP_URL) await app.register(mailboxRoutes, { dir: mailboxDir(config) });
   return app;
+}
+
+/** The webhook route of this process as seen from itself (an unspecified bind address means loopback). */
+export function webhookUrlOf(address: AddressInfo | string | null): string | undefined {
+  if (typeof address !== 'object' || address === null) return undefined;
+  const host = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}/api/v1/payments/webhook`;
 }

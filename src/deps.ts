@@ -5,8 +5,11 @@ import type { Db } from './db/client.ts';
 import type { Kv } from './kv/kv.ts';
 import type { Clock } from './lib/clock.ts';
 import type { FastPath } from './modules/holds/fast-path.ts';
+import type { PaymentGateway } from './payments/gateway.ts';
+import type { Simulator } from './payments/simulator/simulator.ts';
 import type { SeatEvents } from './realtime/events.ts';
 import type { Hub } from './realtime/hub.ts';
+import type { TicketKeys } from './tickets/signing-key.ts';
 
 export interface Deps {
   config: Config;
@@ -21,4 +24,10 @@ export interface Deps {
   hub: Hub;
   /** Redis seat marks in front of PostgreSQL (no-op without Redis) */
   fastPath: FastPath;
+  /** the payment gateway (the in-process simulator, or one over HTTP) */
+  gateway: PaymentGateway;
+  /** the in-process simulator when GATEWAY=simulator: its control routes are served beside the API */
+  simulator?: Simulator;
+  /** signs e-ticket QR payloads and checks them at the door */
+  ticketKeys: TicketKeys;
 }

@@ -15,6 +15,10 @@ import { noFastPath, redisFastPath } from './modules/holds/fast-path.ts';
 import { memoryEvents, redisEvents } from './realtime/events.ts';
 import { createHub } from './realtime/hub.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
+import { ticketKeysFor } from './modules/tickets/keys.ts';
+import type { PaymentGateway } from './payments/gateway.ts';
+import { createHttpGateway } from './payments/http-gateway.ts';
+import { createSimulator, type Simulator } from './payments/simulator/simulator.ts';
 
 export async function openDb(config: Config): Promise<Db> {
   if (config.DATABASE_URL) return connectPostgres({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX });
@@ -25,6 +29,33 @@ export async function openDb(config: Config): Promise<Db> {
 
 export function openKv(config: Config): Kv {
   return config.REDIS_URL ? redisKv(config.REDIS_URL, config.REDIS_PREFIX) : memoryKv();
+}
+
+/**
+ * GATEWAY=simulator: the simulator in this process (state in DATA_DIR/gateway-state.json unless
+ * ':memory:'); its webhook URL is set once the API listens (setWebhookUrl). GATEWAY=http: a gateway
+ * in another process.
+ */
+export function openGateway(config: Config): { gateway: PaymentGateway; simulator?: Simulator } {
+  if (config.GATEWAY === 'http') {
+    return {
+      gateway: createHttpGateway({
+        baseUrl: config.GATEWAY_URL as string,
+        apiKey: config.GATEWAY_API_KEY as string,
+        timeoutMs: config.GATEWAY_TIMEOUT_MS,
+      }),
+    };
+  }
+  const simulator = createSimulator({
+    webhookSecret: config.gatewayWebhookSecret,
+    publicBaseUrl: config.publicBaseUrl,
+    latencyMs: config.GATEWAY_LATENCY_MS,
+    autoCaptureMs: config.GATEWAY_AUTO_CAPTURE_MS,
+    // in process, a call under the 'timeout' fault hangs as long as we would wait for a real gateway
+    timeoutMs: config.GATEWAY_TIMEOUT_MS,
+    persistPath: config.dataDir === ':memory:' ? undefined : join(config.dataDir, 'gateway-state.json'),
+  });
+  return { gateway: simulator, simulator };
 }
 
 export interface Runtime extends Deps {
@@ -48,6 +79,7 @@ export async function openRuntime(config: Config, clock: Clock = systemClock): P
     : undefined;
   const events = redis ? redisEvents(redis.pub, redis.sub, `${config.REDIS_PREFIX}seat-events`) : memoryEvents();
   const hub = createHub(events, { batchMs: config.LIVE_BATCH_MS });
+  const { gateway, simulator } = openGateway(config);
   return {
     config,
     db,
@@ -57,7 +89,11 @@ export async function openRuntime(config: Config, clock: Clock = systemClock): P
     events,
     hub,
     fastPath: redis ? redisFastPath(redis.locks, config.REDIS_PREFIX, Math.min(config.FASTPATH_TTL_MS, config.HOLD_TTL_SECONDS * 1000)) : noFastPath,
+    gateway,
+    simulator,
+    ticketKeys: ticketKeysFor(config),
     async close() {
+      await simulator?.close();
       hub.close();
       await events.close();
       redis?.pub.disconnect();

@@ -3,6 +3,8 @@
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { startHoldSweeper } from './jobs/hold-sweeper.ts';
+import { startOutbox } from './jobs/outbox.ts';
+import { startPaymentReconciler } from './jobs/payment-reconciler.ts';
 import { openRuntime } from './runtime.ts';
 
 async function main() {
@@ -29,6 +31,11 @@ async function main() {
   // Background jobs run in every instance; each is safe to run in several at once.
   const stopSweeper =
     config.SWEEP_INTERVAL_MS > 0 ? startHoldSweeper(runtime, (err) => app.log.error({ err }, 'hold sweep failed')) : async () => {};
+  const stopReconciler =
+    config.RECONCILE_INTERVAL_MS > 0
+      ? startPaymentReconciler(runtime, (err) => app.log.error({ err }, 'payment reconciliation failed'))
+      : async () => {};
+  const outbox = config.OUTBOX_INTERVAL_MS > 0 ? startOutbox(runtime, app.log.child({ job: 'outbox' })) : undefined;
   app.log.info(
     { storage: runtime.db.kind, kv: runtime.kv.kind, startupMs: Math.round(performance.now() - started) },
     'cinema api ready',
@@ -48,6 +55,8 @@ async function main() {
     try {
       await app.close();
       await stopSweeper();
+      await stopReconciler();
+      await outbox?.stop();
       await runtime.close();
       process.exit(0);
     } catch (err) {

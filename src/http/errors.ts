@@ -22,12 +22,17 @@ export const ERRORS = {
   unknown_city: [400, 'No city with that id'],
   invalid_time_zone: [400, 'The time zone is not an IANA time zone name'],
   invalid_date_range: [400, 'end_date must not be before release_date'],
+  payment_method_unavailable: [400, 'This payment method is not available'],
+  invalid_ticket_code: [400, 'The ticket code is not valid'],
   invalid_refresh_token: [401, 'The refresh token is not valid'],
   // 401 / 403
   unauthorized: [401, 'Authentication is required'],
   invalid_token: [401, 'The access token is not valid'],
   invalid_credentials: [401, 'Email or password is wrong'],
   forbidden: [403, 'You are not allowed to do this'],
+  invalid_signature: [401, 'The webhook signature is not valid'],
+  // 402
+  payment_declined: [402, 'The payment was declined'],
   // 404 / 405
   not_found: [404, 'Nothing here'],
   screening_not_found: [404, 'Screening not found'],
@@ -36,6 +41,7 @@ export const ERRORS = {
   theater_not_found: [404, 'Theater not found'],
   movie_not_found: [404, 'Movie not found'],
   hold_not_found: [404, 'Hold not found'],
+  ticket_not_found: [404, 'Ticket not found'],
   // 409
   email_taken: [409, 'An account with this email exists'],
   screening_overlap: [409, 'The hall is busy at that time'],
@@ -51,6 +57,14 @@ export const ERRORS = {
   idempotency_in_flight: [409, 'A request with this Idempotency-Key is still being processed'],
   in_use: [409, 'Other records still refer to it'],
   city_exists: [409, 'A city with this name and province exists'],
+  payment_in_progress: [409, 'A payment for this hold is already in progress'],
+  ticket_not_paid: [409, 'The ticket is not paid'],
+  ticket_refunded: [409, 'The ticket was refunded'],
+  already_checked_in: [409, 'The ticket was already checked in'],
+  screening_cancelled: [409, 'The screening was cancelled'],
+  wrong_day: [409, 'The ticket is for a screening on another day'],
+  too_early: [409, 'Check-in for this screening has not opened yet'],
+  screening_ended: [409, 'The screening has ended'],
   // 412
   precondition_failed: [412, 'The resource changed since you read it'],
   // 410 / 422
@@ -62,7 +76,10 @@ export const ERRORS = {
   rate_limited: [429, 'Too many attempts; try again later'],
   // 5xx
   internal: [500, 'Something went wrong on our side'],
+  gateway_error: [502, 'The payment gateway refused the request'],
   unavailable: [503, 'A dependency is unavailable; try again'],
+  gateway_unavailable: [503, 'The payment gateway is unavailable; try again'],
+  gateway_timeout: [504, 'The payment gateway did not answer in time; try again with the same Idempotency-Key'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ErrorCode = keyof typeof ERRORS;

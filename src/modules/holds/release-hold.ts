@@ -3,6 +3,7 @@ import type { Deps } from '../../deps.ts';
 import type { AuthUser } from '../../http/auth.ts';
 import { AppError } from '../../http/errors.ts';
 import { decimalToNumber } from '../../lib/money.ts';
+import { abandonCheckout, cancelPendingTicket } from '../checkout/cancel-checkout.ts';
 import { seatsChanged } from '../seating/seat-map.ts';
 import { findHold, type HoldRow, releaseHoldSeats } from './queries.ts';
 
@@ -29,13 +30,20 @@ export async function getHold(deps: Deps, user: AuthUser, id: string) {
   return presentHold(hold);
 }
 
+/**
+ * Releases a hold at once. A hold being paid can be released too: its pending gateway payments are
+ * cancelled first (best effort, outside the transaction) and its unpaid ticket is cancelled with the
+ * hold; a payment the gateway captures anyway is refunded when it arrives (checkout/cancel-checkout.ts).
+ */
 export async function releaseHold(deps: Deps, user: AuthUser, id: string) {
+  const found = await findHold(deps.db, id);
+  if (!visible(found, user)) throw new AppError('hold_not_found');
+  await abandonCheckout(deps, id);
   const result = await deps.db.tx(async (trx) => {
     const hold = await findHold(trx, id, true);
     if (!visible(hold, user)) throw new AppError('hold_not_found');
     if (hold.status !== 'active') throw new AppError('hold_not_active', `The hold is ${hold.status}`);
-    const { rows } = await trx.query(`SELECT 1 FROM tickets WHERE hold_id = $1 AND status = 'pending_payment'`, [id]);
-    if (rows.length > 0) throw new AppError('hold_in_checkout', 'The hold is being paid; it ends with the payment');
+    await cancelPendingTicket(trx, id);
     const released = await releaseHoldSeats(trx, hold, 'released', 'customer');
     return { hold: (await findHold(trx, id)) as HoldRow, released };
   });

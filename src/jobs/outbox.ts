@@ -1,0 +1,48 @@
+// The outbox worker of this instance, built from configuration: email over SMTP_URL, or into a local
+// mailbox under DATA_DIR (readable at /dev/mail in the embedded default); SMS posted to SMS_URL, or
+// appended to a log file beside the mailbox. Every instance runs one; they share the work safely
+// (outbox/claim.ts).
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Config } from '../config.ts';
+import type { Deps } from '../deps.ts';
+import { messageRenderer } from '../modules/tickets/render-message.ts';
+import { createLocalMailbox } from '../notify/local-mailbox.ts';
+import { createSmtpMailer, type Mailer } from '../notify/mailer.ts';
+import { createHttpSmsProvider, createLogSmsProvider, type SmsProvider } from '../notify/sms.ts';
+import { type OutboxWorker, startOutboxWorker, type WorkerLog } from '../outbox/worker.ts';
+
+/** Where local mail and the SMS log go when no SMTP server / SMS provider is configured. */
+export function localDeliveryDir(config: Config): string {
+  return config.dataDir === ':memory:' ? join(tmpdir(), `cinema-api-${process.pid}`) : config.dataDir;
+}
+
+export function mailboxDir(config: Config): string {
+  return join(localDeliveryDir(config), 'mailbox');
+}
+
+export function openDelivery(config: Config): { mailer: Mailer; sms: SmsProvider } {
+  const mailer = config.SMTP_URL
+    ? createSmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM })
+    : createLocalMailbox({ dir: mailboxDir(config), from: config.MAIL_FROM });
+  const sms = config.SMS_URL
+    ? createHttpSmsProvider({ url: config.SMS_URL, apiKey: config.SMS_API_KEY, timeoutMs: config.SMS_TIMEOUT_MS })
+    : createLogSmsProvider({ file: join(localDeliveryDir(config), 'sms.jsonl') });
+  return { mailer, sms };
+}
+
+export function startOutbox(deps: Deps, log: WorkerLog, intervalMs = deps.config.OUTBOX_INTERVAL_MS): OutboxWorker {
+  const { config } = deps;
+  const { mailer, sms } = openDelivery(config);
+  return startOutboxWorker({
+    db: deps.db,
+    render: messageRenderer({ db: deps.db, ticketKeys: deps.ticketKeys, publicBaseUrl: config.publicBaseUrl }),
+    mailer,
+    sms,
+    log,
+    intervalMs,
+    maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
+    backoff: { baseMs: config.OUTBOX_BACKOFF_BASE_MS, maxMs: config.OUTBOX_BACKOFF_MAX_MS },
+    leaseMs: config.OUTBOX_LEASE_MS,
+  });
+}

@@ -1,0 +1,109 @@
+// Check-in at the door (staff or admin). The code is the signed QR payload (checked with our public
+// key, so a forged or altered one is 400 before any lookup) or, when a phone cannot show it, the
+// booking code typed by staff (normalised: case, dashes and O/0, I/L/1 do not matter).
+// Admission is one conditional UPDATE: not checked in yet, paid (or partly refunded: its sold seats
+// admit), screening scheduled, and now within [show time - CHECKIN_OPENS_MINUTES, end]. Two scanners
+// racing on one ticket: one UPDATE wins, the other finds it checked in. When nothing was updated, a
+// second read says why, with a stable code.
+import type { Deps } from '../../deps.ts';
+import type { Sql } from '../../db/client.ts';
+import { AppError } from '../../http/errors.ts';
+import { normaliseBookingCode } from '../../tickets/booking-code.ts';
+import { verifyTicket } from '../../tickets/ticket-signing.ts';
+import { type Actor, recordAudit } from '../audit/record.ts';
+import { withOffset } from '../tickets/presenter.ts';
+import { loadTicketView, soldSeats, type TicketView } from '../tickets/ticket-view.ts';
+
+export async function checkIn(deps: Deps, actor: Actor, code: string) {
+  const ticketId = await resolveCode(deps, code);
+  const opensMinutes = deps.config.CHECKIN_OPENS_MINUTES;
+  const admitted = await deps.db.tx(async (trx) => {
+    const { rows } = await trx.query<{ checked_in_at: Date }>(
+      `UPDATE tickets t SET checked_in_at = now(), checked_in_by = $2, version = t.version + 1, updated_at = now()
+         FROM screenings s
+        WHERE t.id = $1 AND s.id = t.screening_id AND t.checked_in_at IS NULL
+          AND t.status IN ('paid', 'partially_refunded') AND s.status = 'scheduled'
+          AND now() >= s.show_time - make_interval(mins => $3) AND now() <= s.end_time
+       RETURNING t.checked_in_at`,
+      [ticketId, actor.id, opensMinutes],
+    );
+    if (rows.length === 0) return null;
+    const view = (await loadTicketView(trx, ticketId)) as TicketView;
+    const seats = soldSeats(view).map((s) => s.label);
+    await recordAudit(trx, actor, { action: 'ticket.check_in', entity: 'ticket', entityId: ticketId, after: { checked_in_at: rows[0].checked_in_at, seats } });
+    return view;
+  });
+  if (!admitted) await refuse(deps.db, ticketId, opensMinutes);
+  return presentAdmission(admitted as TicketView);
+}
+
+async function resolveCode(deps: Deps, code: string): Promise<string> {
+  const text = code.trim();
+  if (text.startsWith('CT')) {
+    const check = verifyTicket(deps.ticketKeys.publicKey, text);
+    if (!check.ok) throw new AppError('invalid_ticket_code', 'The ticket code is forged, altered or unreadable', { reason: check.reason });
+    const { rows } = await deps.db.query<{ id: string }>('SELECT id FROM tickets WHERE id = $1 AND booking_code = $2', [check.claims.tid, check.claims.bc]);
+    if (!rows[0]) throw new AppError('ticket_not_found');
+    return rows[0].id;
+  }
+  const bookingCode = normaliseBookingCode(text);
+  if (!bookingCode) throw new AppError('invalid_ticket_code', 'Not a ticket QR code or booking code', { reason: 'malformed' });
+  const { rows } = await deps.db.query<{ id: string }>('SELECT id FROM tickets WHERE booking_code = $1', [bookingCode]);
+  if (!rows[0]) throw new AppError('ticket_not_found');
+  return rows[0].id;
+}
+
+async function refuse(sql: Sql, ticketId: string, opensMinutes: number): Promise<never> {
+  const { rows } = await sql.query<{
+    checked_in_at: Date | null;
+    status: string;
+    screening_status: string;
+    same_day: boolean;
+    early: boolean;
+    ended: boolean;
+    opens_at: Date;
+    show_time: Date;
+  }>(
+    `SELECT t.checked_in_at, t.status, s.status AS screening_status, s.show_time,
+            (now() AT TIME ZONE th.time_zone)::date = (s.show_time AT TIME ZONE th.time_zone)::date AS same_day,
+            now() < s.show_time - make_interval(mins => $2) AS early, now() > s.end_time AS ended,
+            s.show_time - make_interval(mins => $2) AS opens_at
+       FROM tickets t JOIN screenings s ON s.id = t.screening_id JOIN theaters th ON th.id = s.theater_id
+      WHERE t.id = $1`,
+    [ticketId, opensMinutes],
+  );
+  const r = rows[0];
+  if (!r) throw new AppError('ticket_not_found');
+  if (r.checked_in_at) {
+    throw new AppError('already_checked_in', `Already checked in at ${r.checked_in_at.toISOString()}`, {
+      ticket_id: ticketId,
+      checked_in_at: r.checked_in_at.toISOString(),
+    });
+  }
+  if (r.status === 'refunded') throw new AppError('ticket_refunded', undefined, { ticket_id: ticketId });
+  if (r.status !== 'paid' && r.status !== 'partially_refunded') {
+    throw new AppError('ticket_not_paid', `The ticket is ${r.status}`, { ticket_id: ticketId, ticket_status: r.status });
+  }
+  if (r.screening_status === 'cancelled') throw new AppError('screening_cancelled', undefined, { ticket_id: ticketId });
+  const when = { ticket_id: ticketId, show_time: r.show_time.toISOString() };
+  if (!r.same_day) throw new AppError('wrong_day', 'The ticket is for a screening on another day', when);
+  if (r.ended) throw new AppError('screening_ended', undefined, when);
+  if (r.early) throw new AppError('too_early', `Check-in opens at ${r.opens_at.toISOString()}`, { ...when, opens_at: r.opens_at.toISOString() });
+  // none of the reasons held a moment ago: the state changed between the two reads
+  throw new AppError('already_checked_in', 'The ticket changed while checking in; scan again', { ticket_id: ticketId });
+}
+
+function presentAdmission(v: TicketView) {
+  return {
+    ticket_id: v.id,
+    booking_code: v.booking_code,
+    status: v.status,
+    movie: { id: v.movie_id, title: v.movie_title, rating: v.movie_rating },
+    theater: { id: v.theater_id, name: v.theater_name },
+    hall: { id: v.hall_id, name: v.hall_name },
+    show_time: v.show_time.toISOString(),
+    local_show_time: withOffset(v.local_show_time, v.show_time),
+    seats: soldSeats(v).map((s) => ({ id: s.id, label: s.label, type: s.type })),
+    checked_in_at: (v.checked_in_at as Date).toISOString(),
+  };
+}

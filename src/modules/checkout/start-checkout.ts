@@ -1,0 +1,124 @@
+// Checkout: a hold becomes a ticket waiting for payment, and a payment at the gateway. Steps, each
+// with what undoes or settles it when a later one fails:
+//   1. one transaction: lock the hold (it must be live and the caller's), create its one ticket
+//      (prices frozen from the hold), a pending payment row (amount = tickets + fee of the method),
+//      and give the hold more time once. Commit before calling out: no lock is held across the network.
+//   2. the gateway call, idempotent by our payment id (a retry, or the reconciler, gets the same
+//      payment back). Our payment id is also the reference, so a webhook that beats step 3 finds it.
+//   3. record the gateway's id and next action; a payment the gateway settled at once is confirmed now.
+// Compensation: declined / unavailable -> the payment is failed, the ticket and hold stay (another
+// method may be tried before the hold ends). Timeout -> the payment may exist at the gateway: it stays
+// pending, the client may retry (same payment, same key) and the reconciler settles it either way.
+import type { Deps } from '../../deps.ts';
+import type { Sql } from '../../db/client.ts';
+import { AppError } from '../../http/errors.ts';
+import { minorToDecimal, toMinor } from '../../lib/money.ts';
+import { type GatewayPayment, GatewayError, type PaymentMethod } from '../../payments/gateway.ts';
+import { confirmPayment } from '../payments/confirm-payment.ts';
+import { feeMinor } from '../payments/fees.ts';
+import { enabledMethod, type MethodRow } from '../payments/methods.ts';
+import { checkoutView, presentPayment } from './checkout-view.ts';
+import {
+  extendHoldOnce,
+  failPendingPayment,
+  insertPayment,
+  insertTicket,
+  lockHold,
+  lockTicketOfHold,
+  type PaymentRow,
+  pendingPaymentOf,
+  recordGatewayPayment,
+  secondsLeft,
+  type TicketRow,
+} from './queries.ts';
+
+export interface CheckoutInput {
+  holdId: string;
+  userId: number;
+  method: string;
+}
+
+/** A payment at the gateway never outlives the hold by much; nor is it shorter than a minute. */
+const MIN_PAYMENT_SECONDS = 60;
+
+export async function startCheckout(deps: Deps, input: CheckoutInput) {
+  const rule = await enabledMethod(deps, input.method);
+  const { ticket, payment } = await deps.db.tx((trx) => prepare(trx, deps, input, rule));
+
+  let gp: GatewayPayment;
+  try {
+    gp = await deps.gateway.createPayment({
+      idempotencyKey: payment.id,
+      reference: payment.id,
+      amount: minorToDecimal(toMinor(payment.amount)),
+      currency: payment.currency,
+      method: payment.method,
+      description: `Cinema tickets ${ticket.id}`,
+      expiresInSeconds: Math.max(MIN_PAYMENT_SECONDS, await secondsLeft(deps.db, input.holdId)),
+    });
+  } catch (err) {
+    return compensate(deps, payment, err);
+  }
+  await recordGatewayPayment(deps.db, payment.id, gp.id, gp.next_action);
+  if (gp.status !== 'pending') await confirmPayment(deps, gp);
+
+  const view = await checkoutView(deps.db, ticket.id, payment.id);
+  if (view.payment.status === 'failed') {
+    throw new AppError('payment_declined', undefined, { failure_code: view.payment.failure_code, ticket_id: ticket.id });
+  }
+  return view;
+}
+
+async function prepare(trx: Sql, deps: Deps, input: CheckoutInput, rule: MethodRow): Promise<{ ticket: TicketRow; payment: PaymentRow }> {
+  const hold = await lockHold(trx, input.holdId);
+  if (!hold || hold.user_id !== input.userId) throw new AppError('hold_not_found');
+  if (hold.status === 'converted') throw new AppError('hold_not_active', 'The hold is already paid');
+  if (hold.status === 'released') throw new AppError('hold_not_active', 'The hold was released');
+  if (!hold.live) throw new AppError('hold_expired');
+
+  const existing = await lockTicketOfHold(trx, hold.id);
+  if (existing && existing.status !== 'pending_payment') {
+    throw new AppError('hold_not_active', `The hold's ticket is ${existing.status}`);
+  }
+  const ticket = existing ?? (await insertTicket(trx, hold));
+
+  const pending = await pendingPaymentOf(trx, ticket.id);
+  if (pending) {
+    // The gateway timed out on this very payment: ask again with its key (same payment there).
+    if (pending.gateway_payment_id === null && pending.method === rule.code) return { ticket, payment: pending };
+    throw new AppError('payment_in_progress', 'A payment for this hold is in progress: finish it or wait for it to end', {
+      payment: presentPayment(pending),
+    });
+  }
+
+  const totalMinor = toMinor(hold.total_amount);
+  const fee = feeMinor(totalMinor, rule);
+  const payment = await insertPayment(trx, {
+    ticketId: ticket.id,
+    gateway: deps.gateway.name,
+    method: rule.code as PaymentMethod,
+    amount: minorToDecimal(totalMinor + fee),
+    fee: minorToDecimal(fee),
+    currency: hold.currency,
+  });
+  await extendHoldOnce(trx, hold, deps.config.CHECKOUT_EXTENSION_SECONDS);
+  return { ticket, payment };
+}
+
+async function compensate(deps: Deps, payment: PaymentRow, err: unknown): Promise<never> {
+  if (!(err instanceof GatewayError)) throw err; // a bug, not an answer: the payment stays pending for the reconciler
+  switch (err.failure) {
+    case 'declined':
+      await failPendingPayment(deps.db, payment.id, err.code);
+      throw new AppError('payment_declined', undefined, { failure_code: err.code, ticket_id: payment.ticket_id });
+    case 'invalid':
+    case 'not_found':
+      await failPendingPayment(deps.db, payment.id, err.code);
+      throw new AppError('gateway_error', undefined, { failure_code: err.code });
+    case 'unavailable':
+      await failPendingPayment(deps.db, payment.id, err.code);
+      throw new AppError('gateway_unavailable', undefined, { failure_code: err.code }, { 'Retry-After': '5' });
+    case 'timeout':
+      throw new AppError('gateway_timeout', undefined, { ticket_id: payment.ticket_id }, { 'Retry-After': '5' });
+  }
+}

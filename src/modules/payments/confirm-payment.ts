@@ -1,0 +1,177 @@
+// confirmPayment: what the gateway says about a payment, applied to our records in ONE transaction.
+// The webhook, the reconciler and checkout itself (a payment settled at once) all come here, in any
+// order and any number of times: the rules are monotonic, so repeats and reordering change nothing.
+//   pending                      -> nothing (the gateway's id is recorded if we lacked it)
+//   failed / cancelled (expired) -> our pending payment ends so; a settled one is never downgraded
+//   captured                     -> if ours is captured already: nothing (dedupe). Else money moved:
+//     - the ticket still wants its seats (pending_payment, or expired unpaid) and every seat is held
+//       by its hold (even past held_until) or free: seats sold, ticket paid, hold converted, version
+//       bumped, e-ticket queued; after commit the live map hears of it;
+//     - otherwise (seats gone to someone else, screening cancelled or over, ticket cancelled, ticket
+//       paid by another payment):
+//       payment captured, a system refund of the whole amount queued with its message; after commit
+//       the refund goes to the gateway (a failure leaves it 'processing' for the reconciler).
+// The unique index ticket_seats_sold_once is the last guard: if it fires, the transaction rolls back
+// and is run again down the refund path, never a 500.
+import type { Deps } from '../../deps.ts';
+import { pgCode, PG, type Sql } from '../../db/client.ts';
+import type { GatewayPayment } from '../../payments/gateway.ts';
+import type { SeatEvent } from '../../realtime/events.ts';
+import { releaseHoldSeats } from '../holds/queries.ts';
+import { seatsChanged } from '../seating/seat-map.ts';
+import { enqueueRefundedLate, enqueueTicketIssued } from '../tickets/messages.ts';
+import {
+  closeTicket,
+  findPaymentRef,
+  insertSystemRefund,
+  type LockedHold,
+  type LockedTicket,
+  lockHoldRow,
+  lockPayment,
+  lockSeatStates,
+  lockTicket,
+  markCaptured,
+  markTicketPaid,
+  markUnpaid,
+  sellSeats,
+} from './queries.ts';
+import { settleRefund } from './settle-refund.ts';
+
+export type Settlement = 'unknown' | 'duplicate' | 'unchanged' | 'pending' | 'failed' | 'cancelled' | 'sold' | 'refunding';
+
+export interface ConfirmOptions {
+  /**
+   * Runs first, in the same transaction (the webhook records its event there, so recording and
+   * effect commit together). Returning false skips the rest: the event was seen before.
+   */
+  first?: (trx: Sql) => Promise<boolean>;
+  /** false: start the refund call without waiting for it (the webhook answers at once). Default true. */
+  awaitRefund?: boolean;
+  onRefundError?: (err: unknown) => void;
+}
+
+interface Outcome {
+  result: Settlement;
+  events: SeatEvent[];
+  refundId?: string;
+  unmark?: { screeningId: number; seatIds: number[]; owner: string };
+}
+
+const CAPTURED = new Set(['captured', 'partially_refunded', 'refunded']);
+
+export async function confirmPayment(deps: Deps, gp: GatewayPayment, opts: ConfirmOptions = {}): Promise<Settlement> {
+  let refundOnly = false;
+  for (let attempt = 1; ; attempt++) {
+    let out: Outcome;
+    try {
+      out = await deps.db.tx((trx) => settle(trx, deps, gp, opts, refundOnly));
+    } catch (err) {
+      if (!refundOnly && soldTwice(err)) {
+        refundOnly = true; // the database refused the sale: the seats belong to someone else
+        continue;
+      }
+      if (pgCode(err) === PG.deadlock && attempt < 3) continue;
+      throw err;
+    }
+    for (const e of out.events) seatsChanged(deps, e);
+    if (out.unmark) await deps.fastPath.unmark(out.unmark.screeningId, out.unmark.seatIds, out.unmark.owner);
+    if (out.refundId) {
+      const refunding = settleRefund(deps, out.refundId);
+      if (opts.awaitRefund === false) void refunding.catch((err) => opts.onRefundError?.(err));
+      else await refunding.catch((err) => opts.onRefundError?.(err));
+    }
+    return out.result;
+  }
+}
+
+function soldTwice(err: unknown): boolean {
+  return pgCode(err) === PG.uniqueViolation && (err as { constraint?: string }).constraint === 'ticket_seats_sold_once';
+}
+
+async function settle(trx: Sql, deps: Deps, gp: GatewayPayment, opts: ConfirmOptions, refundOnly: boolean): Promise<Outcome> {
+  if (opts.first && !(await opts.first(trx))) return { result: 'duplicate', events: [] };
+  const ref = await findPaymentRef(trx, deps.gateway.name, gp.reference, gp.id);
+  if (!ref) return { result: 'unknown', events: [] };
+  const hold = ref.hold_id ? await lockHoldRow(trx, ref.hold_id) : undefined;
+  const ticket = await lockTicket(trx, ref.ticket_id);
+  const payment = await lockPayment(trx, ref.payment_id);
+
+  if (gp.status === 'pending') {
+    await trx.query(
+      `UPDATE payments SET gateway_payment_id = coalesce(gateway_payment_id, $2), next_action = coalesce(next_action, $3::jsonb)
+        WHERE id = $1`,
+      [payment.id, gp.id, gp.next_action === null ? null : JSON.stringify(gp.next_action)],
+    );
+    return { result: 'pending', events: [] };
+  }
+  if (gp.status === 'failed' || gp.status === 'cancelled') {
+    if (payment.status !== 'pending') return { result: 'unchanged', events: [] };
+    await markUnpaid(trx, payment.id, gp.id, gp.status, gp.failure_code);
+    return { result: gp.status, events: [] };
+  }
+  if (CAPTURED.has(payment.status)) return { result: 'unchanged', events: [] };
+  if (gp.status === 'refunded') {
+    // money went back before we ever saw it captured: record that, sell nothing
+    await trx.query(`UPDATE payments SET status = 'refunded', refunded_amount = amount, updated_at = now() WHERE id = $1`, [payment.id]);
+    return { result: 'unchanged', events: [] };
+  }
+
+  // captured (or partially refunded at the gateway): the customer paid
+  await markCaptured(trx, payment.id, gp.id, gp.captured_at);
+  const wantsSeats = (ticket.status === 'pending_payment' || ticket.status === 'expired') && ticket.purchase_time === null;
+  const open = wantsSeats && (await screeningOpen(trx, ticket.screening_id));
+  if (open && !refundOnly && (await seatsObtainable(trx, ticket))) {
+    const version = await sellSeats(trx, ticket);
+    await markTicketPaid(trx, ticket, payment);
+    await enqueueTicketIssued(trx, ticket.id);
+    return {
+      result: 'sold',
+      events: [{ screening_id: ticket.screening_id, version, seats: ticket.seat_ids.map((id) => ({ id, status: 'sold' as const })) }],
+    };
+  }
+  const reason = !wantsSeats ? (ticket.status === 'cancelled' ? 'ticket_cancelled' : 'duplicate_payment') : open ? 'seats_gone' : 'screening_closed';
+  return refundLate(trx, ticket, payment, hold, reason);
+}
+
+/** A late payment buys nothing for a screening that was cancelled or is over. */
+async function screeningOpen(trx: Sql, screeningId: number): Promise<boolean> {
+  const { rows } = await trx.query<{ open: boolean }>(
+    `SELECT (status = 'scheduled' AND end_time > now()) AS open FROM screenings WHERE id = $1`,
+    [screeningId],
+  );
+  return rows[0]?.open === true;
+}
+
+/** Every seat is held by this ticket's hold (its time may have run out) or free. */
+async function seatsObtainable(trx: Sql, t: LockedTicket): Promise<boolean> {
+  const seats = await lockSeatStates(trx, t.screening_id, t.seat_ids);
+  if (seats.length !== t.seat_ids.length) return false;
+  return seats.every(
+    (s) => s.status === 'available' || (s.status === 'held' && (s.hold_id === t.hold_id || !s.live)),
+  );
+}
+
+async function refundLate(
+  trx: Sql,
+  ticket: LockedTicket,
+  payment: Awaited<ReturnType<typeof lockPayment>>,
+  hold: LockedHold | undefined,
+  reason: 'seats_gone' | 'screening_closed' | 'ticket_cancelled' | 'duplicate_payment',
+): Promise<Outcome> {
+  const events: SeatEvent[] = [];
+  let unmark: Outcome['unmark'];
+  if (reason === 'seats_gone' || reason === 'screening_closed') {
+    await closeTicket(trx, ticket.id, 'expired');
+    // what the hold still holds (past its time) is free now; tell viewers
+    if (hold && hold.status === 'active') {
+      const freed = await releaseHoldSeats(trx, hold, 'expired', 'payment_late');
+      if (freed.version !== null) {
+        events.push({ screening_id: hold.screening_id, version: freed.version, seats: freed.seats.map((id) => ({ id, status: 'available' as const })) });
+        unmark = { screeningId: hold.screening_id, seatIds: freed.seats, owner: `u${ticket.user_id}` };
+      }
+    }
+  }
+  const refundId = await insertSystemRefund(trx, ticket, payment, reason);
+  await enqueueRefundedLate(trx, ticket.id, refundId);
+  return { result: 'refunding', events, refundId, unmark };
+}

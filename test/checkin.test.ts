@@ -1,0 +1,143 @@
+// Check-in at the door: the signed QR (or a typed booking code) admits once; again is 409 with the
+// first admission's time; forged or altered codes are 400; refunded, unpaid, other-day, too-early and
+// ended screenings are refused with their own codes; only staff and admins may admit.
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { signTicket } from '../src/tickets/ticket-signing.ts';
+import { assertProblem, call, loginAs } from './helpers/http.ts';
+import { approve, checkout, heldSeats, listen, webhooksSettled } from './helpers/checkout.ts';
+import { startTestApp, type TestApp } from './helpers/runtime.ts';
+
+let t: TestApp;
+let admin: string;
+let alice: string;
+let staff: string;
+before(async () => {
+  t = await startTestApp({ CHECKIN_OPENS_MINUTES: '180' });
+  await listen(t);
+  admin = await loginAs(t.app, 'admin@cinema.com');
+  alice = await loginAs(t.app, 'customer@cinema.com');
+  staff = await loginAs(t.app, 'staff@cinema.com');
+});
+after(() => t.close());
+
+/** A paid ticket whose screening is moved to start `startInMinutes` from now (lasting two hours). */
+async function paidTicket(labels: string[], startInMinutes: number | null = 30) {
+  const h = await heldSeats(t, admin, alice, labels);
+  const r = await checkout(t, alice, h.hold.id, 'card');
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  await approve(t, r.body.data.payment.id);
+  await webhooksSettled(t);
+  const ticketId = r.body.data.ticket.id as string;
+  if (startInMinutes !== null) {
+    await t.rt.db.query(
+      `UPDATE screenings SET show_time = now() + make_interval(mins => $2), end_time = now() + make_interval(mins => $2 + 120) WHERE id = $1`,
+      [h.screeningId, startInMinutes],
+    );
+  }
+  const v = await call(t.app, { method: 'GET', url: `/api/v1/tickets/${ticketId}`, token: alice });
+  assert.equal(v.body.data.status, 'paid');
+  return { ticketId, qr: v.body.data.qr as string, bookingCode: v.body.data.booking_code as string, screeningId: h.screeningId };
+}
+
+const checkIn = (code: string, token = staff) => call(t.app, { method: 'POST', url: '/api/v1/checkin', token, payload: { code } });
+
+/** Minutes since midnight on the theaters' clock (Asia/Jakarta), to keep "same day" scenarios on one day. */
+function jakartaMinutes(): number {
+  const [h, m] = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Jakarta', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    .format(new Date())
+    .split(':')
+    .map(Number);
+  return h * 60 + m;
+}
+
+describe('admission', () => {
+  test('the QR admits once with the seats; the second scan is 409 already_checked_in with the first time', async () => {
+    const p = await paidTicket(['D6', 'D7']);
+    const r = await checkIn(p.qr);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.data.ticket_id, p.ticketId);
+    assert.equal(r.body.data.booking_code, p.bookingCode);
+    assert.deepEqual(r.body.data.seats.map((s: any) => s.label), ['D6', 'D7']);
+    assert.equal(typeof r.body.data.movie.title, 'string');
+    assert.equal(typeof r.body.data.hall.name, 'string');
+    assert.match(r.body.data.local_show_time, /\+07:00$/);
+    const again = await checkIn(p.qr, admin);
+    assertProblem(again, 409, 'already_checked_in');
+    assert.equal(again.body.checked_in_at, r.body.data.checked_in_at);
+    const { rows } = await t.rt.db.query<{ action: string; actor_id: number }>(`SELECT action, actor_id FROM audit_log WHERE entity = 'ticket' AND entity_id = $1`, [p.ticketId]);
+    assert.deepEqual(rows, [{ action: 'ticket.check_in', actor_id: 2 }]);
+    const v = await call(t.app, { method: 'GET', url: `/api/v1/tickets/${p.ticketId}`, token: alice });
+    assert.equal(v.body.data.checked_in_at, r.body.data.checked_in_at);
+  });
+
+  test('a booking code typed by staff admits too (case, dashes and look-alikes do not matter)', async () => {
+    const p = await paidTicket(['E6']);
+    const typed = `${p.bookingCode.slice(0, 4)}-${p.bookingCode.slice(4)}`.toLowerCase().replace(/0/g, 'o').replace(/1/g, 'l');
+    const r = await checkIn(typed);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.data.ticket_id, p.ticketId);
+    assertProblem(await checkIn('ZZZZ-ZZZZ'), 404, 'ticket_not_found');
+  });
+
+  test('two scanners at once: exactly one admits', async () => {
+    const p = await paidTicket(['F6']);
+    const results = await Promise.all([checkIn(p.qr), checkIn(p.qr, admin), checkIn(p.qr)]);
+    assert.deepEqual(results.map((r) => r.status).sort(), [200, 409, 409]);
+  });
+
+  test('customers may not check tickets in', async () => {
+    const p = await paidTicket(['F8']);
+    assertProblem(await checkIn(p.qr, alice), 403, 'forbidden');
+  });
+});
+
+describe('refusals', () => {
+  test('forged or altered codes are 400 invalid_ticket_code', async () => {
+    const p = await paidTicket(['G6']);
+    const parts = p.qr.split('.');
+    // change one character of the claims (another seat, another ticket): the signature no longer holds
+    const claims = Buffer.from(parts[2], 'base64url').toString('utf8').replace(/"seats":\[(\d+)/, (_m, d) => `"seats":[${Number(d) + 1}`);
+    const altered = [parts[0], parts[1], Buffer.from(claims).toString('base64url'), parts[3]].join('.');
+    assertProblem(await checkIn(altered), 400, 'invalid_ticket_code');
+    // signed with someone else's key
+    const { privateKey } = generateKeyPairSync('ed25519');
+    const forged = signTicket(privateKey, { tid: p.ticketId, bc: p.bookingCode, sid: p.screeningId, seats: [1], st: new Date().toISOString(), iat: 1 });
+    assertProblem(await checkIn(forged), 400, 'invalid_ticket_code');
+    assertProblem(await checkIn('hello there'), 400, 'invalid_ticket_code');
+    assertProblem(await checkIn(`${p.qr.slice(0, -2)}AA`), 400, 'invalid_ticket_code');
+    // none of that admitted anyone
+    assert.equal((await checkIn(p.qr)).status, 200);
+  });
+
+  test('a refunded ticket is 409 ticket_refunded; a cancelled screening 409 screening_cancelled', async () => {
+    const a = await paidTicket(['H6']);
+    await t.rt.db.query(`UPDATE tickets SET status = 'refunded' WHERE id = $1`, [a.ticketId]);
+    assertProblem(await checkIn(a.qr), 409, 'ticket_refunded');
+    const b = await paidTicket(['H8']);
+    await t.rt.db.query(`UPDATE screenings SET status = 'cancelled', cancelled_at = now() WHERE id = $1`, [b.screeningId]);
+    assertProblem(await checkIn(b.qr), 409, 'screening_cancelled');
+  });
+
+  test('a ticket for another day is 409 wrong_day', async () => {
+    const p = await paidTicket(['I6'], null); // the screening is months ahead
+    const r = await checkIn(p.qr);
+    assertProblem(r, 409, 'wrong_day');
+    assert.equal(typeof r.body.show_time, 'string');
+  });
+
+  test('same day but before the doors open: 409 too_early with opens_at; after the end: 409 screening_ended', async (ctx) => {
+    const now = jakartaMinutes();
+    if (now > 24 * 60 - 200 || now < 150) {
+      ctx.skip('too close to midnight in Jakarta for a same-day scenario');
+      return;
+    }
+    const early = await paidTicket(['C6'], 190); // doors open 180 minutes before
+    const r = await checkIn(early.qr);
+    assertProblem(r, 409, 'too_early');
+    assert.ok(Date.parse(r.body.opens_at) > Date.now());
+    const ended = await paidTicket(['C8'], -140); // started 140 minutes ago, lasted 120
+    assertProblem(await checkIn(ended.qr), 409, 'screening_ended');
+  });
+});

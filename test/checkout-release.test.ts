@@ -1,0 +1,62 @@
+// Ending a checkout: the hook the hold-release path calls (abandonCheckout + cancelPendingTicket),
+// and the reconciler closing tickets whose hold ended with no payment in flight.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { runOnce } from '../src/jobs/payment-reconciler.ts';
+import { abandonCheckout, cancelPendingTicket } from '../src/modules/checkout/cancel-checkout.ts';
+import { loginAs } from './helpers/http.ts';
+import { approve, checkout, decline, expireHold, heldSeats, listen, paymentsOf, ticketState, webhooksSettled } from './helpers/checkout.ts';
+import { startTestApp, type TestApp } from './helpers/runtime.ts';
+
+let t: TestApp;
+let admin: string;
+let alice: string;
+before(async () => {
+  t = await startTestApp({ RECONCILE_AFTER_SECONDS: '0' });
+  await listen(t);
+  admin = await loginAs(t.app, 'admin@cinema.com');
+  alice = await loginAs(t.app, 'customer@cinema.com');
+});
+after(() => t.close());
+
+test('releasing a hold in checkout: the gateway payment is cancelled, the ticket too', async () => {
+  const h = await heldSeats(t, admin, alice, ['D6']);
+  const c = await checkout(t, alice, h.hold.id, 'card');
+  await abandonCheckout(t.rt, h.hold.id);
+  const cancelled = await t.rt.db.tx((trx) => cancelPendingTicket(trx, h.hold.id));
+  assert.equal(cancelled, c.body.data.ticket.id);
+  assert.equal((await ticketState(t, cancelled!)).status, 'cancelled');
+  assert.deepEqual((await paymentsOf(t, cancelled!)).map((p) => p.status), ['cancelled']);
+  assert.equal(t.rt.simulator!.inspect(c.body.data.payment.id)?.status, 'cancelled');
+  await webhooksSettled(t);
+  assert.deepEqual((await paymentsOf(t, cancelled!)).map((p) => p.status), ['cancelled'], 'the cancel webhook changes nothing more');
+});
+
+test('a capture that reaches us after the ticket was cancelled is refunded in full, never sold', async () => {
+  const h = await heldSeats(t, admin, alice, ['E6']);
+  const c = await checkout(t, alice, h.hold.id, 'ewallet');
+  // the gateway never heard of the cancel (it happened only on our side)
+  await t.rt.db.tx((trx) => cancelPendingTicket(trx, h.hold.id));
+  await approve(t, c.body.data.payment.id);
+  await webhooksSettled(t);
+  const ticketId = c.body.data.ticket.id as string;
+  for (let i = 0; i < 100 && (await paymentsOf(t, ticketId))[0].status !== 'refunded'; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.equal((await ticketState(t, ticketId)).status, 'cancelled');
+  assert.equal((await paymentsOf(t, ticketId))[0].status, 'refunded');
+  const { rows } = await t.rt.db.query<{ reason: string; status: string }>('SELECT reason, status FROM refunds WHERE ticket_id = $1', [ticketId]);
+  assert.deepEqual(rows, [{ reason: 'ticket_cancelled', status: 'succeeded' }]);
+});
+
+test('a hold that ran out after a declined payment: the reconciler closes its ticket as expired', async () => {
+  const h = await heldSeats(t, admin, alice, ['F6']);
+  const c = await checkout(t, alice, h.hold.id, 'card');
+  await decline(t, c.body.data.payment.id);
+  await webhooksSettled(t);
+  assert.equal((await ticketState(t, c.body.data.ticket.id)).status, 'pending_payment');
+  await expireHold(t, h.hold.id);
+  const out = await runOnce(t.rt);
+  assert.ok(out.expiredTickets.includes(c.body.data.ticket.id));
+  assert.equal((await ticketState(t, c.body.data.ticket.id)).status, 'expired');
+  const { rows } = await t.rt.db.query<{ status: string }>('SELECT status FROM ticket_seats WHERE ticket_id = $1', [c.body.data.ticket.id]);
+  assert.deepEqual(rows.map((r) => r.status), ['void']);
+});
