@@ -21,10 +21,11 @@
 // own children (by pid), drops its database and deletes its Redis keys, also on failure or Ctrl-C.
 import { startApi } from './lib/api.ts';
 import { fmt, log, pct, ratioOf, warn } from './lib/common.ts';
-import { accessToken, createCustomers, newJwtSecret } from './lib/customers.ts';
+import { createCustomers, newJwtSecret } from './lib/customers.ts';
+import { createVenue } from './lib/venue.ts';
 import { createDatabase, dropDatabase, query, serverVersion } from './lib/database.ts';
 import { firstRequestAt, runFlashSale, timeToSellOut } from './lib/flash-sale.ts';
-import { createHall, createScreening, seatRows } from './lib/hall.ts';
+import { seatRows } from './lib/hall.ts';
 import { checkHolds, type HoldCheck } from './lib/hold-checks.ts';
 import { pool } from './lib/http.ts';
 import type { Summary } from './lib/load.ts';
@@ -99,23 +100,7 @@ async function main() {
   const env = { JWT_SECRET: secret, REDIS_URL, REDIS_PREFIX: prefix };
   const api = await startApi(db.url, env);
   log(`API cold start: ${api.coldStartMs} ms`);
-  const admin = (await query<{ id: number; email: string }>(`SELECT id, email FROM users WHERE role = 'admin' ORDER BY id LIMIT 1`, [], db.url)).rows[0];
-  const adminAuth = { authorization: `Bearer ${accessToken(secret, { ...admin, role: 'admin' })}` };
-  const theaterId = (
-    await query<{ id: number }>(
-      `INSERT INTO theaters (city_id, name, address, orphan_seat_rule)
-       SELECT min(id), 'Bench Theater', 'loopback', false FROM cities RETURNING id`,
-      [],
-      db.url,
-    )
-  ).rows[0].id;
-  const movieId = (await query<{ id: number }>('SELECT min(id) AS id FROM movies', [], db.url)).rows[0].id;
-  const hallId = await createHall(api.base, adminAuth, theaterId, 'Bench Hall', ROWS, PER_ROW);
-  const screenings: number[] = [];
-  for (let i = 0; i <= STEADY_SCREENINGS; i++) {
-    const showTime = new Date(Date.now() + (200 + i) * 86_400_000); // one a day, far past the demo schedule
-    screenings.push(await createScreening(api.base, adminAuth, { movieId, theaterId, hallId, showTime, price: 50_000 }));
-  }
+  const { theaterId, hallId, screenings } = await createVenue(api.base, db.url, secret, { name: 'Bench', rows: ROWS, perRow: PER_ROW, count: STEADY_SCREENINGS + 1 });
   const [saleId, ...steadyIds] = screenings;
   const { rows } = await seatRows(api.base, saleId);
   log(`theater ${theaterId} (orphan_seat_rule = false), hall ${hallId} (${ROWS} x ${PER_ROW}), screenings ${saleId} (sale), ${steadyIds[0]}..${steadyIds.at(-1)}`);

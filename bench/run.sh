@@ -15,7 +15,7 @@ fi
 [ -d node_modules ] || { echo "bench: run npm ci first" >&2; exit 1; }
 pg_isready -h 127.0.0.1 -p 5432 >/dev/null 2>&1 || { echo "bench: PostgreSQL is not up on 127.0.0.1:5432" >&2; exit 1; }
 
-benchmarks=(screenings seatmap holds) # add more here: bench/<name>.ts
+benchmarks=(screenings seatmap holds checkout) # add more here: bench/<name>.ts
 for b in "${benchmarks[@]}"; do
   echo "==== bench: $b ===="
   node --import tsx "bench/$b.ts" "$@"

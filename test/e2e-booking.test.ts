@@ -148,7 +148,7 @@ test('register -> hold -> checkout -> webhook -> sold -> email + SMS -> check-in
   viewer.close();
 
   // the e-ticket by email, once, over a real SMTP conversation, with the PDF
-  const mail = await eventually(async () => mails.find((m) => m.to && JSON.stringify(m.to).includes(email)), 15_000, 'the e-ticket email');
+  const mail = (await eventually(async () => mails.find((m) => m.to && JSON.stringify(m.to).includes(email)), 15_000, 'the e-ticket email')) as ParsedMail;
   assert.match(mail.subject ?? '', /e-ticket/i);
   assert.ok((mail.text ?? '').includes(bookingCode.slice(0, 4)), 'the mail names the booking code');
   const pdf = mail.attachments.find((a) => a.contentType === 'application/pdf');
@@ -161,7 +161,7 @@ test('register -> hold -> checkout -> webhook -> sold -> email + SMS -> check-in
   assert.deepEqual(Buffer.from(await served.arrayBuffer()), pdf.content);
 
   // and by SMS through the provider's HTTP endpoint, keyed by the message id
-  const sms = await eventually(async () => smsRequests.find((r) => r.body.to === '+6281234567890'), 15_000, 'the SMS');
+  const sms = (await eventually(async () => smsRequests.find((r) => r.body.to === '+6281234567890'), 15_000, 'the SMS')) as (typeof smsRequests)[number];
   assert.ok(sms.body.text.includes(bookingCode.slice(0, 4)));
   assert.equal(sms.key, sms.body.message_id);
 
