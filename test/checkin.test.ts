@@ -106,7 +106,9 @@ describe('refusals', () => {
     const forged = signTicket(privateKey, { tid: p.ticketId, bc: p.bookingCode, sid: p.screeningId, seats: [1], st: new Date().toISOString(), iat: 1 });
     assertProblem(await checkIn(forged), 400, 'invalid_ticket_code');
     assertProblem(await checkIn('hello there'), 400, 'invalid_ticket_code');
-    assertProblem(await checkIn(`${p.qr.slice(0, -2)}AA`), 400, 'invalid_ticket_code');
+    // another signature ending (whatever the real one ends with: 'AA' is a valid ending 1 time in 256)
+    const tail = p.qr.slice(-2) === 'AA' ? 'BA' : 'AA';
+    assertProblem(await checkIn(`${p.qr.slice(0, -2)}${tail}`), 400, 'invalid_ticket_code');
     // none of that admitted anyone
     assert.equal((await checkIn(p.qr)).status, 200);
   });

@@ -546,6 +546,8 @@ describe('PUT /halls/:id/layout with screenings', () => {
     const ids = await seatIds(hall.id);
     let commitHold!: () => void;
     const gate = new Promise<void>((resolve) => (commitHold = resolve));
+    let heldSeat!: () => void;
+    const seatHeld = new Promise<void>((resolve) => (heldSeat = resolve));
     const holding = t.rt.db.tx(async (trx) => {
       const { rows } = await trx.query<{ id: string }>(
         `INSERT INTO holds (screening_id, user_id, seat_ids, total_amount, reserved_until)
@@ -557,8 +559,10 @@ describe('PUT /halls/:id/layout with screenings', () => {
           WHERE screening_id = $2 AND seat_id = $3 AND status = 'available'`,
         [rows[0].id, s.id, ids.get('A-4')],
       );
+      heldSeat();
       await gate;
     });
+    await seatHeld; // the seat state row is locked by the uncommitted hold before the replace starts
     const replacing = replace(hall.id, grid(['A'], 3));
     await new Promise((r) => setTimeout(r, 300)); // the replace is now waiting on the seat state's lock
     commitHold();
