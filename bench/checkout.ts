@@ -30,7 +30,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApi } from './lib/api.ts';
 import { type CheckoutCheck, checkCheckout, type LedgerCheck, ledgerCheck, outboxBacklog, type WebhookStats, webhookStats } from './lib/checkout-checks.ts';
-import { cpuSample, type CpuSample, type CpuShare, cpuShare } from './lib/checkout-cpu.ts';
+import { cpuSample, type CpuSample, type CpuShare, cpuShare } from './lib/cpu.ts';
 import { runCheckoutFlow } from './lib/checkout-flow.ts';
 import { type PoolSample, samplePool } from './lib/checkout-pool.ts';
 import { type FlowStats, flowStats } from './lib/checkout-stats.ts';

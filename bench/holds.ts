@@ -38,6 +38,7 @@ import { apiSetup, entryHead, type RunInfo, saveResults, table } from './lib/rep
 import { onCleanup, runBenchmark } from './lib/run.ts';
 import { type HoldLoad, holdLoad, latency, type Latency, rate } from './lib/stats.ts';
 import { runSteady } from './lib/steady.ts';
+import { cpuSample, type CpuSample, type CpuShare, cpuShare } from './lib/cpu.ts';
 import { startViewers, type ViewerStats } from './lib/viewers.ts';
 
 const opts = parseOptions('holds');
@@ -80,7 +81,7 @@ interface HoldsResult extends RunInfo {
     check: HoldCheck;
   };
   websocket: ViewerStats & { subscribers: number; connected: number; failed: number; connect_ms: number; final_version: number; process: string };
-  steady: HoldLoad & { screenings: number; workers: number; warmup_s: number; warmup_attempts: number; failures: string[]; check: HoldCheck };
+  steady: HoldLoad & { screenings: number; workers: number; warmup_s: number; warmup_attempts: number; failures: string[]; check: HoldCheck; cpu: CpuShare | null };
   hello_world: Summary & { endpoint: string };
   pg_baseline: Baseline;
   targets: Target[];
@@ -143,6 +144,13 @@ async function main() {
   // ---- steady state
   const steadyAgent = pool(opts.connections);
   log(`steady: ${opts.connections} workers, ${STEADY_SCREENINGS} screenings, ${opts.warmup} s warm-up + ${opts.duration} s`);
+  // CPU per process over the measured window (timers at its edges), to see what bounds the rate
+  const cpuAt: Partial<Record<'start' | 'end', CpuSample>> = {};
+  const apiPid = api.child.proc.pid;
+  const cpuTimers = [
+    setTimeout(() => (cpuAt.start = cpuSample(apiPid)), opts.warmup * 1000),
+    setTimeout(() => (cpuAt.end = cpuSample(apiPid)), (opts.warmup + opts.duration) * 1000),
+  ];
   const steady = await runSteady({
     base: api.base,
     screeningIds: steadyIds,
@@ -154,6 +162,8 @@ async function main() {
     maxGroup: MAX_GROUP,
   });
   await steadyAgent.close();
+  for (const timer of cpuTimers) clearTimeout(timer);
+  const steadyCpu = cpuAt.start && cpuAt.end ? cpuShare(cpuAt.start, cpuAt.end, box.nproc) : null;
   const steadyLoad = holdLoad(steady.attempts, steady.measuredMs / 1000);
   const steadyCheck = await checkHolds(db.url, steadyIds, steady.last);
   log(
@@ -230,6 +240,7 @@ async function main() {
       ...steadyLoad,
       failures: steady.failures,
       check: steadyCheck,
+      cpu: steadyCpu,
     },
     hello_world: { endpoint: 'GET / (Fastify, bench/hello.ts)', ...hello.load },
     pg_baseline: baseline,
@@ -280,6 +291,10 @@ function markdown(r: HoldsResult, file: string): string {
       `${fmt(f.refreshes)} seat-map refreshes; customers stopped: ${JSON.stringify(f.stopped)}`,
     `- database check: every 201 is a live active hold holding exactly its seats (${f.check.grants_checked - f.check.grants_wrong}/${f.check.grants_checked} sale, ` +
       `${s.check.grants_checked - s.check.grants_wrong}/${s.check.grants_checked} steady last holds); holds nobody got a 201 for: ${f.check.unacknowledged_holds + s.check.unacknowledged_holds}`,
+    s.cpu
+      ? `- CPU in the steady window (cores of ${r.machine.nproc}): machine busy ${pct(s.cpu.machine_busy)}; bench (load generator) ${s.cpu.cores_bench}, ` +
+        `API ${s.cpu.cores_api}, postgres (all processes) ${s.cpu.cores_postgres_all}, redis ${s.cpu.cores_redis}, other ${s.cpu.cores_other ?? 'n/a'}`
+      : '- CPU in the steady window: not measured (no /proc)',
     `- WebSocket: ${fmt(w.connected)}/${fmt(w.subscribers)} connected before the sale (${fmt(w.connect_ms)} ms), ` +
       `**${fmt(w.reached_final_version)}** reached the final version ${w.final_version}; delta latency (delta received - 201 received, ` +
       `${fmt(w.delta_latency_ms.count)} seat deliveries, incl. the API's LIVE_BATCH_MS batching) p50 **${fmt(w.delta_latency_ms.p50, 1)} ms**, ` +

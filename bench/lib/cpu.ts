@@ -1,4 +1,4 @@
-// Where the CPU went during the measured window of bench/checkout.ts, from /proc (Linux): the whole
+// Where the CPU went during the measured window of a benchmark, from /proc (Linux): the whole
 // machine (/proc/stat), the bench process (the load generator), the API process, every `postgres`
 // process and `redis-server` (those two by process name: they include other sessions on the machine,
 // e.g. someone's tests). Read-only; on another OS the samples are empty and the shares come out null.
