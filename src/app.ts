@@ -22,6 +22,8 @@ import { checkinRoutes } from './modules/checkin/routes.ts';
 import { checkoutRoutes } from './modules/checkout/routes.ts';
 import { webhookRoutes } from './modules/payments/webhook.ts';
 import { ticketRoutes } from './modules/tickets/routes.ts';
+import { refundRoutes } from './modules/refunds/routes.ts';
+import { cancellationRoutes } from './modules/cancellations/routes.ts';
 import { simulatorControlRoutes } from './payments/simulator/control-routes.ts';
 import { mailboxDir } from './jobs/outbox.ts';
 import { mailboxRoutes } from './notify/mailbox-routes.ts';
@@ -80,6 +82,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
       await api.register(webhookRoutes, deps);
       await api.register(ticketRoutes, deps);
       await api.register(checkinRoutes, deps);
+      await api.register(refundRoutes, deps);
+      await api.register(cancellationRoutes, deps);
     },
     { prefix: '/api/v1' },
   );

@@ -46,6 +46,10 @@ const EnvSchema = Type.Object({
   CHECKOUT_EXTENSION_SECONDS: Int(300, 0, 1_800),
   RECONCILE_INTERVAL_MS: Int(5_000, 0, 600_000),
   RECONCILE_AFTER_SECONDS: Int(30, 0, 86_400),
+  // screening cancellation: how long POST /screenings/{id}/cancel waits for its refunds before it
+  // answers 202 with progress (they go on in the background), and how many gateway refunds it has in flight
+  CANCEL_WAIT_MS: Int(5_000, 0, 60_000),
+  CANCEL_CONCURRENCY: Int(4, 1, 32),
   PUBLIC_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   TICKET_SIGNING_KEY: Type.Optional(Type.String()),
   CHECKIN_OPENS_MINUTES: Int(180, 0, 1_440),

@@ -24,6 +24,8 @@ export const ERRORS = {
   invalid_date_range: [400, 'end_date must not be before release_date'],
   payment_method_unavailable: [400, 'This payment method is not available'],
   invalid_ticket_code: [400, 'The ticket code is not valid'],
+  seats_not_in_ticket: [400, 'Some seats are not part of this ticket'],
+  invalid_refund_policy: [400, 'The refund policy is not valid'],
   invalid_refresh_token: [401, 'The refresh token is not valid'],
   // 401 / 403
   unauthorized: [401, 'Authentication is required'],
@@ -42,6 +44,7 @@ export const ERRORS = {
   movie_not_found: [404, 'Movie not found'],
   hold_not_found: [404, 'Hold not found'],
   ticket_not_found: [404, 'Ticket not found'],
+  refund_not_found: [404, 'Refund not found'],
   // 409
   email_taken: [409, 'An account with this email exists'],
   screening_overlap: [409, 'The hall is busy at that time'],
@@ -65,6 +68,12 @@ export const ERRORS = {
   wrong_day: [409, 'The ticket is for a screening on another day'],
   too_early: [409, 'Check-in for this screening has not opened yet'],
   screening_ended: [409, 'The screening has ended'],
+  refund_not_allowed: [409, 'The refund policy allows no refund now'],
+  ticket_already_refunded: [409, 'These seats are already refunded'],
+  ticket_checked_in: [409, 'The ticket was checked in and cannot be refunded'],
+  screening_started: [409, 'The screening has started'],
+  refund_in_progress: [409, 'A refund of this ticket is already in progress'],
+  refund_not_pending_review: [409, 'The refund is not waiting for review'],
   // 412
   precondition_failed: [412, 'The resource changed since you read it'],
   // 410 / 422
@@ -77,6 +86,7 @@ export const ERRORS = {
   // 5xx
   internal: [500, 'Something went wrong on our side'],
   gateway_error: [502, 'The payment gateway refused the request'],
+  refund_declined: [502, 'The payment gateway declined the refund; nothing was refunded'],
   unavailable: [503, 'A dependency is unavailable; try again'],
   gateway_unavailable: [503, 'The payment gateway is unavailable; try again'],
   gateway_timeout: [504, 'The payment gateway did not answer in time; try again with the same Idempotency-Key'],

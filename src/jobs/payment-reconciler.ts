@@ -1,6 +1,8 @@
 // Settles what webhooks did not: payments still 'pending' RECONCILE_AFTER_SECONDS after they began
 // (a lost webhook, a gateway timeout at checkout, a process killed between the gateway's capture and
-// our commit), refunds still 'processing', and tickets whose hold ended without a payment.
+// our commit), refunds still 'processing' (a timeout or a crash after the gateway may have refunded:
+// sent again with the same key, so the gateway answers with the refund it made and it is applied
+// once), screening cancellations left unfinished, and tickets whose hold ended without a payment.
 // - A payment without a gateway id timed out at checkout: createPayment is sent again with the same
 //   idempotency key (our payment id), which returns the payment the gateway made, or makes it now.
 // - Then the gateway is asked (getPayment) and its answer goes through confirmPayment, the same path
@@ -15,6 +17,7 @@ import { recordGatewayPayment, secondsLeft } from '../modules/checkout/queries.t
 import { confirmPayment, type Settlement } from '../modules/payments/confirm-payment.ts';
 import { markUnpaid } from '../modules/payments/queries.ts';
 import { settleRefund } from '../modules/payments/settle-refund.ts';
+import { resumeCancellations } from '../modules/cancellations/run.ts';
 
 const BATCH = 50;
 
@@ -22,6 +25,8 @@ export interface ReconcileResult {
   /** payments asked about, with what each ended as */
   payments: Record<string, Settlement | 'retry'>;
   refunds: Record<string, string>;
+  /** screenings whose unfinished cancellation this pass worked on */
+  cancellations: number[];
   /** tickets closed because their hold ended with no payment in flight */
   expiredTickets: string[];
 }
@@ -37,7 +42,7 @@ interface DuePayment {
 
 /** One pass. Safe to run on any number of instances at once. */
 export async function runOnce(deps: Deps, onError: (err: unknown) => void = () => {}): Promise<ReconcileResult> {
-  const out: ReconcileResult = { payments: {}, refunds: {}, expiredTickets: [] };
+  const out: ReconcileResult = { payments: {}, refunds: {}, cancellations: [], expiredTickets: [] };
   for (const p of await leasePayments(deps)) {
     try {
       out.payments[p.id] = await reconcilePayment(deps, p);
@@ -52,6 +57,7 @@ export async function runOnce(deps: Deps, onError: (err: unknown) => void = () =
       onError(err);
     }
   }
+  out.cancellations = await resumeCancellations(deps, onError);
   out.expiredTickets = await expireAbandonedTickets(deps);
   return out;
 }

@@ -1,6 +1,7 @@
 // Data access for settling payments and refunds. Lock order as everywhere:
 // hold -> ticket -> payment -> refund -> seat rows -> screening.
 import type { Sql } from '../../db/client.ts';
+import type { SeatEvent } from '../../realtime/events.ts';
 import { PAYMENT_COLUMNS, type PaymentRow } from '../checkout/queries.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -141,4 +142,57 @@ export async function insertSystemRefund(trx: Sql, t: LockedTicket, p: PaymentRo
     [t.id, p.id, t.seat_ids, p.amount, p.currency, reason],
   );
   return rows[0].id;
+}
+
+/**
+ * A refund's seats go back on sale (the refund's transaction, after the gateway's yes): marked
+ * refunded on the ticket, 'available' again in the screening (version + 1; rows locked in seat-id
+ * order first, as every writer does), the ticket partially_refunded or refunded, available_seats up
+ * and the seat-map version bumped last. Only seats still sold to this ticket move, so a repeat does
+ * nothing. Returns what to do after commit (or null when nothing moved): publish the seat event, and
+ * drop the buyer's Redis seat marks, which would otherwise refuse the seats to others for a while.
+ */
+export async function restockRefundedSeats(trx: Sql, ticketId: string, refundId: string, seatIds: number[]): Promise<Restocked | null> {
+  const { rows: moved } = await trx.query<{ seat_id: number; screening_id: number }>(
+    `UPDATE ticket_seats SET status = 'refunded', refund_id = $2
+      WHERE ticket_id = $1 AND seat_id = ANY($3::int[]) AND status = 'sold'
+      RETURNING seat_id, screening_id`,
+    [ticketId, refundId, seatIds],
+  );
+  if (moved.length === 0) return null;
+  const screeningId = moved[0].screening_id;
+  const seats = moved.map((m) => m.seat_id).sort((a, b) => a - b);
+  await trx.query(
+    `SELECT 1 FROM screening_seats WHERE screening_id = $1 AND seat_id = ANY($2::int[]) ORDER BY seat_id FOR UPDATE`,
+    [screeningId, seats],
+  );
+  const { rows: freed } = await trx.query<{ seat_id: number }>(
+    `UPDATE screening_seats SET status = 'available', ticket_id = NULL, hold_id = NULL, held_until = NULL,
+            version = version + 1, updated_at = now()
+      WHERE screening_id = $1 AND seat_id = ANY($2::int[]) AND status = 'sold' AND ticket_id = $3
+      RETURNING seat_id`,
+    [screeningId, seats, ticketId],
+  );
+  const { rows: owner } = await trx.query<{ user_id: number }>(
+    `UPDATE tickets SET status = CASE WHEN EXISTS (SELECT 1 FROM ticket_seats WHERE ticket_id = $1 AND status = 'sold')
+                                      THEN 'partially_refunded' ELSE 'refunded' END,
+            version = version + 1, updated_at = now()
+      WHERE id = $1 RETURNING user_id`,
+    [ticketId],
+  );
+  const { rows } = await trx.query<{ seat_map_version: number }>(
+    `UPDATE screenings SET available_seats = available_seats + $2, seat_map_version = seat_map_version + 1, updated_at = now()
+      WHERE id = $1 RETURNING seat_map_version`,
+    [screeningId, freed.length],
+  );
+  const free = freed.map((f) => f.seat_id);
+  return {
+    event: { screening_id: screeningId, version: rows[0].seat_map_version, seats: free.map((id) => ({ id, status: 'available' as const })) },
+    unmark: { screeningId, seatIds: free, owner: `u${owner[0].user_id}` },
+  };
+}
+
+export interface Restocked {
+  event: SeatEvent;
+  unmark: { screeningId: number; seatIds: number[]; owner: string };
 }

@@ -1,24 +1,51 @@
 // Refunds we owe (status 'processing') sent to the gateway, and the gateway's word on them applied.
 // The refund's id is its idempotency key at the gateway, so sending it again (after a crash, a
 // timeout, by the reconciler on another instance) never refunds twice. A refund the gateway refuses
-// outright ends 'failed' with its code: money is then owed by hand, and the row says so.
+// outright ends 'failed' with its code: nothing moved there.
+//
+// The gateway's yes is applied in ONE transaction (applyRefund), whoever brings it (the caller that
+// sent it, the webhook, the reconciler): refund succeeded, payment's refunded amount, and for a
+// customer's or the cinema's refund the restock: its seats refunded on the ticket, back to
+// 'available' (version + 1), the ticket partially_refunded / refunded, available_seats and the
+// seat-map version; a customer's refund also queues its confirmation. After commit the seat event
+// goes out (live map, cached maps stale). Monotonic: a succeeded refund never changes again.
 import type { Deps } from '../../deps.ts';
 import type { Sql } from '../../db/client.ts';
 import { minorToDecimal, toMinor } from '../../lib/money.ts';
-import { GatewayError, type GatewayRefund } from '../../payments/gateway.ts';
+import { GatewayError, type GatewayFailure, type GatewayRefund } from '../../payments/gateway.ts';
+import { seatsChanged } from '../seating/seat-map.ts';
+import { enqueueRefundSucceeded } from '../tickets/messages.ts';
+import { type Restocked, restockRefundedSeats } from './queries.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type RefundOutcome = 'succeeded' | 'processing' | 'failed' | 'skipped';
 
-export async function settleRefund(deps: Deps, refundId: string): Promise<RefundOutcome> {
+export interface SendResult {
+  outcome: RefundOutcome;
+  /** why the gateway gave no yes, when it did not */
+  failure?: GatewayFailure;
+  code?: string;
+}
+
+export interface SendOptions {
+  /**
+   * A customer asking right now gets "failed, try again" when the gateway cannot be reached (nothing
+   * happened there). Refunds that are owed (late payments, approved requests, cancellations) stay
+   * 'processing' instead and the reconciler sends them again. Default false.
+   */
+  failWhenUnavailable?: boolean;
+}
+
+/** Sends a 'processing' refund to the gateway and applies the answer. */
+export async function sendRefund(deps: Deps, refundId: string, opts: SendOptions = {}): Promise<SendResult> {
   const { rows } = await deps.db.query<{ id: string; amount: string; reason: string | null; status: string; gateway_payment_id: string | null }>(
     `SELECT r.id, r.amount::text AS amount, r.reason, r.status, p.gateway_payment_id
        FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE r.id = $1`,
     [refundId],
   );
   const r = rows[0];
-  if (!r || r.status !== 'processing' || !r.gateway_payment_id) return 'skipped';
+  if (!r || r.status !== 'processing' || !r.gateway_payment_id) return { outcome: 'skipped' };
   let gr: GatewayRefund;
   try {
     gr = await deps.gateway.refund({
@@ -29,54 +56,91 @@ export async function settleRefund(deps: Deps, refundId: string): Promise<Refund
       reason: r.reason ?? undefined,
     });
   } catch (err) {
-    if (err instanceof GatewayError && (err.failure === 'declined' || err.failure === 'invalid' || err.failure === 'not_found')) {
-      await deps.db.query(
-        `UPDATE refunds SET status = 'failed', failure_code = $2, process_time = now(), updated_at = now()
-          WHERE id = $1 AND status = 'processing'`,
-        [r.id, err.code],
-      );
-      return 'failed';
+    if (!(err instanceof GatewayError)) throw err;
+    const final = err.failure === 'declined' || err.failure === 'invalid' || err.failure === 'not_found';
+    if (final || (err.failure === 'unavailable' && opts.failWhenUnavailable)) {
+      await markRefundFailed(deps.db, r.id, err.code);
+      return { outcome: 'failed', failure: err.failure, code: err.code };
     }
-    if (err instanceof GatewayError) return 'processing'; // unavailable or timeout: asked again later
-    throw err;
+    // unavailable (owed: sent again later) or timeout (it may have happened: asked again, same key)
+    return { outcome: 'processing', failure: err.failure, code: err.code };
   }
-  return applyRefund(deps, gr);
+  return { outcome: await applyRefund(deps, gr) };
 }
 
-/** The gateway's state of a refund, applied monotonically (a succeeded refund never goes back). */
-export async function applyRefund(deps: Deps, gr: GatewayRefund, trx?: Sql): Promise<RefundOutcome> {
-  return trx ? applyIn(trx, gr) : deps.db.tx((t) => applyIn(t, gr));
+/** The reconciler's and confirmPayment's form: the outcome only. */
+export async function settleRefund(deps: Deps, refundId: string): Promise<RefundOutcome> {
+  return (await sendRefund(deps, refundId)).outcome;
 }
 
-async function applyIn(trx: Sql, gr: GatewayRefund): Promise<RefundOutcome> {
-  const found = await trx.query<{ id: string; payment_id: string }>(
-    `SELECT id, payment_id FROM refunds WHERE ($1::uuid IS NOT NULL AND id = $1::uuid) OR gateway_refund_id = $2 LIMIT 1`,
+/** Only a refund still in flight fails; one the gateway confirmed meanwhile stays succeeded. */
+export async function markRefundFailed(sql: Sql, refundId: string, code: string): Promise<void> {
+  await sql.query(
+    `UPDATE refunds SET status = 'failed', failure_code = $2, process_time = now(), version = version + 1, updated_at = now()
+      WHERE id = $1 AND status = 'processing'`,
+    [refundId, code],
+  );
+}
+
+export interface Applied {
+  outcome: RefundOutcome;
+  /** the restock, to announce after commit (afterRestock) */
+  restocked?: Restocked;
+}
+
+/** The gateway's state of a refund applied in its own transaction; the seat event follows the commit. */
+export async function applyRefund(deps: Deps, gr: GatewayRefund): Promise<RefundOutcome> {
+  const out = await deps.db.tx((trx) => applyRefundIn(trx, gr));
+  await afterRestock(deps, out.restocked);
+  return out.outcome;
+}
+
+/** After the restock committed: live viewers and cached maps hear of it; the buyer's seat marks go. */
+export async function afterRestock(deps: Deps, r: Restocked | null | undefined): Promise<void> {
+  if (!r) return;
+  seatsChanged(deps, r.event);
+  await deps.fastPath.unmark(r.unmark.screeningId, r.unmark.seatIds, r.unmark.owner);
+}
+
+/**
+ * The same inside the caller's transaction (the webhook records its event there); the caller
+ * calls afterRestock after its commit. Lock order: ticket -> payment -> refund -> seats -> screening.
+ */
+export async function applyRefundIn(trx: Sql, gr: GatewayRefund): Promise<Applied> {
+  const found = await trx.query<{ id: string; payment_id: string; ticket_id: string }>(
+    `SELECT id, payment_id, ticket_id FROM refunds
+      WHERE ($1::uuid IS NOT NULL AND id = $1::uuid) OR gateway_refund_id = $2 LIMIT 1`,
     [UUID.test(gr.reference) ? gr.reference : null, gr.id],
   );
   const ref = found.rows[0];
-  if (!ref) return 'skipped';
+  if (!ref) return { outcome: 'skipped' };
+  await trx.query('SELECT 1 FROM tickets WHERE id = $1 FOR UPDATE', [ref.ticket_id]);
   await trx.query('SELECT 1 FROM payments WHERE id = $1 FOR UPDATE', [ref.payment_id]);
-  const { rows } = await trx.query<{ status: string }>('SELECT status FROM refunds WHERE id = $1 FOR UPDATE', [ref.id]);
-  const status = rows[0].status;
-  if (status === 'succeeded') return 'succeeded';
+  const { rows } = await trx.query<{ status: string; amount: string; seat_ids: number[]; initiated_by: 'customer' | 'cinema' | 'system' }>(
+    'SELECT status, amount::text AS amount, seat_ids, initiated_by FROM refunds WHERE id = $1 FOR UPDATE',
+    [ref.id],
+  );
+  const refund = rows[0];
+  if (refund.status === 'succeeded') return { outcome: 'succeeded' };
   if (gr.status === 'pending') {
     await trx.query(`UPDATE refunds SET gateway_refund_id = coalesce(gateway_refund_id, $2), updated_at = now() WHERE id = $1`, [ref.id, gr.id]);
-    return 'processing';
+    return { outcome: 'processing' };
   }
   if (gr.status === 'failed') {
-    if (status !== 'processing') return status === 'failed' ? 'failed' : 'skipped';
+    if (refund.status !== 'processing') return { outcome: refund.status === 'failed' ? 'failed' : 'skipped' };
     await trx.query(
       `UPDATE refunds SET status = 'failed', failure_code = $3, gateway_refund_id = coalesce(gateway_refund_id, $2),
-              process_time = now(), updated_at = now()
+              process_time = now(), version = version + 1, updated_at = now()
         WHERE id = $1`,
       [ref.id, gr.id, gr.failure_code],
     );
-    return 'failed';
+    return { outcome: 'failed' };
   }
-  const { rows: done } = await trx.query<{ amount: string }>(
+  // succeeded: money went back. It wins over anything we had recorded (as a capture does).
+  await trx.query(
     `UPDATE refunds SET status = 'succeeded', gateway_refund_id = coalesce(gateway_refund_id, $2), failure_code = NULL,
-            process_time = now(), updated_at = now()
-      WHERE id = $1 RETURNING amount::text AS amount`,
+            process_time = now(), version = version + 1, updated_at = now()
+      WHERE id = $1`,
     [ref.id, gr.id],
   );
   await trx.query(
@@ -84,7 +148,11 @@ async function applyIn(trx: Sql, gr: GatewayRefund): Promise<RefundOutcome> {
             status = CASE WHEN refunded_amount + $2::numeric >= amount THEN 'refunded' ELSE 'partially_refunded' END,
             updated_at = now()
       WHERE id = $1`,
-    [ref.payment_id, done[0].amount],
+    [ref.payment_id, refund.amount],
   );
-  return 'succeeded';
+  // A system refund gives back a payment that bought nothing (or a second payment): no seats move.
+  if (refund.initiated_by === 'system') return { outcome: 'succeeded' };
+  const restocked = await restockRefundedSeats(trx, ref.ticket_id, ref.id, refund.seat_ids);
+  if (refund.initiated_by === 'customer') await enqueueRefundSucceeded(trx, ref.ticket_id, ref.id);
+  return { outcome: 'succeeded', restocked: restocked ?? undefined };
 }

@@ -4,7 +4,8 @@
 // - The event is recorded in webhook_events (event id unique) in the SAME transaction as its effect:
 //   a redelivery of a processed event is a no-op answered 200; a crash before commit leaves no record,
 //   so the redelivery does the work.
-// - Order does not matter: confirmPayment's rules are monotonic.
+// - Order does not matter: confirmPayment's and applyRefund's rules are monotonic. A refund.succeeded
+//   may arrive before the caller that sent the refund hears back: it restocks the seats here.
 // - We answer as soon as the effect committed (a refund it causes is sent in the background); a
 //   database failure answers 503 and the gateway delivers again.
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
@@ -16,7 +17,7 @@ import { Envelope, ok, problems } from '../../http/schemas.ts';
 import type { GatewayEvent, GatewayPayment, GatewayRefund } from '../../payments/gateway.ts';
 import { GATEWAY_SIGNATURE_HEADER, verifyWebhook } from '../../payments/webhook-signature.ts';
 import { confirmPayment } from './confirm-payment.ts';
-import { applyRefund } from './settle-refund.ts';
+import { afterRestock, type Applied, applyRefundIn } from './settle-refund.ts';
 
 const webhookSchema = {
   tags: ['payments'],
@@ -87,9 +88,12 @@ export async function handleGatewayEvent(deps: Deps, event: GatewayEvent, log?: 
     if (result === 'unknown') log?.warn({ event: event.id, reference: event.data.reference }, 'webhook for a payment we do not know');
     return result;
   }
-  return deps.db.tx(async (trx) => {
-    if (!(await record(trx))) return 'duplicate';
-    if (!event.type.startsWith('refund.')) return 'ignored';
-    return applyRefund(deps, event.data as GatewayRefund, trx);
+  const out = await deps.db.tx(async (trx): Promise<Applied | { outcome: 'duplicate' | 'ignored'; restocked?: undefined }> => {
+    if (!(await record(trx))) return { outcome: 'duplicate' };
+    if (!event.type.startsWith('refund.')) return { outcome: 'ignored' };
+    return applyRefundIn(trx, event.data as GatewayRefund);
   });
+  // a refund that restocked seats: viewers and cached maps hear of it once it is committed
+  await afterRestock(deps, out.restocked);
+  return out.outcome;
 }

@@ -6,6 +6,9 @@ import { enqueueMessage } from '../../outbox/enqueue.ts';
 
 export const TICKET_ISSUED = 'ticket_issued';
 export const PAYMENT_REFUNDED_LATE = 'payment_refunded_late';
+export const REFUND_SUCCEEDED = 'refund_succeeded';
+export const REFUND_REJECTED = 'refund_rejected';
+export const SCREENING_CANCELLED = 'screening_cancelled';
 
 async function contactOf(trx: Sql, ticketId: string) {
   const { rows } = await trx.query<{ email: string; phone_number: string | null }>(
@@ -31,4 +34,22 @@ export function enqueueTicketIssued(trx: Sql, ticketId: string): Promise<void> {
 /** "Your payment arrived after the seats were gone (or the ticket was closed): it is refunded", once per refund. */
 export function enqueueRefundedLate(trx: Sql, ticketId: string, refundId: string): Promise<void> {
   return enqueueBoth(trx, PAYMENT_REFUNDED_LATE, refundId, ticketId, { ticket_id: ticketId, refund_id: refundId });
+}
+
+/** "Your refund went through": amount and seats, once per refund (a customer's request). */
+export function enqueueRefundSucceeded(trx: Sql, ticketId: string, refundId: string): Promise<void> {
+  return enqueueBoth(trx, REFUND_SUCCEEDED, refundId, ticketId, { ticket_id: ticketId, refund_id: refundId });
+}
+
+/** "Staff turned your refund request down", with their note, once per refund. */
+export function enqueueRefundRejected(trx: Sql, ticketId: string, refundId: string): Promise<void> {
+  return enqueueBoth(trx, REFUND_REJECTED, refundId, ticketId, { ticket_id: ticketId, refund_id: refundId });
+}
+
+/**
+ * "The cinema cancelled your show; this is refunded in full": once per TICKET (the key is the ticket,
+ * not the refund), so a cancellation that is resumed or retried never tells a customer twice.
+ */
+export function enqueueScreeningCancelled(trx: Sql, ticketId: string, refundId: string): Promise<void> {
+  return enqueueBoth(trx, SCREENING_CANCELLED, ticketId, ticketId, { ticket_id: ticketId, refund_id: refundId });
 }

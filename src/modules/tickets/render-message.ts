@@ -1,6 +1,7 @@
 // Turns an outbox row into the words the customer receives, at send time (the row holds ids only):
-// the e-ticket (email with the PDF attached; SMS with the booking code and a link), and the notice
-// that a payment arriving too late was refunded. An unknown kind, or a ticket that is gone, throws:
+// the e-ticket (email with the PDF attached; SMS with the booking code and a link), the notice that a
+// payment arriving too late was refunded, a refund's confirmation or rejection, and the notice that
+// the cinema cancelled the show. An unknown kind, or a ticket that is gone, throws:
 // the worker retries and, after its attempts, dead-letters it where an operator sees it.
 import type { Sql } from '../../db/client.ts';
 import { toMinor } from '../../lib/money.ts';
@@ -8,7 +9,7 @@ import type { OutboxRow, Render, RenderedMessage } from '../../outbox/message.ts
 import { formatBookingCode } from '../../tickets/booking-code.ts';
 import { formatMoney, formatShowTime, renderTicketPdf } from '../../tickets/pdf.ts';
 import type { TicketKeys } from '../../tickets/signing-key.ts';
-import { PAYMENT_REFUNDED_LATE, TICKET_ISSUED } from './messages.ts';
+import { PAYMENT_REFUNDED_LATE, REFUND_REJECTED, REFUND_SUCCEEDED, SCREENING_CANCELLED, TICKET_ISSUED } from './messages.ts';
 import { loadTicketView, soldSeats, type TicketView, ticketQr, toPdfView } from './ticket-view.ts';
 
 export interface RenderDeps {
@@ -26,6 +27,9 @@ export function messageRenderer(d: RenderDeps): Render {
     if (!view) throw new Error(`ticket ${ticketId} not found for message ${msg.id}`);
     if (msg.kind === TICKET_ISSUED) return ticketIssued(d, msg, view);
     if (msg.kind === PAYMENT_REFUNDED_LATE) return refundedLate(d, msg, view);
+    if (msg.kind === REFUND_SUCCEEDED) return refundSucceeded(d, msg, view);
+    if (msg.kind === REFUND_REJECTED) return refundRejected(d, msg, view);
+    if (msg.kind === SCREENING_CANCELLED) return screeningCancelled(d, msg, view);
     throw new Error(`no renderer for message kind ${msg.kind}`);
   };
 }
@@ -110,6 +114,94 @@ async function refundedLate(d: RenderDeps, msg: OutboxRow, v: TicketView): Promi
       '',
       `Your payment for ${what} ${why.long}, so no ticket was issued.`,
       `We are refunding ${amount} to the way you paid; your bank may take a few days to show it.`,
+      '',
+      `Reference: ${formatBookingCode(v.booking_code)}`,
+    ].join('\n'),
+  };
+}
+
+interface RefundFacts {
+  amount: string;
+  fee_amount: string;
+  currency: string;
+  seat_ids: number[];
+  review_note: string | null;
+}
+
+async function refundOf(d: RenderDeps, msg: OutboxRow): Promise<RefundFacts> {
+  const refundId = String(msg.payload.refund_id ?? '');
+  const { rows } = await d.db.query<RefundFacts>(
+    'SELECT amount::text AS amount, fee_amount::text AS fee_amount, currency, seat_ids, review_note FROM refunds WHERE id = $1',
+    [refundId],
+  );
+  if (!rows[0]) throw new Error(`refund ${refundId} not found for message ${msg.id}`);
+  return rows[0];
+}
+
+const labelsOf = (v: TicketView, seatIds: number[]) =>
+  v.seats.filter((s) => seatIds.includes(s.id)).map((s) => s.label).join(', ');
+
+async function refundSucceeded(d: RenderDeps, msg: OutboxRow, v: TicketView): Promise<RenderedMessage> {
+  const r = await refundOf(d, msg);
+  const amount = formatMoney(toMinor(r.amount), r.currency);
+  const seats = labelsOf(v, r.seat_ids);
+  const left = soldSeats(v);
+  if (msg.channel === 'sms') {
+    return { text: `${d.brand ?? 'Cinema'}: ${amount} refunded for seats ${seats}, ${v.movie_title}, ${when(v)}. Booking ${formatBookingCode(v.booking_code)}.` };
+  }
+  return {
+    subject: `Refund of ${amount}: ${v.movie_title}`,
+    text: [
+      `Hello ${v.customer_name},`,
+      '',
+      `Your refund for ${v.movie_title}, ${when(v)}, went through.`,
+      '',
+      `Seats refunded: ${seats}`,
+      `Amount: ${amount}${toMinor(r.fee_amount) > 0 ? ` (including ${formatMoney(toMinor(r.fee_amount), r.currency)} of fees)` : ''}`,
+      left.length > 0 ? `Seats still valid on your ticket: ${left.map((s) => s.label).join(', ')}` : 'Your ticket is no longer valid.',
+      '',
+      'The money goes back to the way you paid; your bank may take a few days to show it.',
+      `Reference: ${formatBookingCode(v.booking_code)}`,
+    ].join('\n'),
+  };
+}
+
+async function refundRejected(d: RenderDeps, msg: OutboxRow, v: TicketView): Promise<RenderedMessage> {
+  const r = await refundOf(d, msg);
+  const note = r.review_note ? ` Reason: ${r.review_note}` : '';
+  if (msg.channel === 'sms') {
+    return { text: `${d.brand ?? 'Cinema'}: your refund request for ${v.movie_title}, ${when(v)} was declined.${note} Your ticket stays valid.` };
+  }
+  return {
+    subject: `Your refund request was declined: ${v.movie_title}`,
+    text: [
+      `Hello ${v.customer_name},`,
+      '',
+      `Our staff declined your refund request for ${v.movie_title}, ${when(v)}, seats ${labelsOf(v, r.seat_ids)}.${note}`,
+      'Your ticket stays valid.',
+      '',
+      `Reference: ${formatBookingCode(v.booking_code)}`,
+    ].join('\n'),
+  };
+}
+
+async function screeningCancelled(d: RenderDeps, msg: OutboxRow, v: TicketView): Promise<RenderedMessage> {
+  const r = await refundOf(d, msg);
+  const amount = formatMoney(toMinor(r.amount), r.currency);
+  const what = `${v.movie_title}, ${when(v)}, ${v.theater_name} ${v.hall_name}`;
+  if (msg.channel === 'sms') {
+    return { text: `${d.brand ?? 'Cinema'}: we are sorry, ${what} is cancelled. ${amount} is being refunded to you in full. Booking ${formatBookingCode(v.booking_code)}.` };
+  }
+  return {
+    subject: `Cancelled: ${v.movie_title}, ${when(v)}`,
+    text: [
+      `Hello ${v.customer_name},`,
+      '',
+      `We are sorry: the screening of ${what} is cancelled.`,
+      '',
+      `Seats: ${labelsOf(v, r.seat_ids)}`,
+      `Refund: ${amount}, in full, fees included, on its way now.`,
+      'The money goes back to the way you paid; your bank may take a few days to show it.',
       '',
       `Reference: ${formatBookingCode(v.booking_code)}`,
     ].join('\n'),

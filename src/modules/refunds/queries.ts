@@ -1,0 +1,141 @@
+// Data access for refunds. Lock order as everywhere: ticket -> payment -> refund -> seats -> screening.
+import type { Sql } from '../../db/client.ts';
+
+export type RefundStatus = 'requested' | 'pending_review' | 'processing' | 'succeeded' | 'failed' | 'rejected';
+export const REFUND_STATUSES: readonly RefundStatus[] = ['requested', 'pending_review', 'processing', 'succeeded', 'failed', 'rejected'];
+export type Initiator = 'customer' | 'cinema' | 'system';
+
+export interface RefundRow {
+  id: string;
+  ticket_id: string;
+  user_id: number;
+  screening_id: number;
+  payment_id: string | null;
+  seat_ids: number[];
+  amount: string;
+  fee_amount: string;
+  currency: string;
+  status: RefundStatus;
+  reason: string | null;
+  initiated_by: Initiator;
+  requested_by: number | null;
+  gateway_refund_id: string | null;
+  failure_code: string | null;
+  quote: QuoteSnapshot | null;
+  cancellation_id: number | null;
+  reviewed_by: number | null;
+  reviewed_at: Date | null;
+  review_note: string | null;
+  version: number;
+  request_time: Date;
+  process_time: Date | null;
+  created_at: Date;
+  updated_at: Date;
+  /** (created_at, id) as text with microseconds: the keyset of GET /refunds */
+  page_key: string;
+}
+
+/** What the policy said when the refund was asked for (refunds.quote). */
+export interface QuoteSnapshot {
+  percent: number;
+  tier: { min_hours_before: number; percent: number } | null;
+  seats: { id: number; label: string; price: string; refund: string }[];
+  fee_refund: string;
+}
+
+const COLUMNS = `r.id, r.ticket_id, t.user_id, t.screening_id, r.payment_id, r.seat_ids, r.amount::text AS amount,
+  r.fee_amount::text AS fee_amount, r.currency, r.status, r.reason, r.initiated_by, r.requested_by, r.gateway_refund_id,
+  r.failure_code, r.quote, r.cancellation_id, r.reviewed_by, r.reviewed_at, r.review_note, r.version, r.request_time,
+  r.process_time, r.created_at, r.updated_at,
+  to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS page_key`;
+
+export async function findRefund(sql: Sql, id: string, lock = false): Promise<RefundRow | undefined> {
+  const { rows } = await sql.query<RefundRow>(
+    `SELECT ${COLUMNS} FROM refunds r JOIN tickets t ON t.id = r.ticket_id WHERE r.id = $1${lock ? ' FOR UPDATE OF r' : ''}`,
+    [id],
+  );
+  return rows[0];
+}
+
+export interface NewRefund {
+  ticketId: string;
+  paymentId: string;
+  seatIds: number[];
+  amount: string;
+  feeAmount: string;
+  currency: string;
+  status: 'pending_review' | 'processing';
+  reason: string | null;
+  initiatedBy: 'customer' | 'cinema';
+  requestedBy: number | null;
+  quote: QuoteSnapshot;
+  cancellationId?: number;
+  /** seconds the reconciler leaves it alone: its sender is about to call the gateway itself */
+  leaseSeconds: number;
+}
+
+export async function insertRefund(trx: Sql, r: NewRefund): Promise<string> {
+  const { rows } = await trx.query<{ id: string }>(
+    `INSERT INTO refunds (ticket_id, payment_id, seat_ids, amount, fee_amount, currency, status, reason, initiated_by,
+                          requested_by, quote, cancellation_id, reconcile_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, now() + make_interval(secs => $13))
+     RETURNING id`,
+    [
+      r.ticketId,
+      r.paymentId,
+      r.seatIds,
+      r.amount,
+      r.feeAmount,
+      r.currency,
+      r.status,
+      r.reason,
+      r.initiatedBy,
+      r.requestedBy,
+      JSON.stringify(r.quote),
+      r.cancellationId ?? null,
+      r.leaseSeconds,
+    ],
+  );
+  return rows[0].id;
+}
+
+export interface RefundFilter {
+  status?: RefundStatus;
+  ticketId?: string;
+  screeningId?: number;
+  initiatedBy?: Initiator;
+  from?: string;
+  to?: string;
+  after?: { key: string; id: string };
+  limit: number;
+}
+
+/** Newest first, after a (created_at, id) key. */
+export async function listRefunds(sql: Sql, f: RefundFilter): Promise<RefundRow[]> {
+  const { rows } = await sql.query<RefundRow>(
+    `SELECT ${COLUMNS} FROM refunds r JOIN tickets t ON t.id = r.ticket_id
+      WHERE ($1::text IS NULL OR r.status = $1)
+        AND ($2::uuid IS NULL OR r.ticket_id = $2)
+        AND ($3::int IS NULL OR t.screening_id = $3)
+        AND ($4::text IS NULL OR r.initiated_by = $4)
+        AND ($5::timestamptz IS NULL OR r.created_at >= $5)
+        AND ($6::timestamptz IS NULL OR r.created_at < $6)
+        AND ($7::timestamptz IS NULL OR (r.created_at, r.id) < ($7::timestamptz, $8::uuid))
+      ORDER BY r.created_at DESC, r.id DESC LIMIT $9`,
+    [
+      f.status ?? null,
+      f.ticketId ?? null,
+      f.screeningId ?? null,
+      f.initiatedBy ?? null,
+      f.from ?? null,
+      f.to ?? null,
+      f.after?.key ?? null,
+      f.after?.id ?? null,
+      f.limit,
+    ],
+  );
+  return rows;
+}
+
+/** Seconds the sender of a refund keeps the reconciler away: as the reconciler's own lease. */
+export const senderLeaseSeconds = (gatewayTimeoutMs: number) => Math.ceil((gatewayTimeoutMs * 2) / 1000);

@@ -1,0 +1,118 @@
+// Refund routes: quotes and requests by ticket owners, the review queue and policies for admins.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Deps } from '../../deps.ts';
+import { authenticate, requireRole } from '../../http/auth.ts';
+import { ifMatch, setEtag } from '../../http/etag.ts';
+import { idempotent } from '../../http/idempotency.ts';
+import { ok } from '../../http/schemas.ts';
+import { actorOf } from '../audit/record.ts';
+import { readPolicy, removeOverride, writePolicy } from './policy.ts';
+import { getRefund, quoteRefund, refundsPage } from './read-refunds.ts';
+import { requestRefund } from './request-refund.ts';
+import { approveRefund, rejectRefund } from './review-refund.ts';
+import {
+  approveSchema,
+  deleteTheaterPolicySchema,
+  getDefaultPolicySchema,
+  getSchema,
+  getTheaterPolicySchema,
+  listSchema,
+  putDefaultPolicySchema,
+  putTheaterPolicySchema,
+  quoteSchema,
+  rejectSchema,
+  requestSchema,
+} from './schemas.ts';
+
+export async function refundRoutes(fastify: FastifyInstance, deps: Deps) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const signedIn = authenticate();
+  const admin = [signedIn, requireRole('admin')];
+
+  app.get('/tickets/:id/refund-quote', { schema: quoteSchema, onRequest: signedIn }, async (req) => {
+    const seatIds = req.query.seat_ids === undefined ? undefined : req.query.seat_ids.split(',').map(Number);
+    return ok('Refund quoted', await quoteRefund(deps, req.user, req.params.id, seatIds));
+  });
+
+  app.post('/tickets/:id/refunds', { schema: requestSchema, onRequest: signedIn }, async (req, reply) =>
+    idempotent(
+      deps.db,
+      req,
+      reply,
+      'refund',
+      async () => {
+        const answer = await requestRefund(deps, { ticketId: req.params.id, user: req.user, seatIds: req.body.seat_ids, reason: req.body.reason });
+        return { status: answer.status, body: ok(answer.message, answer.refund) };
+      },
+      { required: true },
+    ),
+  );
+
+  app.get('/refunds', { schema: listSchema, onRequest: admin }, async (req) => {
+    const q = req.query;
+    const limit = q.limit ?? 20;
+    const page = await refundsPage(deps, {
+      status: q.status,
+      ticketId: q.ticket_id,
+      screeningId: q.screening_id,
+      initiatedBy: q.initiated_by,
+      from: q.from,
+      to: q.to,
+      cursor: q.cursor,
+      limit,
+    });
+    return { ...ok('Refunds fetched', page.items), meta: { next_cursor: page.next, limit } };
+  });
+
+  app.get('/refunds/:id', { schema: getSchema, onRequest: signedIn }, async (req, reply) => {
+    const { version, refund } = await getRefund(deps, req.user, req.params.id);
+    setEtag(reply, version);
+    return ok('Refund fetched', refund);
+  });
+
+  // the body is optional ({note}): no body at all reads as an empty one
+  const emptyBody = async (req: { body: unknown }) => {
+    if (req.body === undefined || req.body === null) req.body = {};
+  };
+  app.post('/refunds/:id/approve', { schema: approveSchema, onRequest: admin, preValidation: emptyBody }, async (req, reply) => {
+    const answer = await approveRefund(deps, actorOf(req), req.params.id, req.body?.note, ifMatch(req));
+    return reply.code(answer.status).send(ok(answer.message, answer.refund));
+  });
+
+  app.post('/refunds/:id/reject', { schema: rejectSchema, onRequest: admin }, async (req, reply) => {
+    const { version, refund } = await rejectRefund(deps, actorOf(req), req.params.id, req.body.reason, ifMatch(req));
+    setEtag(reply, version);
+    return ok('Refund rejected', refund);
+  });
+
+  app.get('/refund-policies/default', { schema: getDefaultPolicySchema, onRequest: admin }, async (_req, reply) => {
+    const policy = await readPolicy(deps, null);
+    setEtag(reply, policy.version);
+    return ok('Refund policy fetched', policy);
+  });
+
+  app.put('/refund-policies/default', { schema: putDefaultPolicySchema, onRequest: admin }, async (req, reply) => {
+    const policy = await writePolicy(deps, actorOf(req), null, req.body, ifMatch(req));
+    setEtag(reply, policy.version);
+    return ok('Refund policy updated', policy);
+  });
+
+  app.get('/theaters/:id/refund-policy', { schema: getTheaterPolicySchema, onRequest: admin }, async (req, reply) => {
+    const policy = await readPolicy(deps, req.params.id);
+    setEtag(reply, policy.version);
+    return ok('Refund policy fetched', policy);
+  });
+
+  app.put('/theaters/:id/refund-policy', { schema: putTheaterPolicySchema, onRequest: admin }, async (req, reply) => {
+    const policy = await writePolicy(deps, actorOf(req), req.params.id, req.body, ifMatch(req));
+    setEtag(reply, policy.version);
+    return ok('Refund policy updated', policy);
+  });
+
+  app.delete('/theaters/:id/refund-policy', { schema: deleteTheaterPolicySchema, onRequest: admin }, async (req, reply) => {
+    const policy = await removeOverride(deps, actorOf(req), req.params.id, ifMatch(req));
+    setEtag(reply, policy.version);
+    return ok('Theater refund policy removed: the default applies', policy);
+  });
+}
