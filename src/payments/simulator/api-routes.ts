@@ -55,6 +55,8 @@ export async function simulatorApiRoutes(fastify: FastifyInstance, opts: Simulat
   }
 
   function hangUntilCallerLeaves(reply: FastifyReply): Promise<void> {
+    // the caller may have given up while the operation ran: then 'close' has fired already
+    if (reply.raw.destroyed || reply.raw.closed || reply.request.raw.socket?.destroyed) return Promise.resolve();
     return new Promise((resolve) => {
       const release = () => {
         clearTimeout(timer);
