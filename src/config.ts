@@ -128,6 +128,12 @@ export function loadConfig(raw: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = env.DATA_DIR === ':memory:' ? ':memory:' : resolve(env.DATA_DIR);
   const jwtSecret = resolveJwtSecret(env.JWT_SECRET, embedded, dataDir);
   const gatewayWebhookSecret = resolveWebhookSecret(env, embedded, jwtSecret);
+  // The simulator approves any payment for anyone who asks (its control routes): a production
+  // deployment must talk to a real gateway (GATEWAY=http), or to a simulator it runs on purpose as
+  // its own service (`npm run gateway`), never to one inside the API.
+  if (env.NODE_ENV === 'production' && env.GATEWAY === 'simulator') {
+    throw new ConfigError('GATEWAY=simulator is refused when NODE_ENV=production: set GATEWAY=http with GATEWAY_URL (the payment provider)');
+  }
   const gateway = resolveGatewayTarget(env, embedded);
   const paymentMethods = [...new Set(env.PAYMENT_METHODS.split(','))] as PaymentMethod[];
   const unknown = paymentMethods.filter((m) => !PAYMENT_METHODS.includes(m));

@@ -43,3 +43,13 @@ test('the embedded default keeps its generated secret in the data folder across 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('production refuses the in-process payment simulator (it approves payments for anyone)', () => {
+  const base = { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/x', JWT_SECRET: 'k'.repeat(32), NODE_ENV: 'production' };
+  assert.throws(() => loadConfig(base), (e: Error) => e instanceof ConfigError && /GATEWAY=simulator is refused/.test(e.message));
+  const real = loadConfig({ ...base, GATEWAY: 'http', GATEWAY_URL: 'http://gateway:4100', GATEWAY_API_KEY: 'sk_live_x', GATEWAY_WEBHOOK_SECRET: 'w'.repeat(16) });
+  assert.equal(real.GATEWAY, 'http');
+  assert.equal(real.GATEWAY_URL, 'http://gateway:4100');
+  // outside production the simulator stays the default (the demo, tests)
+  assert.equal(loadConfig({ ...base, NODE_ENV: 'development' }).GATEWAY, 'simulator');
+});
