@@ -261,6 +261,16 @@ describe('idempotency and refusals', () => {
     assert.equal(mine.headers.etag, `"${2}"`);
     assert.equal((await call(t.app, { method: 'GET', url: `/api/v1/refunds/${r.body.data.id}`, token: admin })).status, 200);
     assert.equal((await refundState(t.rt.db, p.ticketId)).refunds.length, 1);
+    // GET /me/refunds: the owner's own, nobody else's
+    const minePage = await call(t.app, { method: 'GET', url: '/api/v1/me/refunds', token: alice });
+    assert.equal(minePage.status, 200);
+    assert.ok(minePage.body.data.some((x: { id: string }) => x.id === r.body.data.id));
+    const bobs = await call(t.app, { method: 'GET', url: '/api/v1/me/refunds', token: bob.token });
+    assert.equal(bobs.status, 200);
+    assert.ok(!bobs.body.data.some((x: { id: string }) => x.id === r.body.data.id), "another customer's refund is not listed");
+    const filtered = await call(t.app, { method: 'GET', url: `/api/v1/me/refunds?ticket_id=${p.ticketId}&limit=1`, token: alice });
+    assert.deepEqual(filtered.body.data.map((x: { id: string }) => x.id), [r.body.data.id]);
+    assertProblem(await call(t.app, { method: 'GET', url: '/api/v1/me/refunds' }), 401, 'unauthorized');
   });
 });
 

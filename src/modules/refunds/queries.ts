@@ -106,6 +106,8 @@ export interface RefundFilter {
   initiatedBy?: Initiator;
   from?: string;
   to?: string;
+  /** only refunds of this customer's tickets (GET /me/refunds) */
+  userId?: number;
   after?: { key: string; id: string };
   limit: number;
 }
@@ -121,6 +123,7 @@ export async function listRefunds(sql: Sql, f: RefundFilter): Promise<RefundRow[
         AND ($5::timestamptz IS NULL OR r.created_at >= $5)
         AND ($6::timestamptz IS NULL OR r.created_at < $6)
         AND ($7::timestamptz IS NULL OR (r.created_at, r.id) < ($7::timestamptz, $8::uuid))
+        AND ($10::int IS NULL OR t.user_id = $10)
       ORDER BY r.created_at DESC, r.id DESC LIMIT $9`,
     [
       f.status ?? null,
@@ -132,6 +135,7 @@ export async function listRefunds(sql: Sql, f: RefundFilter): Promise<RefundRow[
       f.after?.key ?? null,
       f.after?.id ?? null,
       f.limit,
+      f.userId ?? null,
     ],
   );
   return rows;

@@ -18,6 +18,7 @@ import {
   getSchema,
   getTheaterPolicySchema,
   listSchema,
+  myRefundsSchema,
   putDefaultPolicySchema,
   putTheaterPolicySchema,
   quoteSchema,
@@ -62,6 +63,13 @@ export async function refundRoutes(fastify: FastifyInstance, deps: Deps) {
       cursor: q.cursor,
       limit,
     });
+    return { ...ok('Refunds fetched', page.items), meta: { next_cursor: page.next, limit } };
+  });
+
+  app.get('/me/refunds', { schema: myRefundsSchema, onRequest: signedIn }, async (req) => {
+    const q = req.query;
+    const limit = q.limit ?? 20;
+    const page = await refundsPage(deps, { status: q.status, ticketId: q.ticket_id, userId: req.user.id, cursor: q.cursor, limit });
     return { ...ok('Refunds fetched', page.items), meta: { next_cursor: page.next, limit } };
   });
 

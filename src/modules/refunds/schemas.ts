@@ -154,6 +154,19 @@ export const listSchema = {
   response: { 200: Envelope(Type.Array(RefundSchema), { meta: ListMeta }), ...problems(400, 401, 403) },
 };
 
+export const myRefundsSchema = {
+  tags,
+  summary: 'My refunds, newest first',
+  description: 'The refunds of your tickets (yours and the cinema\'s). Filters: status, ticket_id. Keyset pages.',
+  security: bearer,
+  querystring: Type.Object({
+    ...PageQuery,
+    status: Type.Optional(Type.Enum([...REFUND_STATUSES])),
+    ticket_id: Type.Optional(Type.String({ format: 'uuid' })),
+  }),
+  response: { 200: Envelope(Type.Array(RefundSchema), { meta: ListMeta }), ...problems(400, 401) },
+};
+
 export const approveSchema = {
   tags,
   summary: 'Approve a refund waiting for review (admin)',
