@@ -10,6 +10,7 @@ import { messageRenderer } from '../modules/tickets/render-message.ts';
 import { createLocalMailbox } from '../notify/local-mailbox.ts';
 import { createSmtpMailer, type Mailer } from '../notify/mailer.ts';
 import { createHttpSmsProvider, createLogSmsProvider, type SmsProvider } from '../notify/sms.ts';
+import { startPdfThread } from '../tickets/pdf-thread.ts';
 import { type OutboxWorker, startOutboxWorker, type WorkerLog } from '../outbox/worker.ts';
 
 /** Where local mail and the SMS log go when no SMTP server / SMS provider is configured. */
@@ -34,9 +35,11 @@ export function openDelivery(config: Config): { mailer: Mailer; sms: SmsProvider
 export function startOutbox(deps: Deps, log: WorkerLog, intervalMs = deps.config.OUTBOX_INTERVAL_MS): OutboxWorker {
   const { config } = deps;
   const { mailer, sms } = openDelivery(config);
-  return startOutboxWorker({
+  // e-ticket PDFs are rendered on a thread of their own, off the event loop that answers requests
+  const pdf = startPdfThread();
+  const worker = startOutboxWorker({
     db: deps.db,
-    render: messageRenderer({ db: deps.db, ticketKeys: deps.ticketKeys, publicBaseUrl: config.publicBaseUrl }),
+    render: messageRenderer({ db: deps.db, ticketKeys: deps.ticketKeys, publicBaseUrl: config.publicBaseUrl, renderPdf: pdf.render }),
     mailer,
     sms,
     log,
@@ -45,4 +48,11 @@ export function startOutbox(deps: Deps, log: WorkerLog, intervalMs = deps.config
     backoff: { baseMs: config.OUTBOX_BACKOFF_BASE_MS, maxMs: config.OUTBOX_BACKOFF_MAX_MS },
     leaseMs: config.OUTBOX_LEASE_MS,
   });
+  return {
+    ...worker,
+    async stop() {
+      await worker.stop();
+      await pdf.close();
+    },
+  };
 }

@@ -7,7 +7,7 @@ import type { Sql } from '../../db/client.ts';
 import { toMinor } from '../../lib/money.ts';
 import type { OutboxRow, Render, RenderedMessage } from '../../outbox/message.ts';
 import { formatBookingCode } from '../../tickets/booking-code.ts';
-import { formatMoney, formatShowTime, renderTicketPdf } from '../../tickets/pdf.ts';
+import { formatMoney, formatShowTime, renderTicketPdf, type TicketPdfView } from '../../tickets/pdf.ts';
 import type { TicketKeys } from '../../tickets/signing-key.ts';
 import { PAYMENT_REFUNDED_LATE, REFUND_REJECTED, REFUND_SUCCEEDED, SCREENING_CANCELLED, TICKET_ISSUED } from './messages.ts';
 import { loadTicketView, soldSeats, type TicketView, ticketQr, toPdfView } from './ticket-view.ts';
@@ -18,6 +18,8 @@ export interface RenderDeps {
   /** where the customer's links point, e.g. https://tickets.example.com */
   publicBaseUrl: string;
   brand?: string;
+  /** renders the PDF (default: here, in this thread; the outbox worker passes a worker thread's) */
+  renderPdf?: (view: TicketPdfView) => Promise<Uint8Array>;
 }
 
 export function messageRenderer(d: RenderDeps): Render {
@@ -51,7 +53,7 @@ async function ticketIssued(d: RenderDeps, msg: OutboxRow, v: TicketView): Promi
   if (msg.channel === 'sms') {
     return { text: `${d.brand ?? 'Cinema'}: ${v.movie_title}, ${when(v)}, ${v.theater_name} ${v.hall_name}, seats ${seatList(v)}. Booking ${code}. ${link}` };
   }
-  const pdf = await renderTicketPdf({ ...toPdfView(v, qr), brand: d.brand ?? null });
+  const pdf = await (d.renderPdf ?? renderTicketPdf)({ ...toPdfView(v, qr), brand: d.brand ?? null });
   const total = formatMoney(toMinor(v.total_amount) + toMinor(v.fee_amount), v.currency);
   const text = [
     `Hello ${v.customer_name},`,
