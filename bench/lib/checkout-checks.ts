@@ -11,6 +11,7 @@ import { call, pool } from './http.ts';
 import { query } from './database.ts';
 import type { Cycle } from './checkout-flow.ts';
 import { countBy, latency, type Latency } from './stats.ts';
+import type { DeliveryRecord } from '../../src/payments/simulator/webhooks.ts';
 
 export interface CheckoutCheck {
   tickets_by_status: Record<string, number>;
@@ -169,17 +170,7 @@ export async function outboxBacklog(dbUrl: string): Promise<{ waiting: number; s
 
 // ---- the gateway's side, through the simulator's control routes on the API's port
 
-interface Delivery {
-  event_id: string;
-  type: string;
-  attempts: number;
-  delivered: boolean;
-  gave_up: boolean;
-  last_status: number | null;
-  last_error: string | null;
-  created_at: string;
-  delivered_at: string | null;
-}
+type Delivery = DeliveryRecord; // the simulator's own record, as GET /_gateway/deliveries lists it
 
 export interface WebhookStats {
   /** payment.captured events in the log, and of those created in the measured window */
