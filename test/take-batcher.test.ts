@@ -103,6 +103,29 @@ describe('the batcher', () => {
     assert.ok(active.rowCount <= 3, 'one active hold per user and screening');
   });
 
+  test('twenty customers asking for the same two seats at once, through shared batches: exactly one wins', async () => {
+    const s = await newScreening(t.app, admin);
+    const seats = await freeSeatIds(s.id, 2);
+    const { rows: users } = await t.rt.db.query<{ id: number }>(
+      `INSERT INTO users (email, password_hash, full_name)
+       SELECT 'batch-' || g || '-' || $1 || '@example.com', 'x', 'Batch ' || g FROM generate_series(1, 20) g RETURNING id`,
+      [s.id],
+    );
+    let calls = 0;
+    const counting: Db = { ...t.rt.db, query: (text, params) => (calls++, t.rt.db.query(text, params)) };
+    const batcher = createTakeBatcher(counting, { ttlSeconds: 600, concurrency: 1, maxBatch: 64 });
+    const outcomes = await Promise.allSettled(users.map((u) => batcher.take({ holdId: randomUUID(), screeningId: s.id, userId: u.id, seatIds: seats })));
+    assert.ok(calls < users.length, `20 requests took ${calls} round trips: they shared batches`);
+    const won = outcomes.filter((o) => o.status === 'fulfilled');
+    assert.equal(won.length, 1, 'exactly one hold of the seats');
+    for (const o of outcomes) if (o.status === 'rejected') assert.ok(['CN409', 'CN410'].includes((o.reason as TakeError).code));
+    const { rows } = await t.rt.db.query<{ n: number }>(
+      `SELECT count(DISTINCT hold_id)::int AS n FROM screening_seats WHERE screening_id = $1 AND seat_id = ANY ($2::int[]) AND status = 'held'`,
+      [s.id, seats],
+    );
+    assert.equal(rows[0].n, 1);
+  });
+
   test('a batch that fails as a whole rejects every request in it', async () => {
     const broken: Db = { ...t.rt.db, query: async () => Promise.reject(Object.assign(new Error('connection lost'), { code: '08006' })) };
     const batcher = createTakeBatcher(broken, { ttlSeconds: 600, concurrency: 1, maxBatch: 64 });
