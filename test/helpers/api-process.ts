@@ -136,13 +136,5 @@ export async function buy(p: ApiProcess, token: string, screeningId: number, sea
   return { ticketId: co.body.data.ticket.id, paymentId: co.body.data.payment.id };
 }
 
-/** Polls until fn returns something truthy. */
-export async function until<T>(fn: () => Promise<T>, timeoutMs: number, what: string, everyMs = 50): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+/** Polls until fn returns something truthy (the checkout helpers' poller). */
+export { eventually as until } from './checkout.ts';

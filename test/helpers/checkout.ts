@@ -117,13 +117,13 @@ export async function seatStates(t: TestApp, screeningId: number, seatIds: numbe
 }
 
 /** Polls fn until it returns a truthy value (or fails after timeoutMs). */
-export async function eventually<T>(fn: () => Promise<T>, timeoutMs = 5_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(fn: () => Promise<T>, timeoutMs = 5_000, what = 'condition', everyMs = 25): Promise<T> {
   const t0 = Date.now();
   for (;;) {
     const v = await fn();
     if (v) return v;
     if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 
