@@ -12,8 +12,10 @@
 //    load generator's event loop must not also parse 2,000 sockets' deltas).
 // 3. FLASH SALE: 1,200 customers, first requests uniformly within 1 s, 200 connections (lib/flash-sale.ts);
 //    then the database check: oversold seats, every 201 a live hold holding exactly its seats.
-// 4. STEADY: --connections workers (customers) hold random 1-4 seat groups in 20 other screenings,
-//    --warmup + --duration seconds (lib/steady.ts); the same check on each worker's last 201.
+// 4. STEADY, twice, each on 20 screenings of its own with --connections workers (customers) of its
+//    own holding 1-4 seat groups for --warmup + --duration seconds (lib/steady.ts): first picking
+//    seats from the live map (one WebSocket per screening, lib/live-map.ts), as customers do, then
+//    blind (random groups, mostly refused); the same check on each worker's last 201.
 // 5. stops the API; the Fastify hello world (autocannon, as the other benchmarks); pg-baseline.sh
 //    (BASELINE_SECONDS=10) with nothing else running, always: the target needs its pgbench -N TPS.
 // Target (the issue): successful seat holds/s through HTTP >= 0.3 x pgbench -N TPS.
@@ -37,7 +39,8 @@ import { type Baseline, helloWorld, pgBaseline } from './lib/references.ts';
 import { apiSetup, entryHead, type RunInfo, saveResults, table } from './lib/report.ts';
 import { onCleanup, runBenchmark } from './lib/run.ts';
 import { type HoldLoad, holdLoad, latency, type Latency, rate } from './lib/stats.ts';
-import { runSteady } from './lib/steady.ts';
+import { runSteady, type SteadyMode } from './lib/steady.ts';
+import { openLiveMap } from './lib/live-map.ts';
 import { cpuSample, type CpuSample, type CpuShare, cpuShare } from './lib/cpu.ts';
 import { startViewers, type ViewerStats } from './lib/viewers.ts';
 
@@ -51,6 +54,8 @@ const STAGGER_MS = 1_000;
 const SALE_LIMIT_MS = 60_000;
 const VIEWERS = 2_000;
 const STEADY_SCREENINGS = 20;
+/** the steady scenario runs once per mode, each on STEADY_SCREENINGS screenings of its own */
+const STEADY_MODES: SteadyMode[] = ['map', 'blind'];
 const MAX_GROUP = 4;
 const TARGET_SHARE = 0.3; // holds/s >= 0.3 x pgbench -N TPS
 
@@ -61,6 +66,20 @@ interface Target {
   threshold: number | null;
   verdict: Verdict;
 }
+
+type SteadyRun = HoldLoad & {
+  mode: SteadyMode;
+  screenings: number;
+  workers: number;
+  warmup_s: number;
+  warmup_attempts: number;
+  nothing_free: number;
+  map_deltas: number | null;
+  map_gaps: number | null;
+  failures: string[];
+  check: HoldCheck;
+  cpu: CpuShare | null;
+};
 
 interface HoldsResult extends RunInfo {
   api: { cold_start_ms: number; env: Record<string, string> };
@@ -81,7 +100,7 @@ interface HoldsResult extends RunInfo {
     check: HoldCheck;
   };
   websocket: ViewerStats & { subscribers: number; connected: number; failed: number; connect_ms: number; final_version: number; process: string };
-  steady: HoldLoad & { screenings: number; workers: number; warmup_s: number; warmup_attempts: number; failures: string[]; check: HoldCheck; cpu: CpuShare | null };
+  steady: SteadyRun[];
   hello_world: Summary & { endpoint: string };
   pg_baseline: Baseline;
   targets: Target[];
@@ -101,15 +120,64 @@ async function main() {
   const env = { JWT_SECRET: secret, REDIS_URL, REDIS_PREFIX: prefix };
   const api = await startApi(db.url, env);
   log(`API cold start: ${api.coldStartMs} ms`);
-  const { theaterId, hallId, screenings } = await createVenue(api.base, db.url, secret, { name: 'Bench', rows: ROWS, perRow: PER_ROW, count: STEADY_SCREENINGS + 1 });
+  const { theaterId, hallId, screenings } = await createVenue(api.base, db.url, secret, { name: 'Bench', rows: ROWS, perRow: PER_ROW, count: STEADY_SCREENINGS * STEADY_MODES.length + 1 });
   const [saleId, ...steadyIds] = screenings;
   const { rows } = await seatRows(api.base, saleId);
   log(`theater ${theaterId} (orphan_seat_rule = false), hall ${hallId} (${ROWS} x ${PER_ROW}), screenings ${saleId} (sale), ${steadyIds[0]}..${steadyIds.at(-1)}`);
-  const customers = await createCustomers(db.url, CUSTOMERS + opts.connections + VIEWERS, secret);
+  const customers = await createCustomers(db.url, CUSTOMERS + STEADY_MODES.length * opts.connections + VIEWERS, secret);
   const tokens = customers.map((c) => c.token);
 
+  async function steadyPhase(mode: SteadyMode, ids: number[], workerTokens: string[]): Promise<SteadyRun> {
+    const maps = mode === 'map' ? await Promise.all(ids.map((id) => openLiveMap(api.base, id, workerTokens[0], rows.flat()))) : undefined;
+    const agent = pool(opts.connections);
+    log(`steady (${mode}): ${opts.connections} workers, ${ids.length} screenings, ${opts.warmup} s warm-up + ${opts.duration} s`);
+    // CPU per process over the measured window (timers at its edges), to see what bounds the rate
+    const cpuAt: Partial<Record<'start' | 'end', CpuSample>> = {};
+    const apiPid = api.child.proc.pid;
+    const cpuTimers = [
+      setTimeout(() => (cpuAt.start = cpuSample(apiPid)), opts.warmup * 1000),
+      setTimeout(() => (cpuAt.end = cpuSample(apiPid)), (opts.warmup + opts.duration) * 1000),
+    ];
+    const raw = await runSteady({
+      base: api.base,
+      screeningIds: ids,
+      rows,
+      tokens: workerTokens,
+      agent,
+      warmupMs: opts.warmup * 1000,
+      durationMs: opts.duration * 1000,
+      maxGroup: MAX_GROUP,
+      mode,
+      maps,
+    });
+    await agent.close();
+    for (const timer of cpuTimers) clearTimeout(timer);
+    for (const m of maps ?? []) m.close();
+    const cpu = cpuAt.start && cpuAt.end ? cpuShare(cpuAt.start, cpuAt.end, box.nproc) : null;
+    const load = holdLoad(raw.attempts, raw.measuredMs / 1000);
+    const check = await checkHolds(db.url, ids, raw.last);
+    log(
+      `steady (${mode}): ${fmt(load.holds_per_s)} holds/s (${fmt(load.seats_per_s)} seats/s), ${fmt(load.attempts_per_s)} attempts/s, ` +
+        `p50 ${load.latency_ms.p50} p99 ${load.latency_ms.p99} ms; 409s ${JSON.stringify(load.refusals_409)}; 5xx ${load.server_errors_5xx}; oversold ${check.oversold}`,
+    );
+    return {
+      mode,
+      screenings: ids.length,
+      workers: workerTokens.length,
+      warmup_s: opts.warmup,
+      warmup_attempts: raw.warmupAttempts,
+      ...load,
+      nothing_free: raw.nothingFree,
+      map_deltas: maps?.reduce((n, m) => n + m.deltas, 0) ?? null,
+      map_gaps: maps?.reduce((n, m) => n + m.gaps, 0) ?? null,
+      failures: raw.failures,
+      check,
+      cpu,
+    };
+  }
+
   // ---- WebSocket viewers first, then the flash sale
-  const viewers = await startViewers(api.base, saleId, tokens.slice(CUSTOMERS + opts.connections), rows.flat());
+  const viewers = await startViewers(api.base, saleId, tokens.slice(CUSTOMERS + STEADY_MODES.length * opts.connections), rows.flat());
   const saleAgent = pool(SALE_CONNECTIONS);
   log(`flash sale: ${CUSTOMERS} customers over ${SALE_CONNECTIONS} connections, arriving within ${STAGGER_MS} ms, ${SEATS} seats`);
   const sale = await runFlashSale({
@@ -141,35 +209,13 @@ async function main() {
   );
   log(`websocket: ${ws.reached_final_version}/${ws.viewers} reached version ${finalVersion}; delta latency p50 ${ws.delta_latency_ms.p50} ms p99 ${ws.delta_latency_ms.p99} ms`);
 
-  // ---- steady state
-  const steadyAgent = pool(opts.connections);
-  log(`steady: ${opts.connections} workers, ${STEADY_SCREENINGS} screenings, ${opts.warmup} s warm-up + ${opts.duration} s`);
-  // CPU per process over the measured window (timers at its edges), to see what bounds the rate
-  const cpuAt: Partial<Record<'start' | 'end', CpuSample>> = {};
-  const apiPid = api.child.proc.pid;
-  const cpuTimers = [
-    setTimeout(() => (cpuAt.start = cpuSample(apiPid)), opts.warmup * 1000),
-    setTimeout(() => (cpuAt.end = cpuSample(apiPid)), (opts.warmup + opts.duration) * 1000),
-  ];
-  const steady = await runSteady({
-    base: api.base,
-    screeningIds: steadyIds,
-    rows,
-    tokens: tokens.slice(CUSTOMERS, CUSTOMERS + opts.connections),
-    agent: steadyAgent,
-    warmupMs: opts.warmup * 1000,
-    durationMs: opts.duration * 1000,
-    maxGroup: MAX_GROUP,
-  });
-  await steadyAgent.close();
-  for (const timer of cpuTimers) clearTimeout(timer);
-  const steadyCpu = cpuAt.start && cpuAt.end ? cpuShare(cpuAt.start, cpuAt.end, box.nproc) : null;
-  const steadyLoad = holdLoad(steady.attempts, steady.measuredMs / 1000);
-  const steadyCheck = await checkHolds(db.url, steadyIds, steady.last);
-  log(
-    `steady: ${fmt(steadyLoad.holds_per_s)} holds/s (${fmt(steadyLoad.seats_per_s)} seats/s), ${fmt(steadyLoad.attempts_per_s)} attempts/s, ` +
-      `p50 ${steadyLoad.latency_ms.p50} p99 ${steadyLoad.latency_ms.p99} ms; 5xx ${steadyLoad.server_errors_5xx}; oversold ${steadyCheck.oversold}`,
-  );
+  // ---- steady state, twice: customers picking from the live map, then blind, on screenings of their own
+  const steadyRuns: SteadyRun[] = [];
+  for (const [i, mode] of STEADY_MODES.entries()) {
+    const ids = steadyIds.slice(i * STEADY_SCREENINGS, (i + 1) * STEADY_SCREENINGS);
+    const from = CUSTOMERS + i * opts.connections;
+    steadyRuns.push(await steadyPhase(mode, ids, tokens.slice(from, from + opts.connections)));
+  }
   const serverErrors = api.child.output().split('\n').filter((l) => /"level":(50|60)/.test(l)).slice(0, 5);
   await stop(api.child);
 
@@ -188,7 +234,6 @@ async function main() {
     verdict: clean && threshold !== null && value >= threshold ? 'PASS' : 'MISS',
   });
   const saleOk = sound(saleLoad, saleCheck);
-  const steadyOk = sound(steadyLoad, steadyCheck);
   const result: HoldsResult = {
     benchmark: 'holds',
     date: when.toISOString(),
@@ -232,48 +277,48 @@ async function main() {
       process: 'child process (bench/lib/viewers-child.ts), connected before the sale',
       ...ws,
     },
-    steady: {
-      screenings: STEADY_SCREENINGS,
-      workers: opts.connections,
-      warmup_s: opts.warmup,
-      warmup_attempts: steady.warmupAttempts,
-      ...steadyLoad,
-      failures: steady.failures,
-      check: steadyCheck,
-      cpu: steadyCpu,
-    },
+    steady: steadyRuns,
     hello_world: { endpoint: 'GET / (Fastify, bench/hello.ts)', ...hello.load },
     pg_baseline: baseline,
     targets: [
       target('flash sale holds/s (to sell-out)', rate(saleLoad.holds, toSellOut), saleOk),
       target('flash sale seats/s (to sell-out)', rate(saleLoad.seats_held, toSellOut), saleOk),
-      target('steady holds/s', steadyLoad.holds_per_s, steadyOk),
-      target('steady seats/s', steadyLoad.seats_per_s, steadyOk),
+      ...steadyRuns.flatMap((s) => [
+        target(`steady (${s.mode}) holds/s`, s.holds_per_s, sound(s, s.check)),
+        target(`steady (${s.mode}) seats/s`, s.seats_per_s, sound(s, s.check)),
+      ]),
     ],
     server_errors: serverErrors,
   };
   const file = saveResults(result, (f) => markdown(result, f));
   log(`results: ${file}; entry appended to bench/RESULTS.md`);
   for (const t of result.targets) log(`target ${t.reading}: ${fmt(t.value, 1)} vs ${t.threshold === null ? 'n/a' : fmt(t.threshold, 1)} ${t.verdict}`);
+  const sum = (f: (x: { load: HoldLoad; check: HoldCheck }) => number) =>
+    [{ load: saleLoad, check: saleCheck }, ...steadyRuns.map((s) => ({ load: s, check: s.check }))].reduce((n, x) => n + f(x), 0);
+  const oversold = sum((x) => x.check.oversold);
+  const errors5xx = sum((x) => x.load.server_errors_5xx);
+  const wrong = sum((x) => x.check.grants_wrong);
   const bad = [
-    ...(saleCheck.oversold + steadyCheck.oversold > 0 ? [`OVERSOLD: ${saleCheck.oversold} (sale) + ${steadyCheck.oversold} (steady) seats`] : []),
-    ...(saleLoad.server_errors_5xx + steadyLoad.server_errors_5xx > 0 ? [`5xx: ${saleLoad.server_errors_5xx} (sale) + ${steadyLoad.server_errors_5xx} (steady)`] : []),
-    ...(saleCheck.grants_wrong + steadyCheck.grants_wrong > 0 ? [`201s not matching the database: ${saleCheck.grants_wrong + steadyCheck.grants_wrong}`] : []),
+    ...(oversold > 0 ? [`OVERSOLD: ${oversold} seats (sale and steady runs)`] : []),
+    ...(errors5xx > 0 ? [`5xx: ${errors5xx} (sale and steady runs)`] : []),
+    ...(wrong > 0 ? [`201s not matching the database: ${wrong}`] : []),
   ];
-  for (const b of bad) warn(`!!! ${b}: ${[...saleCheck.problems, ...steadyCheck.problems, ...sale.failures, ...steady.failures, ...serverErrors].slice(0, 5).join(' | ')}`);
+  const problems = [...saleCheck.problems, ...steadyRuns.flatMap((s) => s.check.problems), ...sale.failures, ...steadyRuns.flatMap((s) => s.failures), ...serverErrors];
+  for (const b of bad) warn(`!!! ${b}: ${problems.slice(0, 5).join(' | ')}`);
   if (bad.length > 0) process.exitCode = 1;
 }
 
 function markdown(r: HoldsResult, file: string): string {
   const f = r.flash_sale;
-  const s = r.steady;
   const w = r.websocket;
   const b = r.pg_baseline;
+  const s0 = r.steady[0];
   const lines = [
     ...entryHead(
       r,
       `- load: own clients (undici) in the bench process: flash sale ${f.customers} customers over ${f.connections} connections, ` +
-        `steady ${s.workers} workers, ${s.warmup_s} s warm-up + ${s.seconds} s; ${w.subscribers} WebSocket viewers in a child process; ` +
+        `steady ${s0.workers} workers, ${s0.warmup_s} s warm-up + ${s0.seconds} s per mode (${r.steady.map((s) => s.mode).join(', ')}); ` +
+        `${w.subscribers} WebSocket viewers in a child process; ` +
         `API pool ${r.setup.db_pool_max}, Redis (own REDIS_PREFIX), LOG_LEVEL=warn; bench theater with orphan_seat_rule = false`,
     ),
     `- API cold start ${fmt(r.api.cold_start_ms)} ms; hall ${ROWS} x ${PER_ROW} (${f.seats} seats), no aisles`,
@@ -282,19 +327,27 @@ function markdown(r: HoldsResult, file: string): string {
     '|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|',
     `| flash sale (1 screening, ${f.customers} customers) | ${fmt(f.attempts_per_s)} | ${fmt(f.holds_per_s_to_sell_out)} | ${fmt(f.seats_per_s_to_sell_out)} | ` +
       `${fmt(f.latency_ms.p50, 1)} | ${fmt(f.latency_ms.p99, 1)} | ${causes(f.refusals_409)} | ${f.server_errors_5xx} | ${f.network_errors} | **${f.check.oversold}** | ${f.check.grants_wrong} |`,
-    `| steady (${s.screenings} screenings, ${s.workers} workers) | ${fmt(s.attempts_per_s)} | ${fmt(s.holds_per_s)} | ${fmt(s.seats_per_s)} | ` +
-      `${fmt(s.latency_ms.p50, 1)} | ${fmt(s.latency_ms.p99, 1)} | ${causes(s.refusals_409)} | ${s.server_errors_5xx} | ${s.network_errors} | **${s.check.oversold}** | ${s.check.grants_wrong} |`,
+    ...r.steady.map(
+      (s) =>
+        `| steady, ${s.mode === 'map' ? 'seats picked from the live map' : 'blind picks'} (${s.screenings} screenings, ${s.workers} workers) | ` +
+        `${fmt(s.attempts_per_s)} | ${fmt(s.holds_per_s)} | ${fmt(s.seats_per_s)} | ` +
+        `${fmt(s.latency_ms.p50, 1)} | ${fmt(s.latency_ms.p99, 1)} | ${causes(s.refusals_409)} | ${s.server_errors_5xx} | ${s.network_errors} | **${s.check.oversold}** | ${s.check.grants_wrong} |`,
+    ),
     '',
     `- flash sale: ${fmt(f.holds)} holds, ${fmt(f.seats_held)} seats, ${fmt(f.attempts)} attempts in ${f.seconds.toFixed(2)} s; ` +
       `sold out ${f.time_to_sell_out_s === null ? `**never** (${f.seats_left} seats left)` : `in **${f.time_to_sell_out_s.toFixed(2)} s**`} after the first request ` +
       `(holds/s and seats/s above: over that time); 201 latency p50 ${fmt(f.latency_201_ms.p50, 1)} / p99 ${fmt(f.latency_201_ms.p99, 1)} ms; ` +
       `${fmt(f.refreshes)} seat-map refreshes; customers stopped: ${JSON.stringify(f.stopped)}`,
-    `- database check: every 201 is a live active hold holding exactly its seats (${f.check.grants_checked - f.check.grants_wrong}/${f.check.grants_checked} sale, ` +
-      `${s.check.grants_checked - s.check.grants_wrong}/${s.check.grants_checked} steady last holds); holds nobody got a 201 for: ${f.check.unacknowledged_holds + s.check.unacknowledged_holds}`,
-    s.cpu
-      ? `- CPU in the steady window (cores of ${r.machine.nproc}): machine busy ${pct(s.cpu.machine_busy)}; bench (load generator) ${s.cpu.cores_bench}, ` +
-        `API ${s.cpu.cores_api}, postgres (all processes) ${s.cpu.cores_postgres_all}, redis ${s.cpu.cores_redis}, other ${s.cpu.cores_other ?? 'n/a'}`
-      : '- CPU in the steady window: not measured (no /proc)',
+    `- database check: every 201 is a live active hold holding exactly its seats (${f.check.grants_checked - f.check.grants_wrong}/${f.check.grants_checked} sale` +
+      r.steady.map((s) => `, ${s.check.grants_checked - s.check.grants_wrong}/${s.check.grants_checked} steady ${s.mode} last holds`).join('') +
+      `); holds nobody got a 201 for: ${f.check.unacknowledged_holds + r.steady.reduce((n, s) => n + s.check.unacknowledged_holds, 0)}`,
+    ...r.steady.map((s) =>
+      s.cpu
+        ? `- CPU in the steady ${s.mode} window (cores of ${r.machine.nproc}): machine busy ${pct(s.cpu.machine_busy)}; bench (load generator) ${s.cpu.cores_bench}, ` +
+          `API ${s.cpu.cores_api}, postgres (all processes) ${s.cpu.cores_postgres_all}, redis ${s.cpu.cores_redis}, other ${s.cpu.cores_other ?? 'n/a'}` +
+          (s.map_deltas === null ? '' : `; live-map deltas received ${fmt(s.map_deltas)}, gaps ${s.map_gaps}, picks with no free group ${fmt(s.nothing_free)}`)
+        : `- CPU in the steady ${s.mode} window: not measured (no /proc)`,
+    ),
     `- WebSocket: ${fmt(w.connected)}/${fmt(w.subscribers)} connected before the sale (${fmt(w.connect_ms)} ms), ` +
       `**${fmt(w.reached_final_version)}** reached the final version ${w.final_version}; delta latency (delta received - 201 received, ` +
       `${fmt(w.delta_latency_ms.count)} seat deliveries, incl. the API's LIVE_BATCH_MS batching) p50 **${fmt(w.delta_latency_ms.p50, 1)} ms**, ` +
@@ -305,7 +358,7 @@ function markdown(r: HoldsResult, file: string): string {
     'error' in b
       ? `- pg-baseline: ${String(b.error)}`
       : `- pg-baseline (same run, BASELINE_SECONDS=10): pgbench -N ${fmt(Number(b.pgbench_N_tps))} TPS, -S ${fmt(Number(b.pgbench_S_tps))} TPS; ` +
-        `SQL pair holds ${fmt(Number(b.sql_pair_holds_per_s))}/s; steady holds/s / SQL pair holds/s = ${pct(ratioOf(s.holds_per_s, Number(b.sql_pair_holds_per_s)))}`,
+        `SQL pair holds ${fmt(Number(b.sql_pair_holds_per_s))}/s; steady (${s0.mode}) holds/s / SQL pair holds/s = ${pct(ratioOf(s0.holds_per_s, Number(b.sql_pair_holds_per_s)))}`,
     ...r.targets.map(
       (t) =>
         `- target "${t.reading} >= 0.3 x pgbench -N TPS": ${fmt(t.value, 1)} vs ${t.threshold === null ? 'n/a' : fmt(t.threshold, 1)} **${t.verdict}**`,

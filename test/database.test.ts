@@ -105,6 +105,19 @@ describe('invariants held by constraints', () => {
       }
     });
   });
+  test('a customer has at most one active hold per screening; released ones do not count', async () => {
+    const hold = (trx: Sql, status: string) =>
+      trx.query(
+        `INSERT INTO holds (screening_id, user_id, seat_ids, total_amount, reserved_until, status)
+         VALUES ($1, 3, ARRAY[$2::int], 50000, now() + interval '10 minutes', $3)`,
+        [screeningId, seatId, status],
+      );
+    await rejects(PG.uniqueViolation, async (trx) => {
+      await hold(trx, 'released');
+      await hold(trx, 'active');
+      await hold(trx, 'active');
+    });
+  });
 });
 
 describe('migrations', () => {

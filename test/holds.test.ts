@@ -118,6 +118,33 @@ describe('holding seats', () => {
   });
 });
 
+describe('one customer racing themselves', () => {
+  test('simultaneous hold requests of one customer for a screening leave exactly one active hold', async () => {
+    const s = await newScreening(t.app, admin);
+    const m = await seatMapOf(t.app, s.id);
+    const pairs = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'].map((row) => [m.id(`${row}3`), m.id(`${row}4`)]);
+    const answers = await Promise.all(pairs.map((p) => hold(s.id, p)));
+    for (const a of answers) {
+      // the later of two requests that met in one batch replaces the earlier; one that met a
+      // committed concurrent hold is refused by the database (holds_one_active)
+      if (a.status !== 201) assertProblem(a, 409, 'hold_in_progress');
+    }
+    const granted = answers.filter((a) => a.status === 201).map((a) => a.body.data.id as string);
+    assert.ok(granted.length >= 1);
+    const { rows } = await t.rt.db.query<{ id: string; status: string; seat_ids: number[] }>(
+      'SELECT id, status, seat_ids FROM holds WHERE screening_id = $1 AND user_id = $2',
+      [s.id, aliceId],
+    );
+    const active = rows.filter((r) => r.status === 'active');
+    assert.equal(active.length, 1, 'one active hold');
+    assert.ok(granted.includes(active[0].id), 'and a 201 announced it');
+    assert.deepEqual(rows.map((r) => r.id).sort(), [...granted].sort(), 'no hold row without a 201');
+    const map = await seatMapOf(t.app, s.id);
+    const held = map.seats.filter((x) => x.status === 'held').map((x) => x.id).sort((a, b) => a - b);
+    assert.deepEqual(held, [...active[0].seat_ids].sort((a, b) => a - b), 'only the active hold keeps seats');
+  });
+});
+
 describe('seat rules', () => {
   test('couple seats go in pairs; companions go with their wheelchair seat', async () => {
     const s = await newScreening(t.app, admin);

@@ -53,7 +53,7 @@ export function attemptOf(r: Reply, seats: number, failures: string[]): HoldAtte
 const rand = (n: number) => Math.floor(Math.random() * n);
 
 /** A random group of `want` adjacent believed-free seats in any row, else of want-1, ... 1; undefined if none. */
-function choose(free: Uint8Array, rows: number[][], offsets: number[], want: number): number[] | undefined {
+export function choose(free: Uint8Array, rows: number[][], offsets: number[], want: number): number[] | undefined {
   for (let k = want; k >= 1; k--) {
     const starts: [number, number][] = []; // [row, x]
     rows.forEach((row, r) => {

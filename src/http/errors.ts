@@ -55,6 +55,7 @@ export const ERRORS = {
   orphan_seat: [409, 'The selection would leave a single seat stranded'],
   screening_not_on_sale: [409, 'The screening is not open for sale'],
   hold_in_checkout: [409, 'Your current hold for this screening is being paid'],
+  hold_in_progress: [409, 'Another hold request of yours for this screening came first'],
   hold_not_active: [409, 'The hold is no longer active'],
   not_enough_adjacent_seats: [409, 'Not enough adjacent seats are free'],
   idempotency_in_flight: [409, 'A request with this Idempotency-Key is still being processed'],

@@ -20,12 +20,13 @@ export async function sweepExpiredHolds(deps: Deps, batch = 200): Promise<SweepR
        marked AS (
          UPDATE holds h SET status = 'expired', released_at = now(), released_reason = 'expired'
            FROM due WHERE h.id = due.id
-         RETURNING h.id, h.user_id, h.screening_id),
+         RETURNING h.id, h.user_id, h.screening_id, h.seat_ids),
        freed AS (
          UPDATE screening_seats ss
             SET status = 'available', hold_id = NULL, held_until = NULL, version = ss.version + 1, updated_at = now()
            FROM marked
-          WHERE ss.hold_id = marked.id AND ss.screening_id = marked.screening_id AND ss.status = 'held'
+          WHERE ss.screening_id = marked.screening_id AND ss.seat_id = ANY (marked.seat_ids)
+            AND ss.hold_id = marked.id AND ss.status = 'held'
          RETURNING marked.id AS hold_id, ss.seat_id)
        SELECT m.id AS hold_id, m.user_id, m.screening_id, f.seat_id
          FROM marked m LEFT JOIN freed f ON f.hold_id = m.id`,

@@ -115,7 +115,8 @@ export async function extendHoldOnce(trx: Sql, hold: CheckoutHold, seconds: numb
   );
   await trx.query(
     `UPDATE screening_seats SET held_until = $3, version = version + 1, updated_at = now()
-      WHERE screening_id = $1 AND hold_id = $2 AND status = 'held'`,
+      WHERE screening_id = $1 AND seat_id = ANY ((SELECT seat_ids FROM holds WHERE id = $2)::int[])
+        AND hold_id = $2 AND status = 'held'`,
     [hold.screening_id, hold.id, rows[0].reserved_until],
   );
 }

@@ -32,6 +32,8 @@ const RULE_ERRORS: Record<string, [Parameters<typeof refuse>[0], string]> = {
   CN422: ['companion_seat_alone', 'A companion seat must be held together with its wheelchair seat'],
   CN423: ['orphan_seat', 'The selection would leave a single seat stranded; choose seats next to it or leave a gap of two'],
   CN424: ['hold_in_checkout', 'Your current hold for this screening is being paid; finish or cancel that first'],
+  // holds_one_active (migration 013): another request of this customer for this screening came first
+  '23505': ['hold_in_progress', 'Another hold request of yours for this screening was just made; fetch your holds or try again'],
 };
 
 function refuse(code: ConstructorParameters<typeof AppError>[0], message: string, seatIds: number[], cause?: RefusalCause): never {

@@ -67,7 +67,8 @@ export async function releaseHoldSeats(
   const { rows } = await sql.query<{ seat_id: number }>(
     `UPDATE screening_seats SET status = 'available', hold_id = NULL, held_until = NULL, version = version + 1,
             updated_at = now()
-      WHERE screening_id = $1 AND hold_id = $2 AND status = 'held'
+      WHERE screening_id = $1 AND seat_id = ANY ((SELECT seat_ids FROM holds WHERE id = $2)::int[])
+        AND hold_id = $2 AND status = 'held'
       RETURNING seat_id`,
     [hold.screening_id, hold.id],
   );
