@@ -31,6 +31,8 @@ const EnvSchema = Type.Object({
   SHUTDOWN_GRACE_MS: Int(10_000, 0, 120_000),
   HOLD_TTL_SECONDS: Int(600, 60, 900),
   HOLD_MAX_SEATS: Int(8, 1, 20),
+  // hold batches each instance has in flight to PostgreSQL (take-batcher.ts); capped at DB_POOL_MAX / 2
+  HOLD_BATCHES_IN_FLIGHT: Int(2, 1, 100),
   FASTPATH_TTL_MS: Int(30_000, 1_000, 900_000),
   SWEEP_INTERVAL_MS: Int(1_000, 0, 60_000),
   LIVE_BATCH_MS: Int(100, 10, 2_000),

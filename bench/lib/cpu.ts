@@ -9,11 +9,11 @@ export interface CpuSample {
   /** machine jiffies: busy and total (all cores) */
   busy: number;
   total: number;
-  /** CPU ms per process group */
+  /** CPU ms: the bench process, the API process, and every postgres / redis-server process by pid */
   bench: number;
   api: number;
-  postgres: number;
-  redis: number;
+  postgres: Map<string, number>;
+  redis: Map<string, number>;
 }
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
@@ -41,20 +41,31 @@ export function cpuSample(apiPid: number | undefined): CpuSample {
   } catch {
     // not Linux
   }
-  let postgres = 0;
-  let redis = 0;
+  const postgres = new Map<string, number>();
+  const redis = new Map<string, number>();
   try {
     for (const pid of readdirSync('/proc')) {
       if (!/^\d+$/.test(pid)) continue;
       const t = procTimes(pid);
-      if (t?.comm === 'postgres') postgres += t.ms;
-      else if (t?.comm === 'redis-server') redis += t.ms;
+      if (t?.comm === 'postgres') postgres.set(pid, t.ms);
+      else if (t?.comm === 'redis-server') redis.set(pid, t.ms);
     }
   } catch {
     // not Linux
   }
   const u = process.cpuUsage();
   return { at, busy, total, bench: (u.user + u.system) / 1000, api: apiPid ? (procTimes(apiPid)?.ms ?? 0) : 0, postgres, redis };
+}
+
+/**
+ * CPU ms the processes of `b` used since `a`, pid by pid: a process born in the window counts from
+ * zero; one that exited in it is left out (summing totals instead would subtract its whole life,
+ * e.g. an API pool connection closed for idleness mid-window).
+ */
+function grew(a: Map<string, number>, b: Map<string, number>): number {
+  let ms = 0;
+  for (const [pid, t] of b) ms += t - (a.get(pid) ?? 0);
+  return ms;
 }
 
 export interface CpuShare {
@@ -74,14 +85,16 @@ export function cpuShare(a: CpuSample, b: CpuSample, nproc: number): CpuShare {
   const cores = (ms: number) => Math.round((ms / wallMs) * 100) / 100;
   const busyShare = b.total > a.total ? (b.busy - a.busy) / (b.total - a.total) : null;
   const busyCores = busyShare === null ? null : busyShare * nproc;
-  const known = cores(b.bench - a.bench) + cores(b.api - a.api) + cores(b.postgres - a.postgres) + cores(b.redis - a.redis);
+  const pg = grew(a.postgres, b.postgres);
+  const redis = grew(a.redis, b.redis);
+  const known = cores(b.bench - a.bench) + cores(b.api - a.api) + cores(pg) + cores(redis);
   return {
     seconds: Math.round(wallMs) / 1000,
     machine_busy: busyShare === null ? null : Math.round(busyShare * 1000) / 1000,
     cores_bench: cores(b.bench - a.bench),
     cores_api: cores(b.api - a.api),
-    cores_postgres_all: cores(b.postgres - a.postgres),
-    cores_redis: cores(b.redis - a.redis),
+    cores_postgres_all: cores(pg),
+    cores_redis: cores(redis),
     cores_other: busyCores === null ? null : Math.round((busyCores - known) * 100) / 100,
   };
 }

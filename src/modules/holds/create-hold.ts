@@ -62,7 +62,11 @@ export async function createHold(deps: Deps, input: HoldInput) {
   let taken: TakeResult;
   try {
     const req = { holdId, screeningId: input.screeningId, userId: input.userId, seatIds };
-    const batcher = takeBatcherFor(deps.db, { ttlSeconds: deps.config.HOLD_TTL_SECONDS, poolMax: deps.config.DB_POOL_MAX });
+    const batcher = takeBatcherFor(deps.db, {
+      ttlSeconds: deps.config.HOLD_TTL_SECONDS,
+      poolMax: deps.config.DB_POOL_MAX,
+      inFlight: deps.config.HOLD_BATCHES_IN_FLIGHT,
+    });
     taken = await batcher.take(req).catch((err) => {
       // a deadlock aborted only this item's subtransaction: repeat it on its own
       if (pgCode(err) !== PG.deadlock) throw err;
