@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { connectPostgres, type Db, pgCode, PG, type Sql } from '../src/db/client.ts';
 import { listMigrations, migrate } from '../src/db/migrate.ts';
+import { seedDemo } from '../src/db/seed/demo.ts';
 import { freshDatabase, onPostgres, startTestApp, type TestApp } from './helpers/runtime.ts';
 
 let t: TestApp;
@@ -128,6 +129,48 @@ describe('migrations', () => {
   test('a migration edited after it was applied stops the boot', async () => {
     const edited = listMigrations().map((m, i) => (i === 0 ? { ...m, checksum: 'edited' } : m));
     await assert.rejects(() => migrate(db, edited), /was changed after it was applied/);
+  });
+
+  test('013 on a database where the old race left two active holds of one customer keeps the newest', { skip: !onPostgres && 'needs PostgreSQL' }, async () => {
+    const fresh = await freshDatabase();
+    const d = connectPostgres({ url: fresh.url, poolMax: 2 });
+    try {
+      const all = listMigrations();
+      await migrate(d, all.filter((m) => m.version < '013'));
+      await seedDemo(d, { days: 2 });
+      const { rows: seats } = await d.query<{ screening_id: number; seat_id: number }>(
+        `SELECT screening_id, seat_id FROM screening_seats WHERE screening_id = (SELECT min(id) FROM screenings) ORDER BY seat_id LIMIT 2`,
+      );
+      const [s1, s2] = seats;
+      const ids: string[] = [];
+      for (const [i, seat] of [s1, s2].entries()) {
+        const { rows } = await d.query<{ id: string }>(
+          `INSERT INTO holds (screening_id, user_id, seat_ids, total_amount, reserved_until, created_at)
+           VALUES ($1, 3, ARRAY[$2::int], 50000, now() + interval '10 minutes', now() - make_interval(secs => $3)) RETURNING id`,
+          [seat.screening_id, seat.seat_id, 10 - i],
+        );
+        ids.push(rows[0].id);
+        await d.query(`UPDATE screening_seats SET status = 'held', hold_id = $1, held_until = now() + interval '10 minutes' WHERE screening_id = $2 AND seat_id = $3`, [
+          rows[0].id,
+          seat.screening_id,
+          seat.seat_id,
+        ]);
+      }
+      const version = async () => Number((await d.query<{ v: string }>('SELECT seat_map_version AS v FROM screenings WHERE id = $1', [s1.screening_id])).rows[0].v);
+      const v0 = await version();
+      assert.deepEqual(await migrate(d, all), all.filter((m) => m.version >= '013').map((m) => m.version));
+      const { rows: holds } = await d.query<{ id: string; status: string }>('SELECT id, status FROM holds WHERE id = ANY($1::uuid[])', [ids]);
+      assert.deepEqual(new Map(holds.map((h) => [h.id, h.status])), new Map([[ids[0], 'released'], [ids[1], 'active']]), 'the newer hold stays');
+      const { rows: st } = await d.query<{ seat_id: number; status: string }>(
+        'SELECT seat_id, status FROM screening_seats WHERE screening_id = $1 AND seat_id = ANY($2::int[]) ORDER BY seat_id',
+        [s1.screening_id, [s1.seat_id, s2.seat_id]],
+      );
+      assert.deepEqual(st.map((r) => r.status), ['available', 'held'], "the released hold's seat is free again");
+      assert.equal(await version(), v0 + 1, 'and the map moved on');
+    } finally {
+      await d.close();
+      await fresh.drop();
+    }
   });
 
   // PGlite has one connection, so only PostgreSQL can race two migrators.

@@ -4,8 +4,8 @@
 // one there, so seats keep being freed. How it picks the seats:
 // - 'map': as a customer does, from the live seat map (lib/live-map.ts, one WebSocket per screening,
 //   seats shown available), a random group of adjacent free seats in any row; seats a 409 names are
-//   greyed out until the map says otherwise. Races with other customers still happen (the map is
-//   up to LIVE_BATCH_MS old): they are the 409s.
+//   greyed out for that customer alone until the next delta of the map. Races with other customers
+//   still happen (the map is up to LIVE_BATCH_MS old): they are the 409s.
 // - 'blind': a random group in a random row, without looking: most attempts hit held seats and are
 //   turned away (by the Redis fast path, mostly), so this measures refusals as much as holds.
 // Only requests completed in the measured window count; the last 201 of each worker x screening is
@@ -55,9 +55,22 @@ export async function runSteady(c: SteadyConfig): Promise<SteadyRaw> {
   const index = new Map(c.rows.flatMap((row, r) => row.map((id, x) => [id, offsets[r] + x] as const)));
   if (c.mode === 'map' && c.maps?.length !== c.screeningIds.length) throw new Error('steady: mode map needs one live map per screening');
 
-  function pick(s: number): number[] | undefined {
+  /** what a worker was refused in a screening, at which map version: its own greyed-out seats */
+  type Greyed = Map<number, { version: number; seats: number[] }>;
+
+  function pick(s: number, greyed: Greyed): number[] | undefined {
     const k = 1 + rand(c.maxGroup);
-    if (c.mode === 'map') return choose((c.maps as LiveMap[])[s].free, c.rows, offsets, k);
+    if (c.mode === 'map') {
+      const map = (c.maps as LiveMap[])[s];
+      const g = greyed.get(s);
+      if (!g || g.version !== map.version) {
+        greyed.delete(s);
+        return choose(map.free, c.rows, offsets, k);
+      }
+      const free = map.free.slice();
+      for (const i of g.seats) free[i] = 0;
+      return choose(free, c.rows, offsets, k);
+    }
     const row = c.rows[rand(c.rows.length)];
     const x = rand(row.length - k + 1);
     return row.slice(x, x + k);
@@ -65,10 +78,11 @@ export async function runSteady(c: SteadyConfig): Promise<SteadyRaw> {
 
   async function worker(w: number) {
     const auth = { authorization: `Bearer ${c.tokens[w]}` };
+    const greyed: Greyed = new Map();
     while (nowMs() < to) {
       const s = rand(c.screeningIds.length);
       const screeningId = c.screeningIds[s];
-      const seatIds = pick(s);
+      const seatIds = pick(s, greyed);
       if (!seatIds) {
         raw.nothingFree++;
         await new Promise((r) => setImmediate(r));
@@ -81,11 +95,13 @@ export async function runSteady(c: SteadyConfig): Promise<SteadyRaw> {
       if (r.status === 201) {
         last.set(`${w}:${screeningId}`, { client: w, screeningId, holdId: r.body.data.id, seatIds: r.body.data.seat_ids, at: r.doneAt });
       } else if (c.mode === 'map' && r.status === 409 && Array.isArray(r.body?.seat_ids)) {
-        const free = (c.maps as LiveMap[])[s].free;
+        const version = (c.maps as LiveMap[])[s].version;
+        const seats = greyed.get(s)?.version === version ? (greyed.get(s)?.seats ?? []) : [];
         for (const id of r.body.seat_ids as number[]) {
           const i = index.get(id);
-          if (i !== undefined) free[i] = 0;
+          if (i !== undefined) seats.push(i);
         }
+        greyed.set(s, { version, seats });
       }
     }
   }

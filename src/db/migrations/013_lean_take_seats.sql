@@ -26,6 +26,24 @@
 -- Behaviour, error codes and lock order are those of 010, plus a unique violation (23505) on
 -- holds_one_active when another request of the same customer for the same screening came first.
 
+-- Before the unique index: had the old race left two active holds of one customer for one
+-- screening, the newest stays and the others are released as replaced, their seats freed and the
+-- screening's map version moved (as a replacement would have done).
+WITH ranked AS (
+  SELECT id, row_number() OVER (PARTITION BY user_id, screening_id ORDER BY created_at DESC, id DESC) AS n
+    FROM holds WHERE status = 'active'),
+dup AS (
+  UPDATE holds h SET status = 'released', released_at = now(), released_reason = 'replaced'
+    FROM ranked r WHERE h.id = r.id AND r.n > 1
+  RETURNING h.id, h.screening_id, h.seat_ids),
+freed AS (
+  UPDATE screening_seats ss SET status = 'available', hold_id = NULL, held_until = NULL,
+         version = ss.version + 1, updated_at = now()
+    FROM dup WHERE ss.screening_id = dup.screening_id AND ss.seat_id = ANY (dup.seat_ids)
+     AND ss.hold_id = dup.id AND ss.status = 'held'
+  RETURNING ss.screening_id)
+UPDATE screenings SET seat_map_version = seat_map_version + 1 WHERE id IN (SELECT screening_id FROM freed);
+
 DROP INDEX holds_user_screening;
 CREATE UNIQUE INDEX holds_one_active ON holds (user_id, screening_id) WHERE status = 'active';
 DROP INDEX holds_active_expiry;
