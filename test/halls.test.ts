@@ -125,12 +125,13 @@ async function sellSeat(screeningId: number, seatId: number, status: 'sold' | 'r
 }
 
 /** Holds a seat in SQL, running out in `minutes` (negative: already expired). */
-async function holdSeat(screeningId: number, seatId: number, minutes: number) {
+/** A hold of userId's (one active hold per customer and screening) ending in `minutes`. */
+async function holdSeat(screeningId: number, seatId: number, minutes: number, userId: number) {
   await t.rt.db.tx(async (trx) => {
     const { rows } = await trx.query<{ id: string }>(
       `INSERT INTO holds (screening_id, user_id, seat_ids, total_amount, reserved_until)
-       VALUES ($1, 3, ARRAY[$2::int], 50000, now() + make_interval(mins => $3)) RETURNING id`,
-      [screeningId, seatId, minutes],
+       VALUES ($1, $4, ARRAY[$2::int], 50000, now() + make_interval(mins => $3)) RETURNING id`,
+      [screeningId, seatId, minutes, userId],
     );
     await trx.query(
       `UPDATE screening_seats SET status = 'held', hold_id = $1, held_until = now() + make_interval(mins => $4)
@@ -525,8 +526,8 @@ describe('PUT /halls/:id/layout with screenings', () => {
     const hall = await createHall(grid(['A'], 4));
     const s = await createScreening(hall.id, 65);
     const ids = await seatIds(hall.id);
-    await holdSeat(s.id, ids.get('A-3')!, 10);
-    await holdSeat(s.id, ids.get('A-4')!, -5);
+    await holdSeat(s.id, ids.get('A-3')!, 10, 3);
+    await holdSeat(s.id, ids.get('A-4')!, -5, 2);
     const before = await snapshot(hall.id);
     const r = await replace(hall.id, grid(['A'], 2));
     assertProblem(r, 409, 'layout_removes_sold_seats');
