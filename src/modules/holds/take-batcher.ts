@@ -116,6 +116,9 @@ export function takeBatcherFor(db: Db, opts: { ttlSeconds: number; poolMax: numb
     // and one in flight would leave every hold of the instance waiting behind a batch that waits on
     // a lock.
     const concurrency = db.kind === 'pglite' ? 1 : Math.max(1, Math.min(opts.inFlight, Math.floor(opts.poolMax / 2)));
+    // 64 at most: each item runs in a subtransaction that takes a subtransaction id when it writes,
+    // and a backend keeps 64 of them in shared memory; past that ("suboverflowed") every snapshot
+    // in the cluster must look subtransactions up on disk.
     b = createTakeBatcher(db, { ttlSeconds: opts.ttlSeconds, concurrency, maxBatch: 64 });
     batchers.set(db, b);
   }
