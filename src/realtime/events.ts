@@ -39,19 +39,33 @@ export function memoryEvents(): SeatEvents {
 
 /**
  * Redis pub/sub on one channel for all screenings: each instance receives every event and hands
- * it to its own subscribers. The publishing instance delivers to itself at once (and skips its own
- * message when Redis echoes it). Publishing while Redis is down reaches only this instance.
+ * it to its own subscribers. The publishing instance delivers to itself at once, and sends the
+ * events of one turn of its event loop as one message (a batch of holds commits together: one
+ * PUBLISH and one parse per instance for all of them, not one per hold). It skips its own message
+ * when Redis echoes it, by its prefix, without parsing it. Publishing while Redis is down reaches
+ * only this instance.
+ * Message: {"o": <instance id>, "es": [SeatEvent, ...]} (an older instance's {"o", "e"} is read too).
  */
 export function redisEvents(pub: Redis, sub: Redis, channel: string): SeatEvents {
   const local = memoryEvents();
   const self = randomUUID();
+  const own = `{"o":"${self}"`;
+  let pending: SeatEvent[] = [];
+  let flushing: NodeJS.Immediate | undefined;
+  const flush = () => {
+    flushing = undefined;
+    if (pending.length === 0) return;
+    const es = pending;
+    pending = [];
+    pub.publish(channel, `${own},"es":${JSON.stringify(es)}}`).catch(() => {});
+  };
   void sub.subscribe(channel).catch(() => {});
   // After a reconnect ioredis re-subscribes by itself (autoResubscribe).
   sub.on('message', (ch: string, message: string) => {
-    if (ch !== channel) return;
+    if (ch !== channel || message.startsWith(own)) return;
     try {
-      const { o, e } = JSON.parse(message) as { o: string; e: SeatEvent };
-      if (o !== self) local.publish(e);
+      const m = JSON.parse(message) as { o: string; es?: SeatEvent[]; e?: SeatEvent };
+      for (const e of m.es ?? (m.e ? [m.e] : [])) local.publish(e);
     } catch {
       // not ours: ignore
     }
@@ -59,10 +73,13 @@ export function redisEvents(pub: Redis, sub: Redis, channel: string): SeatEvents
   return {
     publish(event) {
       local.publish(event);
-      pub.publish(channel, JSON.stringify({ o: self, e: event })).catch(() => {});
+      pending.push(event);
+      flushing ??= setImmediate(flush);
     },
     subscribe: local.subscribe,
     async close() {
+      if (flushing) clearImmediate(flushing);
+      flush();
       await local.close();
       sub.disconnect();
     },
