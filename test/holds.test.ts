@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { sweepExpiredHolds } from '../src/jobs/hold-sweeper.ts';
 import type { SeatEvent } from '../src/realtime/events.ts';
 import { assertProblem, call, loginAs } from './helpers/http.ts';
-import { startTestApp, type TestApp } from './helpers/runtime.ts';
+import { onPostgres, startTestApp, type TestApp } from './helpers/runtime.ts';
 import { newScreening, seatMapOf } from './helpers/screenings.ts';
 
 let t: TestApp;
@@ -142,6 +142,29 @@ describe('one customer racing themselves', () => {
     const map = await seatMapOf(t.app, s.id);
     const held = map.seats.filter((x) => x.status === 'held').map((x) => x.id).sort((a, b) => a - b);
     assert.deepEqual(held, [...active[0].seat_ids].sort((a, b) => a - b), 'only the active hold keeps seats');
+  });
+});
+
+describe('one customer, two holds committing apart', { skip: !onPostgres && 'needs PostgreSQL: a second connection waits on the first' }, () => {
+  test('a hold request that meets a committed hold of the same customer gets 409 hold_in_progress and takes nothing', async () => {
+    const s = await newScreening(t.app, admin);
+    const m = await seatMapOf(t.app, s.id);
+    let answer!: ReturnType<typeof hold>;
+    await t.rt.db.tx(async (trx) => {
+      // another request of alice's, its hold written but not yet committed
+      await trx.query(
+        `INSERT INTO holds (screening_id, user_id, seat_ids, total_amount, reserved_until)
+         VALUES ($1, $2, ARRAY[$3::int], 50000, now() + interval '10 minutes')`,
+        [s.id, aliceId, m.id('A1')],
+      );
+      answer = hold(s.id, [m.id('A5'), m.id('A6')]);
+      await new Promise((r) => setTimeout(r, 300)); // the request now waits on the unique index
+    });
+    const r = await answer;
+    assertProblem(r, 409, 'hold_in_progress');
+    assert.deepEqual(r.body.seat_ids, []);
+    const map = await seatMapOf(t.app, s.id);
+    assert.deepEqual(['A5', 'A6'].map(map.status), ['available', 'available']);
   });
 });
 

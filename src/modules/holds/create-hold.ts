@@ -78,7 +78,8 @@ export async function createHold(deps: Deps, input: HoldInput) {
     const rule = code ? RULE_ERRORS[code] : undefined;
     if (!rule) throw err;
     const detail = String((err as { detail?: string }).detail ?? '');
-    const seats = detail ? detail.split(',').map(Number) : [];
+    // our CN codes carry the seat ids in DETAIL; PostgreSQL's own (23505) carry prose
+    const seats = detail && code?.startsWith('CN') ? detail.split(',').map(Number) : [];
     if (code === 'CN001') {
       const { rows } = await deps.db.query('SELECT 1 FROM screenings WHERE id = $1', [input.screeningId]);
       if (rows.length === 0) throw new AppError('screening_not_found');
