@@ -36,7 +36,8 @@ export const createHoldSchema = {
   description:
     'Holds the seats for HOLD_TTL_SECONDS (10 minutes by default). A new hold replaces your previous hold for the ' +
     'same screening. 409 seat_unavailable lists the seats that were taken (`cause`: fast_path, contended or taken); ' +
-    'seat rules answer couple_seat_pair, companion_seat_alone (400) or orphan_seat (409).',
+    'seat rules answer couple_seat_pair, companion_seat_alone (400) or orphan_seat (409); hold_in_checkout (409) while ' +
+    'your current hold is being paid; hold_in_progress (409) when another hold request of yours for the screening came first.',
   security: bearer,
   params: IdParams,
   headers: idempotencyHeader,
