@@ -41,12 +41,12 @@ import { createDatabase, dropDatabase, query, serverVersion } from './lib/databa
 import { seatRows } from './lib/hall.ts';
 import { call, pool } from './lib/http.ts';
 import type { Summary } from './lib/load.ts';
-import { codeVersion, describe, machine } from './lib/machine.ts';
+import { describe, machine } from './lib/machine.ts';
 import { parseOptions } from './lib/options.ts';
 import { stop } from './lib/processes.ts';
 import { deleteKeys, REDIS_URL, redisVersion, runPrefix } from './lib/redis.ts';
 import { type Baseline, helloWorld, pgBaseline } from './lib/references.ts';
-import { apiSetup, entryHead, type RunInfo, saveResults, table } from './lib/report.ts';
+import { entryHead, type RunInfo, runInfo, saveResults, table } from './lib/report.ts';
 import { onCleanup, runBenchmark } from './lib/run.ts';
 
 const opts = parseOptions('checkout');
@@ -238,12 +238,7 @@ async function main() {
     ...(webhooks.gave_up + webhooks.not_delivered_yet > 0 ? [`webhooks: ${webhooks.gave_up} gave up, ${webhooks.not_delivered_yet} undelivered`] : []),
   ];
   const result: CheckoutResult = {
-    benchmark: 'checkout',
-    date: when.toISOString(),
-    command: opts.command.replace('npx tsx', 'node --import tsx'),
-    machine: box,
-    code: codeVersion(),
-    setup: apiSetup(opts, {
+    ...runInfo('checkout', when, box, opts, {
       kv: `Redis ${REDIS_URL}, REDIS_PREFIX ${prefix} (keys deleted at the end)`,
       load_generator: 'own clients on one undici Agent (as many connections as workers) in the bench process; same machine, loopback',
       connections: `${opts.connections} workers = customers = connections`,

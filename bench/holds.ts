@@ -31,12 +31,12 @@ import { seatRows } from './lib/hall.ts';
 import { checkHolds, type HoldCheck } from './lib/hold-checks.ts';
 import { pool } from './lib/http.ts';
 import type { Summary } from './lib/load.ts';
-import { codeVersion, describe, machine } from './lib/machine.ts';
+import { describe, machine } from './lib/machine.ts';
 import { parseOptions } from './lib/options.ts';
 import { stop } from './lib/processes.ts';
 import { deleteKeys, REDIS_URL, redisVersion, runPrefix } from './lib/redis.ts';
 import { type Baseline, helloWorld, pgBaseline } from './lib/references.ts';
-import { apiSetup, entryHead, type RunInfo, saveResults, table } from './lib/report.ts';
+import { entryHead, type RunInfo, runInfo, saveResults, table } from './lib/report.ts';
 import { onCleanup, runBenchmark } from './lib/run.ts';
 import { type HoldLoad, holdLoad, latency, type Latency, rate } from './lib/stats.ts';
 import { runSteady, type SteadyMode } from './lib/steady.ts';
@@ -237,12 +237,7 @@ async function main() {
   });
   const saleOk = sound(saleLoad, saleCheck);
   const result: HoldsResult = {
-    benchmark: 'holds',
-    date: when.toISOString(),
-    command: opts.command.replace('npx tsx', 'node --import tsx'),
-    machine: box,
-    code: codeVersion(),
-    setup: apiSetup(opts, {
+    ...runInfo('holds', when, box, opts, {
       kv: `Redis ${REDIS_URL}, REDIS_PREFIX ${prefix} (keys deleted at the end)`,
       load_generator: 'own clients on undici Agents in the bench process; WebSocket viewers in a child process; same machine, loopback',
       connections: `${SALE_CONNECTIONS} (flash sale), ${opts.connections} workers = connections (steady)`,

@@ -1,6 +1,6 @@
 // Benchmark: GET /api/v1/screenings on PostgreSQL, against a Fastify hello world in the same run.
 //
-//   npx tsx bench/screenings.ts [--with-baseline] [--duration=10] [--connections=100] [--warmup=2]
+//   node --import tsx bench/screenings.ts [--with-baseline] [--duration=10] [--connections=100] [--warmup=2]
 //
 // 1. creates a fresh PostgreSQL database (BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432/postgres)
 // 2. starts the API as its own process (`node --import tsx src/server.ts`) on that database and times its
@@ -15,11 +15,11 @@ import { login, startApi } from './lib/api.ts';
 import { fmt, log, pct, ratioOf } from './lib/common.ts';
 import { createDatabase, dropDatabase, serverVersion } from './lib/database.ts';
 import { load, type Summary } from './lib/load.ts';
-import { codeVersion, describe, machine } from './lib/machine.ts';
+import { describe, machine } from './lib/machine.ts';
 import { parseOptions } from './lib/options.ts';
 import { stop } from './lib/processes.ts';
 import { type Baseline, helloWorld, pgBaseline } from './lib/references.ts';
-import { apiSetup, baselineLine, entryHead, type RunInfo, saveResults, table } from './lib/report.ts';
+import { baselineLine, entryHead, type RunInfo, runInfo, saveResults, table } from './lib/report.ts';
 import { runBenchmark } from './lib/run.ts';
 
 const opts = parseOptions('screenings');
@@ -60,12 +60,7 @@ async function main() {
 
   const ratio = ratioOf(apiLoad.req_per_s_mean, helloLoad.req_per_s_mean);
   const result: ScreeningsResult = {
-    benchmark: 'screenings',
-    date: when.toISOString(),
-    command: opts.command,
-    machine: box,
-    code: codeVersion(),
-    setup: apiSetup(opts),
+    ...runInfo('screenings', when, box, opts),
     api: {
       cold_start_ms: api.coldStartMs,
       endpoint: 'GET /api/v1/screenings (bearer token, default page of 20)',

@@ -1,7 +1,7 @@
 // Benchmark: GET /api/v1/screenings/:id/seats (the public seat map) of a 300-seat hall on PostgreSQL,
 // with the read cache on and off, against a Fastify hello world in the same run.
 //
-//   npx tsx bench/seatmap.ts [--with-baseline] [--duration=10] [--connections=100] [--warmup=2]
+//   node --import tsx bench/seatmap.ts [--with-baseline] [--duration=10] [--connections=100] [--warmup=2]
 //
 // 1. creates a fresh PostgreSQL database and starts the API on it (migrations + demo seed)
 // 2. picks the upcoming screening with the lowest id in the hall whose capacity is 300, checks that its
@@ -16,11 +16,11 @@ import { type Api, startApi } from './lib/api.ts';
 import { fmt, log, pct, ratioOf } from './lib/common.ts';
 import { createDatabase, dropDatabase, query, serverVersion } from './lib/database.ts';
 import { load, type Summary } from './lib/load.ts';
-import { codeVersion, describe, machine } from './lib/machine.ts';
+import { describe, machine } from './lib/machine.ts';
 import { parseOptions } from './lib/options.ts';
 import { stop } from './lib/processes.ts';
 import { type Baseline, helloWorld, pgBaseline } from './lib/references.ts';
-import { apiSetup, baselineLine, entryHead, type RunInfo, saveResults, table } from './lib/report.ts';
+import { baselineLine, entryHead, type RunInfo, runInfo, saveResults, table } from './lib/report.ts';
 import { runBenchmark } from './lib/run.ts';
 
 const opts = parseOptions('seatmap');
@@ -128,12 +128,7 @@ async function main() {
   const helloRate = hello.load.req_per_s_mean;
   const share = ratioOf(cached.req_per_s_mean, helloRate);
   const result: SeatmapResult = {
-    benchmark: 'seatmap',
-    date: when.toISOString(),
-    command: opts.command,
-    machine: box,
-    code: codeVersion(),
-    setup: apiSetup(opts, { read_cache: 'cached and conditional: READ_CACHE=true; uncached: READ_CACHE=false (API restarted)' }),
+    ...runInfo('seatmap', when, box, opts, { read_cache: 'cached and conditional: READ_CACHE=true; uncached: READ_CACHE=false (API restarted)' }),
     screening: { ...sc, show_time: sc.show_time.toISOString(), on_sale: first.onSale },
     endpoint: `GET ${path} (public, no token)`,
     cached: { read_cache: true, cold_start_ms: coldStartMs, response_bytes: first.bytes, etag: first.etag, ...cached },

@@ -7,7 +7,7 @@ export interface BenchOptions {
   warmup: number;
   /** also run ../shared/bench/pg-baseline.sh */
   withBaseline: boolean;
-  /** the command as typed (BENCH_COMMAND from bench/run.sh, or npx tsx bench/<name>.ts ...) */
+  /** the command as typed (BENCH_COMMAND from bench/run.sh, or node --import tsx bench/<name>.ts ...) */
   command: string;
 }
 
@@ -19,7 +19,7 @@ export function parseOptions(name: string, argv = process.argv.slice(2)): BenchO
   const unknown = argv.filter((a) => !KNOWN.test(a));
   if (unknown.length > 0) {
     process.stderr.write(`unknown argument(s): ${unknown.join(' ')}\n`);
-    process.stderr.write(`usage: tsx bench/${name}.ts ${USAGE}\n`);
+    process.stderr.write(`usage: node --import tsx bench/${name}.ts ${USAGE}\n`);
     process.exit(2);
   }
   const num = (key: string, def: number, min: number, max: number) => {
@@ -34,6 +34,6 @@ export function parseOptions(name: string, argv = process.argv.slice(2)): BenchO
     connections: num('connections', 100, 1, 1000),
     warmup: num('warmup', 2, 0, 30),
     withBaseline: argv.includes('--with-baseline') || process.env.BENCH_BASELINE === '1',
-    command: process.env.BENCH_COMMAND ?? [`npx tsx bench/${name}.ts`, ...argv].join(' '),
+    command: process.env.BENCH_COMMAND ?? [`node --import tsx bench/${name}.ts`, ...argv].join(' '),
   };
 }

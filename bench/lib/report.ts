@@ -4,7 +4,7 @@ import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fmt, ROOT } from './common.ts';
 import type { Summary } from './load.ts';
-import type { CodeVersion, Machine } from './machine.ts';
+import { type CodeVersion, codeVersion, type Machine } from './machine.ts';
 import type { BenchOptions } from './options.ts';
 import type { Baseline } from './references.ts';
 
@@ -19,6 +19,11 @@ export interface RunInfo {
   machine: Machine;
   code: CodeVersion;
   setup: ReturnType<typeof apiSetup>;
+}
+
+/** The head of a results file: which benchmark, when, on what, from which code, how it ran. */
+export function runInfo(benchmark: string, when: Date, machine: Machine, opts: BenchOptions, setupExtra: Record<string, unknown> = {}): RunInfo {
+  return { benchmark, date: when.toISOString(), command: opts.command, machine, code: codeVersion(), setup: apiSetup(opts, setupExtra) };
 }
 
 /** How the API was run and loaded (the results' `setup`); `extra` adds benchmark-specific fields. */
