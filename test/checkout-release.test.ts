@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { runOnce } from '../src/jobs/payment-reconciler.ts';
 import { abandonCheckout, cancelPendingTicket } from '../src/modules/checkout/cancel-checkout.ts';
-import { loginAs } from './helpers/http.ts';
+import { assertProblem, call, loginAs } from './helpers/http.ts';
 import { approve, checkout, decline, expireHold, heldSeats, listen, paymentsOf, ticketState, webhooksSettled } from './helpers/checkout.ts';
 import { startTestApp, type TestApp } from './helpers/runtime.ts';
 
@@ -59,4 +59,28 @@ test('a hold that ran out after a declined payment: the reconciler closes its ti
   assert.equal((await ticketState(t, c.body.data.ticket.id)).status, 'expired');
   const { rows } = await t.rt.db.query<{ status: string }>('SELECT status FROM ticket_seats WHERE ticket_id = $1', [c.body.data.ticket.id]);
   assert.deepEqual(rows.map((r) => r.status), ['void']);
+});
+
+test('a hold in checkout is not replaced by a new hold of its customer (409 hold_in_checkout), unless it ran out', async () => {
+  const h = await heldSeats(t, admin, alice, ['G6']);
+  const c = await checkout(t, alice, h.hold.id, 'card');
+  assert.equal(c.status, 201, JSON.stringify(c.body));
+  const again = () => call(t.app, { method: 'POST', url: `/api/v1/screenings/${h.screeningId}/holds`, token: alice, payload: { seat_ids: [h.map.id('G8')] } });
+  assertProblem(await again(), 409, 'hold_in_checkout');
+  const { rows } = await t.rt.db.query<{ id: string; status: string }>(
+    `SELECT id, status FROM holds WHERE screening_id = $1 ORDER BY created_at`,
+    [h.screeningId],
+  );
+  assert.deepEqual(rows, [{ id: h.hold.id, status: 'active' }], 'the hold being paid stays, and nothing else was written');
+  const seats = await t.rt.db.query<{ seat_id: number; status: string }>(
+    `SELECT seat_id, status FROM screening_seats WHERE screening_id = $1 AND seat_id = ANY($2::int[]) ORDER BY seat_id`,
+    [h.screeningId, [h.map.id('G6'), h.map.id('G8')]],
+  );
+  assert.deepEqual(seats.rows.map((r) => r.status), ['held', 'available']);
+
+  // past its time, the hold in checkout no longer blocks: the new hold replaces it
+  await expireHold(t, h.hold.id);
+  const replaced = await again();
+  assert.equal(replaced.status, 201, JSON.stringify(replaced.body));
+  assert.deepEqual(replaced.body.data.replaced_hold_ids, [h.hold.id]);
 });
