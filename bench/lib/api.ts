@@ -13,8 +13,11 @@ export interface Api {
   coldStartMs: number;
 }
 
-/** Starts the API on databaseUrl (extra env on top, e.g. READ_CACHE) and waits until /readyz is 200. */
-export async function startApi(databaseUrl: string, extra: NodeJS.ProcessEnv = {}): Promise<Api> {
+/**
+ * Starts the API on databaseUrl (extra env on top, e.g. READ_CACHE) and waits until /readyz is 200;
+ * `cwd`: another checkout of the project to run instead of this one (before/after runs).
+ */
+export async function startApi(databaseUrl: string, extra: NodeJS.ProcessEnv = {}, cwd?: string): Promise<Api> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -35,7 +38,7 @@ export async function startApi(databaseUrl: string, extra: NodeJS.ProcessEnv = {
   const t0 = performance.now();
   // BENCH_API_NODE_ARGS: extra node flags for the API only, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof'
   const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = start('api', [...nodeArgs, '--import', 'tsx', 'src/server.ts'], env);
+  const child = start('api', [...nodeArgs, '--import', 'tsx', 'src/server.ts'], env, undefined, false, cwd);
   const coldStartMs = Math.round(await waitFor200(`${base}/readyz`, child, t0));
   return { child, base, coldStartMs };
 }

@@ -14,12 +14,15 @@ export interface BenchOptions {
 const USAGE = '[--with-baseline] [--duration=10] [--connections=100] [--warmup=2]';
 const KNOWN = /^--(with-baseline|duration=\d+|connections=\d+|warmup=\d+)$/;
 
-/** Parses argv; prints usage and exits 2 on an unknown argument, throws on an out-of-range number. */
-export function parseOptions(name: string, argv = process.argv.slice(2)): BenchOptions {
-  const unknown = argv.filter((a) => !KNOWN.test(a));
+/**
+ * Parses argv; prints usage and exits 2 on an unknown argument, throws on an out-of-range number.
+ * `own`: the benchmark's own arguments (a pattern and its usage text), read by the benchmark itself.
+ */
+export function parseOptions(name: string, argv = process.argv.slice(2), own?: { pattern: RegExp; usage: string }): BenchOptions {
+  const unknown = argv.filter((a) => !KNOWN.test(a) && !own?.pattern.test(a));
   if (unknown.length > 0) {
     process.stderr.write(`unknown argument(s): ${unknown.join(' ')}\n`);
-    process.stderr.write(`usage: node --import tsx bench/${name}.ts ${USAGE}\n`);
+    process.stderr.write(`usage: node --import tsx bench/${name}.ts ${USAGE}${own ? ` ${own.usage}` : ''}\n`);
     process.exit(2);
   }
   const num = (key: string, def: number, min: number, max: number) => {

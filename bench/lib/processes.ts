@@ -15,10 +15,13 @@ export interface Child {
 
 const children = new Set<Child>();
 
-/** Starts `command args` (default: this Node binary) in the project root; `ipc` adds a Node IPC channel. */
-export function start(name: string, args: string[], env: NodeJS.ProcessEnv, command = process.execPath, ipc = false): Child {
+/**
+ * Starts `command args` (default: this Node binary) in `cwd` (default: the project root; another
+ * checkout of the project for a before/after run); `ipc` adds a Node IPC channel.
+ */
+export function start(name: string, args: string[], env: NodeJS.ProcessEnv, command = process.execPath, ipc = false, cwd = ROOT): Child {
   const stdio = ipc ? (['ignore', 'pipe', 'pipe', 'ipc'] as const) : (['ignore', 'pipe', 'pipe'] as const);
-  const proc = spawn(command, args, { cwd: ROOT, env, stdio: [...stdio] });
+  const proc = spawn(command, args, { cwd, env, stdio: [...stdio] });
   let tail = '';
   let out = '';
   proc.stdout?.on('data', (b: Buffer) => {
