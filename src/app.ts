@@ -8,6 +8,7 @@ import type { Deps } from './deps.ts';
 import { authPlugin } from './http/auth.ts';
 import { registerDocs } from './http/docs.ts';
 import { registerMetrics } from './http/metrics.ts';
+import { refuseNulBytes } from './http/nul-guard.ts';
 import { registerProblemHandlers } from './http/problem.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { catalogRoutes } from './modules/catalog/routes.ts';
@@ -59,6 +60,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   });
 
   registerProblemHandlers(app);
+  refuseNulBytes(app);
   // JSON only: a text/plain body is a client mistake (415), not an empty object.
   app.removeContentTypeParser('text/plain');
   await app.register(cors, { origin: true, exposedHeaders: ['ETag', 'Retry-After', 'x-request-id'] });

@@ -51,6 +51,10 @@ function frameworkCode(err: FastifyError): ErrorCode | undefined {
   return undefined;
 }
 
+// Text PostgreSQL cannot store (a NUL byte, a character the encoding lacks): the client's mistake,
+// in case a string reaches SQL without passing the NUL guard (nul-guard.ts).
+const BAD_TEXT_CODES = new Set(['22021', '22P05']);
+
 // The database (or its pool) could not be reached or shed the request: nothing was done, and the
 // client may retry. 503 says that; 500 would say we broke something.
 const DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006', '53300']);
@@ -76,6 +80,9 @@ export function registerProblemHandlers(app: FastifyInstance) {
       return sendProblem(reply, problemOf(code, detail, { errors }, instance));
     }
     if (code) return sendProblem(reply, problemOf(code, undefined, {}, instance));
+    if (typeof (err as { code?: unknown }).code === 'string' && BAD_TEXT_CODES.has(err.code)) {
+      return sendProblem(reply, problemOf('validation_failed', 'A string holds a character that cannot be stored', {}, instance));
+    }
     if (dependencyDown(err)) {
       request.log.warn({ err }, 'dependency unavailable');
       return sendProblem(reply, problemOf('unavailable', undefined, {}, instance), { 'Retry-After': '1' });

@@ -1,0 +1,35 @@
+// A NUL byte (U+0000) in any string of a request is refused with 400 validation_failed before the
+// route's schema and use case run: PostgreSQL cannot store it in text (22021), and no field of this
+// API has a use for it. One check here instead of a pattern on every string schema.
+import type { FastifyInstance } from 'fastify';
+import { AppError } from './errors.ts';
+
+const MAX_DEPTH = 32;
+
+/** The path of the first string (or object key) holding a NUL, or undefined. */
+export function nulPath(value: unknown, path: string, depth = 0): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = nulPath(value[i], `${path}/${i}`, depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  for (const key of Object.keys(value)) {
+    if (key.includes('\u0000')) return `${path}/${key.replaceAll('\u0000', '\\u0000')}`;
+    const found = nulPath((value as Record<string, unknown>)[key], `${path}/${key}`, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+export function refuseNulBytes(app: FastifyInstance) {
+  app.addHook('preValidation', (req, _reply, done) => {
+    const path = nulPath(req.params, 'params') ?? nulPath(req.query, 'querystring') ?? nulPath(req.body, 'body');
+    if (!path) return done();
+    const errors = [{ path, message: 'must not contain a NUL character (U+0000)' }];
+    done(new AppError('validation_failed', `${path}: ${errors[0].message}`, { errors }));
+  });
+}
