@@ -55,6 +55,20 @@ export function connectPostgres(opts: PostgresOptions): Db {
     exec: async (text) => void (await pool.query(text)),
     async tx(fn) {
       const client = await pool.connect();
+      // A checked-out client has no listener of the pool's: when its backend goes away in the middle
+      // of the transaction (pg_terminate_backend, a crash, a failover) it emits 'error', and an
+      // 'error' nobody listens to ends the process. The statement running then (or the next one)
+      // rejects by itself, so the listener only has to keep the event from being fatal and make sure
+      // the broken client is destroyed instead of going back to the pool.
+      let broken: Error | undefined;
+      const onError = (err: Error) => {
+        broken = err;
+      };
+      client.on('error', onError);
+      const release = (err?: Error) => {
+        client.removeListener('error', onError);
+        client.release(err ?? broken);
+      };
       try {
         await client.query('BEGIN');
         const out = await fn({
@@ -62,13 +76,13 @@ export function connectPostgres(opts: PostgresOptions): Db {
           exec: async (text) => void (await client.query(text)),
         });
         await client.query('COMMIT');
-        client.release();
+        release();
         return out;
       } catch (err) {
         // A failed ROLLBACK means the connection is broken: destroy it instead of reusing it.
         await client.query('ROLLBACK').then(
-          () => client.release(),
-          (e: Error) => client.release(e),
+          () => release(),
+          (e: Error) => release(e),
         );
         throw err;
       }

@@ -17,6 +17,8 @@ const API_KEY = 'sk_test_api_process';
 export interface ApiProcess {
   gateway: GatewayServer;
   port: number;
+  /** the API's own PostgreSQL database (PostgreSQL mode only) */
+  databaseUrl: string | undefined;
   api: Server | undefined;
   start(): Promise<void>;
   /** SIGKILL: no shutdown, no cleanup, exactly what a crash does */
@@ -60,6 +62,7 @@ export async function apiProcess(env: Record<string, string> = {}): Promise<ApiP
   const self: ApiProcess = {
     gateway,
     port,
+    databaseUrl: db?.url,
     api: undefined,
     async start() {
       self.api = startServer(fullEnv, port);
