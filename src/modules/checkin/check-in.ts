@@ -8,6 +8,7 @@
 import type { Deps } from '../../deps.ts';
 import type { Sql } from '../../db/client.ts';
 import { AppError } from '../../http/errors.ts';
+import { localTime } from '../../lib/dates.ts';
 import { normaliseBookingCode } from '../../tickets/booking-code.ts';
 import { verifyTicket } from '../../tickets/ticket-signing.ts';
 import { type Actor, recordAudit } from '../audit/record.ts';
@@ -63,8 +64,9 @@ async function refuse(sql: Sql, ticketId: string, opensMinutes: number): Promise
     ended: boolean;
     opens_at: Date;
     show_time: Date;
+    time_zone: string;
   }>(
-    `SELECT t.checked_in_at, t.status, s.status AS screening_status, s.show_time,
+    `SELECT t.checked_in_at, t.status, s.status AS screening_status, s.show_time, th.time_zone,
             (now() AT TIME ZONE th.time_zone)::date = (s.show_time AT TIME ZONE th.time_zone)::date AS same_day,
             now() < s.show_time - make_interval(mins => $2) AS early, now() > s.end_time AS ended,
             s.show_time - make_interval(mins => $2) AS opens_at
@@ -74,8 +76,9 @@ async function refuse(sql: Sql, ticketId: string, opensMinutes: number): Promise
   );
   const r = rows[0];
   if (!r) throw new AppError('ticket_not_found');
+  // the words give the time on the cinema's wall clock; the fields stay RFC 3339 for programs
   if (r.checked_in_at) {
-    throw new AppError('already_checked_in', `Already checked in at ${r.checked_in_at.toISOString()}`, {
+    throw new AppError('already_checked_in', `Already checked in at ${localTime(r.checked_in_at, r.time_zone)}`, {
       ticket_id: ticketId,
       checked_in_at: r.checked_in_at.toISOString(),
     });
@@ -86,9 +89,11 @@ async function refuse(sql: Sql, ticketId: string, opensMinutes: number): Promise
   }
   if (r.screening_status === 'cancelled') throw new AppError('screening_cancelled', undefined, { ticket_id: ticketId });
   const when = { ticket_id: ticketId, show_time: r.show_time.toISOString() };
-  if (!r.same_day) throw new AppError('wrong_day', 'The ticket is for a screening on another day', when);
+  if (!r.same_day) throw new AppError('wrong_day', `The ticket is for a screening on another day: ${localTime(r.show_time, r.time_zone)}`, when);
   if (r.ended) throw new AppError('screening_ended', undefined, when);
-  if (r.early) throw new AppError('too_early', `Check-in opens at ${r.opens_at.toISOString()}`, { ...when, opens_at: r.opens_at.toISOString() });
+  if (r.early) {
+    throw new AppError('too_early', `Check-in opens at ${localTime(r.opens_at, r.time_zone)}`, { ...when, opens_at: r.opens_at.toISOString() });
+  }
   // none of the reasons held a moment ago: the state changed between the two reads
   throw new AppError('already_checked_in', 'The ticket changed while checking in; scan again', { ticket_id: ticketId });
 }
