@@ -26,6 +26,7 @@ export const ERRORS = {
   invalid_ticket_code: [400, 'The ticket code is not valid'],
   seats_not_in_ticket: [400, 'Some seats are not part of this ticket'],
   invalid_refund_policy: [400, 'The refund policy is not valid'],
+  weak_password: [400, 'The password is too easy to guess'],
   invalid_refresh_token: [401, 'The refresh token is not valid'],
   // 401 / 403
   unauthorized: [401, 'Authentication is required'],
@@ -56,6 +57,9 @@ export const ERRORS = {
   screening_not_on_sale: [409, 'The screening is not open for sale'],
   hold_in_checkout: [409, 'Your current hold for this screening is being paid'],
   hold_in_progress: [409, 'Another hold request of yours for this screening came first'],
+  hold_limit_reached: [409, 'You hold as many seats as one account may hold at once'],
+  seat_limit_per_screening: [409, 'You have as many seats of this screening as one customer may have'],
+  hold_renewal_limit: [409, 'Your holds for this screening ran for the longest time allowed; try again later'],
   hold_not_active: [409, 'The hold is no longer active'],
   not_enough_adjacent_seats: [409, 'Not enough adjacent seats are free'],
   idempotency_in_flight: [409, 'A request with this Idempotency-Key is still being processed'],
