@@ -23,9 +23,16 @@ export interface TicketPdfView {
   /** IANA zone of the theater: times print as the clock on the cinema wall */
   timeZone: string;
   showTime: Date | string;
+  /** the seats that admit */
   seats: { label: string; type: string; priceMinor: number }[];
+  /** seats paid for and refunded since (a partial refund): listed on the receipt, marked */
+  refundedSeats?: { label: string; type: string; priceMinor: number }[];
+  /** the tickets' price, every seat paid for (the receipt's subtotal) */
   totalMinor: number;
+  /** the booking fee paid on top: the customer paid totalMinor + feeMinor */
   feeMinor: number;
+  /** what was refunded so far, fees included */
+  refundedMinor?: number;
   currency: string;
   purchasedAt?: Date | string | null;
   customerName?: string | null;
@@ -247,14 +254,24 @@ function layout(page: PDFPage | null, top: number, v: TicketPdfView, fonts: Font
   // two spaces part the labels, so a label like 'Row A 5' never wraps across lines
   para(v.seats.map((s) => clean(s.label, fonts)).join('  '), fonts.bold, 16, 6, INK, '  ');
   y -= 4;
-  for (const g of priceGroups(v.seats)) {
-    const what = `${g.count} × ${g.type} @ ${formatMoney(g.priceMinor, v.currency)}`;
-    text(what, fonts.regular, 10, { right: formatMoney(g.count * g.priceMinor, v.currency) });
+  // the receipt: what the customer paid, the same sum as the e-mail's "Paid" and the payment's amount
+  // (the tickets alone under "Total" read as if the fee had not been charged)
+  const money = (minor: number) => formatMoney(minor, v.currency);
+  const seatLines = (seats: TicketPdfView['seats'], note: string) => {
+    for (const g of priceGroups(seats)) {
+      text(`${g.count} × ${g.type} @ ${money(g.priceMinor)}${note}`, fonts.regular, 10, { right: money(g.count * g.priceMinor) });
+    }
+  };
+  seatLines(v.seats, '');
+  seatLines(v.refundedSeats ?? [], ' (refunded)');
+  if (v.feeMinor) {
+    text('Subtotal', fonts.regular, 10, { right: money(v.totalMinor) });
+    text('Booking fee', fonts.regular, 10, { right: money(v.feeMinor) });
   }
-  if (v.feeMinor) text('Booking fee', fonts.regular, 10, { right: formatMoney(v.feeMinor, v.currency) });
   y -= 4;
   page?.drawLine({ start: { x: MARGIN, y }, end: { x: WIDTH - MARGIN, y }, thickness: 0.6, color: MUTED });
-  text('Total', fonts.bold, 13, { right: formatMoney(v.totalMinor, v.currency) });
+  text('Total paid', fonts.bold, 13, { right: money(v.totalMinor + v.feeMinor) });
+  if (v.refundedMinor) text('Refunded', fonts.regular, 10, { color: MUTED, right: `-${money(v.refundedMinor)}` });
   return top - y + 14;
 }
 

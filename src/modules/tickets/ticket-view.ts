@@ -23,6 +23,8 @@ export interface TicketView {
   status: TicketStatus;
   total_amount: string;
   fee_amount: string;
+  /** refunds paid out so far, fees included */
+  refunded_amount: string;
   currency: string;
   payment_method: string | null;
   purchase_time: Date | null;
@@ -66,6 +68,7 @@ export interface TicketView {
 
 const VIEW = `
   SELECT t.id, t.booking_code, t.user_id, t.status, t.total_amount::text AS total_amount, t.fee_amount::text AS fee_amount,
+         (SELECT coalesce(sum(r.amount), 0)::text FROM refunds r WHERE r.ticket_id = t.id AND r.status = 'succeeded') AS refunded_amount,
          t.currency, t.payment_method, t.purchase_time, t.checked_in_at, t.created_at,
          to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS page_key,
          t.hold_id, t.screening_id, s.show_time, s.end_time, s.status AS screening_status, s.is_3d,
@@ -143,8 +146,10 @@ export function toPdfView(v: TicketView, qrPayload: string): TicketPdfView {
     timeZone: v.time_zone,
     showTime: v.show_time,
     seats: soldSeats(v).map((s) => ({ label: s.label, type: s.type, priceMinor: toMinor(s.price) })),
+    refundedSeats: v.seats.filter((s) => s.status === 'refunded').map((s) => ({ label: s.label, type: s.type, priceMinor: toMinor(s.price) })),
     totalMinor: toMinor(v.total_amount),
     feeMinor: toMinor(v.fee_amount),
+    refundedMinor: toMinor(v.refunded_amount),
     currency: v.currency,
     purchasedAt: v.purchase_time,
     customerName: v.customer_name,
