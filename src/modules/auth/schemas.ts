@@ -30,7 +30,12 @@ export type LoginBody = Static<typeof LoginBody>;
 
 export const RegisterBody = Type.Object({
   email: Email,
-  password: Type.String({ minLength: 8, maxLength: 72, description: '8-72 characters', examples: ['correct horse battery'] }),
+  password: Type.String({
+    minLength: 8,
+    maxLength: 72,
+    description: 'At least 10 characters and hard to guess (zxcvbn score 3 of 4; not built from the email or name); a weak one is refused with 400 weak_password and suggestions',
+    examples: ['violet tractor umbrella sings'],
+  }),
   full_name: Type.String({ minLength: 1, maxLength: 100, examples: ['Siti Rahma'] }),
   phone_number: Type.Optional(Type.String({ pattern: '^\\+?[0-9]{8,15}$', examples: ['+6281234567890'] })),
   date_of_birth: Type.Optional(Type.String({ format: 'date', examples: ['1995-04-17'] })),
