@@ -3,15 +3,19 @@
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { startHoldSweeper } from './jobs/hold-sweeper.ts';
-import { startOutbox } from './jobs/outbox.ts';
+import { deliveryNotices, startOutbox } from './jobs/outbox.ts';
 import { startPaymentReconciler } from './jobs/payment-reconciler.ts';
 import { openRuntime } from './runtime.ts';
 
 async function main() {
   const started = performance.now();
   let config;
+  let runtime;
   try {
     config = loadConfig();
+    // what only the database can tell stops the start the same way: the demo accounts in production,
+    // a first admin (ADMIN_EMAIL) that cannot be made
+    runtime = await openRuntime(config);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -19,7 +23,6 @@ async function main() {
     }
     throw err;
   }
-  const runtime = await openRuntime(config);
   const app = await buildApp(runtime);
   // During shutdown every response asks its client to close the connection: a keep-alive socket that
   // goes idle after close() began would otherwise hold the process until the grace period ends.
@@ -33,9 +36,10 @@ async function main() {
     config.SWEEP_INTERVAL_MS > 0 ? startHoldSweeper(runtime, (err) => app.log.error({ err }, 'hold sweep failed')) : async () => {};
   const stopReconciler =
     config.RECONCILE_INTERVAL_MS > 0
-      ? startPaymentReconciler(runtime, (err) => app.log.error({ err }, 'payment reconciliation failed'))
+      ? startPaymentReconciler(runtime, (err) => app.log.error({ err }, 'payment reconciliation failed'), app.log.child({ job: 'reconciler' }))
       : async () => {};
   const outbox = config.OUTBOX_INTERVAL_MS > 0 ? startOutbox(runtime, app.log.child({ job: 'outbox' })) : undefined;
+  for (const n of deliveryNotices(config)) app.log[n.level]({ dir: n.dir }, n.message);
   app.log.info(
     { storage: runtime.db.kind, kv: runtime.kv.kind, startupMs: Math.round(performance.now() - started) },
     'cinema api ready',

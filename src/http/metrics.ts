@@ -1,11 +1,23 @@
 // Prometheus metrics at /metrics: request latency by route and status, plus Node's own. One
 // registry per app instance, so tests that build many apps do not collide.
 import type { FastifyInstance } from 'fastify';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { AppError } from './errors.ts';
+import { problems } from './schemas.ts';
+import { paymentAnomalies } from '../modules/payments/anomalies.ts';
 
-export async function registerMetrics(app: FastifyInstance) {
+export interface MetricsOptions {
+  /** METRICS_TOKEN: when set, /metrics asks for `Authorization: Bearer <token>` */
+  token?: string;
+  /** production without a token: /metrics is not served at all (the numbers describe the business) */
+  production?: boolean;
+}
+
+export async function registerMetrics(app: FastifyInstance, opts: MetricsOptions = {}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  registry.registerMetric(paymentAnomalies);
   const latency = new Histogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP request latency',
@@ -20,7 +32,37 @@ export async function registerMetrics(app: FastifyInstance) {
     latency.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     done();
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) =>
-    reply.type(registry.contentType).send(await registry.metrics()),
+  if (opts.production && !opts.token) return;
+  const allowed = opts.token ? bearerCheck(opts.token) : () => true;
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        tags: ['ops'],
+        summary: 'Prometheus metrics (text exposition format)',
+        description:
+          'Request latency by route and status, payment anomalies, and Node process metrics. With METRICS_TOKEN set it needs ' +
+          '`Authorization: Bearer <METRICS_TOKEN>` (401 otherwise); in production without METRICS_TOKEN it is not served.',
+        ...(opts.token ? { security: [{ metricsToken: [] }] } : {}),
+        response: {
+          200: { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } },
+          ...(opts.token ? problems(401) : {}),
+        },
+      },
+    },
+    async (req, reply) => {
+      if (!allowed(req.headers.authorization)) throw new AppError('unauthorized', 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>');
+      return reply.type(registry.contentType).send(await registry.metrics());
+    },
   );
+}
+
+// Compares digests, so the time taken says nothing about how much of the token was right.
+function bearerCheck(token: string) {
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  const expected = digest(token);
+  return (header: string | undefined) => {
+    const given = /^Bearer (.+)$/i.exec(header ?? '')?.[1];
+    return given !== undefined && timingSafeEqual(digest(given), expected);
+  };
 }

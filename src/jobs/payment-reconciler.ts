@@ -6,7 +6,9 @@
 // - A payment without a gateway id timed out at checkout: createPayment is sent again with the same
 //   idempotency key (our payment id), which returns the payment the gateway made, or makes it now.
 // - Then the gateway is asked (getPayment) and its answer goes through confirmPayment, the same path
-//   a webhook takes, so whichever comes first settles it and the other is a no-op.
+//   a webhook takes, so whichever comes first settles it and the other is a no-op. confirmPayment
+//   sells only when the gateway's amount and currency are ours; otherwise the payment stays pending
+//   (an anomaly, logged and counted each time it is asked about again).
 // - Rows are leased (reconcile_at) in a short transaction with FOR UPDATE SKIP LOCKED, then asked
 //   about outside it: no row lock is held across a network call, several instances never ask about
 //   one row at once, and a payment the gateway keeps calling pending is asked less and less often.
@@ -14,6 +16,7 @@ import type { Deps } from '../deps.ts';
 import { minorToDecimal, toMinor } from '../lib/money.ts';
 import { type GatewayPayment, GatewayError } from '../payments/gateway.ts';
 import { recordGatewayPayment, secondsLeft } from '../modules/checkout/queries.ts';
+import type { AnomalyLog } from '../modules/payments/anomalies.ts';
 import { confirmPayment, type Settlement } from '../modules/payments/confirm-payment.ts';
 import { markUnpaid } from '../modules/payments/queries.ts';
 import { settleRefund } from '../modules/payments/settle-refund.ts';
@@ -40,12 +43,12 @@ interface DuePayment {
   hold_id: string | null;
 }
 
-/** One pass. Safe to run on any number of instances at once. */
-export async function runOnce(deps: Deps, onError: (err: unknown) => void = () => {}): Promise<ReconcileResult> {
+/** One pass. Safe to run on any number of instances at once. `log` hears of payment anomalies. */
+export async function runOnce(deps: Deps, onError: (err: unknown) => void = () => {}, log?: AnomalyLog): Promise<ReconcileResult> {
   const out: ReconcileResult = { payments: {}, refunds: {}, cancellations: [], expiredTickets: [] };
   for (const p of await leasePayments(deps)) {
     try {
-      out.payments[p.id] = await reconcilePayment(deps, p);
+      out.payments[p.id] = await reconcilePayment(deps, p, log);
     } catch (err) {
       onError(err);
     }
@@ -98,7 +101,7 @@ async function leaseRefunds(deps: Deps): Promise<string[]> {
 
 const leaseFloor = (deps: Deps) => Math.ceil((deps.config.GATEWAY_TIMEOUT_MS * 2) / 1000);
 
-async function reconcilePayment(deps: Deps, p: DuePayment): Promise<Settlement | 'retry'> {
+async function reconcilePayment(deps: Deps, p: DuePayment, log?: AnomalyLog): Promise<Settlement | 'retry'> {
   let gp: GatewayPayment;
   try {
     let gatewayId = p.gateway_payment_id;
@@ -122,7 +125,7 @@ async function reconcilePayment(deps: Deps, p: DuePayment): Promise<Settlement |
     await markUnpaid(deps.db, p.id, null, 'failed', err.code);
     return 'failed';
   }
-  return confirmPayment(deps, gp);
+  return confirmPayment(deps, gp, { log, source: 'reconciler' });
 }
 
 /** Tickets still pending_payment whose hold has ended and that have no payment in flight. */
@@ -147,13 +150,13 @@ async function expireAbandonedTickets(deps: Deps): Promise<string[]> {
 }
 
 /** Runs a pass every RECONCILE_INTERVAL_MS (never two at once in this process) until stopped. */
-export function startPaymentReconciler(deps: Deps, onError: (err: unknown) => void): () => Promise<void> {
+export function startPaymentReconciler(deps: Deps, onError: (err: unknown) => void, log?: AnomalyLog): () => Promise<void> {
   let running: Promise<void> | null = null;
   const tick = () => {
     if (running) return;
     running = (async () => {
       try {
-        await runOnce(deps, onError);
+        await runOnce(deps, onError, log);
       } catch (err) {
         onError(err);
       } finally {

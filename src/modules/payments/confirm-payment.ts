@@ -1,6 +1,9 @@
 // confirmPayment: what the gateway says about a payment, applied to our records in ONE transaction.
 // The webhook, the reconciler and checkout itself (a payment settled at once) all come here, in any
 // order and any number of times: the rules are monotonic, so repeats and reordering change nothing.
+// What comes here is the gateway API's own answer, never a webhook's body (webhook.ts asks first).
+//   amount or currency not ours, or another gateway payment than the one we recorded
+//                                -> nothing at all: an anomaly, logged and counted (anomalies.ts)
 //   pending                      -> nothing (the gateway's id is recorded if we lacked it)
 //   failed / cancelled (expired) -> our pending payment ends so; a settled one is never downgraded
 //   captured                     -> if ours is captured already: nothing (dedupe). Else money moved:
@@ -15,9 +18,11 @@
 // and is run again down the refund path, never a 500.
 import type { Deps } from '../../deps.ts';
 import { pgCode, PG, type Sql } from '../../db/client.ts';
+import { MoneyError, toMinor } from '../../lib/money.ts';
 import type { GatewayPayment } from '../../payments/gateway.ts';
 import type { SeatEvent } from '../../realtime/events.ts';
 import { releaseHoldSeats } from '../holds/queries.ts';
+import { type Anomaly, type AnomalyLog, reportAnomaly } from './anomalies.ts';
 import { seatsChanged } from '../seating/seat-map.ts';
 import { enqueueRefundedLate, enqueueTicketIssued } from '../tickets/messages.ts';
 import {
@@ -37,7 +42,7 @@ import {
 } from './queries.ts';
 import { settleRefund } from './settle-refund.ts';
 
-export type Settlement = 'unknown' | 'duplicate' | 'unchanged' | 'pending' | 'failed' | 'cancelled' | 'sold' | 'refunding';
+export type Settlement = 'unknown' | 'duplicate' | 'unchanged' | 'pending' | 'failed' | 'cancelled' | 'sold' | 'refunding' | 'anomaly';
 
 export interface ConfirmOptions {
   /**
@@ -48,6 +53,10 @@ export interface ConfirmOptions {
   /** false: start the refund call without waiting for it (the webhook answers at once). Default true. */
   awaitRefund?: boolean;
   onRefundError?: (err: unknown) => void;
+  /** where an anomaly is logged (it is counted in any case) */
+  log?: AnomalyLog;
+  /** who brought this answer, for the anomaly log: 'webhook', 'reconciler', ... */
+  source?: string;
 }
 
 interface Outcome {
@@ -55,6 +64,7 @@ interface Outcome {
   events: SeatEvent[];
   refundId?: string;
   unmark?: { screeningId: number; seatIds: number[]; owner: string };
+  anomaly?: Anomaly;
 }
 
 const CAPTURED = new Set(['captured', 'partially_refunded', 'refunded']);
@@ -73,6 +83,7 @@ export async function confirmPayment(deps: Deps, gp: GatewayPayment, opts: Confi
       if (pgCode(err) === PG.deadlock && attempt < 3) continue;
       throw err;
     }
+    if (out.anomaly) reportAnomaly(opts.log, { ...out.anomaly, source: opts.source ?? 'gateway' });
     for (const e of out.events) seatsChanged(deps, e);
     if (out.unmark) await deps.fastPath.unmark(out.unmark.screeningId, out.unmark.seatIds, out.unmark.owner);
     if (out.refundId) {
@@ -95,6 +106,9 @@ async function settle(trx: Sql, deps: Deps, gp: GatewayPayment, opts: ConfirmOpt
   const hold = ref.hold_id ? await lockHoldRow(trx, ref.hold_id) : undefined;
   const ticket = await lockTicket(trx, ref.ticket_id);
   const payment = await lockPayment(trx, ref.payment_id);
+  // A payment that moved no money may end whatever it claimed to cost; any other must be ours.
+  const anomaly = gp.status === 'failed' || gp.status === 'cancelled' ? undefined : notOurs(payment, gp);
+  if (anomaly) return { result: 'anomaly', events: [], anomaly };
 
   if (gp.status === 'pending') {
     await trx.query(
@@ -131,6 +145,27 @@ async function settle(trx: Sql, deps: Deps, gp: GatewayPayment, opts: ConfirmOpt
   }
   const reason = !wantsSeats ? (ticket.status === 'cancelled' ? 'ticket_cancelled' : 'duplicate_payment') : open ? 'seats_gone' : 'screening_closed';
   return refundLate(trx, ticket, payment, hold, reason);
+}
+
+/** The gateway's payment is the one we asked for: same gateway id, amount and currency as our row. */
+function notOurs(p: Awaited<ReturnType<typeof lockPayment>>, gp: GatewayPayment): Anomaly | undefined {
+  const at = { source: '', gateway_id: gp.id, payment_id: p.id };
+  if (p.gateway_payment_id !== null && p.gateway_payment_id !== gp.id) {
+    return { ...at, kind: 'payment_mismatch', expected: p.gateway_payment_id, got: gp.id };
+  }
+  if (gp.currency.toUpperCase() !== p.currency.toUpperCase()) return { ...at, kind: 'currency_mismatch', expected: p.currency, got: gp.currency };
+  if (minorOf(gp.amount) !== toMinor(p.amount)) return { ...at, kind: 'amount_mismatch', expected: p.amount, got: gp.amount };
+  return undefined;
+}
+
+/** An amount from outside: one we cannot read is not ours either. */
+function minorOf(amount: unknown): number | undefined {
+  try {
+    return typeof amount === 'string' || typeof amount === 'number' ? toMinor(amount) : undefined;
+  } catch (err) {
+    if (err instanceof MoneyError) return undefined;
+    throw err;
+  }
 }
 
 /** A late payment buys nothing for a screening that was cancelled or is over. */

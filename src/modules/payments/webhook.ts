@@ -1,6 +1,10 @@
 // POST /api/v1/payments/webhook: the gateway tells us what happened to a payment or refund.
 // - The signature (HMAC-SHA256 over the timestamp and the raw bytes) is checked before anything is
 //   parsed; a bad or stale one is 401 and changes nothing. The raw body is kept in this plugin only.
+// - The body is a claim, not the truth (webhook-claims.ts): the payment or refund it names is read
+//   from the gateway's API and that answer is settled, so a leaked secret cannot mint tickets. A body
+//   the answer does not back is an anomaly (logged, counted); a gateway that cannot be asked answers
+//   503, nothing recorded, and the gateway delivers again.
 // - The event is recorded in webhook_events (event id unique) in the SAME transaction as its effect:
 //   a redelivery of a processed event is a no-op answered 200; a crash before commit leaves no record,
 //   so the redelivery does the work.
@@ -16,8 +20,10 @@ import { AppError } from '../../http/errors.ts';
 import { Envelope, ok, problems } from '../../http/schemas.ts';
 import type { GatewayEvent, GatewayPayment, GatewayRefund } from '../../payments/gateway.ts';
 import { GATEWAY_SIGNATURE_HEADER, verifyWebhook } from '../../payments/webhook-signature.ts';
+import { reportAnomaly } from './anomalies.ts';
 import { confirmPayment } from './confirm-payment.ts';
 import { afterRestock, type Applied, applyRefundIn } from './settle-refund.ts';
+import { fromGateway, paymentClaimDiffers, refundClaimDiffers } from './webhook-claims.ts';
 
 const webhookSchema = {
   tags: ['payments'],
@@ -25,7 +31,8 @@ const webhookSchema = {
   description:
     `Called by the payment gateway. The \`${GATEWAY_SIGNATURE_HEADER}\` header carries \`t=<unix seconds>,v1=<hex HMAC-SHA256 ` +
     'of "<t>.<raw body>">` with GATEWAY_WEBHOOK_SECRET; older than 5 minutes or wrong is 401 invalid_signature. ' +
-    'Events are deduplicated by id; 200 means recorded (or seen before).',
+    'Events are deduplicated by id; 200 means recorded (or seen before). The payment or refund an event names is read back ' +
+    "from the gateway's API and only that answer is applied; 503 when the gateway cannot be asked (deliver again).",
   headers: Type.Object({ [GATEWAY_SIGNATURE_HEADER]: Type.Optional(Type.String()) }),
   response: {
     200: Envelope(Type.Object({ event_id: Type.String(), result: Type.String({ description: 'what it changed, e.g. sold, duplicate' }) })),
@@ -69,7 +76,7 @@ function parseEvent(raw: Buffer): GatewayEvent {
   return e as GatewayEvent;
 }
 
-/** Records the event and applies it, in one transaction; the returned word says what it did. */
+/** Records the event and applies what the gateway confirms, in one transaction; the returned word says what it did. */
 export async function handleGatewayEvent(deps: Deps, event: GatewayEvent, log?: FastifyBaseLogger): Promise<string> {
   const record = async (trx: Sql) => {
     const { rows } = await trx.query(
@@ -79,21 +86,57 @@ export async function handleGatewayEvent(deps: Deps, event: GatewayEvent, log?: 
     );
     return rows.length === 1;
   };
-  if (event.type.startsWith('payment.')) {
-    const result = await confirmPayment(deps, event.data as GatewayPayment, {
+  const isPayment = event.type.startsWith('payment.');
+  if (!isPayment && !event.type.startsWith('refund.')) {
+    return (await deps.db.tx(record)) ? 'ignored' : 'duplicate';
+  }
+  // A redelivery of an applied event needs no call to the gateway (the insert above stays the guard).
+  if (await seen(deps, event.id)) return 'duplicate';
+
+  if (isPayment) {
+    const claim = event.data as GatewayPayment;
+    const truth = await fromGateway(() => deps.gateway.getPayment(claim.id));
+    if (!truth) return unknownToGateway(deps, event, record, log);
+    const differs = paymentClaimDiffers(event.type, claim, truth);
+    if (differs) reportAnomaly(log, { kind: 'webhook_unconfirmed', source: 'webhook', gateway_id: claim.id, ...differs });
+    const result = await confirmPayment(deps, truth, {
       first: record,
       awaitRefund: false,
       onRefundError: (err) => log?.error({ err }, 'refund after a late payment failed; the reconciler retries it'),
+      log,
+      source: `webhook ${event.id}`,
     });
-    if (result === 'unknown') log?.warn({ event: event.id, reference: event.data.reference }, 'webhook for a payment we do not know');
+    if (result === 'unknown') log?.warn({ event: event.id, reference: truth.reference }, 'webhook for a payment we do not know');
     return result;
   }
-  const out = await deps.db.tx(async (trx): Promise<Applied | { outcome: 'duplicate' | 'ignored'; restocked?: undefined }> => {
+  const claim = event.data as GatewayRefund;
+  const truth = await fromGateway(() => deps.gateway.getRefund(claim.id));
+  if (!truth) return unknownToGateway(deps, event, record, log);
+  const differs = refundClaimDiffers(event.type, claim, truth);
+  if (differs) reportAnomaly(log, { kind: 'webhook_unconfirmed', source: 'webhook', gateway_id: claim.id, ...differs });
+  const out = await deps.db.tx(async (trx): Promise<Applied | { outcome: 'duplicate'; restocked?: undefined }> => {
     if (!(await record(trx))) return { outcome: 'duplicate' };
-    if (!event.type.startsWith('refund.')) return { outcome: 'ignored' };
-    return applyRefundIn(trx, event.data as GatewayRefund);
+    return applyRefundIn(trx, truth);
   });
   // a refund that restocked seats: viewers and cached maps hear of it once it is committed
   await afterRestock(deps, out.restocked);
   return out.outcome;
+}
+
+async function seen(deps: Deps, eventId: string): Promise<boolean> {
+  const { rows } = await deps.db.query('SELECT 1 FROM webhook_events WHERE event_id = $1', [eventId]);
+  return rows.length > 0;
+}
+
+/** The gateway does not know what the event names: forged, or sent by another account. Recorded, nothing else. */
+async function unknownToGateway(deps: Deps, event: GatewayEvent, record: (trx: Sql) => Promise<boolean>, log?: FastifyBaseLogger) {
+  if (!(await deps.db.tx(record))) return 'duplicate';
+  reportAnomaly(log, {
+    kind: 'unknown_payment',
+    source: `webhook ${event.id}`,
+    gateway_id: event.data.id,
+    expected: 'a payment or refund the gateway knows',
+    got: { type: event.type, reference: event.data.reference },
+  });
+  return 'unknown';
 }
