@@ -1,8 +1,24 @@
-// Idempotency-Key for state-changing money and seat calls (holds now; checkout and refunds later).
+// Idempotency-Key for state-changing money and seat calls (holds, checkout, refunds, cancellations).
 // Same key + same body -> the first response again (with Idempotent-Replayed: true); same key +
 // another body -> 422; same key while the first is still running -> 409. Keys are per user and per
 // operation. A first attempt that failed on our side (5xx) frees its key so the client can retry; one
 // that died with the process frees it after IN_FLIGHT_TIMEOUT_S.
+//
+// The answer is recorded in a statement after the effect's own transaction, so the two can part: the
+// effect commits, then recording the answer fails (PostgreSQL gone for a moment). Writing the answer
+// in the effect's transaction would need the answer before the commit (a hold's answer comes out of
+// its batch: prices, deadline, replaced holds) or a statement more per hold in the batch. So the
+// answer is made recoverable instead, at no cost on the way through:
+// - a use case that can name its effect before running (`Effect`: the id its hold, payment or
+//   refund will get) has that id written into the key's claim (response_body = {"effect": id} while
+//   in flight; the claim is a statement the call makes anyway);
+// - a retry that finds the key in flight asks the use case to rebuild the first answer from that
+//   effect (`replay`): the row exists only once the effect committed, so "found" means "done", and
+//   the retry gets the first answer (201, the same hold) and completes the key; "not found" means
+//   the first attempt is still running (409) or died before committing (reclaimed once stale);
+// - and the first attempt itself, when only the recording failed, still answers what it did.
+// The database keeps the invariants either way (one active hold per customer and screening, one
+// payment in flight per ticket, one refund in flight per ticket): a rerun is refused, never doubled.
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.ts';
@@ -24,13 +40,30 @@ export function idempotencyKey(req: FastifyRequest): string | undefined {
   return key;
 }
 
+/** What a call will create, named before it runs, and how its answer is rebuilt from it. */
+export interface Effect {
+  /** the id the effect gets when it commits (chosen by the route, passed to the use case) */
+  id: string;
+  /** the first attempt's answer, read back from its committed effect; undefined when there is none (yet) */
+  replay(id: string): Promise<Outcome | undefined>;
+}
+
+interface Prior {
+  request_hash: string;
+  status: string;
+  response_status: number | null;
+  response_body: unknown;
+  stale: boolean;
+  created_at: string;
+}
+
 export async function idempotent(
   db: Db,
   req: FastifyRequest,
   reply: FastifyReply,
   scope: string,
   run: () => Promise<Outcome>,
-  opts: { required?: boolean } = {},
+  opts: { required?: boolean; effect?: Effect } = {},
 ) {
   const key = idempotencyKey(req);
   if (key === undefined) {
@@ -40,31 +73,52 @@ export async function idempotent(
   }
   const userId = req.user.id;
   const hash = createHash('sha256').update(`${req.method} ${req.url}\n${JSON.stringify(req.body ?? null)}`).digest('hex');
+  const pending = opts.effect ? JSON.stringify({ effect: opts.effect.id }) : null;
 
+  // Claimed: a new key, an expired one, or one stuck in flight past IN_FLIGHT_TIMEOUT_S that names
+  // no effect (one that names an effect is looked at first: its effect may have committed).
   const claimed = await db.query(
-    `INSERT INTO idempotency_keys (user_id, scope, key, request_hash) VALUES ($1, $2, $3, $4)
+    `INSERT INTO idempotency_keys (user_id, scope, key, request_hash, response_body) VALUES ($1, $2, $3, $4, $6)
      ON CONFLICT (user_id, scope, key) DO UPDATE
        SET request_hash = EXCLUDED.request_hash, created_at = now(), status = 'in_flight',
-           response_status = NULL, response_body = NULL, expires_at = now() + interval '24 hours'
+           response_status = NULL, response_body = EXCLUDED.response_body, expires_at = now() + interval '24 hours'
        WHERE idempotency_keys.expires_at <= now()
           OR (idempotency_keys.status = 'in_flight' AND idempotency_keys.request_hash = EXCLUDED.request_hash
-              AND idempotency_keys.created_at < now() - make_interval(secs => $5))
+              AND idempotency_keys.created_at < now() - make_interval(secs => $5)
+              AND idempotency_keys.response_body IS NULL)
      RETURNING 1`,
-    [userId, scope, key, hash, IN_FLIGHT_TIMEOUT_S],
+    [userId, scope, key, hash, IN_FLIGHT_TIMEOUT_S, pending],
   );
   if (claimed.rowCount === 0) {
-    const { rows } = await db.query<{ request_hash: string; status: string; response_status: number | null; response_body: unknown }>(
-      'SELECT request_hash, status, response_status, response_body FROM idempotency_keys WHERE user_id = $1 AND scope = $2 AND key = $3',
-      [userId, scope, key],
+    const { rows } = await db.query<Prior>(
+      `SELECT request_hash, status, response_status, response_body, created_at::text AS created_at,
+              created_at < now() - make_interval(secs => $4) AS stale
+         FROM idempotency_keys WHERE user_id = $1 AND scope = $2 AND key = $3`,
+      [userId, scope, key, IN_FLIGHT_TIMEOUT_S],
     );
     const prior = rows[0];
     if (!prior) throw new AppError('idempotency_in_flight');
     if (prior.request_hash !== hash) throw new AppError('idempotency_key_reused');
-    if (prior.status !== 'completed') throw new AppError('idempotency_in_flight');
-    reply.header('Idempotent-Replayed', 'true');
-    const status = prior.response_status ?? 200;
-    if (status >= 400) reply.type('application/problem+json');
-    return reply.code(status).send(prior.response_body);
+    if (prior.status === 'completed') return replayed(reply, { status: prior.response_status ?? 200, body: prior.response_body });
+
+    const effectId = (prior.response_body as { effect?: unknown } | null)?.effect;
+    const recovered = typeof effectId === 'string' && opts.effect ? await opts.effect.replay(effectId) : undefined;
+    if (recovered) {
+      // the first attempt's effect committed, its answer was not recorded: record it now (a failure
+      // here only means the next retry rebuilds it again)
+      await complete(db, userId, scope, key, recovered).catch((err) => req.log.warn({ err }, 'idempotency: recording a recovered answer failed'));
+      return replayed(reply, recovered);
+    }
+    // nothing committed under this key: still running, or died before its commit (then the key is
+    // taken over once stale; only one retry wins it)
+    if (!prior.stale) throw new AppError('idempotency_in_flight');
+    const retaken = await db.query(
+      `UPDATE idempotency_keys SET created_at = now(), response_body = $5
+        WHERE user_id = $1 AND scope = $2 AND key = $3 AND status = 'in_flight' AND created_at = $4::timestamptz
+        RETURNING 1`,
+      [userId, scope, key, prior.created_at, pending],
+    );
+    if (retaken.rowCount === 0) throw new AppError('idempotency_in_flight');
   }
 
   let out: Outcome;
@@ -74,13 +128,23 @@ export async function idempotent(
     if (err instanceof AppError && err.status < 500) {
       // A refusal is an answer too: the retry gets the same one.
       const problem = problemOf(err.code, err.message, err.details ?? {}, req.url);
-      await complete(db, userId, scope, key, { status: err.status, body: problem });
+      await complete(db, userId, scope, key, { status: err.status, body: problem }).catch((e) =>
+        req.log.warn({ err: e }, 'idempotency: recording a refusal failed; a retry after the in-flight timeout runs again'),
+      );
     } else {
       await db.query('DELETE FROM idempotency_keys WHERE user_id = $1 AND scope = $2 AND key = $3', [userId, scope, key]).catch(() => {});
     }
     throw err;
   }
-  await complete(db, userId, scope, key, out);
+  // The effect is done: say so even when recording the answer fails (a retry rebuilds it from the
+  // effect; see the top of this file).
+  await complete(db, userId, scope, key, out).catch((err) => req.log.warn({ err }, 'idempotency: recording the answer failed'));
+  return reply.code(out.status).send(out.body);
+}
+
+function replayed(reply: FastifyReply, out: Outcome) {
+  reply.header('Idempotent-Replayed', 'true');
+  if (out.status >= 400) reply.type('application/problem+json');
   return reply.code(out.status).send(out.body);
 }
 

@@ -90,12 +90,12 @@ export async function pendingPaymentOf(trx: Sql, ticketId: string): Promise<Paym
 
 export async function insertPayment(
   trx: Sql,
-  p: { ticketId: string; gateway: string; method: PaymentMethod; amount: string; fee: string; currency: string },
+  p: { ticketId: string; gateway: string; method: PaymentMethod; amount: string; fee: string; currency: string; id?: string },
 ): Promise<PaymentRow> {
   const { rows } = await trx.query<PaymentRow>(
     `INSERT INTO payments (id, ticket_id, gateway, method, amount, fee, currency, status)
      VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending') RETURNING ${PAYMENT_COLUMNS}`,
-    [uuidv7(), p.ticketId, p.gateway, p.method, p.amount, p.fee, p.currency],
+    [p.id ?? uuidv7(), p.ticketId, p.gateway, p.method, p.amount, p.fee, p.currency],
   );
   // the ticket shows the fee of the method being paid with
   await trx.query('UPDATE tickets SET fee_amount = $2, updated_at = now() WHERE id = $1', [p.ticketId, p.fee]);

@@ -4,7 +4,9 @@ import type { Deps } from '../../deps.ts';
 import { authenticate } from '../../http/auth.ts';
 import { idempotent } from '../../http/idempotency.ts';
 import { ok } from '../../http/schemas.ts';
+import { uuidv7 } from '../../lib/ids.ts';
 import { enabledMethods, presentMethod } from '../payments/methods.ts';
+import { replayCheckout } from './replay-checkout.ts';
 import { checkoutSchema, methodsSchema } from './schemas.ts';
 import { startCheckout } from './start-checkout.ts';
 
@@ -16,17 +18,21 @@ export async function checkoutRoutes(fastify: FastifyInstance, deps: Deps) {
     ok('Payment methods fetched', (await enabledMethods(deps)).map(presentMethod)),
   );
 
-  app.post('/holds/:id/checkout', { schema: checkoutSchema, onRequest: authenticate() }, async (req, reply) =>
-    idempotent(
+  // The new payment's id is chosen before the Idempotency-Key is claimed: the key names it, and a
+  // retry that finds no recorded answer rebuilds the first one from it (http/idempotency.ts).
+  app.post('/holds/:id/checkout', { schema: checkoutSchema, onRequest: authenticate() }, async (req, reply) => {
+    const userId = req.user.id;
+    const paymentId = uuidv7();
+    return idempotent(
       deps.db,
       req,
       reply,
       'checkout',
       async () => ({
         status: 201,
-        body: ok('Checkout started', await startCheckout(deps, { holdId: req.params.id, userId: req.user.id, method: req.body.payment_method })),
+        body: ok('Checkout started', await startCheckout(deps, { holdId: req.params.id, userId, method: req.body.payment_method, paymentId })),
       }),
-      { required: true },
-    ),
-  );
+      { required: true, effect: { id: paymentId, replay: (id) => replayCheckout(deps, userId, id, 'Checkout started') } },
+    );
+  });
 }

@@ -36,6 +36,8 @@ export interface CheckoutInput {
   holdId: string;
   userId: number;
   method: string;
+  /** the new payment's id when the caller names it first (its Idempotency-Key records it: replay-checkout.ts) */
+  paymentId?: string;
 }
 
 /** A payment at the gateway never outlives the hold by much; nor is it shorter than a minute. */
@@ -94,6 +96,7 @@ async function prepare(trx: Sql, deps: Deps, input: CheckoutInput, rule: MethodR
   const totalMinor = toMinor(hold.total_amount);
   const fee = feeMinor(totalMinor, rule);
   const payment = await insertPayment(trx, {
+    id: input.paymentId,
     ticketId: ticket.id,
     gateway: deps.gateway.name,
     method: rule.code as PaymentMethod,

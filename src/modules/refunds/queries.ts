@@ -72,13 +72,16 @@ export interface NewRefund {
   cancellationId?: number;
   /** seconds the reconciler leaves it alone: its sender is about to call the gateway itself */
   leaseSeconds: number;
+  /** the refund's id when the caller names it first (a customer's Idempotency-Key records it: replay-refund.ts) */
+  id?: string;
 }
 
 export async function insertRefund(trx: Sql, r: NewRefund): Promise<string> {
   const { rows } = await trx.query<{ id: string }>(
     `INSERT INTO refunds (ticket_id, payment_id, seat_ids, amount, fee_amount, currency, status, reason, initiated_by,
-                          requested_by, quote, cancellation_id, reconcile_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, now() + make_interval(secs => $13))
+                          requested_by, quote, cancellation_id, reconcile_at, id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, now() + make_interval(secs => $13),
+             coalesce($14::uuid, gen_random_uuid()))
      RETURNING id`,
     [
       r.ticketId,
@@ -94,6 +97,7 @@ export async function insertRefund(trx: Sql, r: NewRefund): Promise<string> {
       JSON.stringify(r.quote),
       r.cancellationId ?? null,
       r.leaseSeconds,
+      r.id ?? null,
     ],
   );
   return rows[0].id;

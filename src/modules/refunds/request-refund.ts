@@ -26,7 +26,13 @@ export interface RefundRequest {
   /** absent: every seat still sold */
   seatIds?: number[];
   reason: string;
+  /** the refund's id when the caller names it first (its Idempotency-Key records it: replay-refund.ts) */
+  refundId?: string;
 }
+
+/** What a customer's refund request says (replay-refund.ts says the same when it rebuilds an answer). */
+export const REFUND_IN_REVIEW = 'Refund requested: it waits for review by our staff';
+export const REFUND_COMPLETED = 'Refund completed';
 
 export interface RefundAnswer<Ok extends 200 | 201 = 200 | 201> {
   status: Ok | 202;
@@ -49,6 +55,7 @@ export async function requestRefund(deps: Deps, input: RefundRequest): Promise<R
       throw new AppError(e.refusal, e.detail ?? undefined, { ticket_id: ctx.id, ...inFlight });
     }
     const refundId = await insertRefund(trx, {
+      id: input.refundId,
       ticketId: ctx.id,
       paymentId: ctx.payment_id as string,
       seatIds: e.seats.map((s) => s.id),
@@ -65,7 +72,7 @@ export async function requestRefund(deps: Deps, input: RefundRequest): Promise<R
     return { id: refundId, review: e.needsReview };
   });
   if (review) {
-    return { status: 202, message: 'Refund requested: it waits for review by our staff', refund: await viewOf(deps, id) };
+    return { status: 202, message: REFUND_IN_REVIEW, refund: await viewOf(deps, id) };
   }
   return answerAfterSend(deps, id, await sendRefund(deps, id, { failWhenUnavailable: true }), 201);
 }
@@ -90,7 +97,7 @@ async function viewOf(deps: Deps, id: string): Promise<RefundView> {
  */
 export async function answerAfterSend<Ok extends 200 | 201>(deps: Deps, id: string, sent: SendResult, okStatus: Ok): Promise<RefundAnswer<Ok>> {
   const refund = await viewOf(deps, id);
-  if (refund.status === 'succeeded') return { status: okStatus, message: 'Refund completed', refund };
+  if (refund.status === 'succeeded') return { status: okStatus, message: REFUND_COMPLETED, refund };
   if (refund.status === 'failed') {
     const details = { refund, failure_code: refund.failure_code };
     if (sent.failure === 'declined') throw new AppError('refund_declined', undefined, details);

@@ -6,9 +6,11 @@ import { authenticate, requireRole } from '../../http/auth.ts';
 import { ifMatch, setEtag } from '../../http/etag.ts';
 import { idempotent } from '../../http/idempotency.ts';
 import { ok } from '../../http/schemas.ts';
+import { uuidv7 } from '../../lib/ids.ts';
 import { actorOf } from '../audit/record.ts';
 import { readPolicy, removeOverride, writePolicy } from './policy.ts';
 import { getRefund, quoteRefund, refundsPage } from './read-refunds.ts';
+import { replayRefundRequest } from './replay-refund.ts';
 import { requestRefund } from './request-refund.ts';
 import { approveRefund, rejectRefund } from './review-refund.ts';
 import {
@@ -36,19 +38,23 @@ export async function refundRoutes(fastify: FastifyInstance, deps: Deps) {
     return ok('Refund quoted', await quoteRefund(deps, req.user, req.params.id, seatIds));
   });
 
-  app.post('/tickets/:id/refunds', { schema: requestSchema, onRequest: signedIn }, async (req, reply) =>
-    idempotent(
+  // The refund's id is chosen before the Idempotency-Key is claimed: the key names it, and a retry
+  // that finds no recorded answer rebuilds the first one from it (http/idempotency.ts).
+  app.post('/tickets/:id/refunds', { schema: requestSchema, onRequest: signedIn }, async (req, reply) => {
+    const refundId = uuidv7();
+    const userId = req.user.id;
+    return idempotent(
       deps.db,
       req,
       reply,
       'refund',
       async () => {
-        const answer = await requestRefund(deps, { ticketId: req.params.id, user: req.user, seatIds: req.body.seat_ids, reason: req.body.reason });
+        const answer = await requestRefund(deps, { ticketId: req.params.id, user: req.user, seatIds: req.body.seat_ids, reason: req.body.reason, refundId });
         return { status: answer.status, body: ok(answer.message, answer.refund) };
       },
-      { required: true },
-    ),
-  );
+      { required: true, effect: { id: refundId, replay: (id) => replayRefundRequest(deps, userId, id) } },
+    );
+  });
 
   app.get('/refunds', { schema: listSchema, onRequest: admin }, async (req) => {
     const q = req.query;
