@@ -4,14 +4,19 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
+import { ConfigError } from './config-error.ts';
+import { allowedOrigins } from './http/cors.ts';
+import { trustProxyOf } from './http/trust-proxy.ts';
 import { PAYMENT_METHODS, type PaymentMethod } from './payments/gateway.ts';
+import { loadTicketKeys, TicketKeyError } from './tickets/signing-key.ts';
 
 const Int = (def: number, min: number, max: number) =>
   Type.Integer({ default: def, minimum: min, maximum: max });
 
 const EnvSchema = Type.Object({
   NODE_ENV: Type.String({ default: 'development' }),
-  HOST: Type.String({ default: '0.0.0.0' }),
+  // loopback unless told otherwise: a laptop on a café's network must not serve /dev/mail to it
+  HOST: Type.String({ default: '127.0.0.1' }),
   PORT: Int(4000, 0, 65535),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
@@ -22,15 +27,50 @@ const EnvSchema = Type.Object({
   JWT_SECRET: Type.Optional(Type.String()),
   ACCESS_TOKEN_TTL_SECONDS: Int(3600, 30, 86400),
   REFRESH_TOKEN_TTL_SECONDS: Int(30 * 86400, 300, 365 * 86400),
+  // access tokens name who issued them and for whom; a token of another issuer or audience (another
+  // deployment sharing a secret by mistake) is refused
+  JWT_ISSUER: Type.String({ default: 'cinema-ticket-api', minLength: 1 }),
+  JWT_AUDIENCE: Type.String({ default: 'cinema-ticket-api', minLength: 1 }),
+  // how long an instance trusts what it knows about a user's sessions: a logout, a revoked refresh
+  // family, a role or password change refuses the old access tokens on every instance within this
+  SESSION_CHECK_MS: Int(2_000, 0, 60_000),
   AUTH_RATE_LIMIT: Int(10, 1, 1_000_000),
+  // the perimeter (http/request-limit.ts, http/login-throttle.ts, http/cors.ts, http/trust-proxy.ts):
+  // requests per client address per window over the whole API; registrations per address and per email
+  // an hour; failed logins per account and address before the progressive backoff, and its longest
+  // wait; the proxies whose X-Forwarded-For is believed; the browser origins allowed to call the API
+  RATE_LIMIT_MAX: Int(600, 1, 1_000_000_000),
+  RATE_LIMIT_WINDOW_MS: Int(60_000, 1_000, 3_600_000),
+  REGISTRATIONS_PER_HOUR: Int(20, 1, 1_000_000_000),
+  LOGIN_FREE_FAILURES: Int(5, 1, 1_000),
+  LOGIN_BACKOFF_MAX_SECONDS: Int(900, 1, 86_400),
+  TRUST_PROXY: Type.String({ default: '' }),
+  CORS_ORIGINS: Type.String({ default: '' }),
   BODY_LIMIT_BYTES: Int(512 * 1024, 1024, 16 * 1024 * 1024),
   SEED_DEMO: Type.Boolean({ default: true }),
+  // the first admin, made on a start that finds no admin (see modules/auth/create-admin.ts)
+  ADMIN_EMAIL: Type.Optional(Type.String({ pattern: '^[^@\\s]+@[^@\\s]+$' })),
+  ADMIN_PASSWORD: Type.Optional(Type.String()),
+  // operational surfaces: Swagger UI + OpenAPI document (default: on, off in production) and the
+  // bearer token /metrics asks for (unset: open in development, not served in production)
+  API_DOCS: Type.Optional(Type.Boolean()),
+  METRICS_TOKEN: Type.Optional(Type.String()),
   READ_CACHE: Type.Boolean({ default: true }),
   CURRENCY: Type.String({ default: 'IDR', pattern: '^[A-Z]{3}$' }),
   CLEANING_GAP_MINUTES: Int(15, 0, 240),
   SHUTDOWN_GRACE_MS: Int(10_000, 0, 120_000),
   HOLD_TTL_SECONDS: Int(600, 60, 900),
   HOLD_MAX_SEATS: Int(8, 1, 20),
+  // limits against seat hoarding (modules/holds/hold-limits.ts, hold-attempts.ts): seats one account
+  // holds at once across screenings; seats one customer holds + has bought for one screening; how long
+  // a customer's chain of holds on one screening may last, and the pause after it; hold attempts per
+  // minute per account and per client address
+  HOLD_MAX_SEATS_PER_ACCOUNT: Int(12, 1, 10_000),
+  MAX_SEATS_PER_CUSTOMER_PER_SCREENING: Int(10, 1, 10_000),
+  HOLD_MAX_LIFE_SECONDS: Int(1_200, 60, 86_400),
+  HOLD_RENEWAL_COOLDOWN_SECONDS: Int(300, 0, 86_400),
+  HOLD_RATE_PER_ACCOUNT: Int(30, 1, 100_000_000),
+  HOLD_RATE_PER_ADDRESS: Int(300, 1, 100_000_000),
   // hold batches each instance has in flight to PostgreSQL (take-batcher.ts); capped at DB_POOL_MAX / 2
   HOLD_BATCHES_IN_FLIGHT: Int(2, 1, 100),
   FASTPATH_TTL_MS: Int(30_000, 1_000, 900_000),
@@ -57,6 +97,9 @@ const EnvSchema = Type.Object({
   CHECKIN_OPENS_MINUTES: Int(180, 0, 1_440),
   // delivery (wired by the outbox worker)
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
+  // 'off': run without e-mail on purpose (messages are filed in DATA_DIR/mailbox, not sent); production
+  // needs SMTP_URL or this
+  MAIL_DELIVERY: Type.Optional(Type.Enum(['smtp', 'off'])),
   MAIL_FROM: Type.String({ default: 'Cinema Tickets <tickets@cinema.local>' }),
   SMS_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   SMS_API_KEY: Type.Optional(Type.String()),
@@ -73,7 +116,13 @@ const EnvSchema = Type.Object({
 type Env = Static<typeof EnvSchema>;
 
 export type Config = Readonly<
-  Omit<Env, 'JWT_SECRET' | 'DATA_DIR' | 'GATEWAY_WEBHOOK_SECRET' | 'PAYMENT_METHODS' | 'PUBLIC_BASE_URL'> & {
+  Omit<Env, 'JWT_SECRET' | 'DATA_DIR' | 'GATEWAY_WEBHOOK_SECRET' | 'PAYMENT_METHODS' | 'PUBLIC_BASE_URL' | 'API_DOCS' | 'MAIL_DELIVERY'> & {
+    /** NODE_ENV=production: no demo data, no development secrets, no /dev or simulator routes */
+    production: boolean;
+    /** serve Swagger UI and the OpenAPI document (API_DOCS) */
+    apiDocs: boolean;
+    /** 'smtp': SMTP_URL; 'local': the local mailbox (development); 'off': production without e-mail, on purpose */
+    mailDelivery: 'smtp' | 'local' | 'off';
     embedded: boolean;
     /** ':memory:' or an absolute folder for PGlite, the JWT secret and the local mailbox */
     dataDir: string;
@@ -95,10 +144,13 @@ export const DEV_WEBHOOK_SECRET = 'whsec_simulator_dev_secret_change_me';
 /** The API key `npm run gateway` accepts by default (embedded default only). */
 export const DEV_GATEWAY_API_KEY = 'sk_test_simulator';
 export const DEV_GATEWAY_URL = 'http://127.0.0.1:4100';
+/** Values published in this repository (docker-compose.yml): never secrets in production. */
+const PUBLIC_VALUES = new Set([DEV_WEBHOOK_SECRET, DEV_GATEWAY_API_KEY, 'whsec_simulator_compose_change_me']);
+const looksPublic = (v: string) => PUBLIC_VALUES.has(v) || /change_?me/i.test(v);
 
-export class ConfigError extends Error {}
+export { ConfigError };
 
-const BOOL = new Set(['SEED_DEMO', 'READ_CACHE']);
+const BOOL = new Set(['SEED_DEMO', 'READ_CACHE', 'API_DOCS']);
 const INTS = new Set(
   Object.entries(EnvSchema.properties)
     .filter(([, s]) => (s as { type?: string }).type === 'integer')
@@ -120,62 +172,155 @@ function coerce(raw: NodeJS.ProcessEnv): Record<string, unknown> {
 /** Reads and checks the environment; throws ConfigError listing every bad variable. */
 export function loadConfig(raw: NodeJS.ProcessEnv = process.env): Config {
   const input = Value.Default(EnvSchema, coerce(raw)) as Record<string, unknown>;
-  const errors = [...Value.Errors(EnvSchema, input)];
-  if (errors.length > 0) {
-    const lines = errors.map((e) => `  ${e.instancePath.slice(1) || '(env)'}: ${e.message}`);
-    throw new ConfigError(`invalid configuration:\n${[...new Set(lines)].join('\n')}`);
-  }
+  // Every problem is collected and reported in one message (one restart per variable wears an
+  // operator out); the first problem found for a variable is the one said.
+  const problems = new Map<string, string>();
+  const fail: Fail = (name, message) => {
+    if (!problems.has(name)) problems.set(name, message);
+  };
+  for (const e of Value.Errors(EnvSchema, input)) fail(e.instancePath.slice(1) || '(env)', `${e.instancePath.slice(1) || '(env)'}: ${e.message}`);
+  const typed = problems.size === 0;
+  const production = input.NODE_ENV === 'production';
+  if (production) productionProblems(input, fail);
+  // the checks below read typed values: with a value of the wrong type, say what we have
+  if (!typed) throw configError(problems);
+
   const env = input as Env;
   const embedded = !env.DATABASE_URL;
   const dataDir = env.DATA_DIR === ':memory:' ? ':memory:' : resolve(env.DATA_DIR);
-  const jwtSecret = resolveJwtSecret(env.JWT_SECRET, embedded, dataDir);
-  const gatewayWebhookSecret = resolveWebhookSecret(env, embedded, jwtSecret);
-  // The simulator approves any payment for anyone who asks (its control routes): a production
-  // deployment must talk to a real gateway (GATEWAY=http), or to a simulator it runs on purpose as
-  // its own service (`npm run gateway`), never to one inside the API.
-  if (env.NODE_ENV === 'production' && env.GATEWAY === 'simulator') {
-    throw new ConfigError('GATEWAY=simulator is refused when NODE_ENV=production: set GATEWAY=http with GATEWAY_URL (the payment provider)');
-  }
-  const gateway = resolveGatewayTarget(env, embedded);
+  const jwtSecret = resolveJwtSecret(env.JWT_SECRET, embedded, production, dataDir, fail);
+  const gatewayWebhookSecret = resolveWebhookSecret(env, embedded, jwtSecret, fail);
+  const gateway = resolveGatewayTarget(env, embedded, fail);
   const paymentMethods = [...new Set(env.PAYMENT_METHODS.split(','))] as PaymentMethod[];
   const unknown = paymentMethods.filter((m) => !PAYMENT_METHODS.includes(m));
-  if (unknown.length > 0) throw new ConfigError(`PAYMENT_METHODS: unknown ${unknown.join(', ')} (known: ${PAYMENT_METHODS.join(', ')})`);
+  if (unknown.length > 0) fail('PAYMENT_METHODS', `PAYMENT_METHODS: unknown ${unknown.join(', ')} (known: ${PAYMENT_METHODS.join(', ')})`);
+  checkTicketKey(env.TICKET_SIGNING_KEY, fail);
+  checkAdmin(env, fail);
+  // the perimeter's lists, parsed again where they are used
+  for (const [name, check] of [['TRUST_PROXY', () => trustProxyOf(env.TRUST_PROXY)], ['CORS_ORIGINS', () => allowedOrigins(env)]] as const) {
+    try {
+      check();
+    } catch (err) {
+      fail(name, (err as Error).message);
+    }
+  }
+  if (env.METRICS_TOKEN !== undefined && env.METRICS_TOKEN.length < 16) fail('METRICS_TOKEN', 'METRICS_TOKEN must be at least 16 characters');
+  const mailDelivery = resolveMailDelivery(env, production, fail);
+  if (problems.size > 0) throw configError(problems);
+
   const publicBaseUrl = (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
-  const { JWT_SECRET: _s, DATA_DIR: _d, GATEWAY_WEBHOOK_SECRET: _w, PAYMENT_METHODS: _m, PUBLIC_BASE_URL: _u, ...rest } = env;
-  return Object.freeze({ ...rest, ...gateway, embedded, dataDir, jwtSecret, gatewayWebhookSecret, paymentMethods, publicBaseUrl });
+  const { JWT_SECRET: _s, DATA_DIR: _d, GATEWAY_WEBHOOK_SECRET: _w, PAYMENT_METHODS: _m, PUBLIC_BASE_URL: _u, API_DOCS: _a, MAIL_DELIVERY: _l, ...rest } = env;
+  return Object.freeze({
+    ...rest,
+    ...gateway,
+    // production never loads the demo data, whatever SEED_DEMO says: its admin's password is public
+    SEED_DEMO: env.SEED_DEMO && !production,
+    production,
+    apiDocs: env.API_DOCS ?? !production,
+    mailDelivery,
+    embedded,
+    dataDir,
+    jwtSecret,
+    gatewayWebhookSecret,
+    paymentMethods,
+    publicBaseUrl,
+  });
+}
+
+type Fail = (name: string, message: string) => void;
+
+function configError(problems: Map<string, string>): ConfigError {
+  return new ConfigError(`invalid configuration:\n${[...problems.values()].map((m) => `  ${m}`).join('\n')}`);
+}
+
+// Production is never the demo: every secret is given (none generated, derived or published here),
+// payments go to a real gateway, e-tickets are really sent (or knowingly not), links point at the
+// public address. Reads the raw input, so it speaks even when other values failed their schema.
+function productionProblems(input: Record<string, unknown>, fail: Fail) {
+  const given = (name: string) => (typeof input[name] === 'string' ? (input[name] as string) : undefined);
+  const secret = (name: string, what: string) => {
+    const v = given(name);
+    if (v === undefined) fail(name, `${name} is required when NODE_ENV=production (${what})`);
+    else if (looksPublic(v)) fail(name, `${name} is a published development value; set your own (${what})`);
+  };
+  secret('JWT_SECRET', '32+ random characters; it signs every access token');
+  if (input.GATEWAY !== 'http') {
+    fail('GATEWAY', 'GATEWAY=simulator is refused when NODE_ENV=production: set GATEWAY=http with GATEWAY_URL (the payment provider)');
+  }
+  if (given('GATEWAY_URL') === undefined) fail('GATEWAY_URL', 'GATEWAY_URL is required when NODE_ENV=production (the payment provider)');
+  secret('GATEWAY_API_KEY', "the payment provider's API key");
+  secret('GATEWAY_WEBHOOK_SECRET', "16+ characters; the provider's webhook signing secret");
+  if (given('TICKET_SIGNING_KEY') === undefined) {
+    fail('TICKET_SIGNING_KEY', 'TICKET_SIGNING_KEY is required when NODE_ENV=production (Ed25519 PKCS#8 PEM or base64 DER: `openssl genpkey -algorithm ed25519`)');
+  }
+  if (given('SMTP_URL') === undefined && input.MAIL_DELIVERY !== 'off') {
+    fail('SMTP_URL', 'SMTP_URL is required when NODE_ENV=production (e-tickets are e-mailed); MAIL_DELIVERY=off runs without e-mail on purpose');
+  }
+  if (given('PUBLIC_BASE_URL') === undefined) {
+    fail('PUBLIC_BASE_URL', 'PUBLIC_BASE_URL is required when NODE_ENV=production (where customers reach the service: links in e-mails)');
+  }
+  const token = given('METRICS_TOKEN');
+  if (token !== undefined && looksPublic(token)) fail('METRICS_TOKEN', 'METRICS_TOKEN is a published development value; set your own');
+}
+
+function checkTicketKey(value: string | undefined, fail: Fail) {
+  if (!value?.trim()) return;
+  try {
+    loadTicketKeys({ envValue: value, dataDir: ':memory:' });
+  } catch (err) {
+    if (!(err instanceof TicketKeyError)) throw err;
+    fail('TICKET_SIGNING_KEY', err.message);
+  }
+}
+
+// Both or neither. The password's strength is judged where the admin is made (create-admin.ts), by
+// the rule every account follows; a weak one stops that start with exit code 78 too.
+function checkAdmin(env: Env, fail: Fail) {
+  if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
+    fail(env.ADMIN_EMAIL === undefined ? 'ADMIN_EMAIL' : 'ADMIN_PASSWORD', 'ADMIN_EMAIL and ADMIN_PASSWORD go together (the first admin), or neither');
+  }
+}
+
+function resolveMailDelivery(env: Env, production: boolean, fail: Fail): Config['mailDelivery'] {
+  if (env.MAIL_DELIVERY === 'off' && env.SMTP_URL) fail('MAIL_DELIVERY', 'MAIL_DELIVERY=off and SMTP_URL contradict each other: choose one');
+  if (env.MAIL_DELIVERY === 'smtp' && !env.SMTP_URL) fail('SMTP_URL', 'SMTP_URL is required with MAIL_DELIVERY=smtp');
+  if (env.SMTP_URL) return 'smtp';
+  return env.MAIL_DELIVERY === 'off' || production ? 'off' : 'local';
 }
 
 // GATEWAY=http on one machine works against `npm run gateway` with its defaults; with DATABASE_URL
 // the gateway's address and key must be given.
-function resolveGatewayTarget(env: Env, embedded: boolean): Pick<Env, 'GATEWAY_URL' | 'GATEWAY_API_KEY'> {
+function resolveGatewayTarget(env: Env, embedded: boolean, fail: Fail): Pick<Env, 'GATEWAY_URL' | 'GATEWAY_API_KEY'> {
   if (env.GATEWAY !== 'http') return { GATEWAY_URL: env.GATEWAY_URL, GATEWAY_API_KEY: env.GATEWAY_API_KEY };
-  if (!embedded && !env.GATEWAY_URL) throw new ConfigError('GATEWAY_URL is required when DATABASE_URL is set and GATEWAY=http');
-  if (!embedded && !env.GATEWAY_API_KEY) throw new ConfigError('GATEWAY_API_KEY is required when DATABASE_URL is set and GATEWAY=http');
+  if (!embedded && !env.GATEWAY_URL) fail('GATEWAY_URL', 'GATEWAY_URL is required when DATABASE_URL is set and GATEWAY=http');
+  if (!embedded && !env.GATEWAY_API_KEY) fail('GATEWAY_API_KEY', 'GATEWAY_API_KEY is required when DATABASE_URL is set and GATEWAY=http');
   return { GATEWAY_URL: env.GATEWAY_URL ?? DEV_GATEWAY_URL, GATEWAY_API_KEY: env.GATEWAY_API_KEY ?? DEV_GATEWAY_API_KEY };
 }
 
 // A gateway in another process must share the secret, so outside the embedded default GATEWAY=http
 // needs it spelled out. The in-process simulator signs and we verify in one process: there the secret
 // is derived from JWT_SECRET (same on every instance, nothing more to configure).
-function resolveWebhookSecret(env: Env, embedded: boolean, jwtSecret: string): string {
+function resolveWebhookSecret(env: Env, embedded: boolean, jwtSecret: string, fail: Fail): string {
   const given = env.GATEWAY_WEBHOOK_SECRET;
   if (given !== undefined) {
-    if (given.length < 16) throw new ConfigError('GATEWAY_WEBHOOK_SECRET must be at least 16 characters');
+    if (given.length < 16) fail('GATEWAY_WEBHOOK_SECRET', 'GATEWAY_WEBHOOK_SECRET must be at least 16 characters');
     return given;
   }
   if (embedded) return DEV_WEBHOOK_SECRET;
-  if (env.GATEWAY === 'http') throw new ConfigError('GATEWAY_WEBHOOK_SECRET is required when DATABASE_URL is set and GATEWAY=http (16+ characters)');
+  if (env.GATEWAY === 'http') fail('GATEWAY_WEBHOOK_SECRET', 'GATEWAY_WEBHOOK_SECRET is required when DATABASE_URL is set and GATEWAY=http (16+ characters)');
   return createHmac('sha256', jwtSecret).update('gateway-webhook-secret').digest('hex');
 }
 
 // Outside the embedded default a weak or missing secret refuses to boot (the seed signed tokens with
-// an empty key). The embedded default makes one and keeps it beside its data, so tokens survive restarts.
-function resolveJwtSecret(given: string | undefined, embedded: boolean, dataDir: string): string {
+// an empty key). The embedded default makes one and keeps it beside its data, so tokens survive
+// restarts; production never does (productionProblems has said so already).
+function resolveJwtSecret(given: string | undefined, embedded: boolean, production: boolean, dataDir: string, fail: Fail): string {
   if (given !== undefined) {
-    if (given.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters');
+    if (given.length < 32) fail('JWT_SECRET', 'JWT_SECRET must be at least 32 characters');
     return given;
   }
-  if (!embedded) throw new ConfigError('JWT_SECRET is required when DATABASE_URL is set (32+ characters)');
+  if (!embedded) fail('JWT_SECRET', 'JWT_SECRET is required when DATABASE_URL is set (32+ characters)');
+  if (!embedded || production) return '';
   if (dataDir === ':memory:') return randomBytes(32).toString('hex');
   const file = join(dataDir, 'jwt-secret');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();

@@ -1,5 +1,6 @@
 // Who is calling, and may they. Access tokens are HS256 JWTs (algorithm pinned: `alg: none` and
-// key-confusion tricks fail verification); every admin route checks the role, unlike the seed.
+// key-confusion tricks fail verification) that must carry exp, our issuer and our audience; every
+// admin route checks the role, unlike the seed.
 import jwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -83,14 +84,28 @@ export function requireRole(...roles: Role[]) {
   };
 }
 
-export const authPlugin = fp(async (app: FastifyInstance, opts: { secret: string; accessTtlSeconds: number }) => {
+export interface AuthOptions {
+  secret: string;
+  accessTtlSeconds: number;
+  issuer: string;
+  audience: string;
+}
+
+export const authPlugin = fp(async (app: FastifyInstance, opts: AuthOptions) => {
   await app.register(jwt, {
     secret: opts.secret,
-    sign: { algorithm: 'HS256', expiresIn: opts.accessTtlSeconds },
+    sign: { algorithm: 'HS256', expiresIn: opts.accessTtlSeconds, iss: opts.issuer, aud: opts.audience },
     // verified tokens cached (fast-jwt's LRU, keyed by a hash of the whole token) until their own
     // expiry: a customer's requests skip the decode and the checks after the first. Access tokens
     // carry no server state to revoke, so a cached verdict is the verdict the token would get again.
-    verify: { algorithms: ['HS256'], cache: 10_000 },
+    // A token without exp would never expire: exp is required, like iss and aud, which must be ours.
+    verify: {
+      algorithms: ['HS256'],
+      cache: 10_000,
+      requiredClaims: ['exp', 'iss', 'aud'],
+      allowedIss: opts.issuer,
+      allowedAud: opts.audience,
+    },
   });
   app.decorate('signAccessToken', (user: AuthUser) =>
     app.jwt.sign({ sub: String(user.id), role: user.role, email: user.email, typ: 'access' }),
