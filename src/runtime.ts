@@ -1,12 +1,14 @@
 // Opens what the config points at: PostgreSQL or PGlite, Redis or the in-process stand-in; applies
-// migrations and (first start only) the demo data. Used by the server, the seed CLI and the tests.
+// migrations and (first start only) the demo data, or in production refuses a database that has the
+// demo accounts; makes the first admin from ADMIN_EMAIL + ADMIN_PASSWORD. Used by the server, the
+// seed CLI and the tests.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { noCache, readCache } from './cache/read-cache.ts';
-import type { Config } from './config.ts';
+import { ConfigError, type Config } from './config.ts';
 import { connectPglite, connectPostgres, type Db } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
-import { seedDemo } from './db/seed/demo.ts';
+import { demoAccountsIn, seedDemo } from './db/seed/demo.ts';
 import type { Deps } from './deps.ts';
 import type { Kv } from './kv/kv.ts';
 import { memoryKv } from './kv/memory.ts';
@@ -15,6 +17,7 @@ import { noFastPath, redisFastPath } from './modules/holds/fast-path.ts';
 import { memoryEvents, redisEvents } from './realtime/events.ts';
 import { createHub } from './realtime/hub.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
+import { ensureFirstAdmin } from './modules/auth/create-admin.ts';
 import { ticketKeysFor } from './modules/tickets/keys.ts';
 import type { PaymentGateway } from './payments/gateway.ts';
 import { createHttpGateway } from './payments/http-gateway.ts';
@@ -58,6 +61,17 @@ export function openGateway(config: Config): { gateway: PaymentGateway; simulato
   return { gateway: simulator, simulator };
 }
 
+// A database seeded before production refused the demo (or by `npm run seed`) still lets anyone in
+// as admin@cinema.com / password, as the README says: production does not serve it.
+async function refuseDemoAccounts(db: Db) {
+  const found = await demoAccountsIn(db);
+  if (found.length === 0) return;
+  throw new ConfigError(
+    `this database holds the demo accounts with their published password (${found.join(', ')}): ` +
+      'NODE_ENV=production refuses to serve it. Delete them (or give them new passwords) first; `npm run create-admin` makes an admin.',
+  );
+}
+
 export interface Runtime extends Deps {
   close(): Promise<void>;
 }
@@ -68,6 +82,8 @@ export async function openRuntime(config: Config, clock: Clock = systemClock): P
   try {
     await migrate(db);
     if (config.SEED_DEMO) await seedDemo(db);
+    if (config.production) await refuseDemoAccounts(db);
+    await ensureFirstAdmin(db, config);
   } catch (err) {
     await Promise.allSettled([db.close(), kv.close()]);
     throw err;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ConfigError, loadConfig } from '../src/config.ts';
+import { productionEnv } from './helpers/production.ts';
 
 test('defaults: embedded, port 4000, IDR', () => {
   const c = loadConfig({ DATA_DIR: ':memory:' });
@@ -45,11 +46,12 @@ test('the embedded default keeps its generated secret in the data folder across 
 });
 
 test('production refuses the in-process payment simulator (it approves payments for anyone)', () => {
-  const base = { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/x', JWT_SECRET: 'k'.repeat(32), NODE_ENV: 'production' };
-  assert.throws(() => loadConfig(base), (e: Error) => e instanceof ConfigError && /GATEWAY=simulator is refused/.test(e.message));
+  const base = productionEnv({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/x' });
+  assert.throws(() => loadConfig({ ...base, GATEWAY: 'simulator' }), (e: Error) => e instanceof ConfigError && /GATEWAY=simulator is refused/.test(e.message));
   const real = loadConfig({ ...base, GATEWAY: 'http', GATEWAY_URL: 'http://gateway:4100', GATEWAY_API_KEY: 'sk_live_x', GATEWAY_WEBHOOK_SECRET: 'w'.repeat(16) });
   assert.equal(real.GATEWAY, 'http');
   assert.equal(real.GATEWAY_URL, 'http://gateway:4100');
   // outside production the simulator stays the default (the demo, tests)
-  assert.equal(loadConfig({ ...base, NODE_ENV: 'development' }).GATEWAY, 'simulator');
+  const { GATEWAY: _g, ...dev } = base;
+  assert.equal(loadConfig({ ...dev, NODE_ENV: 'development' }).GATEWAY, 'simulator');
 });

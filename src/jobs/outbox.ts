@@ -23,13 +23,30 @@ export function mailboxDir(config: Config): string {
 }
 
 export function openDelivery(config: Config): { mailer: Mailer; sms: SmsProvider } {
-  const mailer = config.SMTP_URL
+  const mailer = config.mailDelivery === 'smtp' && config.SMTP_URL
     ? createSmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM })
     : createLocalMailbox({ dir: mailboxDir(config), from: config.MAIL_FROM });
   const sms = config.SMS_URL
     ? createHttpSmsProvider({ url: config.SMS_URL, apiKey: config.SMS_API_KEY, timeoutMs: config.SMS_TIMEOUT_MS })
     : createLogSmsProvider({ file: join(localDeliveryDir(config), 'sms.jsonl') });
   return { mailer, sms };
+}
+
+/**
+ * What the log says at start about delivery that is not delivery: production with MAIL_DELIVERY=off
+ * (or without an SMS provider) files messages on disk, so a warning says so on every start instead
+ * of a quiet "sent" per message.
+ */
+export function deliveryNotices(config: Config): { level: 'warn' | 'info'; message: string; dir: string }[] {
+  const level = config.production ? 'warn' : 'info';
+  const dir = localDeliveryDir(config);
+  const notices: { level: 'warn' | 'info'; message: string; dir: string }[] = [];
+  if (config.mailDelivery !== 'smtp') {
+    const why = config.mailDelivery === 'off' ? 'MAIL_DELIVERY=off' : 'no SMTP_URL';
+    notices.push({ level, message: `MAIL DELIVERY IS OFF (${why}): e-tickets are filed in the local mailbox, not e-mailed`, dir: mailboxDir(config) });
+  }
+  if (!config.SMS_URL) notices.push({ level, message: 'SMS delivery is off (no SMS_URL): messages are appended to sms.jsonl, not sent', dir });
+  return notices;
 }
 
 export function startOutbox(deps: Deps, log: WorkerLog, intervalMs = deps.config.OUTBOX_INTERVAL_MS): OutboxWorker {

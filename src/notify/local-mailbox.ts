@@ -36,6 +36,7 @@ export function createLocalMailbox(opts: LocalMailboxOptions): Mailer {
   let ready: Promise<unknown> | undefined;
   return {
     idempotent: true,
+    local: true,
     async send(mail) {
       assertMessageId(mail.messageId);
       ready ??= mkdir(opts.dir, { recursive: true });

@@ -28,6 +28,8 @@ export interface Mailer {
   send(mail: OutgoingMail): Promise<void>;
   /** true when sending the same messageId twice delivers it once */
   readonly idempotent: boolean;
+  /** true when a message is filed on this machine rather than delivered (the local mailbox) */
+  readonly local?: boolean;
 }
 
 export const MESSAGE_ID_DOMAIN = 'cinema.local';

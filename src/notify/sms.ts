@@ -15,6 +15,8 @@ export interface SmsProvider {
   send(sms: OutgoingSms): Promise<void>;
   /** true when sending the same messageId twice delivers it once */
   readonly idempotent: boolean;
+  /** true when a message is filed on this machine rather than delivered (the SMS log) */
+  readonly local?: boolean;
 }
 
 export interface HttpSmsOptions {
@@ -88,6 +90,7 @@ export function createLogSmsProvider(opts: { file: string }): SmsProvider {
   };
   return {
     idempotent: true,
+    local: true,
     send(sms) {
       assertMessageId(sms.messageId);
       const run = queue.then(() => write(sms));

@@ -65,7 +65,7 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
   const maxAttempts = opts.maxAttempts ?? 8;
   const backoff = opts.backoff ?? { baseMs: 10_000, maxMs: 30 * 60_000 };
   const leaseMs = opts.leaseMs ?? 60_000;
-  const senders = { email: opts.mailer, sms: opts.sms } satisfies Record<Channel, { idempotent: boolean }>;
+  const senders = { email: opts.mailer, sms: opts.sms } satisfies Record<Channel, { idempotent: boolean; local?: boolean }>;
   const channels: Channel[] = ['email', 'sms'];
   const idempotent = channels.filter((c) => senders[c].idempotent);
 
@@ -133,7 +133,8 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
     const fields = { outboxId: row.id, kind: row.kind, channel: row.channel, attempts: row.attempts };
     if (o.kind === 'dead') log.warn({ ...fields, error: o.error }, 'outbox message dead');
     else if (o.kind === 'retry') log.warn({ ...fields, error: o.error, retryInMs: o.delayMs }, 'outbox delivery failed, will retry');
-    else log.info({ ...fields, resent: row.previous_status === 'sending' }, 'outbox message sent');
+    // a message filed on this machine was not sent, and the log must not say it was
+    else log.info({ ...fields, resent: row.previous_status === 'sending' }, senders[row.channel].local ? 'outbox message filed locally, not delivered' : 'outbox message sent');
     try {
       await record(row, o);
     } catch {

@@ -6,7 +6,7 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '../config.ts';
+import { ConfigError } from '../config-error.ts';
 
 export const TICKET_KEY_ENV = 'TICKET_SIGNING_KEY';
 export const TICKET_KEY_FILE = 'ticket-signing-key.pem';

@@ -112,6 +112,18 @@ const movies: MovieSeed[] = [
     cast: ['Tom Cruise', 'Hayley Atwell', 'Ving Rhames', 'Simon Pegg'], language: 'English', from: 16, until: null },
 ];
 
+/**
+ * The demo accounts that still have the published password ("password"): a production database
+ * must hold none (see runtime.ts).
+ */
+export async function demoAccountsIn(sql: Sql): Promise<string[]> {
+  const { rows } = await sql.query<{ email: string }>('SELECT email FROM users WHERE email = ANY($1) AND password_hash = $2 ORDER BY id', [
+    users.map((u) => u.email),
+    PASSWORD_HASH,
+  ]);
+  return rows.map((r) => r.email);
+}
+
 /** Loads the demo data when the database has no users yet; returns whether it did. */
 export async function seedDemo(db: Db, opts: { now?: Date; days?: number } = {}): Promise<{ created: boolean }> {
   const now = opts.now ?? new Date();
