@@ -7,11 +7,14 @@
 //    (409 cause "taken" when a seat is not free; cause "contended" when another call is taking it
 //    at this very moment: seat rows busy in another transaction are skipped, never waited for).
 // 3. After commit: the seat event for live viewers and the seat-map cache bump.
+// Seats are named to people by label (E7) beside their ids, in refusals and in the hold: labels come
+// from the instance's label cache (seat-labels.ts), not from another statement on the hold path.
 import type { Deps } from '../../deps.ts';
 import { pgCode, PG } from '../../db/client.ts';
 import { AppError } from '../../http/errors.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import { decimalToNumber } from '../../lib/money.ts';
+import { seatLabels } from '../seating/seat-labels.ts';
 import { seatsChanged } from '../seating/seat-map.ts';
 import { type TakeResult, takeSeats } from './queries.ts';
 import { takeBatcherFor } from './take-batcher.ts';
@@ -23,21 +26,39 @@ import { takeBatcherFor } from './take-batcher.ts';
  */
 export type RefusalCause = 'fast_path' | 'contended' | 'taken';
 
-const RULE_ERRORS: Record<string, [Parameters<typeof refuse>[0], string]> = {
+const RULE_ERRORS: Record<string, [Parameters<typeof refusal>[1], string]> = {
   CN001: ['screening_not_on_sale', 'The screening has started, was cancelled or is closed for sale'],
   CN400: ['unknown_seats', 'Some seats are not part of this screening'],
   CN409: ['seat_unavailable', 'Some seats were just taken by someone else'],
   CN410: ['seat_unavailable', 'Some seats are being taken by someone else right now'],
   CN421: ['couple_seat_pair', 'A couple seat must be held together with its partner'],
   CN422: ['companion_seat_alone', 'A companion seat must be held together with its wheelchair seat'],
-  CN423: ['orphan_seat', 'The selection would leave a single seat stranded; choose seats next to it or leave a gap of two'],
+  CN423: ['orphan_seat', 'The selection would leave {seats} stranded alone; choose seats next to it or leave a gap of two'],
   CN424: ['hold_in_checkout', 'Your current hold for this screening is being paid; finish or cancel that first'],
   // holds_one_active (migration 013): another request of this customer for this screening came first
   '23505': ['hold_in_progress', 'Another hold request of yours for this screening was just made; fetch your holds or try again'],
 };
 
-function refuse(code: ConstructorParameters<typeof AppError>[0], message: string, seatIds: number[], cause?: RefusalCause): never {
-  throw new AppError(code, message, { seat_ids: seatIds, ...(cause ? { cause } : {}) });
+/**
+ * A refusal naming the seats by label (in place of `{seats}`, else after the message: `...: E7, E8`),
+ * with `seat_ids` and `seat_labels` in the same order.
+ */
+async function refusal(
+  deps: Deps,
+  code: ConstructorParameters<typeof AppError>[0],
+  message: string,
+  seatIds: number[],
+  cause?: RefusalCause,
+): Promise<AppError> {
+  // unknown seats are not this screening's: a label from another hall would mislead
+  const labels = seatIds.length > 0 && code !== 'unknown_seats' ? await seatLabels(deps.db, seatIds) : undefined;
+  const named = labels ? labels.join(', ') : 'a seat';
+  const text = message.includes('{seats}') ? message.replace('{seats}', named) : labels ? `${message}: ${named}` : message;
+  return new AppError(code, text, {
+    seat_ids: seatIds,
+    ...(labels ? { seat_labels: labels } : {}),
+    ...(cause ? { cause } : {}),
+  });
 }
 
 export interface HoldInput {
@@ -55,7 +76,7 @@ export async function createHold(deps: Deps, input: HoldInput) {
   const owner = `u${input.userId}`;
   const contended = await deps.fastPath.mark(input.screeningId, seatIds, owner);
   if (contended !== 'skipped' && contended.length > 0) {
-    refuse('seat_unavailable', 'Some seats are taken or being taken by someone else', contended, 'fast_path');
+    throw await refusal(deps, 'seat_unavailable', 'Some seats are taken or being taken by someone else', contended, 'fast_path');
   }
 
   const holdId = uuidv7();
@@ -84,7 +105,7 @@ export async function createHold(deps: Deps, input: HoldInput) {
       const { rows } = await deps.db.query('SELECT 1 FROM screenings WHERE id = $1', [input.screeningId]);
       if (rows.length === 0) throw new AppError('screening_not_found');
     }
-    refuse(rule[0], rule[1], seats, code === 'CN409' ? 'taken' : code === 'CN410' ? 'contended' : undefined);
+    throw await refusal(deps, rule[0], rule[1], seats, code === 'CN409' ? 'taken' : code === 'CN410' ? 'contended' : undefined);
   }
 
   // Seats of a replaced hold that the new hold does not keep are free again.
@@ -98,15 +119,17 @@ export async function createHold(deps: Deps, input: HoldInput) {
       ...seatIds.map((id) => ({ id, status: 'held' as const })),
     ],
   });
-  return presentNewHold(deps, holdId, input, seatIds, taken);
+  return presentNewHold(deps, holdId, input, seatIds, taken, await seatLabels(deps.db, seatIds));
 }
 
-function presentNewHold(deps: Deps, id: string, input: HoldInput, seatIds: number[], t: TakeResult) {
+function presentNewHold(deps: Deps, id: string, input: HoldInput, seatIds: number[], t: TakeResult, labels: string[]) {
+  const prices = t.prices.map((p) => decimalToNumber(p) as number);
   return {
     id,
     screening_id: input.screeningId,
     seat_ids: seatIds,
-    prices: t.prices.map((p) => decimalToNumber(p) as number),
+    prices,
+    seats: seatIds.map((seatId, i) => ({ id: seatId, label: labels[i], price: prices[i] })),
     total_amount: decimalToNumber(t.total_amount) as number,
     currency: deps.config.CURRENCY,
     status: 'active' as const,

@@ -4,15 +4,19 @@ import type { AuthUser } from '../../http/auth.ts';
 import { AppError } from '../../http/errors.ts';
 import { decimalToNumber } from '../../lib/money.ts';
 import { abandonCheckout, cancelPendingTicket } from '../checkout/cancel-checkout.ts';
+import { seatLabels } from '../seating/seat-labels.ts';
 import { seatsChanged } from '../seating/seat-map.ts';
 import { findHold, type HoldRow, releaseHoldSeats } from './queries.ts';
 
-export function presentHold(h: HoldRow) {
+export function presentHold(h: HoldRow, labels: string[]) {
+  const prices = (h.prices ?? []).map((p) => decimalToNumber(p) as number);
   return {
     id: h.id,
     screening_id: h.screening_id,
     seat_ids: h.seat_ids,
-    prices: (h.prices ?? []).map((p) => decimalToNumber(p) as number),
+    prices,
+    // holds older than migration 005 have no prices: no seat lines either
+    seats: h.prices === null ? [] : h.seat_ids.map((id, i) => ({ id, label: labels[i], price: prices[i] })),
     total_amount: decimalToNumber(h.total_amount) as number,
     currency: h.currency,
     // an active hold past its time is expired, whatever the sweeper has got round to
@@ -27,7 +31,7 @@ const visible = (h: HoldRow | undefined, user: AuthUser): h is HoldRow =>
 export async function getHold(deps: Deps, user: AuthUser, id: string) {
   const hold = await findHold(deps.db, id);
   if (!visible(hold, user)) throw new AppError('hold_not_found');
-  return presentHold(hold);
+  return presentHold(hold, await seatLabels(deps.db, hold.seat_ids));
 }
 
 /**
@@ -56,5 +60,5 @@ export async function releaseHold(deps: Deps, user: AuthUser, id: string) {
       seats: released.seats.map((seatId) => ({ id: seatId, status: 'available' as const })),
     });
   }
-  return presentHold(hold);
+  return presentHold(hold, await seatLabels(deps.db, hold.seat_ids));
 }

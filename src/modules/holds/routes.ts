@@ -1,7 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.ts';
 import { authenticate } from '../../http/auth.ts';
+import { AppError } from '../../http/errors.ts';
 import { idempotent } from '../../http/idempotency.ts';
 import { ok } from '../../http/schemas.ts';
 import { holdBestAvailable } from './best-available.ts';
@@ -12,15 +13,18 @@ import { bestAvailableSchema, createHoldSchema, getHoldSchema, releaseHoldSchema
 export async function holdRoutes(fastify: FastifyInstance, deps: Deps) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const signedIn = authenticate();
+  const max = deps.config.HOLD_MAX_SEATS;
+  // The schemas carry HOLD_MAX_SEATS (the document says it); a body over it alone keeps its own code.
+  const seatLimit = { attachValidation: true, preHandler: overSeatLimit(max, ['/seat_ids', '/count']) };
 
-  app.post('/screenings/:id/holds', { schema: createHoldSchema, onRequest: signedIn }, async (req, reply) =>
+  app.post('/screenings/:id/holds', { schema: createHoldSchema(max), ...seatLimit, onRequest: signedIn }, async (req, reply) =>
     idempotent(deps.db, req, reply, 'hold', async () => ({
       status: 201,
       body: ok('Seats held', await createHold(deps, { screeningId: req.params.id, userId: req.user.id, seatIds: req.body.seat_ids })),
     })),
   );
 
-  app.post('/screenings/:id/holds/best-available', { schema: bestAvailableSchema, onRequest: signedIn }, async (req, reply) =>
+  app.post('/screenings/:id/holds/best-available', { schema: bestAvailableSchema(max), ...seatLimit, onRequest: signedIn }, async (req, reply) =>
     idempotent(deps.db, req, reply, 'hold', async () => ({
       status: 201,
       body: ok(
@@ -37,4 +41,21 @@ export async function holdRoutes(fastify: FastifyInstance, deps: Deps) {
   app.delete('/holds/:id', { schema: releaseHoldSchema, onRequest: signedIn }, async (req) =>
     ok('Hold released', await releaseHold(deps, req.user, req.params.id)),
   );
+}
+
+/**
+ * With attachValidation: a body whose only fault is asking for more seats than HOLD_MAX_SEATS is 400
+ * too_many_seats (as the use cases say it), any other fault the usual validation_failed.
+ */
+function overSeatLimit(max: number, paths: string[]) {
+  return async (req: FastifyRequest) => {
+    const err = req.validationError as (Error & { validation?: { keyword: string; instancePath: string }[] }) | undefined;
+    if (!err) return;
+    const overLimit = (v: { keyword: string; instancePath: string }) =>
+      (v.keyword === 'maxItems' || v.keyword === 'maximum') && paths.includes(v.instancePath);
+    if (err.validation?.length && err.validation.every(overLimit)) {
+      throw new AppError('too_many_seats', `At most ${max} seats per hold`, { max });
+    }
+    throw err;
+  };
 }

@@ -6,6 +6,14 @@ export const HoldSchema = Type.Object({
   screening_id: Type.Integer(),
   seat_ids: Type.Array(Type.Integer(), { examples: [[41, 42]] }),
   prices: Type.Array(Type.Number(), { description: 'Price of each seat, in seat_ids order', examples: [[75000, 75000]] }),
+  seats: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      label: Type.String({ description: 'As printed on the seat: row label and number', examples: ['E7'] }),
+      price: Type.Number({ examples: [75000] }),
+    }),
+    { description: 'Each seat of the hold with its label and price, in seat_ids order' },
+  ),
   total_amount: Type.Number({ examples: [150000] }),
   currency: Type.String({ examples: ['IDR'] }),
   status: Type.Enum(['active', 'released', 'expired', 'converted']),
@@ -13,16 +21,25 @@ export const HoldSchema = Type.Object({
   replaced_hold_ids: Type.Optional(Type.Array(Type.String(), { description: 'Your previous holds this one replaced' })),
 });
 
-export const HoldBody = Type.Object({
-  seat_ids: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 20, examples: [[41, 42]] }),
-});
-export type HoldBody = Static<typeof HoldBody>;
+// The request bodies take their limits from the config (HOLD_MAX_SEATS), so the OpenAPI document
+// says what this server accepts; routes.ts answers a body over them with too_many_seats.
+export const HoldBody = (maxSeats: number) =>
+  Type.Object({
+    seat_ids: Type.Array(Type.Integer({ minimum: 1 }), {
+      minItems: 1,
+      maxItems: maxSeats,
+      description: `At most ${maxSeats} (HOLD_MAX_SEATS); more answers 400 too_many_seats`,
+      examples: [[41, 42]],
+    }),
+  });
+export type HoldBody = Static<ReturnType<typeof HoldBody>>;
 
-export const BestBody = Type.Object({
-  count: Type.Integer({ minimum: 1, maximum: 20, examples: [3] }),
-  seat_type: Type.Optional(Type.Enum(['regular', 'vip', 'couple', 'wheelchair'])),
-});
-export type BestBody = Static<typeof BestBody>;
+export const BestBody = (maxSeats: number) =>
+  Type.Object({
+    count: Type.Integer({ minimum: 1, maximum: maxSeats, description: `At most ${maxSeats} (HOLD_MAX_SEATS)`, examples: [3] }),
+    seat_type: Type.Optional(Type.Enum(['regular', 'vip', 'couple', 'wheelchair'])),
+  });
+export type BestBody = Static<ReturnType<typeof BestBody>>;
 
 export const HoldParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
@@ -30,22 +47,23 @@ const idempotencyHeader = Type.Object({
   'idempotency-key': Type.Optional(Type.String({ description: 'Retries with the same key return the first answer', maxLength: 255 })),
 });
 
-export const createHoldSchema = {
+export const createHoldSchema = (maxSeats: number) => ({
   tags: ['holds'],
   summary: 'Hold seats (all or nothing)',
   description:
     'Holds the seats for HOLD_TTL_SECONDS (10 minutes by default). A new hold replaces your previous hold for the ' +
-    'same screening. 409 seat_unavailable lists the seats that were taken (`cause`: fast_path, contended or taken); ' +
+    'same screening. 409 seat_unavailable lists the seats that were taken (`seat_ids`, and `seat_labels` ' +
+    'such as E7; `cause`: fast_path, contended or taken); ' +
     'seat rules answer couple_seat_pair, companion_seat_alone (400) or orphan_seat (409); hold_in_checkout (409) while ' +
     'your current hold is being paid; hold_in_progress (409) when another hold request of yours for the screening came first.',
   security: bearer,
   params: IdParams,
   headers: idempotencyHeader,
-  body: HoldBody,
+  body: HoldBody(maxSeats),
   response: { 201: Envelope(HoldSchema), ...problems(400, 401, 404, 409, 422) },
-};
+});
 
-export const bestAvailableSchema = {
+export const bestAvailableSchema = (maxSeats: number) => ({
   tags: ['holds'],
   summary: 'Hold the best N adjacent seats',
   description:
@@ -54,9 +72,9 @@ export const bestAvailableSchema = {
   security: bearer,
   params: IdParams,
   headers: idempotencyHeader,
-  body: BestBody,
+  body: BestBody(maxSeats),
   response: { 201: Envelope(HoldSchema), ...problems(400, 401, 404, 409, 422) },
-};
+});
 
 export const getHoldSchema = {
   tags: ['holds'],

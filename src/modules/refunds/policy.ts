@@ -2,7 +2,8 @@
 // overrides. Admins read and replace them (PUT updates the fields sent; a new override starts from
 // the default); every change is audited with its before and after. Tiers are checked here: hours
 // strictly decreasing, percent 0-100 and never rising as the show nears (a later request never gets
-// more back than an earlier one).
+// more back than an earlier one). The purchase grace period (grace_minutes, 0 = off; migration 017)
+// sits beside the tiers: quote.ts applies it first.
 import type { Deps } from '../../deps.ts';
 import type { Sql } from '../../db/client.ts';
 import { AppError } from '../../http/errors.ts';
@@ -12,6 +13,8 @@ import { type Actor, recordAudit } from '../audit/record.ts';
 import type { PolicyRules, Rounding, Tier } from './quote.ts';
 
 export const MAX_TIERS = 10;
+/** A grace period of at most a day (the column's check, migration 017). */
+export const MAX_GRACE_MINUTES = 1440;
 
 export interface PolicyRow {
   id: number;
@@ -20,11 +23,14 @@ export interface PolicyRow {
   fees_refundable: boolean;
   review_threshold: string | null;
   rounding: Rounding;
+  grace_minutes: number;
+  grace_min_hours_before: number;
   version: number;
   updated_at: Date;
 }
 
-const COLUMNS = 'id, theater_id, tiers, fees_refundable, review_threshold::text AS review_threshold, rounding, version, updated_at';
+const COLUMNS =
+  'id, theater_id, tiers, fees_refundable, review_threshold::text AS review_threshold, rounding, grace_minutes, grace_min_hours_before, version, updated_at';
 
 /** The policy that applies in a theater: its own, else the default. */
 export async function effectivePolicy(sql: Sql, theaterId: number): Promise<PolicyRow> {
@@ -44,7 +50,12 @@ async function policyRow(sql: Sql, theaterId: number | null, lock = false): Prom
 }
 
 export function rulesOf(p: PolicyRow): PolicyRules {
-  return { tiers: sortTiers(p.tiers), fees_refundable: p.fees_refundable, rounding: p.rounding };
+  return {
+    tiers: sortTiers(p.tiers),
+    fees_refundable: p.fees_refundable,
+    rounding: p.rounding,
+    grace: { minutes: p.grace_minutes, min_hours_before: p.grace_min_hours_before },
+  };
 }
 
 export const reviewThresholdMinor = (p: PolicyRow): number | null => (p.review_threshold === null ? null : toMinor(p.review_threshold));
@@ -59,6 +70,8 @@ export function presentPolicy(p: PolicyRow, theaterId: number | null = p.theater
     fees_refundable: p.fees_refundable,
     review_threshold: decimalToNumber(p.review_threshold),
     rounding: p.rounding,
+    grace_minutes: p.grace_minutes,
+    grace_min_hours_before: p.grace_min_hours_before,
     version: p.version,
     updated_at: p.updated_at.toISOString(),
   };
@@ -69,6 +82,8 @@ export interface PolicyPatch {
   fees_refundable?: boolean;
   review_threshold?: number | null;
   rounding?: Rounding;
+  grace_minutes?: number;
+  grace_min_hours_before?: number;
 }
 
 /** Sorted tiers, or 400 invalid_refund_policy naming what is wrong. */
@@ -127,18 +142,21 @@ export async function writePolicy(deps: Deps, actor: Actor, theaterId: number | 
       fees_refundable: patch.fees_refundable ?? base.fees_refundable,
       review_threshold: threshold === undefined ? base.review_threshold : threshold,
       rounding: patch.rounding ?? base.rounding,
+      grace_minutes: patch.grace_minutes ?? base.grace_minutes,
+      grace_min_hours_before: patch.grace_min_hours_before ?? base.grace_min_hours_before,
     };
     const { rows } = own
       ? await trx.query<PolicyRow>(
           `UPDATE refund_policies SET tiers = $2::jsonb, fees_refundable = $3, review_threshold = $4, rounding = $5,
-                  version = version + 1, updated_by = $6, updated_at = now()
+                  grace_minutes = $7, grace_min_hours_before = $8, version = version + 1, updated_by = $6, updated_at = now()
             WHERE id = $1 RETURNING ${COLUMNS}`,
-          [own.id, JSON.stringify(next.tiers), next.fees_refundable, next.review_threshold, next.rounding, actor.id],
+          [own.id, JSON.stringify(next.tiers), next.fees_refundable, next.review_threshold, next.rounding, actor.id, next.grace_minutes, next.grace_min_hours_before],
         )
       : await trx.query<PolicyRow>(
-          `INSERT INTO refund_policies (theater_id, tiers, fees_refundable, review_threshold, rounding, updated_by)
-           VALUES ($1, $2::jsonb, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
-          [theaterId, JSON.stringify(next.tiers), next.fees_refundable, next.review_threshold, next.rounding, actor.id],
+          `INSERT INTO refund_policies (theater_id, tiers, fees_refundable, review_threshold, rounding, updated_by,
+                                        grace_minutes, grace_min_hours_before)
+           VALUES ($1, $2::jsonb, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
+          [theaterId, JSON.stringify(next.tiers), next.fees_refundable, next.review_threshold, next.rounding, actor.id, next.grace_minutes, next.grace_min_hours_before],
         );
     const after = presentPolicy(rows[0]);
     await recordAudit(trx, actor, {

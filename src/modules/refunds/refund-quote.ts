@@ -5,7 +5,7 @@ import type { Sql } from '../../db/client.ts';
 import { AppError, ERRORS, type ErrorCode } from '../../http/errors.ts';
 import { minorToNumber, toMinor } from '../../lib/money.ts';
 import { effectivePolicy, type PolicyRow, presentPolicy, reviewThresholdMinor, rulesOf } from './policy.ts';
-import { type QuoteLines, quoteLines } from './quote.ts';
+import { type AppliedTier, type QuoteLines, quoteLines } from './quote.ts';
 
 export interface TicketSeatRow {
   id: number;
@@ -28,6 +28,9 @@ export interface RefundContext {
   now: Date;
   /** whole seconds from now to the show (negative once it started) */
   seconds_before: number;
+  /** when the ticket was paid for, and whole seconds since (null: never paid) */
+  purchase_time: Date | null;
+  seconds_since_purchase: number | null;
   seats: TicketSeatRow[];
   /** fee already returned by earlier refunds of the ticket */
   fee_refunded: string;
@@ -45,6 +48,7 @@ export async function loadRefundContext(sql: Sql, ticketId: string, lock = false
     `SELECT t.id, t.user_id, t.status, t.screening_id, t.checked_in_at, t.fee_amount::text AS fee_amount, t.currency,
             s.show_time, s.status AS screening_status, s.theater_id, now() AS now,
             floor(extract(epoch FROM s.show_time - now()))::bigint AS seconds_before,
+            t.purchase_time, floor(extract(epoch FROM now() - t.purchase_time))::bigint AS seconds_since_purchase,
             coalesce((SELECT json_agg(json_build_object('id', ts.seat_id, 'label', st.row_label || st.number,
                                                         'price', ts.price::text, 'status', ts.status) ORDER BY st.y, st.x)
                         FROM ticket_seats ts JOIN seats st ON st.id = ts.seat_id WHERE ts.ticket_id = t.id), '[]'::json) AS seats,
@@ -102,6 +106,7 @@ export async function evaluate(sql: Sql, ctx: RefundContext, seatIds?: number[])
     seats.map((s) => ({ id: s.id, label: s.label, priceMinor: toMinor(s.price) })),
     feeLeft,
     emptiesTicket,
+    ctx.seconds_since_purchase === null ? null : Number(ctx.seconds_since_purchase),
   );
   const threshold = reviewThresholdMinor(policy);
   const needsReview = threshold !== null && lines.amountMinor > threshold;
@@ -141,7 +146,7 @@ export function presentQuote(ctx: RefundContext, e: Evaluation) {
     reason: e.detail,
     percent: e.lines.percent,
     tier,
-    deadline: tier ? new Date(ctx.show_time.getTime() - tier.min_hours_before * 3_600_000).toISOString() : null,
+    deadline: tier ? deadlineOf(ctx, tier, e.policy).toISOString() : null,
     seats: e.lines.seats.map((s) => ({ id: s.id, label: s.label, price: minorToNumber(s.priceMinor), refund: minorToNumber(s.refundMinor) })),
     fee_refund: minorToNumber(e.lines.feeMinor),
     amount: minorToNumber(e.lines.amountMinor),
@@ -151,4 +156,11 @@ export function presentQuote(ctx: RefundContext, e: Evaluation) {
     quoted_at: ctx.now.toISOString(),
     policy: presentPolicy(e.policy, ctx.theater_id),
   };
+}
+
+/** When the tier that applies ends: show time minus its hours; a grace period may end sooner, at purchase + its minutes. */
+function deadlineOf(ctx: RefundContext, tier: AppliedTier, policy: PolicyRow): Date {
+  const byShow = ctx.show_time.getTime() - tier.min_hours_before * 3_600_000;
+  if (tier.kind !== 'grace' || ctx.purchase_time === null) return new Date(byShow);
+  return new Date(Math.min(byShow, ctx.purchase_time.getTime() + policy.grace_minutes * 60_000));
 }

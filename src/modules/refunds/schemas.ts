@@ -3,7 +3,7 @@
 import { Type } from 'typebox';
 import { bearer, Envelope, IdParams, ListMeta, problems, Timestamp } from '../../http/schemas.ts';
 import { PageQuery } from '../../http/paging.ts';
-import { MAX_TIERS } from './policy.ts';
+import { MAX_GRACE_MINUTES, MAX_TIERS } from './policy.ts';
 import { REFUND_STATUSES } from './queries.ts';
 
 const Money = (description: string) => Type.Number({ description, examples: [50_000] });
@@ -14,6 +14,26 @@ const TierSchema = Type.Object({
   percent: Type.Integer({ minimum: 0, maximum: 100, description: 'Share of each seat price returned', examples: [100] }),
 });
 
+const GraceMinutes = Type.Integer({
+  minimum: 0,
+  maximum: MAX_GRACE_MINUTES,
+  description: 'Purchase grace period: a refund asked for within this many minutes of buying returns everything paid (seats and fee); 0 = off',
+  examples: [15],
+});
+const GraceMinHours = Type.Integer({
+  minimum: 0,
+  maximum: 8760,
+  description: 'The grace period applies only while the show is at least this many hours away',
+  examples: [2],
+});
+
+// The tier a quote applied: one of the policy's tiers, or the purchase grace period.
+const AppliedTierSchema = Type.Object({
+  kind: Type.Enum(['standard', 'grace'], { description: "grace: within the policy's grace_minutes of buying (100 %, fee included)" }),
+  min_hours_before: TierSchema.properties.min_hours_before,
+  percent: TierSchema.properties.percent,
+});
+
 export const PolicySchema = Type.Object({
   theater_id: Type.Union([Type.Integer(), Type.Null()], { description: 'null for the default policy' }),
   source: Type.Enum(['default', 'theater'], { description: "theater: the theater's own override; default: the default applies" }),
@@ -21,6 +41,8 @@ export const PolicySchema = Type.Object({
   fees_refundable: Type.Boolean({ description: 'The payment fee is returned (at the tier percent) by the refund that leaves no seat sold' }),
   review_threshold: Type.Union([Type.Number(), Type.Null()], { description: "A customer's refund above this amount waits for staff review; null = never" }),
   rounding: Type.Enum(['half_up', 'down'], { description: 'Per-seat rounding of percentages to the minor unit' }),
+  grace_minutes: GraceMinutes,
+  grace_min_hours_before: GraceMinHours,
   version: Type.Integer(),
   updated_at: Timestamp('Last change'),
 });
@@ -34,6 +56,8 @@ const PolicyBody = Type.Object(
       Type.Unsafe<number | null>({ type: 'number', nullable: true, minimum: 0, maximum: 9999999999.99, description: 'null: no review' }),
     ),
     rounding: Type.Optional(Type.Enum(['half_up', 'down'])),
+    grace_minutes: Type.Optional(GraceMinutes),
+    grace_min_hours_before: Type.Optional(GraceMinHours),
   },
   { minProperties: 1, description: 'Only the fields sent change; a new theater override starts from the default' },
 );
@@ -51,8 +75,8 @@ export const QuoteSchema = Type.Object({
   reason_code: Nullable(Type.String({ description: 'Why not, when refundable is false (the code POST would answer)', examples: ['refund_not_allowed'] })),
   reason: Nullable(Type.String()),
   percent: Type.Integer({ description: 'Of each seat price, by the tier that applies now' }),
-  tier: Type.Union([TierSchema, Type.Null()]),
-  deadline: Nullable(Timestamp('When this tier ends (show time minus its hours); null when none applies')),
+  tier: Type.Union([AppliedTierSchema, Type.Null()]),
+  deadline: Nullable(Timestamp('When this tier ends (show time minus its hours; a grace period also ends its minutes after purchase); null when none applies')),
   seats: Type.Array(QuoteSeat),
   fee_refund: Money('Fee returned'),
   amount: Money('Total returned: seat refunds + fee refund'),
@@ -97,8 +121,8 @@ export const quoteSchema = {
   tags,
   summary: 'What a refund would return now, and why (owner or admin)',
   description:
-    'Applies the refund policy of the theater (tiers by hours before the show on the database clock, fees, rounding ' +
-    'per seat). `seat_ids=1,2` quotes some seats; without it every seat still sold. A refusal is reported as ' +
+    'Applies the refund policy of the theater (a purchase grace period first, then tiers by hours before the show, on ' +
+    'the database clock; fees; rounding per seat). `seat_ids=1,2` quotes some seats; without it every seat still sold. A refusal is reported as ' +
     '`refundable: false` with the `reason_code` POST would answer. Seats not on the ticket: 400 seats_not_in_ticket.',
   security: bearer,
   params: TicketParams,
@@ -206,7 +230,8 @@ export const putDefaultPolicySchema = {
   summary: 'Change the default refund policy (admin)',
   description:
     'Only the fields sent change. Tiers: min_hours_before strictly different, percent never rising as the show nears ' +
-    '(400 invalid_refund_policy). Audited. Optional If-Match.',
+    '(400 invalid_refund_policy). grace_minutes (0 = off) and grace_min_hours_before: a refund within that many ' +
+    'minutes of buying, while the show is at least that many hours away, returns everything paid. Audited. Optional If-Match.',
   security: bearer,
   headers: IfMatch,
   body: PolicyBody,

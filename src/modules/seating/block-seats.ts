@@ -4,6 +4,7 @@ import type { Deps } from '../../deps.ts';
 import { AppError } from '../../http/errors.ts';
 import { type Actor, recordAudit } from '../audit/record.ts';
 import { afterAdminSeatChange, blockSeats, unblockSeats } from './queries.ts';
+import { seatLabels } from './seat-labels.ts';
 import { seatsChanged } from './seat-map.ts';
 
 export async function setBlocked(deps: Deps, actor: Actor, screeningId: number, seatIds: number[], block: boolean, reason?: string) {
@@ -23,8 +24,10 @@ export async function setBlocked(deps: Deps, actor: Actor, screeningId: number, 
     }
     const refused = block ? await blockSeats(trx, screeningId, ids) : await unblockSeats(trx, screeningId, ids);
     if (refused.length > 0) {
-      throw new AppError('seat_unavailable', block ? 'Some seats are held or sold' : 'Some seats are not blocked', {
+      const labels = await seatLabels(deps.db, refused, trx);
+      throw new AppError('seat_unavailable', `${block ? 'Some seats are held or sold' : 'Some seats are not blocked'}: ${labels.join(', ')}`, {
         seat_ids: refused,
+        seat_labels: labels,
       });
     }
     const v = await afterAdminSeatChange(trx, screeningId, block ? -ids.length : ids.length);

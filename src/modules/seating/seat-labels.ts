@@ -3,19 +3,22 @@
 // layout keeps the ids of the seats it keeps and gives new seats new ids (halls/queries.ts). So each
 // instance keeps the labels it has read, per database, with nothing to invalidate: after its first
 // look-up a seat costs no round trip, and the hold path stays one statement.
-import type { Db } from '../../db/client.ts';
+import type { Db, Sql } from '../../db/client.ts';
 
 // Bounded: cleared whole past this many seats (a large chain has a few hundred thousand).
 const MAX_SEATS = 500_000;
 const byDb = new WeakMap<Db, Map<number, string>>();
 
-/** The labels of these seats, in their order; a seat id that is no seat gets `#id`. */
-export async function seatLabels(db: Db, seatIds: readonly number[]): Promise<string[]> {
+/**
+ * The labels of these seats, in their order; a seat id that is no seat gets `#id`. Inside a
+ * transaction, pass it as `via` (the embedded engine has one connection: a query beside it would wait).
+ */
+export async function seatLabels(db: Db, seatIds: readonly number[], via: Sql = db): Promise<string[]> {
   let known = byDb.get(db);
   if (!known) byDb.set(db, (known = new Map()));
   const missing = seatIds.filter((id) => !known.has(id));
   if (missing.length > 0) {
-    const { rows } = await db.query<{ id: number; label: string }>(
+    const { rows } = await via.query<{ id: number; label: string }>(
       'SELECT id, row_label || number AS label FROM seats WHERE id = ANY ($1::int[])',
       [missing],
     );
