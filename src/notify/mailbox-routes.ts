@@ -18,7 +18,12 @@ export interface MailboxRoutesOptions {
 }
 
 const Id = Type.String({ pattern: MESSAGE_ID.source });
-const hide = { hide: true };
+// In the OpenAPI document under 'dev': they exist only in the embedded development default.
+const dev = (summary: string) => ({
+  tags: ['dev'],
+  summary,
+  description: 'Development only (embedded, no SMTP_URL, not production): shows every customer\'s mail to whoever reaches the port.',
+});
 const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'";
 // The HTML part is the sender's markup: no scripts, no network, its own origin.
 const MAIL_CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'";
@@ -32,17 +37,17 @@ export async function mailboxRoutes(fastify: FastifyInstance, opts: MailboxRoute
     return entry;
   };
 
-  app.get('/dev/mail', { schema: hide, preHandler }, async (_req, reply) => {
+  app.get('/dev/mail', { schema: dev('The local mailbox: every message, newest first (HTML page)'), preHandler }, async (_req, reply) => {
     const entries = await listMailbox(opts.dir);
     return reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(listPage(entries));
   });
 
-  app.get('/dev/mail/:id', { schema: { ...hide, params: Type.Object({ id: Id }) }, preHandler }, async (req, reply) => {
+  app.get('/dev/mail/:id', { schema: { ...dev('One message (HTML page)'), params: Type.Object({ id: Id }) }, preHandler }, async (req, reply) => {
     const entry = await find(req.params.id);
     return reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(messagePage(entry));
   });
 
-  app.get('/dev/mail/:id/raw', { schema: { ...hide, params: Type.Object({ id: Id }) }, preHandler }, async (req, reply) => {
+  app.get('/dev/mail/:id/raw', { schema: { ...dev('One message as sent (message/rfc822, .eml)'), params: Type.Object({ id: Id }) }, preHandler }, async (req, reply) => {
     const entry = await find(req.params.id);
     return reply
       .type('message/rfc822')
@@ -50,7 +55,7 @@ export async function mailboxRoutes(fastify: FastifyInstance, opts: MailboxRoute
       .send(createReadStream(join(opts.dir, `${entry.id}.eml`)));
   });
 
-  app.get('/dev/mail/:id/html', { schema: { ...hide, params: Type.Object({ id: Id }) }, preHandler }, async (req, reply) => {
+  app.get('/dev/mail/:id/html', { schema: { ...dev("A message's HTML part, sandboxed"), params: Type.Object({ id: Id }) }, preHandler }, async (req, reply) => {
     const entry = await find(req.params.id);
     if (entry.html === undefined) throw new AppError('not_found', 'This message has no HTML part');
     return reply.type('text/html; charset=utf-8').header('content-security-policy', MAIL_CSP).send(entry.html);
@@ -58,7 +63,7 @@ export async function mailboxRoutes(fastify: FastifyInstance, opts: MailboxRoute
 
   app.get(
     '/dev/mail/:id/attachments/:n',
-    { schema: { ...hide, params: Type.Object({ id: Id, n: Type.Integer({ minimum: 0, maximum: 1000 }) }) }, preHandler },
+    { schema: { ...dev('An attachment of a message (the e-ticket PDF)'), params: Type.Object({ id: Id, n: Type.Integer({ minimum: 0, maximum: 1000 }) }) }, preHandler },
     async (req, reply) => {
       const entry = await find(req.params.id);
       const a = entry.attachments[req.params.n];

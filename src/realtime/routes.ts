@@ -10,6 +10,7 @@ import type { Deps } from '../deps.ts';
 import { tokenFrom, verifyAccessToken } from '../http/auth.ts';
 import { AppError } from '../http/errors.ts';
 import { seatMap } from '../modules/seating/seat-map.ts';
+import { documentLiveRoute } from './schemas.ts';
 
 const AUTH_WINDOW_MS = 5_000;
 // A viewer that cannot keep up (1 MiB unsent) is cut off rather than buffered without limit.
@@ -20,6 +21,7 @@ export async function liveRoutes(app: FastifyInstance, deps: Deps) {
     '/screenings/:id/live',
     {
       websocket: true,
+      config: { swaggerTransform: documentLiveRoute },
       schema: {
         tags: ['seating'],
         summary: 'Live seat map (WebSocket)',
