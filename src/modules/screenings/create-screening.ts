@@ -4,7 +4,7 @@ import { AppError } from '../../http/errors.ts';
 import { exactAmount } from '../../http/amounts.ts';
 import { type Actor, recordAudit } from '../audit/record.ts';
 import { presentScreening } from './presenter.ts';
-import { createSeatStates, insertScreening } from './queries.ts';
+import { createSeatStates, findScreening, insertScreening, type ScreeningRow } from './queries.ts';
 import { checkSlot } from './schedule.ts';
 import type { CreateScreeningBody } from './schemas.ts';
 
@@ -20,7 +20,7 @@ export async function createScreening(deps: Deps, actor: Actor, body: CreateScre
     const { endTime, capacity } = await checkSlot(trx, slot, deps.config.CLEANING_GAP_MINUTES);
     const row = await insertScreening(trx, { ...slot, endTime, price, currency: deps.config.CURRENCY }, capacity);
     await createSeatStates(trx, row.id, row.hall_id);
-    const out = presentScreening(row);
+    const out = presentScreening((await findScreening(trx, row.id)) as ScreeningRow);
     await recordAudit(trx, actor, { action: 'screening.create', entity: 'screening', entityId: row.id, after: out });
     return { version: row.version, screening: out };
   });

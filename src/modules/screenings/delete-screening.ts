@@ -19,7 +19,8 @@ export async function deleteScreening(deps: Deps, actor: Actor, id: number, expe
       });
     }
     const row = await setUnavailable(trx, id);
-    const out = presentScreening(row);
+    // closing the sale changes no price
+    const out = presentScreening({ ...row, price_from: current.price_from });
     await recordAudit(trx, actor, {
       action: 'screening.delete',
       entity: 'screening',

@@ -12,6 +12,7 @@ export function presentScreening(s: ScreeningRow) {
     end_time: s.end_time.toISOString(),
     price: decimalToNumber(s.price) as number,
     price_3d: decimalToNumber(s.price_3d),
+    price_from: decimalToNumber(s.price_from),
     currency: s.currency,
     available_seats: s.available_seats,
     is_3d: s.is_3d,

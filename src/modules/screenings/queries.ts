@@ -12,6 +12,8 @@ export interface ScreeningRow {
   end_time: Date;
   price: string;
   price_3d: string | null;
+  /** what the cheapest seat of this show costs (seat_prices(), as the seat map says); null without seats */
+  price_from: string | null;
   currency: string;
   available_seats: number;
   is_3d: boolean;
@@ -22,12 +24,24 @@ export interface ScreeningRow {
   updated_at: Date;
 }
 
+// What a customer pays is decided in one place, seat_prices() (migration 013), for the seat map and
+// holds alike; a list saying "from" must ask it too. A seat's price depends on the show and the seat's
+// type only, so one seat of each type the hall has stands for all of them: a few seats priced
+// instead of the whole map.
+const seatKinds = (hall: string) =>
+  `ARRAY(SELECT min(k.id) FROM seats k WHERE k.hall_id = ${hall} AND k.is_active GROUP BY k.seat_type)`;
+const priceFrom = (screening: string, seatIds: string) => `(SELECT min(sp.price) FROM seat_prices(${screening}, ${seatIds}) sp)`;
+
+/** A screening row as a write returns it: its price_from is read after the write (findScreening). */
+export type ScreeningRecord = Omit<ScreeningRow, 'price_from'>;
+
 const COLUMNS = `id, movie_id, theater_id, hall_id, show_time, end_time, price::text AS price,
   price_3d::text AS price_3d, currency, available_seats, is_3d, is_available, status, version, created_at, updated_at`;
 
 export async function findScreening(sql: Sql, id: number, lock = false): Promise<ScreeningRow | undefined> {
   const { rows } = await sql.query<ScreeningRow>(
-    `SELECT ${COLUMNS} FROM screenings WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
+    `SELECT ${COLUMNS}, ${priceFrom('sc.id', seatKinds('sc.hall_id'))}::text AS price_from
+       FROM screenings sc WHERE sc.id = $1${lock ? ' FOR UPDATE' : ''}`,
     [id],
   );
   return rows[0];
@@ -36,7 +50,7 @@ export async function findScreening(sql: Sql, id: number, lock = false): Promise
 // The wire shape of a screening built by PostgreSQL; presenter.ts builds the same from a row.
 const SCREENING_FIELDS = `'id', s.id, 'movie_id', s.movie_id, 'theater_id', s.theater_id, 'hall_id', s.hall_id,
   'show_time', iso8601(s.show_time), 'end_time', iso8601(s.end_time), 'price', s.price, 'price_3d', s.price_3d,
-  'currency', s.currency, 'available_seats', s.available_seats, 'is_3d', s.is_3d, 'is_available', s.is_available,
+  'price_from', pf.price, 'currency', s.currency, 'available_seats', s.available_seats, 'is_3d', s.is_3d, 'is_available', s.is_available,
   'status', s.status, 'created_at', iso8601(s.created_at), 'updated_at', iso8601(s.updated_at)`;
 
 // What a browsing customer needs beside the ids: the movie, the place and the local time.
@@ -87,20 +101,27 @@ export async function searchScreeningsJson(sql: Sql, f: ScreeningFilter): Promis
     params.push(f.after.showTime, f.after.id);
     where.push(`(s.show_time, s.id) > ($${params.length - 1}::timestamptz, $${params.length}::int)`);
   }
-  const needsTheater = f.expand || f.cityId !== undefined || f.date !== undefined;
-  const joins = f.expand
+  const needsTheater = f.cityId !== undefined || f.date !== undefined;
+  const expandJoins = f.expand
     ? 'JOIN theaters t ON t.id = s.theater_id JOIN movies m ON m.id = s.movie_id JOIN halls h ON h.id = s.hall_id'
-    : needsTheater
-      ? 'JOIN theaters t ON t.id = s.theater_id'
-      : '';
-  // One row more than the page tells whether a next page exists.
+    : '';
+  // One row more than the page tells whether a next page exists. The page's rows are picked first,
+  // so the prices are asked for those alone, the seat types once per hall of the page.
   const { rows } = await sql.query<{ data: string; fetched: number; last_time: string | null; last_id: number | null }>(
-    `WITH page AS (
+    `WITH picked AS (
+       SELECT s.id, s.hall_id
+         FROM screenings s ${needsTheater ? 'JOIN theaters t ON t.id = s.theater_id' : ''}
+        WHERE ${where.join(' AND ')}
+        ORDER BY s.show_time, s.id LIMIT $1 + 1),
+     kinds AS MATERIALIZED (
+       SELECT ph.hall_id, ${seatKinds('ph.hall_id')} AS seat_ids FROM (SELECT DISTINCT hall_id FROM picked) ph),
+     -- materialized: the planner, expecting one row from picked, priced every screening once per hall
+     pf AS MATERIALIZED (
+       SELECT p.id, ${priceFrom('p.id', 'k.seat_ids')} AS price FROM picked p JOIN kinds k ON k.hall_id = p.hall_id),
+     page AS (
        SELECT json_build_object(${SCREENING_FIELDS}${f.expand ? EXPANDED_FIELDS : ''}) AS item,
               s.show_time, s.id, row_number() OVER (ORDER BY s.show_time, s.id) AS rn
-         FROM screenings s ${joins}
-        WHERE ${where.join(' AND ')}
-        ORDER BY s.show_time, s.id LIMIT $1 + 1)
+         FROM pf JOIN screenings s ON s.id = pf.id ${expandJoins})
      SELECT coalesce(json_agg(item ORDER BY rn) FILTER (WHERE rn <= $1), '[]')::text AS data,
             count(*)::int AS fetched,
             (array_agg(iso8601(show_time) ORDER BY rn DESC) FILTER (WHERE rn <= $1))[1] AS last_time,
@@ -168,8 +189,8 @@ export interface ScreeningWrite {
   currency: string;
 }
 
-export async function insertScreening(sql: Sql, w: ScreeningWrite, capacity: number): Promise<ScreeningRow> {
-  const { rows } = await sql.query<ScreeningRow>(
+export async function insertScreening(sql: Sql, w: ScreeningWrite, capacity: number): Promise<ScreeningRecord> {
+  const { rows } = await sql.query<ScreeningRecord>(
     `INSERT INTO screenings (movie_id, theater_id, hall_id, show_time, end_time, price, price_3d, is_3d,
                              currency, available_seats)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${COLUMNS}`,
@@ -182,8 +203,8 @@ export async function updateScreeningRow(
   sql: Sql,
   id: number,
   w: ScreeningWrite & { isAvailable: boolean; availableSeats: number },
-): Promise<ScreeningRow> {
-  const { rows } = await sql.query<ScreeningRow>(
+): Promise<ScreeningRecord> {
+  const { rows } = await sql.query<ScreeningRecord>(
     `UPDATE screenings SET movie_id = $2, theater_id = $3, hall_id = $4, show_time = $5, end_time = $6,
             price = $7, price_3d = $8, is_3d = $9, is_available = $10, available_seats = $11,
             version = version + 1, updated_at = now()
@@ -193,8 +214,8 @@ export async function updateScreeningRow(
   return rows[0];
 }
 
-export async function setUnavailable(sql: Sql, id: number): Promise<ScreeningRow> {
-  const { rows } = await sql.query<ScreeningRow>(
+export async function setUnavailable(sql: Sql, id: number): Promise<ScreeningRecord> {
+  const { rows } = await sql.query<ScreeningRecord>(
     `UPDATE screenings SET is_available = false, version = version + 1, updated_at = now()
       WHERE id = $1 RETURNING ${COLUMNS}`,
     [id],

@@ -7,7 +7,7 @@ import { checkIfMatch } from '../../http/etag.ts';
 import { type Actor, recordAudit } from '../audit/record.ts';
 import { exactAmount } from '../../http/amounts.ts';
 import { presentScreening } from './presenter.ts';
-import { createSeatStates, dropSeatStates, findScreening, seatsInUse, updateScreeningRow } from './queries.ts';
+import { createSeatStates, dropSeatStates, findScreening, type ScreeningRow, seatsInUse, updateScreeningRow } from './queries.ts';
 import { checkSlot } from './schedule.ts';
 import type { UpdateScreeningBody } from './schemas.ts';
 
@@ -56,7 +56,7 @@ export async function updateScreening(
       isAvailable: body.is_available ?? current.is_available,
       availableSeats: hallChanged ? capacity : current.available_seats,
     });
-    const out = presentScreening(row);
+    const out = presentScreening((await findScreening(trx, id)) as ScreeningRow);
     await recordAudit(trx, actor, {
       action: 'screening.update',
       entity: 'screening',
