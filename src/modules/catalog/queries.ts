@@ -250,7 +250,12 @@ export interface MovieFilter {
 /** LIKE pattern matching `text` anywhere, with its own % _ and \ taken literally. */
 export const containsPattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-/** Movies matching the filter as a JSON array: newest release first, undated last, then title. */
+/**
+ * Movies matching the filter as a JSON array: newest release first, undated last, then title. With a
+ * search text (q): titles having all its words (the last one may be a beginning, see title_query()
+ * in migration 016) or containing it as typed, case and accents aside; best match first: all words
+ * whole, then closer and in a shorter title, then a match inside a word only.
+ */
 export async function moviesJson(sql: Sql, f: MovieFilter): Promise<string> {
   const params: unknown[] = [f.limit];
   const where: string[] = [];
@@ -263,7 +268,17 @@ export async function moviesJson(sql: Sql, f: MovieFilter): Promise<string> {
   } else if (f.status === 'coming_soon') {
     add((p) => `m.release_date > ${p}::date`, f.today);
   }
-  if (f.q !== undefined) add((p) => `m.title ILIKE ${p} ESCAPE '\\'`, containsPattern(f.q));
+  let search = '';
+  let rank = '';
+  if (f.q !== undefined) {
+    params.push(f.q, containsPattern(f.q));
+    const [text, pattern] = [`$${params.length - 1}`, `$${params.length}`];
+    // the query is made once, not once per title
+    search = `CROSS JOIN (SELECT title_query(${text}, true) AS words, title_query(${text}, false) AS whole_words,
+                                 search_fold(${pattern}) AS pattern) sq`;
+    where.push(`(m.title_words @@ sq.words OR search_fold(m.title) LIKE sq.pattern ESCAPE '\\')`);
+    rank = `coalesce(m.title_words @@ sq.whole_words, false) DESC, coalesce(ts_rank_cd(m.title_words, sq.words, 1), 0) DESC, `;
+  }
   if (f.cityId !== undefined) {
     add(
       (p) => `EXISTS (SELECT 1 FROM screenings s JOIN theaters t ON t.id = s.theater_id
@@ -272,11 +287,11 @@ export async function moviesJson(sql: Sql, f: MovieFilter): Promise<string> {
       f.cityId,
     );
   }
-  const order = 'm.release_date DESC NULLS LAST, m.title, m.id';
+  const order = `${rank}m.release_date DESC NULLS LAST, m.title, m.id`;
   const { rows } = await sql.query<{ data: string }>(
     `SELECT coalesce(json_agg(item ORDER BY rn), '[]')::text AS data
        FROM (SELECT ${MOVIE_JSON} AS item, row_number() OVER (ORDER BY ${order}) AS rn
-               FROM movies m ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+               FROM movies m ${search} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
               ORDER BY ${order} LIMIT $1) page`,
     params,
   );
