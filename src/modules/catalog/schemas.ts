@@ -151,7 +151,15 @@ export const MoviesQuery = Type.Object({
     }),
   ),
   city_id: Type.Optional(Id('Only movies with an upcoming open screening in this city')),
-  q: Type.Optional(Type.String({ maxLength: 100, description: 'Case-insensitive part of the title', examples: ['batman'] })),
+  q: Type.Optional(
+    Type.String({
+      maxLength: 100,
+      description:
+        'Title search, case and accents aside: titles with all these words (the last may be a beginning: "dune pa") ' +
+        'or containing the text as typed; best match first (whole words, then words close together in a short title)',
+      examples: ['dune part'],
+    }),
+  ),
 });
 export type MoviesQuery = Static<typeof MoviesQuery>;
 
