@@ -32,7 +32,9 @@ COPY --from=build --chown=node:node /app/dist ./dist
 # The migration runner reads new URL('./migrations/', import.meta.url) beside dist/db/migrate.js:
 # the SQL files must sit in dist/db/migrations (postbuild already put them there; this makes it explicit).
 COPY --from=build --chown=node:node /app/src/db/migrations/ ./dist/db/migrations/
-# Without DATABASE_URL the API runs embedded PGlite and keeps its data and JWT secret in DATA_DIR.
+# Without DATABASE_URL the API runs embedded PGlite with its data in DATA_DIR. NODE_ENV=production:
+# every secret comes from the environment (the README's Production section lists them); HOST=0.0.0.0
+# because in a container loopback is unreachable from outside (the default elsewhere is 127.0.0.1).
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 4000

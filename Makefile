@@ -1,8 +1,11 @@
 # Targets of the original project (docker compose based) plus the npm ones.
-# The api service needs JWT_SECRET (32+ characters) in the environment or in .env; targets that
-# never create the api container pass a placeholder so compose can read the file without it.
+# The api service needs its secrets (JWT_SECRET, GATEWAY_API_KEY, GATEWAY_WEBHOOK_SECRET,
+# TICKET_SIGNING_KEY: see docker-compose.yml) in the environment or in .env; targets that never create
+# the api container pass placeholders so compose can read the file without them.
 COMPOSE ?= docker compose
-NO_API_SECRET = JWT_SECRET="$${JWT_SECRET:-unused-by-this-target-unused-by-this-target}"
+UNUSED = unused-by-this-target-unused-by-this-target
+NO_API_SECRET = JWT_SECRET="$${JWT_SECRET:-$(UNUSED)}" GATEWAY_API_KEY="$${GATEWAY_API_KEY:-$(UNUSED)}" \
+	GATEWAY_WEBHOOK_SECRET="$${GATEWAY_WEBHOOK_SECRET:-$(UNUSED)}" TICKET_SIGNING_KEY="$${TICKET_SIGNING_KEY:-$(UNUSED)}"
 
 .PHONY: up down docker_db_build docker_db_start docker_db_stop \
 	docker_be_build docker_be_start docker_be_stop start test bench ci
