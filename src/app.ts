@@ -16,6 +16,7 @@ import { registerRequestLimit } from './http/request-limit.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { trustProxyOf } from './http/trust-proxy.ts';
 import { authRoutes } from './modules/auth/routes.ts';
+import { sessionState } from './modules/auth/session-state.ts';
 import { catalogRoutes } from './modules/catalog/routes.ts';
 import { hallRoutes } from './modules/halls/routes.ts';
 import { healthRoutes } from './modules/health/routes.ts';
@@ -72,6 +73,7 @@ export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<Fas
     accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
+    sessions: sessionState(deps.db, deps.kv, { checkMs: config.SESSION_CHECK_MS, accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS }),
   });
   await app.register(websocket, { options: { maxPayload: 4096 } });
   await registerDocs(app, { ui: config.apiDocs });

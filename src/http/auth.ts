@@ -13,6 +13,10 @@ export interface AuthUser {
   id: number;
   role: Role;
   email: string;
+  /** the session: the refresh-token family the token came with */
+  sid: string;
+  /** the user's token_version when the token was signed */
+  ver: number;
 }
 
 interface AccessClaims {
@@ -20,6 +24,15 @@ interface AccessClaims {
   role: Role;
   email: string;
   typ: 'access';
+  sid: string;
+  ver: number;
+}
+
+/** Whether a token's session still stands (modules/auth/session-state.ts implements it). */
+export interface Sessions {
+  isLive(user: AuthUser): Promise<boolean>;
+  /** After a commit that revoked a family of the user's or bumped their token_version. */
+  changed(userId: number): Promise<void>;
 }
 
 declare module '@fastify/jwt' {
@@ -32,6 +45,7 @@ declare module '@fastify/jwt' {
 declare module 'fastify' {
   interface FastifyInstance {
     signAccessToken(user: AuthUser): string;
+    sessions: Sessions;
   }
 }
 
@@ -62,18 +76,37 @@ export function verifyAccessToken(app: FastifyInstance, token: string): AuthUser
     throw new AppError('invalid_token', expired ? 'The access token has expired' : undefined);
   }
   const id = Number(claims.sub);
-  if (claims.typ !== 'access' || !Number.isSafeInteger(id) || !ROLES.includes(claims.role)) {
+  if (
+    claims.typ !== 'access' ||
+    !Number.isSafeInteger(id) ||
+    !ROLES.includes(claims.role) ||
+    typeof claims.sid !== 'string' ||
+    !UUID.test(claims.sid) ||
+    !Number.isSafeInteger(claims.ver)
+  ) {
     throw new AppError('invalid_token');
   }
-  return { id, role: claims.role, email: claims.email };
+  return { id, role: claims.role, email: claims.email, sid: claims.sid, ver: claims.ver };
 }
 
-/** onRequest hook: a valid access token is required; sets request.user. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The signature and claims (cached by fast-jwt), then whether the session still stands: logged out,
+ * its refresh family revoked, or the user's role or password changed since -> 401.
+ */
+export async function authenticateToken(app: FastifyInstance, token: string): Promise<AuthUser> {
+  const user = verifyAccessToken(app, token);
+  if (!(await app.sessions.isLive(user))) throw new AppError('invalid_token', 'The session has ended; log in again');
+  return user;
+}
+
+/** onRequest hook: a valid access token of a live session is required; sets request.user. */
 export function authenticate(allowQueryToken = false) {
   return async function authenticateRequest(this: FastifyInstance, request: FastifyRequest) {
     const token = tokenFrom(request, allowQueryToken);
     if (!token) throw new AppError('unauthorized');
-    request.user = verifyAccessToken(this, token);
+    request.user = await authenticateToken(this, token);
   };
 }
 
@@ -89,6 +122,7 @@ export interface AuthOptions {
   accessTtlSeconds: number;
   issuer: string;
   audience: string;
+  sessions: Sessions;
 }
 
 export const authPlugin = fp(async (app: FastifyInstance, opts: AuthOptions) => {
@@ -96,8 +130,8 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: AuthOptions) => 
     secret: opts.secret,
     sign: { algorithm: 'HS256', expiresIn: opts.accessTtlSeconds, iss: opts.issuer, aud: opts.audience },
     // verified tokens cached (fast-jwt's LRU, keyed by a hash of the whole token) until their own
-    // expiry: a customer's requests skip the decode and the checks after the first. Access tokens
-    // carry no server state to revoke, so a cached verdict is the verdict the token would get again.
+    // expiry: a customer's requests skip the decode and the checks after the first. The cached
+    // verdict covers only the signature and claims; whether the session stands is asked per request.
     // A token without exp would never expire: exp is required, like iss and aud, which must be ours.
     verify: {
       algorithms: ['HS256'],
@@ -108,6 +142,7 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: AuthOptions) => 
     },
   });
   app.decorate('signAccessToken', (user: AuthUser) =>
-    app.jwt.sign({ sub: String(user.id), role: user.role, email: user.email, typ: 'access' }),
+    app.jwt.sign({ sub: String(user.id), role: user.role, email: user.email, typ: 'access', sid: user.sid, ver: user.ver }),
   );
+  app.decorate('sessions', opts.sessions);
 });

@@ -33,6 +33,7 @@ export const ERRORS = {
   invalid_token: [401, 'The access token is not valid'],
   invalid_credentials: [401, 'Email or password is wrong'],
   forbidden: [403, 'You are not allowed to do this'],
+  wrong_password: [403, 'The current password is wrong'],
   invalid_signature: [401, 'The webhook signature is not valid'],
   // 402
   payment_declined: [402, 'The payment was declined'],
@@ -48,6 +49,7 @@ export const ERRORS = {
   refund_not_found: [404, 'Refund not found'],
   // 409
   email_taken: [409, 'An account with this email exists'],
+  own_role: [409, 'An admin cannot change their own role'],
   screening_overlap: [409, 'The hall is busy at that time'],
   screening_has_sales: [409, 'The screening has sold tickets; cancel it instead'],
   hall_name_taken: [409, 'The theater already has a hall with this name'],

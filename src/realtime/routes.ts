@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { WebSocket } from 'ws';
 import type { Deps } from '../deps.ts';
-import { tokenFrom, verifyAccessToken } from '../http/auth.ts';
+import { authenticateToken, type AuthUser, tokenFrom } from '../http/auth.ts';
 import { AppError } from '../http/errors.ts';
 import { seatMap } from '../modules/seating/seat-map.ts';
 import { documentLiveRoute } from './schemas.ts';
@@ -15,6 +15,9 @@ import { documentLiveRoute } from './schemas.ts';
 const AUTH_WINDOW_MS = 5_000;
 // A viewer that cannot keep up (1 MiB unsent) is cut off rather than buffered without limit.
 const MAX_BUFFERED = 1 << 20;
+// A socket outlives the session check at connect: it asks again this often, and the viewer of a
+// session that ended since (logout, revoked family, role or password change) is cut off with 4401.
+const RECHECK_MS = 5_000;
 
 export async function liveRoutes(app: FastifyInstance, deps: Deps) {
   app.get(
@@ -38,12 +41,19 @@ export async function liveRoutes(app: FastifyInstance, deps: Deps) {
       socket.on('close', () => leave?.());
 
       const start = async (token: string) => {
+        let user: AuthUser;
         try {
-          verifyAccessToken(app, token);
+          user = await authenticateToken(app, token);
         } catch {
           socket.close(4401, 'invalid token');
           return;
         }
+        const recheck = setInterval(() => {
+          // a failing check (Redis or the database away for a moment) leaves the viewer connected
+          app.sessions.isLive(user).then((live) => live || socket.close(4401, 'session ended'), () => {});
+        }, RECHECK_MS);
+        recheck.unref();
+        socket.on('close', () => clearInterval(recheck));
         const viewer = {
           send(text: string) {
             if (socket.bufferedAmount > MAX_BUFFERED) socket.close(1013, 'too slow');

@@ -10,12 +10,14 @@ export interface UserRow {
   phone_number: string | null;
   date_of_birth: string | null;
   role: Role;
+  /** bumped by a role or password change: older access tokens are refused */
+  token_version: number;
   created_at: Date;
   updated_at: Date;
 }
 
 const USER_COLUMNS = `id, email, password_hash, full_name, phone_number,
-  to_char(date_of_birth, 'YYYY-MM-DD') AS date_of_birth, role, created_at, updated_at`;
+  to_char(date_of_birth, 'YYYY-MM-DD') AS date_of_birth, role, token_version, created_at, updated_at`;
 
 export async function findUserByEmail(sql: Sql, email: string): Promise<UserRow | undefined> {
   const { rows } = await sql.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE email = $1`, [email]);
@@ -65,6 +67,46 @@ export async function insertRefreshToken(
      VALUES ($1, $2, $3, now() + make_interval(secs => $4))`,
     [t.userId, t.familyId, t.tokenHash, t.ttlSeconds],
   );
+}
+
+/** Revokes every live family of the user (a password change). */
+export async function revokeUserFamilies(sql: Sql, userId: number): Promise<void> {
+  await sql.query('UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
+}
+
+/**
+ * "<token_version>|<families revoked within the access-token lifetime>" (session-state.ts), or
+ * "gone" for a deleted account.
+ */
+export async function sessionStateOf(sql: Sql, userId: number, accessTtlSeconds: number): Promise<string> {
+  const { rows } = await sql.query<{ state: string }>(
+    `SELECT u.token_version || '|' || coalesce((
+              SELECT string_agg(DISTINCT r.family_id::text, ',') FROM refresh_tokens r
+               WHERE r.user_id = u.id AND r.revoked_at > now() - make_interval(secs => $2)), '') AS state
+       FROM users u WHERE u.id = $1`,
+    [userId, accessTtlSeconds],
+  );
+  return rows[0]?.state ?? 'gone';
+}
+
+/** Sets the role and bumps token_version (tokens carry the role); undefined when no such user. */
+export async function setRole(sql: Sql, userId: number, role: Role): Promise<UserRow | undefined> {
+  const { rows } = await sql.query<UserRow>(
+    `UPDATE users SET role = $2, token_version = token_version + CASE WHEN role = $2 THEN 0 ELSE 1 END, updated_at = now()
+      WHERE id = $1 RETURNING ${USER_COLUMNS}`,
+    [userId, role],
+  );
+  return rows[0];
+}
+
+/** Sets a new password hash and bumps token_version; returns the updated row. */
+export async function setPasswordHash(sql: Sql, userId: number, passwordHash: string): Promise<UserRow | undefined> {
+  const { rows } = await sql.query<UserRow>(
+    `UPDATE users SET password_hash = $2, token_version = token_version + 1, updated_at = now()
+      WHERE id = $1 RETURNING ${USER_COLUMNS}`,
+    [userId, passwordHash],
+  );
+  return rows[0];
 }
 
 /** Locks the token row: two refreshes racing with one token cannot both rotate it. */

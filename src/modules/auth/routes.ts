@@ -5,6 +5,7 @@ import { authenticate } from '../../http/auth.ts';
 import { AppError } from '../../http/errors.ts';
 import { attemptLimiter } from '../../http/rate-limit.ts';
 import { ok } from '../../http/schemas.ts';
+import { accountRoutes } from './account-routes.ts';
 import { login } from './login.ts';
 import { presentUser } from './presenter.ts';
 import { findUserById } from './queries.ts';
@@ -37,16 +38,18 @@ export async function authRoutes(fastify: FastifyInstance, deps: Deps) {
 
   app.post('/auth/refresh', { schema: refreshSchema }, async (req) => {
     const ttl = deps.config.REFRESH_TOKEN_TTL_SECONDS;
-    const rotated = await rotateRefreshToken(deps.db, req.body.refresh_token, ttl);
+    const rotated = await rotateRefreshToken(deps.db, app.sessions, req.body.refresh_token, ttl);
     const user = await findUserById(deps.db, rotated.userId);
     if (!user) throw new AppError('invalid_refresh_token');
-    return ok('Token refreshed', session(app, deps, user, rotated.token));
+    return ok('Token refreshed', session(app, deps, user, rotated));
   });
 
   app.post('/auth/logout', { schema: logoutSchema }, async (req) => {
-    await revokeRefreshToken(deps.db, req.body.refresh_token);
+    await revokeRefreshToken(deps.db, app.sessions, req.body.refresh_token);
     return ok('Logged out', null);
   });
+
+  await app.register(accountRoutes, deps);
 
   app.get('/me', { schema: meSchema, onRequest: authenticate() }, async (req) => {
     const user = await findUserById(deps.db, req.user.id);

@@ -82,3 +82,38 @@ export const meSchema = {
   security: [{ bearerAuth: [] }],
   response: { 200: Envelope(UserSchema), ...problems(401, 404) },
 };
+
+export const ChangePasswordBody = Type.Object(
+  {
+    current_password: Type.String({ minLength: 1, maxLength: 200 }),
+    new_password: Type.String({
+      minLength: 1,
+      maxLength: 72,
+      description: 'At least 10 characters and hard to guess (zxcvbn score 3 of 4); a weak one is refused with 400 weak_password',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const changePasswordSchema = {
+  tags: ['auth'],
+  summary: 'Change your password (ends every other session)',
+  description:
+    'Checks the current password (403 wrong_password), then the new one (400 weak_password). Every access and refresh ' +
+    'token of the account stops working (within SESSION_CHECK_MS on other instances); the answer is a new session.',
+  security: [{ bearerAuth: [] }],
+  body: ChangePasswordBody,
+  response: { 200: Envelope(Session), ...problems(400, 401, 403) },
+};
+
+export const changeRoleSchema = {
+  tags: ['auth'],
+  summary: "Change an account's role (admin)",
+  description:
+    "The account's access tokens are refused from then on (they carry the role); its refresh token mints one with the new role. " +
+    'An admin cannot change their own role (409 own_role).',
+  security: [{ bearerAuth: [] }],
+  params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+  body: Type.Object({ role: Type.Enum(['customer', 'staff', 'admin']) }, { additionalProperties: false }),
+  response: { 200: Envelope(UserSchema), ...problems(400, 401, 403, 404, 409) },
+};

@@ -1,0 +1,18 @@
+// PATCH /users/{id} {role}: an admin makes an account customer, staff or admin.
+// Steps: 1. refuse the caller's own account (409 own_role: the last admin cannot demote themselves
+// and lock everyone out) 2. set the role and bump token_version in one statement (tokens carry the
+// role, so the old ones are refused; the refresh token still works and mints a token with the new
+// role) 3. after the commit, tell the session check. Nothing to undo: one UPDATE.
+import type { FastifyInstance } from 'fastify';
+import type { Deps } from '../../deps.ts';
+import type { AuthUser, Role } from '../../http/auth.ts';
+import { AppError } from '../../http/errors.ts';
+import { setRole } from './queries.ts';
+
+export async function changeRole(app: FastifyInstance, deps: Deps, by: AuthUser, userId: number, role: Role) {
+  if (userId === by.id) throw new AppError('own_role');
+  const user = await setRole(deps.db, userId, role);
+  if (!user) throw new AppError('not_found', 'No account with that id');
+  await app.sessions.changed(userId);
+  return user;
+}
