@@ -65,8 +65,8 @@ const EnvSchema = Type.Object({
   // holds at once across screenings; seats one customer holds + has bought for one screening; how long
   // a customer's chain of holds on one screening may last, and the pause after it; hold attempts per
   // minute per account and per client address
-  HOLD_MAX_SEATS_PER_ACCOUNT: Int(12, 1, 10_000),
-  MAX_SEATS_PER_CUSTOMER_PER_SCREENING: Int(10, 1, 10_000),
+  HOLD_MAX_SEATS_PER_ACCOUNT: Int(12, 1, 1_000_000),
+  MAX_SEATS_PER_CUSTOMER_PER_SCREENING: Int(10, 1, 1_000_000),
   HOLD_MAX_LIFE_SECONDS: Int(1_200, 60, 86_400),
   HOLD_RENEWAL_COOLDOWN_SECONDS: Int(300, 0, 86_400),
   HOLD_RATE_PER_ACCOUNT: Int(30, 1, 100_000_000),

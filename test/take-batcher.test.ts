@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { Db } from '../src/db/client.ts';
+import { holdLimits } from '../src/modules/holds/hold-limits.ts';
 import { createTakeBatcher, TakeError } from '../src/modules/holds/take-batcher.ts';
 import { loginAs } from './helpers/http.ts';
 import { startTestApp, type TestApp } from './helpers/runtime.ts';
@@ -35,7 +36,7 @@ describe('take_seats_batch', () => {
       Number((await t.rt.db.query<{ v: number }>('SELECT seat_map_version AS v FROM screenings WHERE id = $1', [s.id])).rows[0].v);
     const v0 = await version();
     const { rows } = await t.rt.db.query<{ idx: number; err_code: string | null; err_detail: string | null; map_version: number | null }>(
-      'SELECT idx, err_code, err_detail, map_version FROM take_seats_batch($1::uuid[], $2::int[], $3::int[], $4::int[], $5::int[], 600)',
+      'SELECT idx, err_code, err_detail, map_version FROM take_seats_batch($1::uuid[], $2::int[], $3::int[], $4::int[], $5::int[], 600, 1200, 300, 100, 100)',
       [ids, [s.id, s.id, s.id], [1, 2, 3], [a, b, b, c, c], [2, 2, 1]],
     );
     // the two holds that went through get the next two versions, in the order they ran
@@ -72,7 +73,7 @@ describe('the batcher', () => {
     const seats = await freeSeatIds(s.id, 12);
     let calls = 0;
     const counting: Db = { ...t.rt.db, query: (text, params) => (calls++, t.rt.db.query(text, params)) };
-    const batcher = createTakeBatcher(counting, { ttlSeconds: 600, concurrency: 1, maxBatch: 64 });
+    const batcher = createTakeBatcher(counting, { limits: holdLimits(t.config), concurrency: 1, maxBatch: 64 });
     // 30 requests for overlapping pairs of 12 seats, from users 1..3 (the later hold of a user for the
     // screening replaces the earlier one, as take_seats does)
     const reqs = Array.from({ length: 30 }, (_, i) => ({
@@ -113,7 +114,7 @@ describe('the batcher', () => {
     );
     let calls = 0;
     const counting: Db = { ...t.rt.db, query: (text, params) => (calls++, t.rt.db.query(text, params)) };
-    const batcher = createTakeBatcher(counting, { ttlSeconds: 600, concurrency: 1, maxBatch: 64 });
+    const batcher = createTakeBatcher(counting, { limits: holdLimits(t.config), concurrency: 1, maxBatch: 64 });
     const outcomes = await Promise.allSettled(users.map((u) => batcher.take({ holdId: randomUUID(), screeningId: s.id, userId: u.id, seatIds: seats })));
     assert.ok(calls < users.length, `20 requests took ${calls} round trips: they shared batches`);
     const won = outcomes.filter((o) => o.status === 'fulfilled');
@@ -128,7 +129,7 @@ describe('the batcher', () => {
 
   test('a batch that fails as a whole rejects every request in it', async () => {
     const broken: Db = { ...t.rt.db, query: async () => Promise.reject(Object.assign(new Error('connection lost'), { code: '08006' })) };
-    const batcher = createTakeBatcher(broken, { ttlSeconds: 600, concurrency: 1, maxBatch: 64 });
+    const batcher = createTakeBatcher(broken, { limits: holdLimits(t.config), concurrency: 1, maxBatch: 64 });
     const outcomes = await Promise.allSettled(
       [1, 2, 3].map((i) => batcher.take({ holdId: randomUUID(), screeningId: 1, userId: i, seatIds: [i] })),
     );

@@ -58,6 +58,11 @@ export async function startTestApp(env: Record<string, string> = {}, clock?: Clo
     DATA_DIR: ':memory:',
     LOG_LEVEL: 'silent',
     AUTH_RATE_LIMIT: '100000',
+    // the demo customer holds seats of many screenings in one file, from one address; the hoarding
+    // limits are tested where they are set (test/security/api6-business-flows-hoarding.test.ts)
+    HOLD_MAX_SEATS_PER_ACCOUNT: '100000',
+    HOLD_RATE_PER_ACCOUNT: '100000000',
+    HOLD_RATE_PER_ADDRESS: '100000000',
     JWT_SECRET: TEST_SECRET,
     SWEEP_INTERVAL_MS: '0',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl, DB_POOL_MAX: '10' } : {}),

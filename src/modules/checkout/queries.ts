@@ -121,6 +121,16 @@ export async function extendHoldOnce(trx: Sql, hold: CheckoutHold, seconds: numb
   );
 }
 
+/** Seats of a screening a customer has bought (sold to them, not refunded). */
+export async function seatsBoughtBy(sql: Sql, userId: number, screeningId: number): Promise<number> {
+  const { rows } = await sql.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM tickets tk JOIN ticket_seats ts ON ts.ticket_id = tk.id
+      WHERE tk.user_id = $1 AND tk.screening_id = $2 AND ts.status = 'sold'`,
+    [userId, screeningId],
+  );
+  return rows[0].n;
+}
+
 /** Whole seconds the hold has left (0 when past), by the database clock. */
 export async function secondsLeft(sql: Sql, holdId: string): Promise<number> {
   const { rows } = await sql.query<{ s: number }>(

@@ -1,6 +1,7 @@
 // Checkout: a hold becomes a ticket waiting for payment, and a payment at the gateway. Steps, each
 // with what undoes or settles it when a later one fails:
-//   1. one transaction: lock the hold (it must be live and the caller's), create its one ticket
+//   1. one transaction: lock the hold (it must be live and the caller's; with the seats the customer
+//      bought of the screening since, within MAX_SEATS_PER_CUSTOMER_PER_SCREENING), create its one ticket
 //      (prices frozen from the hold), a pending payment row (amount = tickets + fee of the method),
 //      and give the hold more time once. Commit before calling out: no lock is held across the network.
 //   2. the gateway call, idempotent by our payment id (a retry, or the reconciler, gets the same
@@ -14,6 +15,7 @@ import type { Sql } from '../../db/client.ts';
 import { AppError } from '../../http/errors.ts';
 import { minorToDecimal, toMinor } from '../../lib/money.ts';
 import { type GatewayPayment, GatewayError, type PaymentMethod } from '../../payments/gateway.ts';
+import { seatLimitPerScreening } from '../holds/hold-limits.ts';
 import { confirmPayment } from '../payments/confirm-payment.ts';
 import { feeMinor } from '../payments/fees.ts';
 import { enabledMethod, type MethodRow } from '../payments/methods.ts';
@@ -28,6 +30,7 @@ import {
   type PaymentRow,
   pendingPaymentOf,
   recordGatewayPayment,
+  seatsBoughtBy,
   secondsLeft,
   type TicketRow,
 } from './queries.ts';
@@ -81,6 +84,13 @@ async function prepare(trx: Sql, deps: Deps, input: CheckoutInput, rule: MethodR
   const existing = await lockTicketOfHold(trx, hold.id);
   if (existing && existing.status !== 'pending_payment') {
     throw new AppError('hold_not_active', `The hold's ticket is ${existing.status}`);
+  }
+  if (!existing) {
+    // the hold passed the per-screening cap when it was made; seats bought since (another device,
+    // a late payment) count now too
+    const bought = await seatsBoughtBy(trx, hold.user_id, hold.screening_id);
+    const max = deps.config.MAX_SEATS_PER_CUSTOMER_PER_SCREENING;
+    if (bought + hold.seat_ids.length > max) throw seatLimitPerScreening(max, bought);
   }
   const ticket = existing ?? (await insertTicket(trx, hold));
 

@@ -6,6 +6,8 @@
 //    customer's previous hold for this screening, and the conditional write of the seats
 //    (409 cause "taken" when a seat is not free; cause "contended" when another call is taking it
 //    at this very moment: seat rows busy in another transaction are skipped, never waited for).
+//    It also decides the limits a cinema sets (hold-limits.ts): seats held per account, seats per
+//    customer and screening, how long a customer's holds on a screening may go on (409).
 // 3. After commit: the seat event for live viewers and the seat-map cache bump.
 // Seats are named to people by label (E7) beside their ids, in refusals and in the hold: labels come
 // from the instance's label cache (seat-labels.ts), not from another statement on the hold path.
@@ -16,6 +18,7 @@ import { uuidv7 } from '../../lib/ids.ts';
 import { decimalToNumber } from '../../lib/money.ts';
 import { seatLabels } from '../seating/seat-labels.ts';
 import { seatsChanged } from '../seating/seat-map.ts';
+import { holdLimits, limitRefusal } from './hold-limits.ts';
 import { type TakeResult, takeSeats } from './queries.ts';
 import { takeBatcherFor } from './take-batcher.ts';
 
@@ -80,22 +83,25 @@ export async function createHold(deps: Deps, input: HoldInput) {
   }
 
   const holdId = uuidv7();
+  const limits = holdLimits(deps.config);
   let taken: TakeResult;
   try {
     const req = { holdId, screeningId: input.screeningId, userId: input.userId, seatIds };
     const batcher = takeBatcherFor(deps.db, {
-      ttlSeconds: deps.config.HOLD_TTL_SECONDS,
+      limits,
       poolMax: deps.config.DB_POOL_MAX,
       inFlight: deps.config.HOLD_BATCHES_IN_FLIGHT,
     });
     taken = await batcher.take(req).catch((err) => {
       // a deadlock aborted only this item's subtransaction: repeat it on its own
       if (pgCode(err) !== PG.deadlock) throw err;
-      return withDeadlockRetry(() => takeSeats(deps.db, { ...req, ttlSeconds: deps.config.HOLD_TTL_SECONDS }));
+      return withDeadlockRetry(() => takeSeats(deps.db, { ...req, limits }));
     });
   } catch (err) {
     await deps.fastPath.unmark(input.screeningId, seatIds, owner);
     const code = pgCode(err);
+    const overLimit = limitRefusal(code, String((err as { detail?: string }).detail ?? ''), limits);
+    if (overLimit) throw overLimit;
     const rule = code ? RULE_ERRORS[code] : undefined;
     if (!rule) throw err;
     const detail = String((err as { detail?: string }).detail ?? '');

@@ -1,5 +1,6 @@
 // Data access for holds. take_seats() (migration 005) is the whole hold in one statement.
 import type { Sql } from '../../db/client.ts';
+import { type HoldLimits, limitArgs } from './hold-limits.ts';
 
 export interface TakeResult {
   reserved_until: Date;
@@ -12,14 +13,15 @@ export interface TakeResult {
 
 export async function takeSeats(
   sql: Sql,
-  a: { holdId: string; screeningId: number; userId: number; seatIds: number[]; ttlSeconds: number },
+  a: { holdId: string; screeningId: number; userId: number; seatIds: number[]; limits: HoldLimits },
 ): Promise<TakeResult> {
-  const { rows } = await sql.query<TakeResult>('SELECT * FROM take_seats($1, $2, $3, $4::int[], $5)', [
+  const { rows } = await sql.query<TakeResult>('SELECT * FROM take_seats($1, $2, $3, $4::int[], $5, $6, $7, $8, $9)', [
     a.holdId,
     a.screeningId,
     a.userId,
     a.seatIds,
-    a.ttlSeconds,
+    a.limits.ttlSeconds,
+    ...limitArgs(a.limits),
   ]);
   return rows[0];
 }

@@ -7,24 +7,27 @@ import { idempotent } from '../../http/idempotency.ts';
 import { ok } from '../../http/schemas.ts';
 import { holdBestAvailable } from './best-available.ts';
 import { createHold } from './create-hold.ts';
+import { holdAttempts } from './hold-attempts.ts';
 import { getHold, releaseHold } from './release-hold.ts';
 import { bestAvailableSchema, createHoldSchema, getHoldSchema, releaseHoldSchema } from './schemas.ts';
 
 export async function holdRoutes(fastify: FastifyInstance, deps: Deps) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const signedIn = authenticate();
+  // hold attempts are counted per account and per address, after sign-in (hold-attempts.ts)
+  const signedInAttempt = [signedIn, holdAttempts(deps)];
   const max = deps.config.HOLD_MAX_SEATS;
   // The schemas carry HOLD_MAX_SEATS (the document says it); a body over it alone keeps its own code.
   const seatLimit = { attachValidation: true, preHandler: overSeatLimit(max, ['/seat_ids', '/count']) };
 
-  app.post('/screenings/:id/holds', { schema: createHoldSchema(max), ...seatLimit, onRequest: signedIn }, async (req, reply) =>
+  app.post('/screenings/:id/holds', { schema: createHoldSchema(max), ...seatLimit, onRequest: signedInAttempt }, async (req, reply) =>
     idempotent(deps.db, req, reply, 'hold', async () => ({
       status: 201,
       body: ok('Seats held', await createHold(deps, { screeningId: req.params.id, userId: req.user.id, seatIds: req.body.seat_ids })),
     })),
   );
 
-  app.post('/screenings/:id/holds/best-available', { schema: bestAvailableSchema(max), ...seatLimit, onRequest: signedIn }, async (req, reply) =>
+  app.post('/screenings/:id/holds/best-available', { schema: bestAvailableSchema(max), ...seatLimit, onRequest: signedInAttempt }, async (req, reply) =>
     idempotent(deps.db, req, reply, 'hold', async () => ({
       status: 201,
       body: ok(

@@ -47,6 +47,14 @@ const idempotencyHeader = Type.Object({
   'idempotency-key': Type.Optional(Type.String({ description: 'Retries with the same key return the first answer', maxLength: 255 })),
 });
 
+// the limits against hoarding (hold-limits.ts, hold-attempts.ts), as both hold routes answer them
+const HOLD_LIMITS =
+  'Limits: hold_limit_reached (409, `held`, `max`) past the seats one account may hold at once across screenings; ' +
+  'seat_limit_per_screening (409, `bought`, `max`) past the seats one customer may hold and have bought for a screening; ' +
+  'hold_renewal_limit (409, Retry-After) when your holds for the screening ran for the longest time allowed ' +
+  '(re-posting or replacing a hold never extends it past that); rate_limited (429, Retry-After) past the hold attempts ' +
+  'a minute of your account or address.';
+
 export const createHoldSchema = (maxSeats: number) => ({
   tags: ['holds'],
   summary: 'Hold seats (all or nothing)',
@@ -55,12 +63,13 @@ export const createHoldSchema = (maxSeats: number) => ({
     'same screening. 409 seat_unavailable lists the seats that were taken (`seat_ids`, and `seat_labels` ' +
     'such as E7; `cause`: fast_path, contended or taken); ' +
     'seat rules answer couple_seat_pair, companion_seat_alone (400) or orphan_seat (409); hold_in_checkout (409) while ' +
-    'your current hold is being paid; hold_in_progress (409) when another hold request of yours for the screening came first.',
+    'your current hold is being paid; hold_in_progress (409) when another hold request of yours for the screening came first. ' +
+    HOLD_LIMITS,
   security: bearer,
   params: IdParams,
   headers: idempotencyHeader,
   body: HoldBody(maxSeats),
-  response: { 201: Envelope(HoldSchema), ...problems(400, 401, 404, 409, 422) },
+  response: { 201: Envelope(HoldSchema), ...problems(400, 401, 404, 409, 422, 429) },
 });
 
 export const bestAvailableSchema = (maxSeats: number) => ({
@@ -68,12 +77,13 @@ export const bestAvailableSchema = (maxSeats: number) => ({
   summary: 'Hold the best N adjacent seats',
   description:
     'Picks `count` adjacent free seats in one row block, nearest the middle of the hall (rows a third of the way ' +
-    'back first), respecting the seat rules, and holds them atomically. 409 not_enough_adjacent_seats when none fit.',
+    'back first), respecting the seat rules, and holds them atomically. 409 not_enough_adjacent_seats when none fit. ' +
+    HOLD_LIMITS,
   security: bearer,
   params: IdParams,
   headers: idempotencyHeader,
   body: BestBody(maxSeats),
-  response: { 201: Envelope(HoldSchema), ...problems(400, 401, 404, 409, 422) },
+  response: { 201: Envelope(HoldSchema), ...problems(400, 401, 404, 409, 422, 429) },
 });
 
 export const getHoldSchema = {

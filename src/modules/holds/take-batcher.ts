@@ -9,6 +9,7 @@
 // and the next free slot takes all of them (up to maxBatch). Items are sorted by screening so every
 // batch takes screening row locks in the same order (no lock cycles between batches).
 import type { Db } from '../../db/client.ts';
+import { type HoldLimits, limitArgs } from './hold-limits.ts';
 import type { TakeResult } from './queries.ts';
 
 export interface TakeRequest {
@@ -45,7 +46,7 @@ interface BatchRow extends TakeResult {
   err_detail: string | null;
 }
 
-export function createTakeBatcher(db: Db, opts: { ttlSeconds: number; concurrency: number; maxBatch: number }): TakeBatcher {
+export function createTakeBatcher(db: Db, opts: { limits: HoldLimits; concurrency: number; maxBatch: number }): TakeBatcher {
   const queue: Waiting[] = [];
   let inFlight = 0;
 
@@ -66,14 +67,15 @@ export function createTakeBatcher(db: Db, opts: { ttlSeconds: number; concurrenc
     let rows: BatchRow[];
     try {
       ({ rows } = await db.query<BatchRow>(
-        'SELECT * FROM take_seats_batch($1::uuid[], $2::int[], $3::int[], $4::int[], $5::int[], $6)',
+        'SELECT * FROM take_seats_batch($1::uuid[], $2::int[], $3::int[], $4::int[], $5::int[], $6, $7, $8, $9, $10)',
         [
           reqs.map((r) => r.holdId),
           reqs.map((r) => r.screeningId),
           reqs.map((r) => r.userId),
           reqs.flatMap((r) => r.seatIds),
           reqs.map((r) => r.seatIds.length),
-          opts.ttlSeconds,
+          opts.limits.ttlSeconds,
+          ...limitArgs(opts.limits),
         ],
       ));
     } catch (err) {
@@ -105,7 +107,7 @@ export function createTakeBatcher(db: Db, opts: { ttlSeconds: number; concurrenc
 const batchers = new WeakMap<Db, TakeBatcher>();
 
 /** The batcher of this database handle (one per pool: its concurrency is a share of the pool). */
-export function takeBatcherFor(db: Db, opts: { ttlSeconds: number; poolMax: number; inFlight: number }): TakeBatcher {
+export function takeBatcherFor(db: Db, opts: { limits: HoldLimits; poolMax: number; inFlight: number }): TakeBatcher {
   let b = batchers.get(db);
   if (!b) {
     // PGlite runs one statement at a time: one batch in flight. On PostgreSQL, HOLD_BATCHES_IN_FLIGHT
@@ -119,7 +121,7 @@ export function takeBatcherFor(db: Db, opts: { ttlSeconds: number; poolMax: numb
     // 64 at most: each item runs in a subtransaction that takes a subtransaction id when it writes,
     // and a backend keeps 64 of them in shared memory; past that ("suboverflowed") every snapshot
     // in the cluster must look subtransactions up on disk.
-    b = createTakeBatcher(db, { ttlSeconds: opts.ttlSeconds, concurrency, maxBatch: 64 });
+    b = createTakeBatcher(db, { limits: opts.limits, concurrency, maxBatch: 64 });
     batchers.set(db, b);
   }
   return b;
