@@ -26,6 +26,16 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     body?: string;
     title?: string;
+    /** requests per second over all connections (a steady load instead of as fast as answered) */
+    overallRate?: number;
+    /** the request sequence each connection cycles through; setupRequest may rewrite each one */
+    requests?: { method?: string; path?: string; headers?: Record<string, string>; body?: string; setupRequest?: (req: Request) => Request }[];
+  }
+  interface Request {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
   }
   interface Result {
     title?: string;
