@@ -8,7 +8,7 @@ import { createHold } from './create-hold.ts';
 
 const RETRYABLE = new Set(['seat_unavailable', 'orphan_seat']);
 
-export async function holdBestAvailable(deps: Deps, a: { screeningId: number; userId: number; count: number; seatType?: string }) {
+export async function holdBestAvailable(deps: Deps, a: { screeningId: number; userId: number; count: number; seatType?: string; holdId?: string }) {
   if (a.count > deps.config.HOLD_MAX_SEATS) {
     throw new AppError('too_many_seats', `At most ${deps.config.HOLD_MAX_SEATS} seats per hold`, { max: deps.config.HOLD_MAX_SEATS });
   }
@@ -19,7 +19,8 @@ export async function holdBestAvailable(deps: Deps, a: { screeningId: number; us
   const candidates = bestSeats(seats, a.count, a.seatType);
   for (const seatIds of candidates) {
     try {
-      return await createHold(deps, { screeningId: a.screeningId, userId: a.userId, seatIds });
+      // one hold id for every candidate: a refused one left no row behind
+      return await createHold(deps, { screeningId: a.screeningId, userId: a.userId, seatIds, holdId: a.holdId });
     } catch (err) {
       if (!(err instanceof AppError && RETRYABLE.has(err.code))) throw err;
     }

@@ -68,6 +68,8 @@ export interface HoldInput {
   screeningId: number;
   userId: number;
   seatIds: number[];
+  /** the new hold's id when the caller names it first (its Idempotency-Key records it: replay-hold.ts) */
+  holdId?: string;
 }
 
 export async function createHold(deps: Deps, input: HoldInput) {
@@ -82,7 +84,7 @@ export async function createHold(deps: Deps, input: HoldInput) {
     throw await refusal(deps, 'seat_unavailable', 'Some seats are taken or being taken by someone else', contended, 'fast_path');
   }
 
-  const holdId = uuidv7();
+  const holdId = input.holdId ?? uuidv7();
   const limits = holdLimits(deps.config);
   let taken: TakeResult;
   try {
@@ -128,7 +130,7 @@ export async function createHold(deps: Deps, input: HoldInput) {
   return presentNewHold(deps, holdId, input, seatIds, taken, await seatLabels(deps.db, seatIds));
 }
 
-function presentNewHold(deps: Deps, id: string, input: HoldInput, seatIds: number[], t: TakeResult, labels: string[]) {
+export function presentNewHold(deps: Deps, id: string, input: HoldInput, seatIds: number[], t: TakeResult, labels: string[]) {
   const prices = t.prices.map((p) => decimalToNumber(p) as number);
   return {
     id,

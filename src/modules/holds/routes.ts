@@ -3,12 +3,14 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.ts';
 import { authenticate } from '../../http/auth.ts';
 import { AppError } from '../../http/errors.ts';
-import { idempotent } from '../../http/idempotency.ts';
+import { type Effect, idempotent } from '../../http/idempotency.ts';
 import { ok } from '../../http/schemas.ts';
+import { uuidv7 } from '../../lib/ids.ts';
 import { holdBestAvailable } from './best-available.ts';
 import { createHold } from './create-hold.ts';
 import { holdAttempts } from './hold-attempts.ts';
 import { getHold, releaseHold } from './release-hold.ts';
+import { replayNewHold } from './replay-hold.ts';
 import { bestAvailableSchema, createHoldSchema, getHoldSchema, releaseHoldSchema } from './schemas.ts';
 
 export async function holdRoutes(fastify: FastifyInstance, deps: Deps) {
@@ -19,23 +21,51 @@ export async function holdRoutes(fastify: FastifyInstance, deps: Deps) {
   const max = deps.config.HOLD_MAX_SEATS;
   // The schemas carry HOLD_MAX_SEATS (the document says it); a body over it alone keeps its own code.
   const seatLimit = { attachValidation: true, preHandler: overSeatLimit(max, ['/seat_ids', '/count']) };
+  // The new hold's id is chosen before its Idempotency-Key is claimed: the key names it, and a retry
+  // that finds no recorded answer rebuilds the first one from the hold (http/idempotency.ts).
+  const newHold = (req: FastifyRequest, message: string): Effect => {
+    const userId = req.user.id;
+    return { id: uuidv7(), replay: (holdId) => replayNewHold(deps, userId, holdId, message) };
+  };
 
-  app.post('/screenings/:id/holds', { schema: createHoldSchema(max), ...seatLimit, onRequest: signedInAttempt }, async (req, reply) =>
-    idempotent(deps.db, req, reply, 'hold', async () => ({
-      status: 201,
-      body: ok('Seats held', await createHold(deps, { screeningId: req.params.id, userId: req.user.id, seatIds: req.body.seat_ids })),
-    })),
-  );
+  app.post('/screenings/:id/holds', { schema: createHoldSchema(max), ...seatLimit, onRequest: signedInAttempt }, async (req, reply) => {
+    const effect = newHold(req, 'Seats held');
+    return idempotent(
+      deps.db,
+      req,
+      reply,
+      'hold',
+      async () => ({
+        status: 201,
+        body: ok('Seats held', await createHold(deps, { screeningId: req.params.id, userId: req.user.id, seatIds: req.body.seat_ids, holdId: effect.id })),
+      }),
+      { effect },
+    );
+  });
 
-  app.post('/screenings/:id/holds/best-available', { schema: bestAvailableSchema(max), ...seatLimit, onRequest: signedInAttempt }, async (req, reply) =>
-    idempotent(deps.db, req, reply, 'hold', async () => ({
-      status: 201,
-      body: ok(
-        'Best seats held',
-        await holdBestAvailable(deps, { screeningId: req.params.id, userId: req.user.id, count: req.body.count, seatType: req.body.seat_type }),
-      ),
-    })),
-  );
+  app.post('/screenings/:id/holds/best-available', { schema: bestAvailableSchema(max), ...seatLimit, onRequest: signedInAttempt }, async (req, reply) => {
+    const effect = newHold(req, 'Best seats held');
+    return idempotent(
+      deps.db,
+      req,
+      reply,
+      'hold',
+      async () => ({
+        status: 201,
+        body: ok(
+          'Best seats held',
+          await holdBestAvailable(deps, {
+            screeningId: req.params.id,
+            userId: req.user.id,
+            count: req.body.count,
+            seatType: req.body.seat_type,
+            holdId: effect.id,
+          }),
+        ),
+      }),
+      { effect },
+    );
+  });
 
   app.get('/holds/:id', { schema: getHoldSchema, onRequest: signedIn }, async (req) =>
     ok('Hold fetched', await getHold(deps, req.user, req.params.id)),
