@@ -174,7 +174,7 @@ describe('rate limits', () => {
   });
   after(() => limited.close());
 
-  test('the 4th login attempt for one account within a minute -> 429 with Retry-After', async () => {
+  test('after AUTH_RATE_LIMIT failed logins in a minute the address waits: 429 with Retry-After', async () => {
     const attempt = () =>
       call(limited.app, { method: 'POST', url: '/api/v1/login', payload: { email: 'staff@cinema.com', password: 'wrong' } });
     for (let i = 0; i < 3; i++) assert.equal((await attempt()).status, 401);
@@ -182,7 +182,8 @@ describe('rate limits', () => {
     assertProblem(r, 429, 'rate_limited');
     const retry = Number(r.headers['retry-after']);
     assert.ok(retry >= 1 && retry <= 60, `Retry-After ${r.headers['retry-after']}`);
-    // even the right password is refused while limited: the limit is on attempts, not failures
+    // even the right password is refused from that address while it waits (it could be the guesser);
+    // the owner elsewhere is not (test/security/api2-login-throttle.test.ts)
     const right = await call(limited.app, {
       method: 'POST',
       url: '/api/v1/login',

@@ -39,7 +39,9 @@ export function memoryKv(now: () => number = Date.now): Kv {
       values.set(key, { value, expiresAt: t + ttlMs });
     },
     async del(key) {
+      // as in Redis, one key space: a counter goes too
       values.delete(key);
+      windows.delete(key);
     },
     async incr(key) {
       const next = Number(values.get(key)?.value ?? '0') + 1;

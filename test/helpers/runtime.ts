@@ -3,6 +3,7 @@
 // in-memory PGlite. REDIS_URL, when set, is used with a key prefix of the file's own.
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import pg from 'pg';
 import { buildApp } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
@@ -49,6 +50,8 @@ export interface TestAppOptions {
   databaseUrl?: string;
   /** share Redis keys and channels with another instance */
   redisPrefix?: string;
+  /** where the app's log lines go (tests that read the logs) */
+  logStream?: DestinationStream;
 }
 
 export async function startTestApp(env: Record<string, string> = {}, clock?: Clock, opts: TestAppOptions = {}): Promise<TestApp> {
@@ -63,6 +66,9 @@ export async function startTestApp(env: Record<string, string> = {}, clock?: Clo
     HOLD_MAX_SEATS_PER_ACCOUNT: '100000',
     HOLD_RATE_PER_ACCOUNT: '100000000',
     HOLD_RATE_PER_ADDRESS: '100000000',
+    // app.inject comes from one address: the per-client limits would count a whole file as one client
+    RATE_LIMIT_MAX: '100000000',
+    REGISTRATIONS_PER_HOUR: '100000000',
     JWT_SECRET: TEST_SECRET,
     SWEEP_INTERVAL_MS: '0',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl, DB_POOL_MAX: '10' } : {}),
@@ -72,7 +78,7 @@ export async function startTestApp(env: Record<string, string> = {}, clock?: Clo
     ...env,
   });
   const rt = await openRuntime(config, clock);
-  const app = await buildApp(rt);
+  const app = await buildApp(rt, { logStream: opts.logStream });
   await app.ready();
   return {
     app,

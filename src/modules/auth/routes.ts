@@ -4,9 +4,11 @@ import type { Deps } from '../../deps.ts';
 import { authenticate } from '../../http/auth.ts';
 import { AppError } from '../../http/errors.ts';
 import { attemptLimiter } from '../../http/rate-limit.ts';
+import { clientAddress } from '../../http/trust-proxy.ts';
 import { ok } from '../../http/schemas.ts';
 import { accountRoutes } from './account-routes.ts';
 import { login } from './login.ts';
+import { loginThrottle } from './login-throttle.ts';
 import { presentUser } from './presenter.ts';
 import { findUserById } from './queries.ts';
 import { revokeRefreshToken, rotateRefreshToken } from './refresh-tokens.ts';
@@ -18,20 +20,30 @@ const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
 export async function authRoutes(fastify: FastifyInstance, deps: Deps) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const limit = attemptLimiter(deps.kv, deps.config.AUTH_RATE_LIMIT);
+  const { config } = deps;
+  const throttle = loginThrottle(deps.kv, {
+    freeFailures: config.LOGIN_FREE_FAILURES,
+    backoffMaxMs: config.LOGIN_BACKOFF_MAX_SECONDS * 1000,
+    addressFailuresPerMinute: config.AUTH_RATE_LIMIT,
+  });
+  // registrations per client address and per email: a burst a minute, and a ceiling an hour
+  const perMinute = attemptLimiter(deps.kv, config.AUTH_RATE_LIMIT);
+  const perHour = attemptLimiter(deps.kv, config.REGISTRATIONS_PER_HOUR, 3_600_000);
 
   // `/login` is the seed's path, kept as it was; `/auth/login` sits beside the other auth routes.
   for (const path of ['/login', '/auth/login']) {
     app.post(path, { schema: loginSchema }, async (req) => {
       const email = normaliseEmail(req.body.email);
-      await limit([`login:ip:${req.ip}`, `login:acct:${email}`]);
-      return ok('Login successful', await login(app, deps, email, req.body.password));
+      const session = await throttle(email, clientAddress(req), () => login(app, deps, email, req.body.password));
+      return ok('Login successful', session);
     });
   }
 
   app.post('/auth/register', { schema: registerSchema }, async (req, reply) => {
     const email = normaliseEmail(req.body.email);
-    await limit([`register:ip:${req.ip}`, `register:acct:${email}`]);
+    const address = clientAddress(req);
+    await perMinute([`register:ip:${address}`, `register:acct:${email}`]);
+    await perHour([`register-hour:ip:${address}`, `register-hour:acct:${email}`]);
     const data = await register(app, deps, { ...req.body, email });
     return reply.code(201).send(ok('Account created', data));
   });
