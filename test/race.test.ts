@@ -42,6 +42,7 @@ describe('race for one screening', { skip: !onPostgres && 'needs PostgreSQL: PGl
       // every racer comes from one loopback address and retries until it holds
       HOLD_RATE_PER_ACCOUNT: '1000000',
       HOLD_RATE_PER_ADDRESS: '1000000',
+      RATE_LIMIT_MAX: '100000000',
       LOG_LEVEL: 'warn',
       DB_POOL_MAX: '10',
     };

@@ -53,6 +53,9 @@ export async function apiProcess(env: Record<string, string> = {}): Promise<ApiP
     GATEWAY_WEBHOOK_SECRET: WEBHOOK_SECRET,
     JWT_SECRET: TEST_SECRET,
     AUTH_RATE_LIMIT: '100000',
+    // one test client on loopback: the per-client limits are tested in test/security/api4-rate-limits.test.ts
+    RATE_LIMIT_MAX: '100000000',
+    REGISTRATIONS_PER_HOUR: '100000000',
     HOLD_MAX_SEATS_PER_ACCOUNT: '100000',
     HOLD_RATE_PER_ACCOUNT: '100000000',
     HOLD_RATE_PER_ADDRESS: '100000000',
