@@ -2,8 +2,9 @@
 // The webhook, the reconciler and checkout itself (a payment settled at once) all come here, in any
 // order and any number of times: the rules are monotonic, so repeats and reordering change nothing.
 // What comes here is the gateway API's own answer, never a webhook's body (webhook.ts asks first).
-//   amount or currency not ours, or another gateway payment than the one we recorded
-//                                -> nothing at all: an anomaly, logged and counted (anomalies.ts)
+//   not ours (amount, currency, or another gateway payment than the one we recorded; any status
+//   but failed / cancelled, which moved no money) -> nothing at all: an anomaly, logged and counted
+//   (anomalies.ts); the payment stays pending, so the reconciler keeps asking, less and less often
 //   pending                      -> nothing (the gateway's id is recorded if we lacked it)
 //   failed / cancelled (expired) -> our pending payment ends so; a settled one is never downgraded
 //   captured                     -> if ours is captured already: nothing (dedupe). Else money moved:
