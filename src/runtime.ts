@@ -23,7 +23,7 @@ import type { PaymentGateway } from './payments/gateway.ts';
 import { createHttpGateway } from './payments/http-gateway.ts';
 import { createSimulator, type Simulator } from './payments/simulator/simulator.ts';
 
-export async function openDb(config: Config): Promise<Db> {
+export async function openDb(config: Pick<Config, 'DATABASE_URL' | 'DB_POOL_MAX' | 'dataDir'>): Promise<Db> {
   if (config.DATABASE_URL) return connectPostgres({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX });
   if (config.dataDir === ':memory:') return connectPglite(':memory:');
   mkdirSync(config.dataDir, { recursive: true });

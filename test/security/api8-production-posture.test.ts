@@ -247,7 +247,8 @@ test('the real process: production with MAIL_DELIVERY=off starts, says so loudly
     await freePort(),
   );
   try {
-    await waitFor(`${server.base}/readyz`, 60_000);
+    // a cold PGlite start migrates from scratch: slow on a shared, loaded machine
+    await waitFor(`${server.base}/readyz`, 120_000).catch((err: Error) => assert.fail(`${err.message}\n${server.output()}`));
     assert.match(server.output(), /"level":40[^\n]*mail delivery is off/i);
     const login = await fetch(`${server.base}/api/v1/login`, {
       method: 'POST',

@@ -1,18 +1,20 @@
-// `npm run create-admin`: makes an admin account in the database the service would open (the same
-// environment as the service). Email and password come from ADMIN_EMAIL / ADMIN_PASSWORD, else from
-// a prompt (the password not echoed), else from standard input, one per line. The password must pass
-// the strength rule every account follows; it is never printed. Exit 0: made; 1: refused.
+// `npm run create-admin`: makes an admin account in the database the service would open (DATABASE_URL,
+// else PGlite in DATA_DIR; the service's secrets are not needed, so an operator can run it from
+// another machine). Email and password come from ADMIN_EMAIL / ADMIN_PASSWORD, else from a prompt
+// (the password not echoed), else from standard input, one per line. The password must pass the
+// strength rule every account follows; it is never printed. Exit 0: made; 1: refused.
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
-import { loadConfig } from '../../config.ts';
 import { openDb } from '../../runtime.ts';
 import { migrate } from '../../db/migrate.ts';
 import { createAdmin } from './create-admin.ts';
 
 async function main(): Promise<number> {
-  const config = loadConfig();
+  const { DATABASE_URL, DATA_DIR = './data' } = process.env;
+  if (DATABASE_URL && !/^postgres(ql)?:\/\//.test(DATABASE_URL)) throw new Error('DATABASE_URL must be a postgres:// URL');
   const { email, password } = await credentials();
-  const db = await openDb(config);
+  const db = await openDb({ DATABASE_URL: DATABASE_URL || undefined, DB_POOL_MAX: 2, dataDir: DATA_DIR === ':memory:' ? ':memory:' : resolve(DATA_DIR) });
   try {
     await migrate(db);
     const r = await createAdmin(db, { email, password });
