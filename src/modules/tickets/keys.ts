@@ -2,7 +2,8 @@
 // one in its data folder (tickets/signing-key.ts). With DATABASE_URL and no TICKET_SIGNING_KEY every
 // instance must still sign alike, so the key is derived from JWT_SECRET (HKDF, its own label): the
 // instances share that secret already, and a scanner only ever needs the public half.
-// Set TICKET_SIGNING_KEY in production so rotating JWT_SECRET does not invalidate printed tickets.
+// Production must give TICKET_SIGNING_KEY (config.ts refuses to start without it): a key derived from
+// JWT_SECRET would make rotating that secret invalidate every printed ticket.
 import { hkdfSync } from 'node:crypto';
 import type { Config } from '../../config.ts';
 import { loadTicketKeys, type TicketKeys } from '../../tickets/signing-key.ts';
