@@ -55,11 +55,14 @@ export function documentLiveRoute({ schema, url }: { schema: FastifySchema; url:
       ...schema,
       hide: false,
       description: DESCRIPTION,
+      // an access token is needed, given in the URL or the first message (a browser cannot set the header)
+      security: [{ bearerAuth: [] }],
       response: {
         101: {
           description: 'Switching Protocols: the socket then carries the messages below (JSON text frames)',
           content: { 'application/json': { schema: Type.Union([LiveSnapshotMessage, LiveDeltaMessage]) } },
         },
+        401: { description: 'Never as an HTTP answer: a missing, invalid or ended session closes the socket with 4401' },
         404: { description: 'Not a WebSocket upgrade request' },
       },
     } as FastifySchema,
