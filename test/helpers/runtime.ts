@@ -64,6 +64,7 @@ export async function startTestApp(env: Record<string, string> = {}, clock?: Clo
     // the demo customer holds seats of many screenings in one file, from one address; the hoarding
     // limits are tested where they are set (test/security/api6-business-flows-hoarding.test.ts)
     HOLD_MAX_SEATS_PER_ACCOUNT: '100000',
+    MAX_SEATS_PER_CUSTOMER_PER_SCREENING: '100000',
     HOLD_RATE_PER_ACCOUNT: '100000000',
     HOLD_RATE_PER_ADDRESS: '100000000',
     // app.inject comes from one address: the per-client limits would count a whole file as one client
