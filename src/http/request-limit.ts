@@ -9,8 +9,6 @@
 // addresses (the load balancer, the gateway) that a client flood must not starve: a 429 on /readyz
 // takes a healthy instance out of rotation, one on the webhook delays settling payments already
 // captured. Both are cheap to refuse on their own (no work before the signature check; one SELECT 1).
-import { once } from 'node:events';
-import { setTimeout as delay } from 'node:timers/promises';
 import rateLimit, { type FastifyRateLimitStore } from '@fastify/rate-limit';
 import LocalStore from '@fastify/rate-limit/store/LocalStore.js';
 import RedisStore from '@fastify/rate-limit/store/RedisStore.js';
@@ -27,8 +25,10 @@ export async function registerRequestLimit(app: FastifyInstance, config: Config)
   const redis = config.REDIS_URL ? redisClient(config.REDIS_URL) : undefined;
   if (redis) {
     // Start counting in Redis from the first request when it is there, without waiting long when not.
+    // Only 'ready' is awaited, never an 'error': ioredis emits one when its connect-time INFO misses
+    // the command timeout on a busy start, and a slow Redis must not stop the instance from starting.
     app.addHook('onReady', async () => {
-      if (redis.status !== 'ready') await Promise.race([once(redis, 'ready'), delay(CONNECT_WAIT_MS, undefined, { ref: false })]);
+      if (redis.status !== 'ready') await readyOrLater(redis, CONNECT_WAIT_MS);
     });
     app.addHook('onClose', async () => redis.disconnect());
   }
@@ -49,6 +49,20 @@ export async function registerRequestLimit(app: FastifyInstance, config: Config)
   // One hook for every request, unknown routes included, and ahead of the routes' own onRequest
   // hooks: a flood of requests with bad tokens is counted before any token is checked.
   app.addHook('onRequest', app.rateLimit());
+}
+
+/** Resolves when the client is ready or after ms, whichever comes first; never rejects. */
+function readyOrLater(redis: Redis, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    timer.unref();
+    redis.once('ready', done);
+  });
 }
 
 /** Counts in Redis; on a Redis error, in this process (the same fixed window). */

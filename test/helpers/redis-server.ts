@@ -27,6 +27,10 @@ export async function startRedis(atPort?: number) {
   return {
     url,
     port,
+    /** SIGSTOP: Redis still accepts connections but answers nothing (a hung or overloaded server) */
+    pause: () => void proc.kill('SIGSTOP'),
+    /** SIGCONT: it answers again */
+    resume: () => void proc.kill('SIGCONT'),
     /** SIGKILL: Redis vanishes mid-traffic, as in a crash */
     async kill() {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
