@@ -3,7 +3,8 @@
 //
 //   node --import tsx bench/read-paths.ts --before=REV [--rounds=2] [--redis] [--duration=10] [--connections=100] [--warmup=2]
 //
-// 1. checks REV out into a temporary git worktree (its node_modules: this checkout's) — "before";
+// 1. checks REV out into a temporary git worktree — "before" (its node_modules: this checkout's when
+//    the lock files are equal, else its own `npm ci`);
 //    this checkout is "after"; each gets a fresh PostgreSQL database (migrations + demo data)
 // 2. ROUNDS times, before then after: starts that version's API, loads
 //    a. GET /api/v1/screenings with a customer's bearer token (JWT checks, the list from the cache)
@@ -14,7 +15,7 @@
 // --redis: both versions run with REDIS_URL (rate limits, revocation marks and the cache in Redis).
 // Writes bench/results/<UTC time>-read-paths.json and appends an entry to bench/RESULTS.md.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Api, login, startApi } from './lib/api.ts';
@@ -78,7 +79,13 @@ function worktreeOf(rev: string): string {
     git('worktree', 'remove', '--force', dir);
     rmSync(dir, { recursive: true, force: true });
   });
-  if (!existsSync(join(dir, 'node_modules'))) symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  // the same lock file: share our node_modules; another one: install what that version locked
+  const sameLock = readFileSync(join(dir, 'package-lock.json'), 'utf8') === readFileSync(join(ROOT, 'package-lock.json'), 'utf8');
+  if (sameLock) symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  else {
+    log(`installing ${rev}'s dependencies (npm ci) in ${dir}`);
+    execFileSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'ignore' });
+  }
   return dir;
 }
 
