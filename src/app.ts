@@ -55,16 +55,12 @@ export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<Fas
     genReqId: requestIdOf,
     ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', useDefaults: true, allErrors: true } },
   });
-  app.addHook('onSend', (req, reply, payload, done) => {
-    reply.header('x-request-id', req.id);
-    done(null, payload);
-  });
-
+  // first of all onRequest hooks: every answer carries them, a 401 or a 429 too
+  await registerSecurityHeaders(app);
   registerProblemHandlers(app);
   refuseNulBytes(app);
   // JSON only: a text/plain body is a client mistake (415), not an empty object.
   app.removeContentTypeParser('text/plain');
-  await registerSecurityHeaders(app);
   await registerCors(app, config);
   // after CORS (a preflight is not counted), before every route it counts
   await registerRequestLimit(app, config);

@@ -4,6 +4,7 @@
 import jwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { type VerifiedTokens, verifiedTokens } from './verified-tokens.ts';
 import { AppError } from './errors.ts';
 
 export const ROLES = ['customer', 'staff', 'admin'] as const;
@@ -46,6 +47,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     signAccessToken(user: AuthUser): string;
     sessions: Sessions;
+    verifiedTokens: VerifiedTokens<AuthUser>;
   }
 }
 
@@ -68,9 +70,11 @@ export function tokenFrom(request: FastifyRequest, allowQuery = false): string |
 }
 
 export function verifyAccessToken(app: FastifyInstance, token: string): AuthUser {
-  let claims: AccessClaims;
+  const known = app.verifiedTokens.get(token);
+  if (known) return known;
+  let claims: AccessClaims & { exp: number }; // exp: required by verify
   try {
-    claims = app.jwt.verify<AccessClaims>(token);
+    claims = app.jwt.verify<AccessClaims & { exp: number }>(token);
   } catch (err) {
     const expired = (err as { code?: string }).code === 'FAST_JWT_EXPIRED';
     throw new AppError('invalid_token', expired ? 'The access token has expired' : undefined);
@@ -86,13 +90,15 @@ export function verifyAccessToken(app: FastifyInstance, token: string): AuthUser
   ) {
     throw new AppError('invalid_token');
   }
-  return { id, role: claims.role, email: claims.email, sid: claims.sid, ver: claims.ver };
+  const user: AuthUser = Object.freeze({ id, role: claims.role, email: claims.email, sid: claims.sid, ver: claims.ver });
+  app.verifiedTokens.set(token, user, claims.exp * 1000);
+  return user;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
- * The signature and claims (cached by fast-jwt), then whether the session still stands: logged out,
+ * The signature and claims (cached: verified-tokens.ts), then whether the session still stands: logged out,
  * its refresh family revoked, or the user's role or password changed since -> 401.
  */
 export async function authenticateToken(app: FastifyInstance, token: string): Promise<AuthUser> {
@@ -129,13 +135,10 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: AuthOptions) => 
   await app.register(jwt, {
     secret: opts.secret,
     sign: { algorithm: 'HS256', expiresIn: opts.accessTtlSeconds, iss: opts.issuer, aud: opts.audience },
-    // verified tokens cached (fast-jwt's LRU, keyed by a hash of the whole token) until their own
-    // expiry: a customer's requests skip the decode and the checks after the first. The cached
-    // verdict covers only the signature and claims; whether the session stands is asked per request.
+    // Verified tokens are cached by app.verifiedTokens (verified-tokens.ts), not here.
     // A token without exp would never expire: exp is required, like iss and aud, which must be ours.
     verify: {
       algorithms: ['HS256'],
-      cache: 10_000,
       requiredClaims: ['exp', 'iss', 'aud'],
       allowedIss: opts.issuer,
       allowedAud: opts.audience,
@@ -145,4 +148,5 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: AuthOptions) => 
     app.jwt.sign({ sub: String(user.id), role: user.role, email: user.email, typ: 'access', sid: user.sid, ver: user.ver }),
   );
   app.decorate('sessions', opts.sessions);
+  app.decorate('verifiedTokens', verifiedTokens<AuthUser>());
 });

@@ -4,6 +4,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifySchema } from 'fastify';
+import { pageHeaders } from './security-headers.ts';
 
 // The plugin's own routes are hidden by it; these are the ones a reader may call, shown as such.
 const DOCS_ROUTES: Record<string, { summary: string; type: string }> = {
@@ -50,6 +51,9 @@ export async function registerDocs(app: FastifyInstance, opts: { ui?: boolean } 
     },
   });
   if (opts.ui === false) return;
-  await app.register(swaggerUi, { routePrefix: '/swagger', staticCSP: true });
-  app.get('/swagger/index.html', { schema: { hide: true } }, (_req, reply) => reply.redirect('/swagger/', 302));
+  await app.register(async (pages) => {
+    await pageHeaders(pages);
+    await pages.register(swaggerUi, { routePrefix: '/swagger', staticCSP: true });
+    pages.get('/swagger/index.html', { schema: { hide: true } }, (_req, reply) => reply.redirect('/swagger/', 302));
+  });
 }

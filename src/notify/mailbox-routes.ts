@@ -9,6 +9,7 @@ import { Type } from 'typebox';
 import { AppError } from '../http/errors.ts';
 import { MESSAGE_ID } from './delivery-error.ts';
 import { listMailbox, readMailboxEntry, type MailboxEntry } from './local-mailbox.ts';
+import { pageHeaders } from '../http/security-headers.ts';
 
 export interface MailboxRoutesOptions {
   /** the local mailbox folder (createLocalMailbox's dir) */
@@ -29,6 +30,7 @@ const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'";
 const MAIL_CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'";
 
 export async function mailboxRoutes(fastify: FastifyInstance, opts: MailboxRoutesOptions) {
+  await pageHeaders(fastify);
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const preHandler = opts.preHandler ?? [];
   const find = async (id: string) => {

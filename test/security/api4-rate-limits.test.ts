@@ -45,6 +45,16 @@ describe('the general per-client request limit', () => {
     assert.equal((await get('10.20.0.3')).status, 200);
   });
 
+  test('an IPv6 client is counted by its /64: rotating the interface id does not buy a new budget', async () => {
+    for (let i = 1; i <= 5; i++) assert.equal((await get(`2001:db8:a:b::${i}`)).status, 200);
+    assertProblem(await get('2001:db8:a:b:ffff:1:2:3'), 429, 'rate_limited');
+    assertProblem(await get('2001:0db8:000a:000b::9'), 429, 'rate_limited');
+    assert.equal((await get('2001:db8:a:c::1')).status, 200, 'the next /64 is another subscriber');
+    // an IPv4-mapped address is the IPv4 client it maps
+    for (let i = 0; i < 5; i++) await get('10.20.0.9');
+    assertProblem(await get('::ffff:10.20.0.9'), 429, 'rate_limited');
+  });
+
   test('health probes and the payment webhook are not starved by a spent budget', async () => {
     for (let i = 0; i < 6; i++) await get('10.20.0.4');
     assertProblem(await get('10.20.0.4'), 429, 'rate_limited');

@@ -186,16 +186,17 @@ describe('11: CORS', () => {
   });
 });
 
-describe('security headers (helmet) on every answer', () => {
+describe('security headers (helmet) on every answer, the document set on pages', () => {
   const t = { get app() { return plain.app; } };
 
   const assertHeaders = (h: Record<string, unknown>, what: string) => {
-    assert.ok(h['content-security-policy'], `${what}: content-security-policy`);
+    // OWASP REST Security Cheat Sheet: an API answer may be rendered by nothing and framed by nobody
+    assert.equal(h['content-security-policy'], "default-src 'none';frame-ancestors 'none'", what);
     assert.equal(h['x-content-type-options'], 'nosniff', what);
     assert.match(String(h['strict-transport-security']), /max-age=\d+/, what);
-    assert.ok(h['x-frame-options'], `${what}: x-frame-options`);
-    assert.ok(h['referrer-policy'], `${what}: referrer-policy`);
-    assert.ok(h['cross-origin-opener-policy'], `${what}: cross-origin-opener-policy`);
+    assert.equal(h['x-frame-options'], 'DENY', what);
+    assert.equal(h['referrer-policy'], 'no-referrer', what);
+    assert.equal(h['cross-origin-resource-policy'], 'same-origin', what);
     assert.ok(h['x-request-id'], `${what}: x-request-id`);
   };
 
@@ -212,6 +213,10 @@ describe('security headers (helmet) on every answer', () => {
   test('Swagger UI still loads under its CSP: no inline script it does not allow, every asset same-origin and served', async () => {
     const page = await call(t.app, { method: 'GET', url: '/swagger/', remoteAddress: '10.1.0.2' });
     assert.equal(page.status, 200);
+    // a document: helmet's page set on top of the API's
+    assert.equal(page.headers['cross-origin-opener-policy'], 'same-origin');
+    assert.equal(page.headers['origin-agent-cluster'], '?1');
+    assert.equal(page.headers['x-frame-options'], 'DENY');
     const csp = String(page.headers['content-security-policy']);
     const directive = (name: string) => csp.split(';').map((d) => d.trim()).find((d) => d.startsWith(`${name} `)) ?? '';
     const scriptSrc = directive('script-src') || directive('default-src');

@@ -10,6 +10,7 @@ import { useGatewayErrors } from './http-errors.ts';
 import { ledgerTotals } from './ledger.ts';
 import { DeliverySchema, ErrorSchema, FaultsBody, FaultsSchema, IdParams, LedgerSchema, PaymentSchema } from './schemas.ts';
 import type { Simulator } from './simulator.ts';
+import { pageHeaders } from '../../http/security-headers.ts';
 
 const tags = ['gateway simulator'];
 
@@ -38,6 +39,7 @@ const pagePath = (req: FastifyRequest) => req.url.split('?')[0].replace(/\/(appr
 export async function simulatorControlRoutes(fastify: FastifyInstance, opts: { simulator: Simulator }) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const sim = opts.simulator;
+  await pageHeaders(fastify);
   useGatewayErrors(app);
 
   app.get('/_gateway/faults', { schema: { tags, summary: 'Current faults', response: { 200: FaultsSchema } } }, async () =>
