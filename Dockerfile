@@ -6,18 +6,22 @@ ARG NODE_IMAGE=node:20-bookworm-slim
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# --ignore-scripts: npm's prepare would build the web app before its sources are copied (build stage)
+RUN npm ci --ignore-scripts --no-audit --no-fund
 
 FROM deps AS build
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-# `npm run build` = tsc -p tsconfig.build.json, then postbuild copies src/db/migrations to dist/.
-RUN npm run build && ls dist/server.js dist/db/migrations/*.sql >/dev/null
+COPY web ./web
+# `npm run build` = tsc -p tsconfig.build.json, then postbuild copies src/db/migrations to dist/;
+# `npm run build:web` = the web app into web/dist (served by the API from there).
+RUN npm run build && npm run build:web && ls dist/server.js dist/db/migrations/*.sql web/dist/index.html >/dev/null
 
 FROM ${NODE_IMAGE} AS prod-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# --ignore-scripts: npm's prepare builds the web app, which needs the build tools left out here
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
@@ -29,6 +33,7 @@ WORKDIR /app
 COPY --chown=node:node package.json ./
 COPY --from=prod-deps --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
+COPY --from=build --chown=node:node /app/web/dist ./web/dist
 # The migration runner reads new URL('./migrations/', import.meta.url) beside dist/db/migrate.js:
 # the SQL files must sit in dist/db/migrations (postbuild already put them there; this makes it explicit).
 COPY --from=build --chown=node:node /app/src/db/migrations/ ./dist/db/migrations/

@@ -14,6 +14,7 @@ import { registerProblemHandlers } from './http/problem.ts';
 import { requestIdOf } from './http/request-id.ts';
 import { registerRequestLimit } from './http/request-limit.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
+import { registerWebApp, type SpaFallback } from './http/web-app.ts';
 import { trustProxyOf } from './http/trust-proxy.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { sessionState } from './modules/auth/session-state.ts';
@@ -38,6 +39,8 @@ import { mailboxRoutes } from './notify/mailbox-routes.ts';
 export interface BuildOptions {
   /** where log lines go (default: stdout); tests read them */
   logStream?: DestinationStream;
+  /** the built web app (default web/dist); tests give a folder of their own */
+  webDist?: string;
 }
 
 export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<FastifyInstance> {
@@ -57,7 +60,9 @@ export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<Fas
   });
   // first of all onRequest hooks: every answer carries them, a 401 or a 429 too
   await registerSecurityHeaders(app);
-  registerProblemHandlers(app);
+  // A browser navigation no route matched gets the web app's index.html (registered last, below).
+  let webApp: SpaFallback | undefined;
+  registerProblemHandlers(app, { page: (req, reply) => webApp?.(req, reply) ?? false });
   refuseNulBytes(app);
   // JSON only: a text/plain body is a client mistake (415), not an empty object.
   app.removeContentTypeParser('text/plain');
@@ -106,6 +111,8 @@ export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<Fas
   // it shows every customer's mail, so a deployment with a database server never serves it, nor
   // production (mailDelivery is never 'local' there), nor anything on a non-loopback HOST by default.
   if (config.embedded && config.mailDelivery === 'local') await app.register(mailboxRoutes, { dir: mailboxDir(config) });
+  // after every global hook (limits, CORS), so its files are counted and checked like the API
+  webApp = await registerWebApp(app, opts.webDist);
   return app;
 }
 

@@ -63,7 +63,12 @@ function dependencyDown(err: { code?: unknown; message?: string }): boolean {
   return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Cannot use a pool after calling end|PGlite is closed/i.test(err.message ?? '');
 }
 
-export function registerProblemHandlers(app: FastifyInstance) {
+export interface ProblemHandlerOptions {
+  /** Answers a request no route matched with a page (the web app) and says so; the rest get 404 JSON. */
+  page?: (request: FastifyRequest, reply: FastifyReply) => boolean;
+}
+
+export function registerProblemHandlers(app: FastifyInstance, opts: ProblemHandlerOptions = {}) {
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const instance = request.url;
     if (err instanceof AppError) {
@@ -91,7 +96,8 @@ export function registerProblemHandlers(app: FastifyInstance) {
     return sendProblem(reply, problemOf('internal', undefined, {}, instance));
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, problemOf('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`, {}, request.url)),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    if (opts.page?.(request, reply)) return;
+    return sendProblem(reply, problemOf('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`, {}, request.url));
+  });
 }

@@ -66,6 +66,9 @@ export async function registerSecurityHeaders(app: FastifyInstance) {
   });
 }
 
+/** The document headers that pages add to the API set. */
+export const pageHeaderSet = () => pageExtras();
+
 /** In a scope that serves HTML: the document headers on top of the API set. */
 export async function pageHeaders(scope: FastifyInstance) {
   const headers = await pageExtras();

@@ -28,6 +28,8 @@ export interface GatewayPayment {
   created_at: string;
   updated_at: string;
   captured_at: string | null;
+  /** the returnUrl it was created with */
+  return_url?: string | null;
 }
 
 export type GatewayRefundStatus = 'pending' | 'succeeded' | 'failed';
@@ -53,6 +55,8 @@ export interface CreatePaymentInput {
   description?: string;
   /** seconds the payment may stay pending before the gateway expires it */
   expiresInSeconds?: number;
+  /** where the gateway's own page (3-D Secure, e-wallet) sends the customer back, as real gateways do */
+  returnUrl?: string;
 }
 
 export interface CreateRefundInput {

@@ -97,6 +97,7 @@ export function createHttpGateway(opts: HttpGatewayOptions): PaymentGateway {
           reference: input.reference,
           description: input.description,
           expires_in_seconds: input.expiresInSeconds,
+          return_url: input.returnUrl,
         },
         input.idempotencyKey,
       ),

@@ -52,6 +52,8 @@ export interface TestAppOptions {
   redisPrefix?: string;
   /** where the app's log lines go (tests that read the logs) */
   logStream?: DestinationStream;
+  /** the built web app to serve (default web/dist) */
+  webDist?: string;
 }
 
 export async function startTestApp(env: Record<string, string> = {}, clock?: Clock, opts: TestAppOptions = {}): Promise<TestApp> {
@@ -79,7 +81,7 @@ export async function startTestApp(env: Record<string, string> = {}, clock?: Clo
     ...env,
   });
   const rt = await openRuntime(config, clock);
-  const app = await buildApp(rt, { logStream: opts.logStream });
+  const app = await buildApp(rt, { logStream: opts.logStream, webDist: opts.webDist });
   await app.ready();
   return {
     app,

@@ -85,6 +85,9 @@ describe('16: the e-ticket PDF shows what the customer paid', () => {
     };
     const mail = (await render(row)) as RenderedEmail;
     assert.match(mail.text, new RegExp(`^Paid: ${formatMoney(paid, 'IDR').replace(/\./g, '\\.')}$`, 'm'));
+    // its link opens the ticket's page in the web app (issue 13), not the API's JSON
+    assert.ok(mail.text.includes(`http://127.0.0.1/tickets/${p.ticketId}`), mail.text);
+    assert.ok(!mail.text.includes('/api/v1/tickets/'), mail.text);
     const attached = await pdfItems(new Uint8Array(mail.attachments?.[0].content as Buffer));
     assert.equal(after_(attached, 'Total paid'), formatMoney(paid, 'IDR'));
   });

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Deps } from '../../deps.ts';
 import { authenticate } from '../../http/auth.ts';
@@ -11,6 +11,7 @@ import { login } from './login.ts';
 import { loginThrottle } from './login-throttle.ts';
 import { presentUser } from './presenter.ts';
 import { findUserById } from './queries.ts';
+import { clearRefreshCookie, refreshTokenFromCookie, setRefreshCookie, withoutRefreshToken } from './refresh-cookie.ts';
 import { revokeRefreshToken, rotateRefreshToken } from './refresh-tokens.ts';
 import { register } from './register.ts';
 import { loginSchema, logoutSchema, meSchema, refreshSchema, registerSchema } from './schemas.ts';
@@ -29,13 +30,20 @@ export async function authRoutes(fastify: FastifyInstance, deps: Deps) {
   // registrations per client address and per email: a burst a minute, and a ceiling an hour
   const perMinute = attemptLimiter(deps.kv, config.AUTH_RATE_LIMIT);
   const perHour = attemptLimiter(deps.kv, config.REGISTRATIONS_PER_HOUR, 3_600_000);
+  const cookie = { secure: config.publicBaseUrl.startsWith('https:'), maxAgeSeconds: config.REFRESH_TOKEN_TTL_SECONDS };
+  /** The session as the client asked for it: the refresh token in the body, or in the cookie. */
+  const answer = <T extends { refresh_token?: string }>(reply: FastifyReply, s: T, inCookie: boolean | undefined) => {
+    if (!inCookie || !s.refresh_token) return s;
+    setRefreshCookie(reply, s.refresh_token, cookie);
+    return withoutRefreshToken(s);
+  };
 
   // `/login` is the seed's path, kept as it was; `/auth/login` sits beside the other auth routes.
   for (const path of ['/login', '/auth/login']) {
-    app.post(path, { schema: loginSchema }, async (req) => {
+    app.post(path, { schema: loginSchema }, async (req, reply) => {
       const email = normaliseEmail(req.body.email);
       const session = await throttle(email, clientAddress(req), () => login(app, deps, email, req.body.password));
-      return ok('Login successful', session);
+      return ok('Login successful', answer(reply, session, req.body.refresh_cookie));
     });
   }
 
@@ -44,20 +52,29 @@ export async function authRoutes(fastify: FastifyInstance, deps: Deps) {
     const address = clientAddress(req);
     await perMinute([`register:ip:${address}`, `register:acct:${email}`]);
     await perHour([`register-hour:ip:${address}`, `register-hour:acct:${email}`]);
-    const data = await register(app, deps, { ...req.body, email });
-    return reply.code(201).send(ok('Account created', data));
+    const { refresh_cookie, ...body } = req.body;
+    const data = await register(app, deps, { ...body, email });
+    return reply.code(201).send(ok('Account created', answer(reply, data, refresh_cookie)));
   });
 
-  app.post('/auth/refresh', { schema: refreshSchema }, async (req) => {
+  app.post('/auth/refresh', { schema: refreshSchema }, async (req, reply) => {
+    const fromCookie = req.body.refresh_token === undefined;
+    const token = req.body.refresh_token ?? refreshTokenFromCookie(req);
+    if (!token) throw new AppError('invalid_refresh_token', 'No refresh token (neither in the body nor in the cookie)');
     const ttl = deps.config.REFRESH_TOKEN_TTL_SECONDS;
-    const rotated = await rotateRefreshToken(deps.db, app.sessions, req.body.refresh_token, ttl);
+    const rotated = await rotateRefreshToken(deps.db, app.sessions, token, ttl).catch((err) => {
+      if (fromCookie) clearRefreshCookie(reply, cookie); // a dead cookie is not tried again
+      throw err;
+    });
     const user = await findUserById(deps.db, rotated.userId);
     if (!user) throw new AppError('invalid_refresh_token');
-    return ok('Token refreshed', session(app, deps, user, rotated));
+    return ok('Token refreshed', answer(reply, session(app, deps, user, rotated), fromCookie));
   });
 
-  app.post('/auth/logout', { schema: logoutSchema }, async (req) => {
-    await revokeRefreshToken(deps.db, app.sessions, req.body.refresh_token);
+  app.post('/auth/logout', { schema: logoutSchema }, async (req, reply) => {
+    const token = req.body.refresh_token ?? refreshTokenFromCookie(req);
+    if (req.body.refresh_token === undefined) clearRefreshCookie(reply, cookie);
+    if (token) await revokeRefreshToken(deps.db, app.sessions, token);
     return ok('Logged out', null);
   });
 

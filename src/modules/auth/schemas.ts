@@ -18,13 +18,21 @@ const Session = Type.Object({
   token: Type.String({ description: 'Access token (JWT, HS256); send as `Authorization: Bearer <token>`' }),
   token_type: Type.Literal('Bearer'),
   expires_in: Type.Integer({ description: 'Seconds until the access token expires' }),
-  refresh_token: Type.String({ description: 'Opaque; exchange at /auth/refresh; single use' }),
+  refresh_token: Type.Optional(
+    Type.String({ description: 'Opaque; exchange at /auth/refresh; single use. Absent when it was set as an HttpOnly cookie (`refresh_cookie: true`)' }),
+  ),
   user: UserSchema,
 });
 
 export const LoginBody = Type.Object({
   email: Email,
   password: Type.String({ minLength: 1, maxLength: 200, examples: ['password'] }),
+  refresh_cookie: Type.Optional(
+    Type.Boolean({
+      description:
+        'Web clients: set the refresh token as an HttpOnly, SameSite=Strict cookie scoped to /api/v1/auth instead of returning it; /auth/refresh and /auth/logout then read it',
+    }),
+  ),
 });
 export type LoginBody = Static<typeof LoginBody>;
 
@@ -39,10 +47,18 @@ export const RegisterBody = Type.Object({
   full_name: Type.String({ minLength: 1, maxLength: 100, examples: ['Siti Rahma'] }),
   phone_number: Type.Optional(Type.String({ pattern: '^\\+?[0-9]{8,15}$', examples: ['+6281234567890'] })),
   date_of_birth: Type.Optional(Type.String({ format: 'date', examples: ['1995-04-17'] })),
+  refresh_cookie: Type.Optional(
+    Type.Boolean({
+      description:
+        'Web clients: set the refresh token as an HttpOnly, SameSite=Strict cookie scoped to /api/v1/auth instead of returning it; /auth/refresh and /auth/logout then read it',
+    }),
+  ),
 });
 export type RegisterBody = Static<typeof RegisterBody>;
 
-export const RefreshBody = Type.Object({ refresh_token: Type.String({ minLength: 10, maxLength: 200 }) });
+export const RefreshBody = Type.Object({
+  refresh_token: Type.Optional(Type.String({ minLength: 10, maxLength: 200, description: 'Without it, the refresh cookie is read' })),
+});
 export type RefreshBody = Static<typeof RefreshBody>;
 
 export const loginSchema = {

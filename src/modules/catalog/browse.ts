@@ -102,3 +102,13 @@ function unpack(text: string): JsonPage {
   const cut = text.indexOf('\n');
   return { next: JSON.parse(text.slice(0, cut)) as TimeKey | null, data: text.slice(cut + 1) };
 }
+
+/** One upcoming screening on sale, as the browse lists show it; undefined when past, closed or unknown. */
+export async function showtime(deps: Deps, id: number): Promise<string> {
+  const text = await deps.cache.get(SCOPE, key('showtime', id), SCREENINGS_TTL_MS, async () => {
+    const page = await searchScreeningsJson(deps.db, { id, limit: 1, expand: true });
+    return page.data === '[]' ? '' : page.data.slice(1, -1).trim();
+  });
+  if (text === '') throw new AppError('screening_not_found', 'No such screening on sale (past, closed or unknown)');
+  return text;
+}

@@ -9,12 +9,12 @@ import { afterCursor, sendPage } from '../../http/paging.ts';
 import { sendRawData } from '../../http/raw-json.ts';
 import { ok } from '../../http/schemas.ts';
 import { actorOf } from '../audit/record.ts';
-import { listCities, listCityTheaters, listMovies, movieScreenings, theaterScreenings } from './browse.ts';
+import { listCities, listCityTheaters, listMovies, movieScreenings, showtime, theaterScreenings } from './browse.ts';
 import { createCity, deleteCity, updateCity } from './cities.ts';
 import { createMovie, deleteMovie, updateMovie } from './movies.ts';
 import { presentCity, presentMovie, presentTheater } from './presenter.ts';
 import { findCity, findMovie, findTheater } from './queries.ts';
-import { citySchemas, movieSchemas, theaterSchemas } from './schemas.ts';
+import { citySchemas, movieSchemas, showtimeSchema, theaterSchemas } from './schemas.ts';
 import { createTheater, deleteTheater, updateTheater } from './theaters.ts';
 import type { WriteContext } from './write.ts';
 
@@ -121,6 +121,10 @@ export async function catalogRoutes(fastify: FastifyInstance, deps: Deps) {
     setEtag(reply, row.version);
     return ok('Movie fetched successfully', presentMovie(row));
   });
+
+  app.get('/showtimes/:id', { schema: showtimeSchema }, async (req, reply) =>
+    sendRawData(reply, 'Screening fetched successfully', await showtime(deps, req.params.id)),
+  );
 
   app.get('/movies/:id/screenings', { schema: movieSchemas.screenings }, async (req, reply) => {
     const limit = req.query.limit ?? 20;

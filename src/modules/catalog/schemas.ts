@@ -192,7 +192,7 @@ export const BrowseScreeningSchema = Type.Object({
     poster_url: StringOrNull({}),
   }),
   theater: Type.Object({ id: Type.Integer(), name: Type.String(), city_id: Type.Integer(), time_zone: Type.String() }),
-  hall: Type.Object({ id: Type.Integer(), name: Type.String(), screen_type: StringOrNull({}) }),
+  hall: Type.Object({ id: Type.Integer(), name: Type.String(), screen_type: StringOrNull({}), capacity: Type.Integer({ description: 'Seats in the hall (with available_seats: how full the show is)' }) }),
 });
 
 // ---- route schemas ------------------------------------------------------------------------------
@@ -278,6 +278,16 @@ export const theaterSchemas = {
     querystring: TheaterScreeningsQuery,
     response: { 200: Envelope(Type.Array(BrowseScreeningSchema), { meta: ListMeta }), ...problems(400, 404) },
   },
+};
+
+export const showtimeSchema = {
+  tags: browse,
+  summary: 'One screening on sale, as the browse lists show it (public)',
+  description:
+    'The movie, theater, hall (with its capacity), local time and `price_from` of an upcoming open screening; 404 when it is past, closed or unknown. ' +
+    "The seed's `GET /screenings/{id}` keeps its token; this is the customer site's read.",
+  params: IdParams,
+  response: { 200: Envelope(BrowseScreeningSchema), ...problems(400, 404) },
 };
 
 export const movieSchemas = {

@@ -60,6 +60,7 @@ export async function startCheckout(deps: Deps, input: CheckoutInput) {
       method: payment.method,
       description: `Cinema tickets ${ticket.id}`,
       expiresInSeconds: Math.max(MIN_PAYMENT_SECONDS, await secondsLeft(deps.db, input.holdId)),
+      returnUrl: `${deps.config.publicBaseUrl}/tickets/${ticket.id}`,
     });
   } catch (err) {
     return compensate(deps, payment, err);

@@ -58,9 +58,11 @@ const EXPANDED_FIELDS = `, 'local_time', to_char(s.show_time AT TIME ZONE t.time
   'movie', json_build_object('id', m.id, 'title', m.title, 'duration', m.duration, 'rating', m.rating,
                              'genre', m.genre, 'poster_url', m.poster_url),
   'theater', json_build_object('id', t.id, 'name', t.name, 'city_id', t.city_id, 'time_zone', t.time_zone),
-  'hall', json_build_object('id', h.id, 'name', h.name, 'screen_type', h.screen_type)`;
+  'hall', json_build_object('id', h.id, 'name', h.name, 'screen_type', h.screen_type, 'capacity', h.capacity)`;
 
 export interface ScreeningFilter {
+  /** this one screening */
+  id?: number;
   cityId?: number;
   theaterId?: number;
   movieId?: number;
@@ -88,6 +90,7 @@ export async function searchScreeningsJson(sql: Sql, f: ScreeningFilter): Promis
     params.push(value);
     where.push(clause(`$${params.length}`));
   };
+  if (f.id !== undefined) add((p) => `s.id = ${p}`, f.id);
   if (f.cityId !== undefined) add((p) => `t.city_id = ${p}`, f.cityId);
   if (f.theaterId !== undefined) add((p) => `s.theater_id = ${p}`, f.theaterId);
   if (f.movieId !== undefined) add((p) => `s.movie_id = ${p}`, f.movieId);

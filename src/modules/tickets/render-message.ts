@@ -49,7 +49,7 @@ async function ticketIssued(d: RenderDeps, msg: OutboxRow, v: TicketView): Promi
   const qr = ticketQr(d.ticketKeys, v);
   if (!qr) throw new Error(`ticket ${v.id} does not admit (status ${v.status}): no e-ticket to send`);
   const code = formatBookingCode(v.booking_code);
-  const link = `${d.publicBaseUrl}/api/v1/tickets/${v.id}`;
+  const link = `${d.publicBaseUrl}/tickets/${v.id}`;
   if (msg.channel === 'sms') {
     return { text: `${d.brand ?? 'Cinema'}: ${v.movie_title}, ${when(v)}, ${v.theater_name} ${v.hall_name}, seats ${seatList(v)}. Booking ${code}. ${link}` };
   }

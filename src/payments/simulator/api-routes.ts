@@ -91,6 +91,7 @@ export async function simulatorApiRoutes(fastify: FastifyInstance, opts: Simulat
           reference: req.body.reference,
           description: req.body.description,
           expiresInSeconds: req.body.expires_in_seconds,
+          returnUrl: req.body.return_url,
         }),
       ),
   );

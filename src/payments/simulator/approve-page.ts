@@ -75,6 +75,7 @@ ${nextActionRows(p)}
 ${row('Created', p.created_at)}
 </table>
 ${buttons}
+${p.return_url && /^https?:\/\//.test(p.return_url) ? `<p><a class="back" href="${escapeHtml(p.return_url)}">Return to the shop</a></p>` : ''}
 </body>
 </html>
 `;

@@ -105,6 +105,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     created_at: p.created_at,
     updated_at: p.updated_at,
     captured_at: p.captured_at,
+    return_url: p.return_url ?? null,
   });
 
   const books: t.Books = {

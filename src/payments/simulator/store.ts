@@ -14,6 +14,7 @@ export interface PaymentRecord {
   method: PaymentMethod;
   reference: string;
   description: string | null;
+  return_url?: string | null;
   failure_code: string | null;
   created_at: string;
   updated_at: string;

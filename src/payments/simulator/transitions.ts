@@ -108,6 +108,7 @@ export function openPayment(b: Books, input: CreatePaymentInput, defaultTtlSecon
     method: input.method,
     reference: input.reference,
     description: input.description ?? null,
+    return_url: input.returnUrl ?? null,
     failure_code: null,
     created_at: new Date(now).toISOString(),
     updated_at: new Date(now).toISOString(),

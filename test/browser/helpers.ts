@@ -1,0 +1,87 @@
+// Browser tests: Debian's Chromium driven by playwright-core (never a downloaded browser), against
+// the API and web app of this checkout listening on a loopback port. They run on the embedded
+// default (the web app is the same on PostgreSQL); skipped, with the reason, where Chromium or the
+// built web app is missing (.ci/run installs the one and builds the other).
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { WEB_DIST } from '../../src/http/web-app.ts';
+import { onPostgres, startTestApp, type TestApp } from '../helpers/runtime.ts';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export const skipBrowser: string | false = !existsSync(CHROMIUM)
+  ? `no Chromium at ${CHROMIUM} (apt-get install chromium)`
+  : !existsSync(join(WEB_DIST, 'index.html'))
+    ? 'the web app is not built (npm run build:web)'
+    : onPostgres
+      ? 'browser tests run on the embedded default'
+      : false;
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface WebApp {
+  base: string;
+  t: TestApp;
+  close(): Promise<void>;
+}
+
+/** The API with the web app and the gateway simulator, listening where the browser can reach it. */
+export async function startWebApp(env: Record<string, string> = {}): Promise<WebApp> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const t = await startTestApp({ PORT: String(port), PUBLIC_BASE_URL: base, LOG_LEVEL: 'silent', ...env });
+  await t.app.listen({ host: '127.0.0.1', port });
+  return { base, t, close: () => t.close() };
+}
+
+/** A page that fails the test on a script error. */
+export async function newPage(context: BrowserContext, errors: string[]): Promise<Page> {
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  return page;
+}
+
+export async function logIn(page: Page, email = 'customer@cinema.com', password = 'password') {
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+}
+
+/** From the home page to the seat picker of the first showtime in the date strip that has one. */
+export async function openFirstShowtime(page: Page, base: string, movie = 'Dune: Part Two') {
+  await page.goto(`${base}/`);
+  await page.getByRole('link', { name: new RegExp(movie) }).first().click();
+  await page.getByRole('heading', { level: 1, name: movie }).waitFor();
+  const days = page.locator('.dates button');
+  for (let i = 0; i < (await days.count()); i++) {
+    await days.nth(i).click();
+    const first = page.locator('a.showtime').first();
+    try {
+      await first.waitFor({ timeout: 3000 });
+    } catch {
+      continue;
+    }
+    await first.click();
+    await page.locator('.seat').first().waitFor();
+    return Number(new URL(page.url()).pathname.split('/').pop());
+  }
+  throw new Error(`no showtime of ${movie} in the next 7 days`);
+}

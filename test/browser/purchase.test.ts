@@ -1,0 +1,67 @@
+// A newcomer buys a ticket in a real Chromium: home -> movie -> showtime -> log in -> two seats ->
+// hold -> card payment on the gateway's page -> back to the shop -> the ticket with its QR -> PDF.
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { launch, logIn, newPage, openFirstShowtime, skipBrowser, startWebApp, type WebApp } from './helpers.ts';
+
+describe('buying a ticket in the browser', { skip: skipBrowser }, () => {
+  let web: WebApp;
+  let browser: Browser;
+  before(async () => {
+    [web, browser] = await Promise.all([startWebApp(), launch()]);
+  });
+  after(async () => {
+    await browser?.close();
+    await web?.close();
+  });
+
+  test('home to PDF: hold, pay on the gateway page, come back to the ticket, download it', async () => {
+    const errors: string[] = [];
+    const context = await browser.newContext({ acceptDownloads: true });
+    const page = await newPage(context, errors);
+    const screeningId = await openFirstShowtime(page, web.base);
+
+    // holding asks for a login, then comes back to the same seat picker
+    await page.getByRole('link', { name: 'Log in to hold seats' }).click();
+    await logIn(page);
+    await page.waitForURL(`**/showtimes/${screeningId}`);
+    await page.getByText('Live: the map follows').waitFor();
+
+    await page.getByRole('button', { name: /^Row E seat 4,/ }).click();
+    await page.getByRole('button', { name: /^Row E seat 5,/ }).click();
+    await page.getByText('2 seats selected: E4, E5').waitFor();
+    await page.getByRole('button', { name: 'Hold these seats' }).click();
+    await page.getByRole('heading', { name: 'Your seats are held' }).waitFor();
+    assert.match(await page.getByRole('timer').textContent() ?? '', /Held for (9|10):\d\d more/);
+
+    await page.getByRole('button', { name: 'Continue to payment' }).click();
+    await page.getByRole('heading', { name: 'Payment' }).waitFor();
+    await page.getByLabel(/^Card/).check();
+    const total = await page.locator('.sum dd strong').textContent();
+    await page.getByRole('button', { name: /^Pay / }).click();
+
+    // the gateway's own page, then back to the shop
+    await page.getByRole('heading', { name: /confirm payment/ }).waitFor();
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.getByRole('link', { name: 'Return to the shop' }).click();
+
+    await page.getByRole('heading', { name: 'Your ticket' }).waitFor();
+    await page.locator('.status-paid').waitFor({ timeout: 10_000 });
+    assert.equal(await page.getByTestId('seats').textContent(), 'E4, E5');
+    assert.match((await page.getByTestId('booking-code').textContent()) ?? '', /^[A-Z0-9]{6,}$/);
+    assert.equal(await page.locator('.ticket .facts dd').filter({ hasText: total ?? 'x' }).count(), 1, `paid ${total}`);
+    assert.ok(await page.getByRole('img', { name: 'Show this code at the entrance' }).isVisible());
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download PDF' }).click()]);
+    const pdf = await readFile((await download.path()) as string);
+    assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
+
+    // the ticket is in "My tickets"
+    await page.getByRole('link', { name: 'My tickets' }).click();
+    await page.getByRole('link', { name: /Dune: Part Two/ }).first().waitFor();
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});

@@ -1,0 +1,84 @@
+// The shell: header (brand, city, language, account), then the page the URL names.
+import { useEffect } from 'preact/hooks';
+import { locale, t, type Locale } from './i18n/index.ts';
+import { useStore } from './lib/store.ts';
+import { CheckoutPage } from './pages/checkout.tsx';
+import { HomePage } from './pages/home.tsx';
+import { LoginPage } from './pages/login.tsx';
+import { MoviePage } from './pages/movie.tsx';
+import { MyRefundsPage } from './pages/my-refunds.tsx';
+import { MyTicketsPage } from './pages/my-tickets.tsx';
+import { ShowtimePage } from './pages/showtime.tsx';
+import { TheaterPage } from './pages/theater.tsx';
+import { TicketPage } from './pages/ticket.tsx';
+import { match, route } from './router.ts';
+import { logOut, session } from './session.ts';
+
+const PAGES: [string, (p: Record<string, string>) => preact.JSX.Element][] = [
+  ['/', () => <HomePage />],
+  ['/movies/:id', (p) => <MoviePage id={Number(p.id)} />],
+  ['/theaters/:id', (p) => <TheaterPage id={Number(p.id)} />],
+  ['/showtimes/:id', (p) => <ShowtimePage id={Number(p.id)} />],
+  ['/checkout/:holdId', (p) => <CheckoutPage holdId={p.holdId} />],
+  ['/tickets/:id', (p) => <TicketPage id={p.id} />],
+  ['/me/tickets', () => <MyTicketsPage />],
+  ['/me/refunds', () => <MyRefundsPage />],
+  ['/login', () => <LoginPage mode="login" />],
+  ['/register', () => <LoginPage mode="register" />],
+];
+
+function Page({ path }: { path: string }) {
+  for (const [pattern, view] of PAGES) {
+    const params = match(pattern, path);
+    if (params) return view(params);
+  }
+  return <HomePage />;
+}
+
+export function App() {
+  const path = useStore(route);
+  const lang = useStore(locale);
+  const { user } = useStore(session);
+  // move focus to the new page's heading, so a screen reader hears the page change
+  useEffect(() => {
+    const h1 = document.querySelector<HTMLElement>('main h1');
+    h1?.setAttribute('tabindex', '-1');
+    h1?.focus({ preventScroll: true });
+  }, [path]);
+  return (
+    <div key={lang}>
+      <a class="skip" href="#main">
+        {t('app.skip')}
+      </a>
+      <header class="top">
+        <a class="brand" href="/">
+          {t('app.name')}
+        </a>
+        <nav aria-label="main">
+          <a href="/">{t('nav.home')}</a>
+          {user && <a href="/me/tickets">{t('nav.tickets')}</a>}
+          {user && <a href="/me/refunds">{t('nav.refunds')}</a>}
+        </nav>
+        <div class="tools">
+          <label class="lang">
+            <span class="sr-only">{t('nav.language')}</span>
+            <select value={lang} onChange={(e) => locale.set((e.target as HTMLSelectElement).value as Locale)}>
+              <option value="en">English</option>
+              <option value="id">Bahasa Indonesia</option>
+            </select>
+          </label>
+          {user ? (
+            <button type="button" class="link" onClick={() => void logOut()}>
+              {t('nav.logout')}
+            </button>
+          ) : (
+            <a href={`/login?next=${encodeURIComponent(path)}`}>{t('nav.login')}</a>
+          )}
+        </div>
+      </header>
+      <main id="main">
+        <Page path={path} />
+      </main>
+    </div>
+  );
+}

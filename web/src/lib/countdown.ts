@@ -1,0 +1,17 @@
+// Seconds left until a time, ticking each second; `ended` once it has passed.
+import { useEffect, useState } from 'preact/hooks';
+
+export function useCountdown(until: string | undefined): { seconds: number; ended: boolean } {
+  const left = () => (until ? Math.max(0, Math.ceil((Date.parse(until) - Date.now()) / 1000)) : 0);
+  const [seconds, setSeconds] = useState(left);
+  useEffect(() => {
+    setSeconds(left());
+    if (!until) return;
+    const timer = setInterval(() => setSeconds(left()), 1000);
+    return () => clearInterval(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [until]);
+  return { seconds, ended: until !== undefined && seconds === 0 };
+}
+
+export const mmss = (s: number) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;

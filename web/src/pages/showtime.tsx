@@ -1,0 +1,237 @@
+// The seat picker: the hall live, the seats chosen with their rules explained, then one step to hold
+// them; the hold's countdown, its release, and on to payment.
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { api, problemText } from '../api/client.ts';
+import { localTime, money, t } from '../i18n/index.ts';
+import { mmss, useCountdown } from '../lib/countdown.ts';
+import { useStore } from '../lib/store.ts';
+import { useApi } from '../lib/use-api.ts';
+import { navigate, route } from '../router.ts';
+import { followSeatMap, type LiveState } from '../seatmap/live.ts';
+import { ruleNotes, toggleSeat } from '../seatmap/rules.ts';
+import { SeatGrid } from '../seatmap/seat-grid.tsx';
+import type { Seat, SeatMap } from '../seatmap/types.ts';
+import { session } from '../session.ts';
+import { ErrorBox, Loading, Notice } from '../ui.tsx';
+
+interface Hold {
+  id: string;
+  seats: { id: number; label: string; price: number }[];
+  total_amount: number;
+  currency: string;
+  reserved_until: string;
+}
+
+const MAX_SEATS = 8;
+
+export function ShowtimePage({ id }: { id: number }) {
+  const { user, token, ready } = useStore(session);
+  const show = useApi(() => api.GET('/api/v1/showtimes/{id}', { params: { path: { id } } }), [id]);
+  const theaterId = show.data?.theater.id;
+  const theater = useApi(
+    () => (theaterId ? api.GET('/api/v1/theaters/{id}', { params: { path: { id: theaterId } } }) : new Promise<never>(() => {})),
+    [theaterId],
+  );
+  const [map, setMap] = useState<SeatMap>();
+  const [live, setLive] = useState<LiveState>('connecting');
+  const [selected, setSelected] = useState<number[]>([]);
+  const [message, setMessage] = useState<{ kind: 'info' | 'warn' | 'ok'; text: string }>();
+  const [hold, setHold] = useState<Hold>();
+  const [busy, setBusy] = useState(false);
+  const [bestCount, setBestCount] = useState(2);
+
+  useEffect(() => {
+    if (!ready) return;
+    return followSeatMap({
+      screeningId: id,
+      token: () => session.get().token,
+      onState: setLive,
+      onMap: (next, changed) => {
+        setMap(next);
+        if (!changed) return;
+        // a seat I picked but had not held, now taken by someone else
+        setSelected((sel) => {
+          const lost = changed.filter((c) => c.status !== 'available' && sel.includes(c.id));
+          if (lost.length === 0) return sel;
+          const labels = lost.map((c) => next.seats.find((s) => s.id === c.id)?.label).join(', ');
+          setMessage({ kind: 'warn', text: t('seats.taken_now', { labels }) });
+          return sel.filter((s) => !lost.some((l) => l.id === s));
+        });
+      },
+    });
+  }, [id, ready, token !== null]);
+
+  const byId = useMemo(() => new Map((map?.seats ?? []).map((s) => [s.id, s])), [map]);
+  const mine = new Set(hold?.seats.map((s) => s.id));
+  const notes = map
+    ? ruleNotes(selected, map.seats, byId, {
+        orphanRule: theater.data?.orphan_seat_rule ?? false,
+        companionNeedsWheelchair: theater.data?.companion_needs_wheelchair ?? false,
+      })
+    : [];
+  const total = selected.reduce((sum, sid) => sum + (byId.get(sid)?.price ?? 0), 0);
+
+  const toggle = (seat: Seat) => {
+    setMessage(undefined);
+    const next = toggleSeat(selected, seat, byId);
+    if (next.length > MAX_SEATS) return setMessage({ kind: 'warn', text: t('seats.max', { n: MAX_SEATS }) });
+    setSelected(next);
+  };
+
+  const afterHold = (r: { data?: { data: Hold }; error?: unknown; response: Response }) => {
+    if (r.data) {
+      setHold(r.data.data);
+      setSelected([]);
+      setMessage(undefined);
+    } else setMessage({ kind: 'warn', text: problemText(r.error, r.response) });
+  };
+
+  const holdSelected = async () => {
+    setBusy(true);
+    try {
+      afterHold(
+        await api.POST('/api/v1/screenings/{id}/holds', {
+          params: { path: { id }, header: { 'idempotency-key': crypto.randomUUID() } },
+          body: { seat_ids: selected },
+        }),
+      );
+    } catch {
+      setMessage({ kind: 'warn', text: t('common.offline') });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const holdBest = async () => {
+    setBusy(true);
+    try {
+      afterHold(
+        await api.POST('/api/v1/screenings/{id}/holds/best-available', {
+          params: { path: { id }, header: { 'idempotency-key': crypto.randomUUID() } },
+          body: { count: bestCount },
+        }),
+      );
+    } catch {
+      setMessage({ kind: 'warn', text: t('common.offline') });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const release = async () => {
+    if (!hold) return;
+    setBusy(true);
+    const r = await api.DELETE('/api/v1/holds/{id}', { params: { path: { id: hold.id } } }).catch(() => undefined);
+    setBusy(false);
+    if (r?.response.ok || r?.response.status === 404 || r?.response.status === 410) {
+      setHold(undefined);
+      setMessage({ kind: 'ok', text: t('hold.released') });
+    } else setMessage({ kind: 'warn', text: r ? problemText(r.error, r.response) : t('common.offline') });
+  };
+
+  if (show.error) return <ErrorBox message={show.error === 'No such screening on sale (past, closed or unknown)' ? t('seats.not_on_sale') : show.error} />;
+  if (!show.data) return <Loading />;
+  const s = show.data;
+
+  return (
+    <article class="picker">
+      <h1>{s.movie.title}</h1>
+      <p class="muted">
+        {s.theater.name} · {s.hall.name}
+        {s.hall.screen_type ? ` · ${s.hall.screen_type}` : ''}
+        {s.is_3d ? ' · 3D' : ''} · <time dateTime={s.show_time}>{localTime(s.show_time, s.theater.time_zone, true)}</time>
+      </p>
+      <p class="live-state" role="status" aria-live="polite" data-state={live}>
+        {live === 'live' ? t('seats.live') : live === 'polling' ? t('seats.polling') : live === 'reconnecting' ? t('seats.reconnecting') : t('common.loading')}
+      </p>
+      {!map ? <Loading /> : <SeatGrid map={markMine(map, mine)} selected={hold ? [...mine] : selected} onToggle={hold ? () => undefined : toggle} />}
+      <div aria-live="polite">{message && <Notice kind={message.kind}>{message.text}</Notice>}</div>
+      {hold ? (
+        <HoldPanel hold={hold} busy={busy} onRelease={release} onEnd={() => {
+            setHold(undefined);
+            setMessage({ kind: 'warn', text: t('hold.expired') });
+          }} onPay={() => navigate(`/checkout/${hold.id}`)} />
+      ) : (
+        <section class="panel" aria-label={t('seats.title')}>
+          <h2>{t('seats.title')}</h2>
+          {selected.length === 0 ? (
+            <p class="muted">{t('seats.none_selected')}</p>
+          ) : (
+            <p>
+              {t('seats.selected', { n: selected.length, labels: selected.map((sid) => byId.get(sid)?.label).join(', ') })} ·{' '}
+              <strong>{t('seats.total', { total: money(total, s.currency) })}</strong>
+            </p>
+          )}
+          {notes.map((n) => (
+            <p class="rule" key={n}>
+              {n}
+            </p>
+          ))}
+          {!user ? (
+            <a class="button primary" href={`/login?next=${encodeURIComponent(route.get())}`}>
+              {t('seats.login_to_hold')}
+            </a>
+          ) : (
+            <div class="actions">
+              <button type="button" class="primary" disabled={busy || selected.length === 0} onClick={holdSelected}>
+                {t('seats.hold')}
+              </button>
+              {selected.length > 0 && (
+                <button type="button" onClick={() => setSelected([])}>
+                  {t('seats.clear')}
+                </button>
+              )}
+              <span class="best">
+                <label>
+                  {t('seats.best_count')}{' '}
+                  <select value={bestCount} onChange={(e) => setBestCount(Number((e.target as HTMLSelectElement).value))}>
+                    {Array.from({ length: MAX_SEATS }, (_, i) => (
+                      <option key={i} value={i + 1}>
+                        {i + 1}
+                      </option>
+                    ))}
+                  </select>
+                </label>{' '}
+                <button type="button" disabled={busy} onClick={holdBest}>
+                  {t('seats.best', { n: bestCount })}
+                </button>
+              </span>
+            </div>
+          )}
+        </section>
+      )}
+    </article>
+  );
+}
+
+/** My held seats show as chosen, not as someone else's hold. */
+function markMine(map: SeatMap, mine: Set<number>): SeatMap {
+  if (mine.size === 0) return map;
+  return { ...map, seats: map.seats.map((s) => (mine.has(s.id) ? { ...s, status: 'available' as const } : s)) };
+}
+
+function HoldPanel({ hold, busy, onRelease, onEnd, onPay }: { hold: Hold; busy: boolean; onRelease: () => void; onEnd: () => void; onPay: () => void }) {
+  const { seconds, ended } = useCountdown(hold.reserved_until);
+  useEffect(() => {
+    if (ended) onEnd();
+  }, [ended]);
+  return (
+    <section class="panel hold" aria-labelledby="hold-title">
+      <h2 id="hold-title">{t('hold.title')}</h2>
+      <p>
+        {hold.seats.map((s) => s.label).join(', ')} · <strong>{money(hold.total_amount, hold.currency)}</strong>
+      </p>
+      <p class="countdown" role="timer" aria-live="off">
+        {t('hold.countdown', { time: mmss(seconds) })}
+      </p>
+      <div class="actions">
+        <button type="button" class="primary" disabled={busy} onClick={onPay}>
+          {t('hold.pay')}
+        </button>
+        <button type="button" disabled={busy} onClick={onRelease}>
+          {t('hold.release')}
+        </button>
+      </div>
+    </section>
+  );
+}
