@@ -59,7 +59,8 @@ const EnvSchema = Type.Object({
   CURRENCY: Type.String({ default: 'IDR', pattern: '^[A-Z]{3}$' }),
   CLEANING_GAP_MINUTES: Int(15, 0, 240),
   SHUTDOWN_GRACE_MS: Int(10_000, 0, 120_000),
-  HOLD_TTL_SECONDS: Int(600, 60, 900),
+  // 10 s for tests of a hold running out; production refuses under 60 (productionProblems)
+  HOLD_TTL_SECONDS: Int(600, 10, 900),
   HOLD_MAX_SEATS: Int(8, 1, 20),
   // limits against seat hoarding (modules/holds/hold-limits.ts, hold-attempts.ts): seats one account
   // holds at once across screenings; seats one customer holds + has bought for one screening; how long
@@ -256,6 +257,8 @@ function productionProblems(input: Record<string, unknown>, fail: Fail) {
   if (given('SMTP_URL') === undefined && input.MAIL_DELIVERY !== 'off') {
     fail('SMTP_URL', 'SMTP_URL is required when NODE_ENV=production (e-tickets are e-mailed); MAIL_DELIVERY=off runs without e-mail on purpose');
   }
+  const ttl = Number(input.HOLD_TTL_SECONDS ?? 600);
+  if (ttl < 60) fail('HOLD_TTL_SECONDS', 'HOLD_TTL_SECONDS under 60 is for tests; a customer needs minutes to pay (60-900 in production)');
   if (given('PUBLIC_BASE_URL') === undefined) {
     fail('PUBLIC_BASE_URL', 'PUBLIC_BASE_URL is required when NODE_ENV=production (where customers reach the service: links in e-mails)');
   }

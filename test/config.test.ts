@@ -55,3 +55,11 @@ test('production refuses the in-process payment simulator (it approves payments 
   const { GATEWAY: _g, ...dev } = base;
   assert.equal(loadConfig({ ...dev, NODE_ENV: 'development' }).GATEWAY, 'simulator');
 });
+
+test('HOLD_TTL_SECONDS: down to 10 s outside production (tests of a hold running out), at least 60 in production', () => {
+  const base = productionEnv({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/x' });
+  assert.throws(() => loadConfig({ ...base, HOLD_TTL_SECONDS: '30' }), (e: Error) => e instanceof ConfigError && /HOLD_TTL_SECONDS under 60/.test(e.message));
+  assert.equal(loadConfig({ ...base, HOLD_TTL_SECONDS: '60' }).HOLD_TTL_SECONDS, 60);
+  assert.equal(loadConfig({ DATA_DIR: ':memory:', HOLD_TTL_SECONDS: '10' }).HOLD_TTL_SECONDS, 10);
+  assert.throws(() => loadConfig({ DATA_DIR: ':memory:', HOLD_TTL_SECONDS: '9' }), ConfigError);
+});

@@ -1,13 +1,13 @@
 // The seat picker: the hall live, the seats chosen with their rules explained, then one step to hold
 // them; the hold's countdown, its release, and on to payment.
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, problemText } from '../api/client.ts';
 import { localTime, money, t } from '../i18n/index.ts';
 import { mmss, useCountdown } from '../lib/countdown.ts';
 import { useStore } from '../lib/store.ts';
 import { useApi } from '../lib/use-api.ts';
 import { navigate, route } from '../router.ts';
-import { followSeatMap, type LiveState } from '../seatmap/live.ts';
+import { followSeatMap, type Following, type LiveState } from '../seatmap/live.ts';
 import { ruleNotes, toggleSeat } from '../seatmap/rules.ts';
 import { SeatGrid } from '../seatmap/seat-grid.tsx';
 import type { Seat, SeatMap } from '../seatmap/types.ts';
@@ -40,9 +40,10 @@ export function ShowtimePage({ id }: { id: number }) {
   const [busy, setBusy] = useState(false);
   const [bestCount, setBestCount] = useState(2);
 
+  const following = useRef<Following | undefined>(undefined);
   useEffect(() => {
     if (!ready) return;
-    return followSeatMap({
+    const f = followSeatMap({
       screeningId: id,
       token: () => session.get().token,
       onState: setLive,
@@ -59,6 +60,8 @@ export function ShowtimePage({ id }: { id: number }) {
         });
       },
     });
+    following.current = f;
+    return f.stop;
   }, [id, ready, token !== null]);
 
   const byId = useMemo(() => new Map((map?.seats ?? []).map((s) => [s.id, s])), [map]);
@@ -126,6 +129,7 @@ export function ShowtimePage({ id }: { id: number }) {
     if (r?.response.ok || r?.response.status === 404 || r?.response.status === 410) {
       setHold(undefined);
       setMessage({ kind: 'ok', text: t('hold.released') });
+      following.current?.resync();
     } else setMessage({ kind: 'warn', text: r ? problemText(r.error, r.response) : t('common.offline') });
   };
 
@@ -150,6 +154,7 @@ export function ShowtimePage({ id }: { id: number }) {
         <HoldPanel hold={hold} busy={busy} onRelease={release} onEnd={() => {
             setHold(undefined);
             setMessage({ kind: 'warn', text: t('hold.expired') });
+            following.current?.resync();
           }} onPay={() => navigate(`/checkout/${hold.id}`)} />
       ) : (
         <section class="panel" aria-label={t('seats.title')}>

@@ -15,7 +15,13 @@ export interface LiveOptions {
   pollMs?: number;
 }
 
-export function followSeatMap(o: LiveOptions): () => void {
+export interface Following {
+  /** reads the map again now (after a change the socket does not announce, e.g. a hold running out) */
+  resync(): void;
+  stop(): void;
+}
+
+export function followSeatMap(o: LiveOptions): Following {
   let stopped = false;
   let map: SeatMap | undefined;
   let socket: WebSocket | undefined;
@@ -92,11 +98,17 @@ export function followSeatMap(o: LiveOptions): () => void {
       .finally(connect);
   } else poll();
 
-  return () => {
-    stopped = true;
-    clearTimeout(timer);
-    const ws = socket;
-    socket = undefined;
-    ws?.close(1000, 'left the page');
+  return {
+    resync: () => {
+      etag = '';
+      void fetchMap().catch(() => undefined);
+    },
+    stop: () => {
+      stopped = true;
+      clearTimeout(timer);
+      const ws = socket;
+      socket = undefined;
+      ws?.close(1000, 'left the page');
+    },
   };
 }
