@@ -27,7 +27,7 @@ function Refunds() {
           <li key={r.id}>
             <a href={`/tickets/${r.ticket_id}`} class="card-link">
               <strong>{money(r.amount, r.currency)}</strong>
-              <span class={`status status-${r.status}`}>{r.status}</span>
+              <span class={`status status-${r.status}`}>{t(`refund.status.${r.status}`)}</span>
               {r.reason && <span class="muted">{r.reason}</span>}
             </a>
           </li>

@@ -28,14 +28,13 @@ export function ShowtimeButtons({ list }: { list: BrowseScreening[] }) {
       {list.map((s) => {
         const full = fullness(s);
         const format = [s.hall.screen_type, s.is_3d ? '3D' : null].filter(Boolean).join(' ');
-        const label = `${s.local_time.slice(11, 16)}, ${s.hall.name}${format ? `, ${format}` : ''}, ${t('movie.from', { price: money(s.price_from, s.currency) })}${full ? `, ${t(full === 'sold_out' ? 'movie.sold_out' : 'movie.almost_full')}` : ''}`;
         const body = (
           <>
-            <strong>{s.local_time.slice(11, 16)}</strong>
+            <strong>{s.local_time.slice(11, 16)}</strong>{' '}
             <span class="muted">
               {s.hall.name}
               {format ? ` · ${format}` : ''}
-            </span>
+            </span>{' '}
             <span>{t('movie.from', { price: money(s.price_from, s.currency) })}</span>
             {full && <span class={`badge ${full}`}>{t(full === 'sold_out' ? 'movie.sold_out' : 'movie.almost_full')}</span>}
           </>
@@ -43,11 +42,11 @@ export function ShowtimeButtons({ list }: { list: BrowseScreening[] }) {
         return (
           <li key={s.id}>
             {full === 'sold_out' ? (
-              <span class="showtime disabled" aria-label={label}>
+              <span class="showtime disabled">
                 {body}
               </span>
             ) : (
-              <a class="showtime" href={`/showtimes/${s.id}`} aria-label={label}>
+              <a class="showtime" href={`/showtimes/${s.id}`}>
                 {body}
               </a>
             )}

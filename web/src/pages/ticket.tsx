@@ -87,7 +87,7 @@ function Ticket({ id }: { id: string }) {
           </button>
         )}
       </div>
-      {refunding && <RefundPanel ticketId={tk.id} onDone={ticket.reload} />}
+      {refunding && <RefundPanel ticketId={tk.id} zone={zone} onDone={ticket.reload} />}
     </article>
   );
 }
@@ -106,7 +106,7 @@ async function downloadPdf(id: string, code: string) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-function RefundPanel({ ticketId, onDone }: { ticketId: string; onDone: () => void }) {
+function RefundPanel({ ticketId, zone, onDone }: { ticketId: string; zone: string; onDone: () => void }) {
   const quote = useApi(() => api.GET('/api/v1/tickets/{id}/refund-quote', { params: { path: { id: ticketId }, query: {} } }), [ticketId]);
   const [reason, setReason] = useState('');
   const [result, setResult] = useState<{ kind: 'ok' | 'warn'; text: string }>();
@@ -125,7 +125,7 @@ function RefundPanel({ ticketId, onDone }: { ticketId: string; onDone: () => voi
       .catch(() => undefined);
     setBusy(false);
     if (r?.data) {
-      setResult({ kind: 'ok', text: t('refund.done', { status: r.data.data.status, amount: money(r.data.data.amount, r.data.data.currency) }) });
+      setResult({ kind: 'ok', text: t('refund.done', { status: t(`refund.status.${r.data.data.status}`), amount: money(r.data.data.amount, r.data.data.currency) }) });
       onDone();
     } else setResult({ kind: 'warn', text: r ? problemText(r.error, r.response) : t('common.offline') });
   };
@@ -133,9 +133,9 @@ function RefundPanel({ ticketId, onDone }: { ticketId: string; onDone: () => voi
     <section class="panel" aria-labelledby="refund-title">
       <h2 id="refund-title">{t('refund.title')}</h2>
       <p data-testid="refund-quote">
-        {t('refund.quote', { amount: money(q.amount, q.currency), percent: q.percent, tier: q.tier?.kind ?? '' })}
+        {t('refund.quote', { amount: money(q.amount, q.currency), percent: q.percent, tier: q.tier ? t(`refund.tier.${q.tier.kind}`) : '' })}
       </p>
-      {q.deadline && <p class="muted">{t('refund.deadline', { time: localTime(q.deadline, 'Asia/Jakarta', true) })}</p>}
+      {q.deadline && <p class="muted">{t('refund.deadline', { time: localTime(q.deadline, zone, true) })}</p>}
       {result ? (
         <Notice kind={result.kind}>{result.text}</Notice>
       ) : (
