@@ -62,8 +62,13 @@ export function SeatGrid({ map, selected, onToggle }: Props) {
         class="seat-grid"
         role="group"
         aria-label={`${map.hall.name}. ${t('seats.keyboard')}`}
-        style={{ gridTemplateColumns: `repeat(${width}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${height}, auto)`, '--cols': width }}
+        style={{ gridTemplateColumns: `auto repeat(${width}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${height}, auto)`, '--cols': width }}
       >
+        {rowLabels(map.seats).map(([y, row]) => (
+          <span key={`r${y}`} class="row-label" aria-hidden="true" style={{ gridColumn: 1, gridRow: screenBottom ? height - y : y + 1 }}>
+            {row}
+          </span>
+        ))}
         {map.seats.map((seat) => {
           const isChosen = chosen.has(seat.id);
           const free = seat.status === 'available';
@@ -73,7 +78,7 @@ export function SeatGrid({ map, selected, onToggle }: Props) {
               key={seat.id}
               data-seat={seat.id}
               class={`seat ${seat.type} ${seat.status}${isChosen ? ' chosen' : ''}`}
-              style={{ gridColumn: seat.x + 1, gridRow: screenBottom ? height - seat.y : seat.y + 1 }}
+              style={{ gridColumn: seat.x + 2, gridRow: screenBottom ? height - seat.y : seat.y + 1 }}
               aria-label={seatName(seat, map.currency, isChosen)}
               aria-pressed={isChosen}
               aria-disabled={!free && !isChosen}
@@ -90,6 +95,13 @@ export function SeatGrid({ map, selected, onToggle }: Props) {
       <Legend currency={map.currency} seats={map.seats} />
     </div>
   );
+}
+
+/** Each row's label once, by its y. */
+function rowLabels(seats: Seat[]): [number, string][] {
+  const rows = new Map<number, string>();
+  for (const s of seats) if (!rows.has(s.y)) rows.set(s.y, s.row);
+  return [...rows];
 }
 
 function Legend({ seats, currency }: { seats: Seat[]; currency: string }) {

@@ -1,0 +1,78 @@
+// Screenshots of the customer's main screens, desktop and phone, into docs/screenshots/ (the README
+// shows them): `npm run screenshots`. Runs the service in process on the embedded default with the
+// demo data (in memory), and Debian's Chromium (CHROMIUM_PATH, default /usr/bin/chromium).
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { chromium, type Page } from 'playwright-core';
+import { buildApp } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { openRuntime } from '../src/runtime.ts';
+
+// SCREENSHOTS_DIR and SCREENSHOTS_TYPE=png for a look at full quality elsewhere
+const OUT = process.env.SCREENSHOTS_DIR ? new URL(`file://${process.env.SCREENSHOTS_DIR.replace(/\/?$/, '/')}`) : new URL('../docs/screenshots/', import.meta.url);
+const TYPE = process.env.SCREENSHOTS_TYPE === 'png' ? 'png' : 'jpeg';
+const port = await new Promise<number>((resolve) => {
+  const s = createServer().listen(0, '127.0.0.1', () => {
+    const p = (s.address() as { port: number }).port;
+    s.close(() => resolve(p));
+  });
+});
+const base = `http://127.0.0.1:${port}`;
+const config = loadConfig({ DATA_DIR: ':memory:', LOG_LEVEL: 'warn', PORT: String(port), PUBLIC_BASE_URL: base, SWEEP_INTERVAL_MS: '0' });
+const rt = await openRuntime(config);
+const app = await buildApp(rt);
+await app.listen({ host: '127.0.0.1', port });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+});
+mkdirSync(OUT, { recursive: true });
+
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: new URL(`${name}.${TYPE === 'png' ? 'png' : 'jpg'}`, OUT).pathname, type: TYPE, ...(TYPE === 'jpeg' ? { quality: 80 } : {}) });
+
+async function tour(kind: 'desktop' | 'phone') {
+  const context = await browser.newContext(
+    kind === 'desktop' ? { viewport: { width: 1280, height: 860 } } : { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+  );
+  const page = await context.newPage();
+  await page.goto(`${base}/login?next=/`);
+  await page.getByLabel('Email').fill('customer@cinema.com');
+  await page.getByLabel('Password').fill('password');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.locator('.movie-card').first().waitFor();
+  await shot(page, `${kind}-home`);
+  await page.getByRole('link', { name: /Dune: Part Two/ }).first().click();
+  const days = page.locator('.dates button');
+  await days.first().waitFor();
+  for (let i = 0; i < (await days.count()); i++) {
+    await days.nth(i).click();
+    if (await page.locator('a.showtime').first().waitFor({ timeout: 3000 }).then(() => true, () => false)) break;
+  }
+  await shot(page, `${kind}-movie`);
+  await page.locator('a.showtime').first().click();
+  await page.getByText('Live: the map follows').waitFor();
+  for (const label of kind === 'desktop' ? ['F7', 'F8'] : ['G7', 'G8']) await page.locator(`button.seat[aria-label^="Row ${label[0]} seat ${label.slice(1)},"]`).click();
+  await shot(page, `${kind}-seats`);
+  await page.getByRole('button', { name: 'Hold these seats' }).click();
+  await page.getByRole('button', { name: 'Continue to payment' }).click();
+  await page.getByLabel(/^Card/).check();
+  await shot(page, `${kind}-checkout`);
+  await page.getByRole('button', { name: /^Pay / }).click();
+  await page.getByRole('button', { name: 'Approve' }).click();
+  await page.getByRole('link', { name: 'Return to the shop' }).click();
+  await page.locator('.status-paid').waitFor({ timeout: 10_000 });
+  await page.locator('img.qr').waitFor();
+  await shot(page, `${kind}-ticket`);
+  await context.close();
+}
+
+try {
+  await tour('desktop');
+  await tour('phone');
+  console.log(`screenshots written to ${OUT.pathname}`);
+} finally {
+  await browser.close();
+  await app.close();
+  await rt.close();
+}
