@@ -23,30 +23,59 @@ document.documentElement.lang = locale.get();
 
 const tag = () => (locale.get() === 'id' ? 'id-ID' : 'en-GB');
 
-export function t(key: MessageKey, vars: Record<string, string | number> = {}): string {
-  const text = CATALOGUES[locale.get()][key] ?? en[key];
-  return text.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
+// Each message split once into text and placeholder names (a seat map names hundreds of seats).
+const compiled = new Map<string, (string | { v: string })[]>();
+function parts(text: string) {
+  let p = compiled.get(text);
+  if (!p) {
+    p = text.split(/(\{\w+\})/).map((s) => (/^\{\w+\}$/.test(s) ? { v: s.slice(1, -1) } : s));
+    compiled.set(text, p);
+  }
+  return p;
 }
 
-const moneyFormats = new Map<string, Intl.NumberFormat>();
+export function t(key: MessageKey, vars: Record<string, string | number> = {}): string {
+  const text = CATALOGUES[locale.get()][key] ?? en[key];
+  let out = '';
+  for (const p of parts(text)) out += typeof p === 'string' ? p : String(vars[p.v] ?? `{${p.v}}`);
+  return out;
+}
+
+const moneyFormats = new Map<string, { format: Intl.NumberFormat; said: Map<number, string> }>();
 export function money(amount: number | string, currency = 'IDR'): string {
   const k = `${tag()}|${currency}`;
   let f = moneyFormats.get(k);
   if (!f) {
-    f = new Intl.NumberFormat(tag(), { style: 'currency', currency, minimumFractionDigits: 0, maximumFractionDigits: 2 });
+    f = { format: new Intl.NumberFormat(tag(), { style: 'currency', currency, minimumFractionDigits: 0, maximumFractionDigits: 2 }), said: new Map() };
     moneyFormats.set(k, f);
   }
-  return f.format(Number(amount));
+  // a hall has a handful of prices: each is formatted once
+  const n = Number(amount);
+  let text = f.said.get(n);
+  if (text === undefined) {
+    text = f.format.format(n);
+    if (f.said.size < 1000) f.said.set(n, text);
+  }
+  return text;
 }
+
+// Making an Intl formatter costs milliseconds (tens for the first of a page): each is made once.
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** A time in the theater's zone, e.g. "19:30" or "Fri 5 Dec, 19:30". */
 export function localTime(iso: string, timeZone: string, withDate = false): string {
-  return new Intl.DateTimeFormat(tag(), {
-    timeZone,
-    hour: '2-digit',
-    minute: '2-digit',
-    ...(withDate ? { weekday: 'short', day: 'numeric', month: 'short' } : {}),
-  }).format(new Date(iso));
+  const k = `${tag()}|${timeZone}|${withDate}`;
+  let f = timeFormats.get(k);
+  if (!f) {
+    f = new Intl.DateTimeFormat(tag(), {
+      timeZone,
+      hour: '2-digit',
+      minute: '2-digit',
+      ...(withDate ? { weekday: 'short', day: 'numeric', month: 'short' } : {}),
+    });
+    timeFormats.set(k, f);
+  }
+  return f.format(new Date(iso));
 }
 
 export function dayLabel(date: string): { weekday: string; day: string } {

@@ -8,6 +8,7 @@ import { useStore } from '../lib/store.ts';
 import { useApi } from '../lib/use-api.ts';
 import { navigate, route } from '../router.ts';
 import { followSeatMap, type Following, type LiveState } from '../seatmap/live.ts';
+import { mapArrived } from '../seatmap/perf.ts';
 import { ruleNotes, toggleSeat } from '../seatmap/rules.ts';
 import { SeatGrid } from '../seatmap/seat-grid.tsx';
 import type { Seat, SeatMap } from '../seatmap/types.ts';
@@ -48,6 +49,7 @@ export function ShowtimePage({ id }: { id: number }) {
       token: () => session.get().token,
       onState: setLive,
       onMap: (next, changed) => {
+        mapArrived(changed ? 'delta' : 'data');
         setMap(next);
         if (!changed) return;
         // a seat I picked but had not held, now taken by someone else

@@ -1,8 +1,11 @@
-// The hall as the layout draws it: every seat at its x/y (aisles are the gaps), the screen on its
+// The hall as the layout draws it: every seat at its x/y (aisles are the gaps), placed absolutely on a
+// plane with the hall's proportions (cheap to lay out for hundreds of seats), the screen on its
 // side, each seat a button named in words ("Row C seat 7, VIP, Rp 75.000, available"). One seat is
 // in the tab order at a time; the arrow keys move between seats, Space or Enter selects.
-import { useMemo, useRef, useState } from 'preact/hooks';
-import { money, t } from '../i18n/index.ts';
+import { Component } from 'preact';
+import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { hallRendered } from './perf.ts';
+import { locale, money, t } from '../i18n/index.ts';
 import type { Seat, SeatMap } from './types.ts';
 
 interface Props {
@@ -11,7 +14,19 @@ interface Props {
   onToggle: (seat: Seat) => void;
 }
 
+// A seat object is replaced only when its status changes (apply.ts), so its name is kept with it.
+const names = new WeakMap<Seat, { key: string; name: string }>();
+
 export function seatName(seat: Seat, currency: string, selected: boolean): string {
+  const key = `${locale.get()}|${currency}|${selected}`;
+  const known = names.get(seat);
+  if (known?.key === key) return known.name;
+  const name = describeSeat(seat, currency, selected);
+  names.set(seat, { key, name });
+  return name;
+}
+
+function describeSeat(seat: Seat, currency: string, selected: boolean): string {
   return t('seats.seat_name', {
     row: seat.row,
     number: seat.number,
@@ -34,22 +49,81 @@ function neighbour(seats: Seat[], from: Seat, key: string): Seat | undefined {
   return seats.filter((s) => s.y === ys[0]).sort((a, b) => Math.abs(a.x - from.x) - Math.abs(b.x - from.x))[0];
 }
 
+interface SeatProps {
+  seat: Seat;
+  chosen: boolean;
+  tabbable: boolean;
+  name: string;
+  area: string;
+}
+
+/** One seat; re-rendered only when what it shows changed (a delta touches a few of hundreds). */
+class SeatButton extends Component<SeatProps> {
+  shouldComponentUpdate(next: SeatProps) {
+    const p = this.props;
+    return p.seat !== next.seat || p.chosen !== next.chosen || p.tabbable !== next.tabbable || p.name !== next.name || p.area !== next.area;
+  }
+
+  render({ seat, chosen, tabbable, name, area }: SeatProps) {
+    return (
+      <button
+        type="button"
+        data-seat={seat.id}
+        class={`seat ${seat.type} ${seat.status}${chosen ? ' chosen' : ''}`}
+        style={area}
+        aria-label={name}
+        aria-pressed={chosen}
+        aria-disabled={seat.status !== 'available' && !chosen}
+        tabIndex={tabbable ? 0 : -1}
+      >
+        <span aria-hidden="true">{seat.number}</span>
+      </button>
+    );
+  }
+}
+
 export function SeatGrid({ map, selected, onToggle }: Props) {
   const [focusId, setFocusId] = useState<number | undefined>(undefined);
   const grid = useRef<HTMLDivElement>(null);
   const chosen = useMemo(() => new Set(selected), [selected]);
-  const width = Math.max(...map.seats.map((s) => s.x)) + 1;
-  const height = Math.max(...map.seats.map((s) => s.y)) + 1;
-  const current = map.seats.find((s) => s.id === focusId) ?? map.seats.find((s) => s.status === 'available') ?? map.seats[0];
+  const byId = useMemo(() => new Map(map.seats.map((s) => [s.id, s])), [map]);
+  const { width, height } = useMemo(() => {
+    let w = 0;
+    let h = 0;
+    for (const s of map.seats) {
+      if (s.x >= w) w = s.x + 1;
+      if (s.y >= h) h = s.y + 1;
+    }
+    return { width: w, height: h };
+  }, [map.seats]);
+  useLayoutEffect(() => hallRendered(grid.current), [map]);
+  const current = (focusId !== undefined ? byId.get(focusId) : undefined) ?? map.seats.find((s) => s.status === 'available') ?? map.seats[0];
   const screenBottom = map.hall.screen === 'bottom';
+  const rowOf = (y: number) => (screenBottom ? height - y : y + 1);
+  // seats placed absolutely on a plane of the hall's proportions: no grid track sizing over hundreds of seats
+  const pct = (i: number, n: number) => `${((i * 100) / n).toFixed(4)}%`;
 
-  const onKey = (e: KeyboardEvent, seat: Seat) => {
-    if (!e.key.startsWith('Arrow')) return;
+  // one listener each on the grid, not three on every seat
+  const seatOf = (e: Event) => {
+    const id = Number((e.target as Element).closest<HTMLElement>('[data-seat]')?.dataset.seat);
+    return byId.get(id);
+  };
+  const onClick = (e: MouseEvent) => {
+    const seat = seatOf(e);
+    if (seat && (seat.status === 'available' || chosen.has(seat.id))) onToggle(seat);
+  };
+  const onKeyDown = (e: KeyboardEvent) => {
+    const seat = seatOf(e);
+    if (!seat || !e.key.startsWith('Arrow')) return;
     e.preventDefault();
     const next = neighbour(map.seats, seat, e.key);
     if (!next) return;
     setFocusId(next.id);
     grid.current?.querySelector<HTMLButtonElement>(`[data-seat="${next.id}"]`)?.focus();
+  };
+  const onFocusIn = (e: FocusEvent) => {
+    const seat = seatOf(e);
+    if (seat && seat.id !== focusId) setFocusId(seat.id);
   };
 
   return (
@@ -62,33 +136,27 @@ export function SeatGrid({ map, selected, onToggle }: Props) {
         class="seat-grid"
         role="group"
         aria-label={`${map.hall.name}. ${t('seats.keyboard')}`}
-        style={{ gridTemplateColumns: `auto repeat(${width}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${height}, auto)`, '--cols': width }}
+        style={{ '--cols': width, '--rows': height }}
+        onClick={onClick}
+        onKeyDown={onKeyDown}
+        onFocusIn={onFocusIn}
       >
         {rowLabels(map.seats).map(([y, row]) => (
-          <span key={`r${y}`} class="row-label" aria-hidden="true" style={{ gridColumn: 1, gridRow: screenBottom ? height - y : y + 1 }}>
+          <span key={`r${y}`} class="row-label" aria-hidden="true" style={`top:${pct(rowOf(y) - 1, height)}`}>
             {row}
           </span>
         ))}
         {map.seats.map((seat) => {
           const isChosen = chosen.has(seat.id);
-          const free = seat.status === 'available';
           return (
-            <button
-              type="button"
+            <SeatButton
               key={seat.id}
-              data-seat={seat.id}
-              class={`seat ${seat.type} ${seat.status}${isChosen ? ' chosen' : ''}`}
-              style={{ gridColumn: seat.x + 2, gridRow: screenBottom ? height - seat.y : seat.y + 1 }}
-              aria-label={seatName(seat, map.currency, isChosen)}
-              aria-pressed={isChosen}
-              aria-disabled={!free && !isChosen}
-              tabIndex={seat.id === current?.id ? 0 : -1}
-              onFocus={() => setFocusId(seat.id)}
-              onKeyDown={(e) => onKey(e, seat)}
-              onClick={() => (free || isChosen) && onToggle(seat)}
-            >
-              <span aria-hidden="true">{seat.number}</span>
-            </button>
+              seat={seat}
+              chosen={isChosen}
+              tabbable={seat.id === current?.id}
+              name={seatName(seat, map.currency, isChosen)}
+              area={`left:${pct(seat.x, width)};top:${pct(rowOf(seat.y) - 1, height)}`}
+            />
           );
         })}
       </div>
