@@ -54,6 +54,15 @@ describe('access: keyboard, axe-core, Bahasa Indonesia, a 360 px phone', { skip:
     await page.locator('.movie-card').first().waitFor();
     await check();
 
+    // a theater's page, then back home
+    await page.locator('.theaters a').first().focus();
+    await press(page, 'Enter');
+    await page.getByRole('heading', { name: 'Showtimes' }).waitFor();
+    await check();
+    await page.getByRole('link', { name: 'Movies' }).focus();
+    await press(page, 'Enter');
+    await page.locator('.movie-card').first().waitFor();
+
     await page.getByRole('link', { name: /Oppenheimer/ }).focus();
     await press(page, 'Enter');
     await page.getByRole('heading', { level: 1, name: 'Oppenheimer' }).waitFor();

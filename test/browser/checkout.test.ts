@@ -63,6 +63,28 @@ describe('checkout in the browser', { skip: skipBrowser }, () => {
     await context.close();
   });
 
+  test('the gateway not answering: said so, the hold kept, paying again works', async () => {
+    const errors: string[] = [];
+    const context = await browser.newContext();
+    const page = await newPage(context, errors);
+    await toPayment(page, ['G4']);
+    web.t.rt.simulator?.setFaults({ payments: 'error' });
+    try {
+      await page.getByLabel(/^E-wallet/).check();
+      await page.getByRole('button', { name: /^Pay / }).click();
+      await page.getByText('The payment provider is not answering. Your seats stay held: try again in a moment.').waitFor();
+    } finally {
+      web.t.rt.simulator?.setFaults({ payments: 'ok' });
+    }
+    assert.match((await page.getByRole('timer').textContent()) ?? '', /Held for \d+:\d\d more/);
+    await page.getByRole('button', { name: /^Pay / }).click();
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.getByRole('link', { name: 'Return to the shop' }).click();
+    await page.locator('.status-paid').waitFor({ timeout: 10_000 });
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test('a virtual account: its number shown, the ticket followed until the transfer lands; then a refund with its quote first', async () => {
     const errors: string[] = [];
     const context = await browser.newContext();

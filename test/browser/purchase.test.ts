@@ -29,6 +29,12 @@ describe('buying a ticket in the browser', { skip: skipBrowser }, () => {
     await page.waitForURL(`**/showtimes/${screeningId}`);
     await page.getByText('Live: the map follows').waitFor();
 
+    // a couple seat brings its partner, and the page says why before anything is asked of the server
+    await page.locator('button.seat.couple.available').first().click();
+    assert.equal(await page.locator('button.seat[aria-pressed="true"]').count(), 2);
+    await page.getByText(/^Couple seats come in pairs: \w+ \+ \w+ will be held together\.$/).waitFor();
+    await page.getByRole('button', { name: 'Clear selection' }).click();
+
     await page.getByRole('button', { name: /^Row E seat 4,/ }).click();
     await page.getByRole('button', { name: /^Row E seat 5,/ }).click();
     await page.getByText('2 seats selected: E4, E5').waitFor();
