@@ -16,14 +16,11 @@
 // trip; 0 makes the map arrive while the page is still starting), so the numbers are the browser's.
 // Writes bench/results/<UTC time>-web-app.json and appends an entry to bench/RESULTS.md.
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Page } from 'playwright-core';
-import { buildApp } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
 import { WEB_DIST } from '../src/http/web-app.ts';
-import { openRuntime } from '../src/runtime.ts';
+import { startLocalApp } from '../scripts/local-app.ts';
 import { fmt, log } from './lib/common.ts';
 import { machine } from './lib/machine.ts';
 import { entryHead, type RunInfo, runInfo, saveResults } from './lib/report.ts';
@@ -125,16 +122,8 @@ async function main() {
   const js = initialJs();
   log(`initial JavaScript: ${js.files.join(', ')}: ${fmt(js.gzip_bytes / 1024, 1)} KB gzip (${fmt(js.raw_bytes / 1024, 1)} KB raw)`);
 
-  const port = await new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-  const base = `http://127.0.0.1:${port}`;
-  const rt = await openRuntime(loadConfig({ DATA_DIR: ':memory:', LOG_LEVEL: 'warn', PORT: String(port), PUBLIC_BASE_URL: base, SWEEP_INTERVAL_MS: '0' }));
-  const app = await buildApp(rt);
-  await app.listen({ host: '127.0.0.1', port });
+  const local = await startLocalApp();
+  const base = local.base;
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   const version = browser.version();
   const map = hall500();
@@ -188,8 +177,7 @@ async function main() {
     }
   } finally {
     await browser.close();
-    await app.close();
-    await rt.close();
+    await local.close();
   }
 
   const first = median(firstRenders);

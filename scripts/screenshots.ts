@@ -2,26 +2,14 @@
 // shows them): `npm run screenshots`. Runs the service in process on the embedded default with the
 // demo data (in memory), and Debian's Chromium (CHROMIUM_PATH, default /usr/bin/chromium).
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { chromium, type Page } from 'playwright-core';
-import { buildApp } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
-import { openRuntime } from '../src/runtime.ts';
+import { startLocalApp } from './local-app.ts';
 
 // SCREENSHOTS_DIR and SCREENSHOTS_TYPE=png for a look at full quality elsewhere
 const OUT = process.env.SCREENSHOTS_DIR ? new URL(`file://${process.env.SCREENSHOTS_DIR.replace(/\/?$/, '/')}`) : new URL('../docs/screenshots/', import.meta.url);
 const TYPE = process.env.SCREENSHOTS_TYPE === 'png' ? 'png' : 'jpeg';
-const port = await new Promise<number>((resolve) => {
-  const s = createServer().listen(0, '127.0.0.1', () => {
-    const p = (s.address() as { port: number }).port;
-    s.close(() => resolve(p));
-  });
-});
-const base = `http://127.0.0.1:${port}`;
-const config = loadConfig({ DATA_DIR: ':memory:', LOG_LEVEL: 'warn', PORT: String(port), PUBLIC_BASE_URL: base, SWEEP_INTERVAL_MS: '0' });
-const rt = await openRuntime(config);
-const app = await buildApp(rt);
-await app.listen({ host: '127.0.0.1', port });
+const local = await startLocalApp();
+const base = local.base;
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
@@ -73,6 +61,5 @@ try {
   console.log(`screenshots written to ${OUT.pathname}`);
 } finally {
   await browser.close();
-  await app.close();
-  await rt.close();
+  await local.close();
 }

@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launch, newPage, skipBrowser, startWebApp, type WebApp } from './helpers.ts';
+import { newPage, skipBrowser, webAppAndBrowser } from './helpers.ts';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -25,24 +25,16 @@ const press = async (page: Page, key: string, times = 1) => {
 };
 
 describe('access: keyboard, axe-core, Bahasa Indonesia, a 360 px phone', { skip: skipBrowser }, () => {
-  let web: WebApp;
-  let browser: Browser;
-  before(async () => {
-    [web, browser] = await Promise.all([startWebApp(), launch()]);
-  });
-  after(async () => {
-    await browser?.close();
-    await web?.close();
-  });
+  const ctx = webAppAndBrowser();
 
   test('the purchase by keyboard alone, axe-core clean on every page on the way', async () => {
     const errors: string[] = [];
     const problems: string[] = [];
-    const context = await browser.newContext();
+    const context = await ctx.browser.newContext();
     const page = await newPage(context, errors);
     const check = async () => problems.push(...(await axeProblems(page)));
 
-    await page.goto(`${web.base}/login?next=/`);
+    await page.goto(`${ctx.web.base}/login?next=/`);
     await page.getByRole('heading', { name: 'Log in' }).waitFor();
     await check();
     await page.getByLabel('Email').focus();
@@ -128,9 +120,9 @@ describe('access: keyboard, axe-core, Bahasa Indonesia, a 360 px phone', { skip:
 
   test('Bahasa Indonesia for a browser set to it, rupiah as Indonesians write it; the switch back to English', async () => {
     const errors: string[] = [];
-    const context = await browser.newContext({ locale: 'id-ID' });
+    const context = await ctx.browser.newContext({ locale: 'id-ID' });
     const page = await newPage(context, errors);
-    await page.goto(`${web.base}/`);
+    await page.goto(`${ctx.web.base}/`);
     await page.getByRole('heading', { name: 'Sedang tayang di Jakarta' }).waitFor();
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'id');
     await page.getByRole('link', { name: /Oppenheimer/ }).click();
@@ -152,10 +144,10 @@ describe('access: keyboard, axe-core, Bahasa Indonesia, a 360 px phone', { skip:
 
   test('a 360 px phone: no page scrolls sideways; the hall scrolls inside its own box', async () => {
     const errors: string[] = [];
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+    const context = await ctx.browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
     const page = await newPage(context, errors);
     const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    await page.goto(`${web.base}/`);
+    await page.goto(`${ctx.web.base}/`);
     await page.locator('.movie-card').first().waitFor();
     assert.equal(await overflow(), 0, 'home');
     await page.getByRole('link', { name: /Oppenheimer/ }).click();

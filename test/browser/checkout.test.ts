@@ -1,27 +1,19 @@
 // Paying, the ways it goes: a declined card leaves the hold and another method pays; a virtual
 // account is shown and followed until the bank's transfer lands; a refund shows its quote first.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launch, logIn, newPage, openFirstShowtime, skipBrowser, startWebApp, type WebApp } from './helpers.ts';
+import { logIn, newPage, openFirstShowtime, skipBrowser, webAppAndBrowser } from './helpers.ts';
 
 describe('checkout in the browser', { skip: skipBrowser }, () => {
-  let web: WebApp;
-  let browser: Browser;
-  before(async () => {
-    [web, browser] = await Promise.all([startWebApp(), launch()]);
-  });
-  after(async () => {
-    await browser?.close();
-    await web?.close();
-  });
+  const ctx = webAppAndBrowser();
 
   /** Signed in, seats held, on the payment page. */
   async function toPayment(page: Page, labels: string[]) {
-    await page.goto(`${web.base}/login`);
+    await page.goto(`${ctx.web.base}/login`);
     await logIn(page);
-    await page.waitForURL(`${web.base}/`);
-    await openFirstShowtime(page, web.base, 'Oppenheimer');
+    await page.waitForURL(`${ctx.web.base}/`);
+    await openFirstShowtime(page, ctx.web.base, 'Oppenheimer');
     for (const l of labels) await page.locator(`button.seat[aria-label^="Row ${l[0]} seat ${l.slice(1)},"]`).click();
     await page.getByRole('button', { name: 'Hold these seats' }).click();
     await page.getByRole('button', { name: 'Continue to payment' }).click();
@@ -30,7 +22,7 @@ describe('checkout in the browser', { skip: skipBrowser }, () => {
 
   /** The one payment waiting at the gateway: the customer pays it (transfer, scan). */
   function payAtTheBank() {
-    const sim = web.t.rt.simulator;
+    const sim = ctx.web.t.rt.simulator;
     assert.ok(sim);
     const pending = sim.ledger().filter((e) => e.status === 'pending');
     assert.equal(pending.length, 1, JSON.stringify(pending));
@@ -39,23 +31,23 @@ describe('checkout in the browser', { skip: skipBrowser }, () => {
 
   test('a declined card: said in words, the hold stays; QRIS then pays', async () => {
     const errors: string[] = [];
-    const context = await browser.newContext();
+    const context = await ctx.browser.newContext();
     const page = await newPage(context, errors);
     await toPayment(page, ['E4', 'E5']);
-    web.t.rt.simulator?.setFaults({ payments: 'decline' });
+    ctx.web.t.rt.simulator?.setFaults({ payments: 'decline' });
     try {
       await page.getByLabel(/^Card/).check();
       await page.getByRole('button', { name: /^Pay / }).click();
       await page.getByText('The payment was declined. Choose another method; your seats stay held.').waitFor();
     } finally {
-      web.t.rt.simulator?.setFaults({ payments: 'ok' });
+      ctx.web.t.rt.simulator?.setFaults({ payments: 'ok' });
     }
     assert.match((await page.getByRole('timer').textContent()) ?? '', /Held for \d+:\d\d more/);
     await page.getByLabel(/^QRIS/).check();
     await page.getByRole('button', { name: /^Pay / }).click();
     await page.getByRole('img', { name: 'QRIS' }).waitFor();
     payAtTheBank();
-    await web.t.rt.simulator?.flushWebhooks();
+    await ctx.web.t.rt.simulator?.flushWebhooks();
     await page.getByRole('heading', { name: 'Your ticket' }).waitFor({ timeout: 10_000 });
     await page.locator('.status-paid').waitFor();
     assert.equal(await page.getByTestId('seats').textContent(), 'E4, E5');
@@ -65,16 +57,16 @@ describe('checkout in the browser', { skip: skipBrowser }, () => {
 
   test('the gateway not answering: said so, the hold kept, paying again works', async () => {
     const errors: string[] = [];
-    const context = await browser.newContext();
+    const context = await ctx.browser.newContext();
     const page = await newPage(context, errors);
     await toPayment(page, ['G4']);
-    web.t.rt.simulator?.setFaults({ payments: 'error' });
+    ctx.web.t.rt.simulator?.setFaults({ payments: 'error' });
     try {
       await page.getByLabel(/^E-wallet/).check();
       await page.getByRole('button', { name: /^Pay / }).click();
       await page.getByText('The payment provider is not answering. Your seats stay held: try again in a moment.').waitFor();
     } finally {
-      web.t.rt.simulator?.setFaults({ payments: 'ok' });
+      ctx.web.t.rt.simulator?.setFaults({ payments: 'ok' });
     }
     assert.match((await page.getByRole('timer').textContent()) ?? '', /Held for \d+:\d\d more/);
     await page.getByRole('button', { name: /^Pay / }).click();
@@ -87,7 +79,7 @@ describe('checkout in the browser', { skip: skipBrowser }, () => {
 
   test('a virtual account: its number shown, the ticket followed until the transfer lands; then a refund with its quote first', async () => {
     const errors: string[] = [];
-    const context = await browser.newContext();
+    const context = await ctx.browser.newContext();
     const page = await newPage(context, errors);
     await toPayment(page, ['F4']);
     await page.getByLabel(/^Bank transfer/).check();
@@ -96,7 +88,7 @@ describe('checkout in the browser', { skip: skipBrowser }, () => {
     assert.match(va, /^\d{16}$/);
     await page.getByText('Waiting for your payment').waitFor();
     payAtTheBank();
-    await web.t.rt.simulator?.flushWebhooks();
+    await ctx.web.t.rt.simulator?.flushWebhooks();
     await page.getByRole('heading', { name: 'Your ticket' }).waitFor({ timeout: 10_000 });
     await page.locator('.status-paid').waitFor();
 

@@ -3,10 +3,11 @@
 // default (the web app is the same on PostgreSQL); skipped, with the reason, where Chromium or the
 // built web app is missing (.ci/run installs the one and builds the other).
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { after, before } from 'node:test';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { WEB_DIST } from '../../src/http/web-app.ts';
+import { freePort } from '../helpers/process.ts';
 import { onPostgres, startTestApp, type TestApp } from '../helpers/runtime.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -23,17 +24,6 @@ export function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
   });
 }
 
@@ -84,4 +74,17 @@ export async function openFirstShowtime(page: Page, base: string, movie = 'Dune:
     return Number(new URL(page.url()).pathname.split('/').pop());
   }
   throw new Error(`no showtime of ${movie} in the next 7 days`);
+}
+
+/** A describe block's app and browser, started before its tests and closed after them. */
+export function webAppAndBrowser(env: Record<string, string> = {}) {
+  const box: { web: WebApp; browser: Browser } = {} as never;
+  before(async () => {
+    [box.web, box.browser] = await Promise.all([startWebApp(env), launch()]);
+  });
+  after(async () => {
+    await box.browser?.close();
+    await box.web?.close();
+  });
+  return box;
 }

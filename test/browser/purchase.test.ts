@@ -2,26 +2,18 @@
 // hold -> card payment on the gateway's page -> back to the shop -> the ticket with its QR -> PDF.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { launch, logIn, newPage, openFirstShowtime, skipBrowser, startWebApp, type WebApp } from './helpers.ts';
+import { logIn, newPage, openFirstShowtime, skipBrowser, webAppAndBrowser } from './helpers.ts';
 
 describe('buying a ticket in the browser', { skip: skipBrowser }, () => {
-  let web: WebApp;
-  let browser: Browser;
-  before(async () => {
-    [web, browser] = await Promise.all([startWebApp(), launch()]);
-  });
-  after(async () => {
-    await browser?.close();
-    await web?.close();
-  });
+  const ctx = webAppAndBrowser();
 
   test('home to PDF: hold, pay on the gateway page, come back to the ticket, download it', async () => {
     const errors: string[] = [];
-    const context = await browser.newContext({ acceptDownloads: true });
+    const context = await ctx.browser.newContext({ acceptDownloads: true });
     const page = await newPage(context, errors);
-    const screeningId = await openFirstShowtime(page, web.base);
+    const screeningId = await openFirstShowtime(page, ctx.web.base);
 
     // holding asks for a login, then comes back to the same seat picker
     await page.getByRole('link', { name: 'Log in to hold seats' }).click();
@@ -66,6 +58,10 @@ describe('buying a ticket in the browser', { skip: skipBrowser }, () => {
 
     // the ticket is in "My tickets"
     await page.getByRole('link', { name: 'My tickets' }).click();
+    await page.getByRole('link', { name: /Dune: Part Two/ }).first().waitFor();
+
+    // a reload keeps the session (the refresh cookie renews it)
+    await page.reload();
     await page.getByRole('link', { name: /Dune: Part Two/ }).first().waitFor();
     assert.deepEqual(errors, []);
     await context.close();

@@ -51,9 +51,16 @@ async function post(path: string, body: unknown): Promise<{ ok: boolean; status:
   return res.ok ? { ok: true, status: res.status, data: json.data } : { ok: false, status: res.status, problem: json };
 }
 
-/** Renews the access token through the refresh cookie; one at a time. */
+// The cookie is single use: two tabs presenting it at once would look like a stolen token replayed,
+// and the server ends the session. Tabs take turns (Web Locks), so each presents the cookie the
+// previous one was given.
+function oneTabAtATime<T>(fn: () => Promise<T>): Promise<T> {
+  return navigator.locks ? (navigator.locks.request('cinema-session-refresh', fn) as Promise<T>) : fn();
+}
+
+/** Renews the access token through the refresh cookie; one at a time, in this tab and across tabs. */
 export function renew(): Promise<boolean> {
-  renewing ??= post('/auth/refresh', {})
+  renewing ??= oneTabAtATime(() => post('/auth/refresh', {}))
     .then((r) => {
       if (r.ok && r.data) adopt(r.data);
       else forget();

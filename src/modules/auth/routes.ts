@@ -63,7 +63,8 @@ export async function authRoutes(fastify: FastifyInstance, deps: Deps) {
     if (!token) throw new AppError('invalid_refresh_token', 'No refresh token (neither in the body nor in the cookie)');
     const ttl = deps.config.REFRESH_TOKEN_TTL_SECONDS;
     const rotated = await rotateRefreshToken(deps.db, app.sessions, token, ttl).catch((err) => {
-      if (fromCookie) clearRefreshCookie(reply, cookie); // a dead cookie is not tried again
+      // a dead cookie is not tried again; one that met a fault (503) is kept for the retry
+      if (fromCookie && err instanceof AppError && err.code === 'invalid_refresh_token') clearRefreshCookie(reply, cookie);
       throw err;
     });
     const user = await findUserById(deps.db, rotated.userId);

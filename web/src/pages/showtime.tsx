@@ -91,37 +91,22 @@ export function ShowtimePage({ id }: { id: number }) {
     } else setMessage({ kind: 'warn', text: problemText(r.error, r.response) });
   };
 
-  const holdSelected = async () => {
+  /** One hold request at a time; its answer (or the network's silence) said on the page. */
+  const holding = (request: () => Promise<{ data?: { data: Hold }; error?: unknown; response: Response }>) => async () => {
     setBusy(true);
     try {
-      afterHold(
-        await api.POST('/api/v1/screenings/{id}/holds', {
-          params: { path: { id }, header: { 'idempotency-key': crypto.randomUUID() } },
-          body: { seat_ids: selected },
-        }),
-      );
+      afterHold(await request());
     } catch {
       setMessage({ kind: 'warn', text: t('common.offline') });
     } finally {
       setBusy(false);
     }
   };
-
-  const holdBest = async () => {
-    setBusy(true);
-    try {
-      afterHold(
-        await api.POST('/api/v1/screenings/{id}/holds/best-available', {
-          params: { path: { id }, header: { 'idempotency-key': crypto.randomUUID() } },
-          body: { count: bestCount },
-        }),
-      );
-    } catch {
-      setMessage({ kind: 'warn', text: t('common.offline') });
-    } finally {
-      setBusy(false);
-    }
-  };
+  const key = () => ({ 'idempotency-key': crypto.randomUUID() });
+  const holdSelected = holding(() => api.POST('/api/v1/screenings/{id}/holds', { params: { path: { id }, header: key() }, body: { seat_ids: selected } }));
+  const holdBest = holding(() =>
+    api.POST('/api/v1/screenings/{id}/holds/best-available', { params: { path: { id }, header: key() }, body: { count: bestCount } }),
+  );
 
   const release = async () => {
     if (!hold) return;
