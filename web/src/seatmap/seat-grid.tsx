@@ -2,9 +2,9 @@
 // plane with the hall's proportions (cheap to lay out for hundreds of seats), the screen on its
 // side, each seat a button named in words ("Row C seat 7, VIP, Rp 75.000, available"). One seat is
 // in the tab order at a time; the arrow keys move between seats, Space or Enter selects.
-import { Component } from 'preact';
 import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { hallRendered } from './perf.ts';
+import { patchSeat, sameView, type SeatView, seatsHtml } from './seat-layer.ts';
 import { locale, money, t } from '../i18n/index.ts';
 import type { Seat, SeatMap } from './types.ts';
 
@@ -49,39 +49,6 @@ function neighbour(seats: Seat[], from: Seat, key: string): Seat | undefined {
   return seats.filter((s) => s.y === ys[0]).sort((a, b) => Math.abs(a.x - from.x) - Math.abs(b.x - from.x))[0];
 }
 
-interface SeatProps {
-  seat: Seat;
-  chosen: boolean;
-  tabbable: boolean;
-  name: string;
-  area: string;
-}
-
-/** One seat; re-rendered only when what it shows changed (a delta touches a few of hundreds). */
-class SeatButton extends Component<SeatProps> {
-  shouldComponentUpdate(next: SeatProps) {
-    const p = this.props;
-    return p.seat !== next.seat || p.chosen !== next.chosen || p.tabbable !== next.tabbable || p.name !== next.name || p.area !== next.area;
-  }
-
-  render({ seat, chosen, tabbable, name, area }: SeatProps) {
-    return (
-      <button
-        type="button"
-        data-seat={seat.id}
-        class={`seat ${seat.type} ${seat.status}${chosen ? ' chosen' : ''}`}
-        style={area}
-        aria-label={name}
-        aria-pressed={chosen}
-        aria-disabled={seat.status !== 'available' && !chosen}
-        tabIndex={tabbable ? 0 : -1}
-      >
-        <span aria-hidden="true">{seat.number}</span>
-      </button>
-    );
-  }
-}
-
 export function SeatGrid({ map, selected, onToggle }: Props) {
   const [focusId, setFocusId] = useState<number | undefined>(undefined);
   const grid = useRef<HTMLDivElement>(null);
@@ -96,12 +63,46 @@ export function SeatGrid({ map, selected, onToggle }: Props) {
     }
     return { width: w, height: h };
   }, [map.seats]);
-  useLayoutEffect(() => hallRendered(grid.current), [map]);
+  const layer = useRef<HTMLDivElement>(null);
+  const shown = useRef<{ key: string; views: Map<number, SeatView>; els: Map<number, HTMLElement> } | undefined>(undefined);
   const current = (focusId !== undefined ? byId.get(focusId) : undefined) ?? map.seats.find((s) => s.status === 'available') ?? map.seats[0];
   const screenBottom = map.hall.screen === 'bottom';
   const rowOf = (y: number) => (screenBottom ? height - y : y + 1);
   // seats placed absolutely on a plane of the hall's proportions: no grid track sizing over hundreds of seats
   const pct = (i: number, n: number) => `${((i * 100) / n).toFixed(4)}%`;
+
+  // the seats: written whole for a new hall (or language), then patched where a seat's view changed
+  useLayoutEffect(() => {
+    const el = layer.current;
+    if (!el) return;
+    const views = new Map<number, SeatView>();
+    for (const seat of map.seats) {
+      const isChosen = chosen.has(seat.id);
+      views.set(seat.id, {
+        seat,
+        chosen: isChosen,
+        tabbable: seat.id === current?.id,
+        name: seatName(seat, map.currency, isChosen),
+        at: `left:${pct(seat.x, width)};top:${pct(rowOf(seat.y) - 1, height)}`,
+      });
+    }
+    const key = `${map.screening_id}|${map.hall.id}|${map.seats.length}|${map.currency}|${locale.get()}|${width}x${height}`;
+    const before = shown.current;
+    if (!before || before.key !== key) {
+      el.innerHTML = seatsHtml([...views.values()]);
+      const els = new Map<number, HTMLElement>();
+      for (const b of el.querySelectorAll<HTMLElement>('[data-seat]')) els.set(Number(b.dataset.seat), b);
+      shown.current = { key, views, els };
+    } else {
+      for (const [id, v] of views) {
+        if (sameView(before.views.get(id), v)) continue;
+        const b = before.els.get(id);
+        if (b) patchSeat(b, v);
+      }
+      before.views = views;
+    }
+    hallRendered(grid.current);
+  }, [map, chosen, current?.id]);
 
   // one listener each on the grid, not three on every seat
   const seatOf = (e: Event) => {
@@ -146,19 +147,7 @@ export function SeatGrid({ map, selected, onToggle }: Props) {
             {row}
           </span>
         ))}
-        {map.seats.map((seat) => {
-          const isChosen = chosen.has(seat.id);
-          return (
-            <SeatButton
-              key={seat.id}
-              seat={seat}
-              chosen={isChosen}
-              tabbable={seat.id === current?.id}
-              name={seatName(seat, map.currency, isChosen)}
-              area={`left:${pct(seat.x, width)};top:${pct(rowOf(seat.y) - 1, height)}`}
-            />
-          );
-        })}
+        <div ref={layer} class="seat-layer" />
       </div>
       <Legend currency={map.currency} seats={map.seats} />
     </div>
