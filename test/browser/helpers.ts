@@ -1,7 +1,8 @@
 // Browser tests: Debian's Chromium driven by playwright-core (never a downloaded browser), against
-// the API and web app of this checkout listening on a loopback port. They run on the embedded
-// default (the web app is the same on PostgreSQL); skipped, with the reason, where Chromium or the
-// built web app is missing (.ci/run installs the one and builds the other).
+// the API and web app of this checkout listening on a loopback port. Most run on the embedded
+// default (the pages are the same on PostgreSQL); the live seat map runs in both modes (on Redis its
+// events cross pub/sub). Skipped, with the reason, where Chromium or the built web app is missing
+// (.ci/run installs the one and builds the other).
 import { existsSync } from 'node:fs';
 import { after, before } from 'node:test';
 import { join } from 'node:path';
@@ -12,13 +13,17 @@ import { onPostgres, startTestApp, type TestApp } from '../helpers/runtime.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export const skipBrowser: string | false = !existsSync(CHROMIUM)
+const cannotRun: string | false = !existsSync(CHROMIUM)
   ? `no Chromium at ${CHROMIUM} (apt-get install chromium)`
   : !existsSync(join(WEB_DIST, 'index.html'))
     ? 'the web app is not built (npm run build:web)'
-    : onPostgres
-      ? 'browser tests run on the embedded default'
-      : false;
+    : false;
+
+/** Why a browser suite is skipped here, or false: most run on the embedded default only. */
+export const skipBrowser: string | false = cannotRun || (onPostgres ? 'this browser suite runs on the embedded default' : false);
+
+/** For suites where the database mode matters (live updates through Redis): both modes. */
+export const skipBrowserAnyMode: string | false = cannotRun;
 
 export function launch(): Promise<Browser> {
   return chromium.launch({

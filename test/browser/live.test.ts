@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { call, loginAs } from '../helpers/http.ts';
-import { logIn, newPage, openFirstShowtime, skipBrowser, type WebApp, webAppAndBrowser } from './helpers.ts';
+import { logIn, newPage, openFirstShowtime, skipBrowser, skipBrowserAnyMode, type WebApp, webAppAndBrowser } from './helpers.ts';
 
 const seatButton = (page: Page, label: string) => page.locator(`button.seat[aria-label^="Row ${label[0]} seat ${label.slice(1)},"]`);
 
@@ -37,7 +37,7 @@ async function watcher(browser: Browser, web: WebApp, errors: string[]) {
   return { page, id, context };
 }
 
-describe('the live seat map in the browser', { skip: skipBrowser }, () => {
+describe('the live seat map in the browser', { skip: skipBrowserAnyMode }, () => {
   const ctx = webAppAndBrowser();
   let other: string;
   before(async () => {
