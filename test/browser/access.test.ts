@@ -136,8 +136,17 @@ describe('access: keyboard, axe-core, Bahasa Indonesia, a 360 px phone', { skip:
     const price = (await page.locator('a.showtime').first().textContent()) ?? '';
     assert.match(price, /mulai Rp\s?\d{1,3}(\.\d{3})+/);
     assert.deepEqual(await axeProblems(page), []);
+    // a refusal from the server, said in the reader's language (the server speaks English)
+    await page.getByRole('link', { name: 'Masuk', exact: true }).click();
+    await page.getByLabel('Email').fill('nobody@example.com');
+    await page.getByLabel('Kata sandi').fill('not-the-password');
+    await page.getByRole('button', { name: 'Masuk' }).click();
+    await page.getByText('Email atau kata sandi salah.').waitFor();
     await page.getByLabel('Bahasa').selectOption('en');
-    await page.getByRole('heading', { name: 'Showtimes' }).waitFor();
+    await page.getByLabel('Email').fill('nobody@example.com');
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByText('Email or password is wrong').waitFor();
     assert.deepEqual(errors, []);
     await context.close();
   });

@@ -66,4 +66,35 @@ describe('buying a ticket in the browser', { skip: skipBrowser }, () => {
     assert.deepEqual(errors, []);
     await context.close();
   });
+
+  test('tabs opened at the same moment all stay signed in (they take turns with the single-use refresh cookie)', async () => {
+    const errors: string[] = [];
+    const context = await ctx.browser.newContext();
+    const first = await newPage(context, errors);
+    await first.goto(`${ctx.web.base}/login`);
+    await logIn(first);
+    await first.getByRole('button', { name: 'Log out' }).waitFor();
+    // each new tab renews the session with the cookie at load; presented twice, the server would
+    // take it for a stolen token replayed and end the session in every tab. The renewals are held
+    // back until all four tabs have asked or 400 ms passed, so tabs that did not take turns would
+    // present the same cookie together.
+    let waiting: (() => void)[] = [];
+    await context.route('**/api/v1/auth/refresh', async (route) => {
+      await new Promise<void>((go) => {
+        waiting.push(go);
+        if (waiting.length === 4) for (const release of waiting.splice(0)) release();
+        else setTimeout(() => { waiting = waiting.filter((w) => w !== go); go(); }, 400);
+      });
+      await route.continue();
+    });
+    const tabs = await Promise.all([1, 2, 3, 4].map(() => newPage(context, errors)));
+    await Promise.all(tabs.map((tab) => tab.goto(`${ctx.web.base}/me/tickets`)));
+    for (const tab of [...tabs, first]) {
+      await tab.reload();
+      await tab.getByRole('button', { name: 'Log out' }).waitFor({ timeout: 10_000 });
+      assert.equal(await tab.getByRole('link', { name: 'Log in' }).count(), 0);
+    }
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
 });

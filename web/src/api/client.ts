@@ -4,6 +4,8 @@
 import createClient from 'openapi-fetch';
 import type { components, paths } from './schema';
 import { renew, session } from '../session.ts';
+import { locale } from '../i18n/index.ts';
+import { PROBLEMS_ID } from '../i18n/problems.ts';
 
 export type { components, paths };
 
@@ -23,8 +25,11 @@ async function authedFetch(input: Request): Promise<Response> {
 
 export const api = createClient<paths>({ fetch: authedFetch });
 
-/** What an API error says to a person: the server's message (problem+json), or the HTTP status. */
+/** What an API error says to a person: the server's message (problem+json) in English, its code's
+ * translation in Bahasa Indonesia, or the HTTP status. */
 export function problemText(error: unknown, response?: Response): string {
+  const code = problemCode(error);
+  if (code && locale.get() === 'id' && PROBLEMS_ID[code]) return PROBLEMS_ID[code];
   if (error && typeof error === 'object' && 'message' in error && typeof error.message === 'string') return error.message;
   return response ? `HTTP ${response.status}` : String(error);
 }

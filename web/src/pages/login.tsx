@@ -1,5 +1,6 @@
 // Log in or create an account, then back to where the customer was going (?next=).
 import { useState } from 'preact/hooks';
+import { problemText } from '../api/client.ts';
 import { t } from '../i18n/index.ts';
 import { navigate, query, route } from '../router.ts';
 import { logIn, register } from '../session.ts';
@@ -44,7 +45,7 @@ function LoginForm({ mode, next }: { mode: 'login' | 'register'; next: string })
     try {
       const r = mode === 'login' ? await logIn(email, password) : await register({ email, password, full_name: name });
       if (r.ok) navigate(next, { replace: true });
-      else setProblem(r.problem?.message ?? `HTTP ${r.status}`);
+      else setProblem(r.problem ? problemText(r.problem) : `HTTP ${r.status}`);
     } catch {
       setProblem(t('common.offline'));
     } finally {
