@@ -1,9 +1,10 @@
 // buildApp(deps): plugins, then each module's routes, explicitly. It never listens: server.ts does.
 import websocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import type { DestinationStream } from 'pino';
 import type { Deps } from './deps.ts';
+import { registerByAccess } from './http/access.ts';
 import { authPlugin } from './http/auth.ts';
 import { registerDocs } from './http/docs.ts';
 import { registerMetrics } from './http/metrics.ts';
@@ -41,6 +42,8 @@ export interface BuildOptions {
   logStream?: DestinationStream;
   /** the built web app (default web/dist); tests give a folder of their own */
   webDist?: string;
+  /** sees every route as it is registered (the routes-and-access test walks them all) */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<FastifyInstance> {
@@ -58,6 +61,7 @@ export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<Fas
     genReqId: requestIdOf,
     ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', useDefaults: true, allErrors: true } },
   });
+  if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
   // first of all onRequest hooks: every answer carries them, a 401 or a 429 too
   await registerSecurityHeaders(app);
   // A browser navigation no route matched gets the web app's index.html (registered last, below).
@@ -81,25 +85,25 @@ export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<Fas
   await registerMetrics(app, { token: config.METRICS_TOKEN, production: config.production });
 
   await app.register(healthRoutes, deps);
-  await app.register(
-    async (api) => {
-      await api.register(authRoutes, deps);
-      await api.register(screeningRoutes, deps);
-      await api.register(hallRoutes, deps);
-      await api.register(catalogRoutes, deps);
-      await api.register(seatingRoutes, deps);
-      await api.register(pricingRoutes, deps);
-      await api.register(holdRoutes, deps);
-      await api.register(liveRoutes, deps);
-      await api.register(checkoutRoutes, deps);
-      await api.register(webhookRoutes, deps);
-      await api.register(ticketRoutes, deps);
-      await api.register(checkinRoutes, deps);
-      await api.register(refundRoutes, deps);
-      await api.register(cancellationRoutes, deps);
-    },
-    { prefix: '/api/v1' },
-  );
+  // Each module's routes by who may call them, each group inside the scope that checks it
+  // (http/access.ts): a route cannot be added here without saying who may call it.
+  const modules = [
+    authRoutes,
+    screeningRoutes,
+    hallRoutes,
+    catalogRoutes,
+    seatingRoutes,
+    pricingRoutes,
+    holdRoutes,
+    liveRoutes,
+    checkoutRoutes,
+    webhookRoutes,
+    ticketRoutes,
+    checkinRoutes,
+    refundRoutes,
+    cancellationRoutes,
+  ];
+  await app.register((api) => registerByAccess(api, modules, deps), { prefix: '/api/v1' });
   // The simulator's control panel (approve page, faults) exists only while it is the gateway. Its
   // webhooks come back to this process, on whatever port it ends up listening.
   const simulator = deps.simulator;

@@ -53,8 +53,6 @@ export const Amount = (description: string, example: number) =>
 export const Timestamp = (description: string) =>
   Type.String({ format: 'date-time', description: `${description} (RFC 3339 with offset)`, examples: ['2026-12-25T18:00:00Z'] });
 
-export const bearer = [{ bearerAuth: [] }];
-
 export function ok<T>(message: string, data: T) {
   return { success: true as const, message, data };
 }

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { WebSocket } from 'ws';
 import type { Deps } from '../deps.ts';
+import type { RouteGroups } from '../http/access.ts';
 import { authenticateToken, type AuthUser, tokenFrom } from '../http/auth.ts';
 import { AppError } from '../http/errors.ts';
 import { seatMap } from '../modules/seating/seat-map.ts';
@@ -19,12 +20,14 @@ const MAX_BUFFERED = 1 << 20;
 // session that ended since (logout, revoked family, role or password change) is cut off with 4401.
 const RECHECK_MS = 5_000;
 
-export async function liveRoutes(app: FastifyInstance, deps: Deps) {
+// Public at the HTTP level (a browser's WebSocket cannot send a header): the socket authenticates
+// in band, within AUTH_WINDOW_MS, and is re-checked every RECHECK_MS.
+async function livePublicRoutes(app: FastifyInstance, deps: Deps) {
   app.get(
     '/screenings/:id/live',
     {
       websocket: true,
-      config: { swaggerTransform: documentLiveRoute },
+      config: { swaggerTransform: documentLiveRoute, access: 'socket' },
       schema: {
         tags: ['seating'],
         summary: 'Live seat map (WebSocket)',
@@ -91,3 +94,5 @@ export async function liveRoutes(app: FastifyInstance, deps: Deps) {
     },
   );
 }
+
+export const liveRoutes: RouteGroups = { public: livePublicRoutes };

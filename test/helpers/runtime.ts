@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import pg from 'pg';
-import { buildApp } from '../../src/app.ts';
+import { type BuildOptions, buildApp } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import type { Clock } from '../../src/lib/clock.ts';
 import { openRuntime, type Runtime } from '../../src/runtime.ts';
@@ -54,6 +54,8 @@ export interface TestAppOptions {
   logStream?: DestinationStream;
   /** the built web app to serve (default web/dist) */
   webDist?: string;
+  /** sees every route as it is registered */
+  onRoute?: BuildOptions['onRoute'];
 }
 
 export async function startTestApp(env: Record<string, string> = {}, clock?: Clock, opts: TestAppOptions = {}): Promise<TestApp> {
@@ -81,7 +83,7 @@ export async function startTestApp(env: Record<string, string> = {}, clock?: Clo
     ...env,
   });
   const rt = await openRuntime(config, clock);
-  const app = await buildApp(rt, { logStream: opts.logStream, webDist: opts.webDist });
+  const app = await buildApp(rt, { logStream: opts.logStream, webDist: opts.webDist, onRoute: opts.onRoute });
   await app.ready();
   return {
     app,

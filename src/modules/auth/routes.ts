@@ -1,25 +1,25 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Deps } from '../../deps.ts';
-import { authenticate } from '../../http/auth.ts';
+import type { RouteGroups } from '../../http/access.ts';
 import { AppError } from '../../http/errors.ts';
 import { attemptLimiter } from '../../http/rate-limit.ts';
 import { clientAddress } from '../../http/trust-proxy.ts';
 import { ok } from '../../http/schemas.ts';
-import { accountRoutes } from './account-routes.ts';
+import { accountRoutes, userAdminRoutes } from './account-routes.ts';
 import { login } from './login.ts';
 import { loginThrottle } from './login-throttle.ts';
-import { presentUser } from './presenter.ts';
 import { findUserById } from './queries.ts';
 import { clearRefreshCookie, refreshTokenFromCookie, setRefreshCookie, withoutRefreshToken } from './refresh-cookie.ts';
 import { revokeRefreshToken, rotateRefreshToken } from './refresh-tokens.ts';
 import { register } from './register.ts';
-import { loginSchema, logoutSchema, meSchema, refreshSchema, registerSchema } from './schemas.ts';
+import { loginSchema, logoutSchema, refreshSchema, registerSchema } from './schemas.ts';
 import { session } from './session.ts';
 
 const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
-export async function authRoutes(fastify: FastifyInstance, deps: Deps) {
+/** Anyone: logging in, registering, renewing and ending a session. */
+async function sessionRoutes(fastify: FastifyInstance, deps: Deps) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { config } = deps;
   const throttle = loginThrottle(deps.kv, {
@@ -78,12 +78,6 @@ export async function authRoutes(fastify: FastifyInstance, deps: Deps) {
     if (token) await revokeRefreshToken(deps.db, app.sessions, token);
     return ok('Logged out', null);
   });
-
-  await app.register(accountRoutes, deps);
-
-  app.get('/me', { schema: meSchema, onRequest: authenticate() }, async (req) => {
-    const user = await findUserById(deps.db, req.user.id);
-    if (!user) throw new AppError('not_found', 'The account no longer exists');
-    return ok('Account fetched', presentUser(user));
-  });
 }
+
+export const authRoutes: RouteGroups = { public: sessionRoutes, customer: accountRoutes, admin: userAdminRoutes };

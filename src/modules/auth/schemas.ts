@@ -95,7 +95,6 @@ export const logoutSchema = {
 export const meSchema = {
   tags: ['auth'],
   summary: 'The account behind the access token',
-  security: [{ bearerAuth: [] }],
   response: { 200: Envelope(UserSchema), ...problems(401, 404) },
 };
 
@@ -117,7 +116,6 @@ export const changePasswordSchema = {
   description:
     'Checks the current password (403 wrong_password), then the new one (400 weak_password). Every access and refresh ' +
     'token of the account stops working (within SESSION_CHECK_MS on other instances); the answer is a new session.',
-  security: [{ bearerAuth: [] }],
   body: ChangePasswordBody,
   response: { 200: Envelope(Session), ...problems(400, 401, 403) },
 };
@@ -128,7 +126,6 @@ export const changeRoleSchema = {
   description:
     "The account's access tokens are refused from then on (they carry the role); its refresh token mints one with the new role. " +
     'An admin cannot change their own role (409 own_role).',
-  security: [{ bearerAuth: [] }],
   params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
   body: Type.Object({ role: Type.Enum(['customer', 'staff', 'admin']) }, { additionalProperties: false }),
   response: { 200: Envelope(UserSchema), ...problems(400, 401, 403, 404, 409) },

@@ -2,7 +2,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.ts';
-import { authenticate, requireRole } from '../../http/auth.ts';
+import type { RouteGroups } from '../../http/access.ts';
 import { AppError } from '../../http/errors.ts';
 import { idempotent } from '../../http/idempotency.ts';
 import { ok } from '../../http/schemas.ts';
@@ -11,9 +11,8 @@ import { progressOfScreening } from './progress.ts';
 import { type Background, cancelScreening } from './run.ts';
 import { cancelSchema, progressSchema } from './schemas.ts';
 
-export async function cancellationRoutes(fastify: FastifyInstance, deps: Deps) {
+async function cancellationAdminRoutes(fastify: FastifyInstance, deps: Deps) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const admin = [authenticate(), requireRole('admin')];
   const bg: Background = {
     running: new Set(),
     onError: (err) => app.log.error({ err }, 'screening cancellation stopped; calling it again or the reconciler resumes it'),
@@ -23,7 +22,7 @@ export async function cancellationRoutes(fastify: FastifyInstance, deps: Deps) {
     await Promise.allSettled([...bg.running]);
   });
 
-  app.post('/screenings/:id/cancel', { schema: cancelSchema, onRequest: admin }, async (req, reply) =>
+  app.post('/screenings/:id/cancel', { schema: cancelSchema }, async (req, reply) =>
     idempotent(deps.db, req, reply, 'screening-cancel', async () => {
       const progress = await cancelScreening(deps, actorOf(req), req.params.id, req.body.reason, bg);
       const done = progress.status !== 'in_progress';
@@ -34,9 +33,11 @@ export async function cancellationRoutes(fastify: FastifyInstance, deps: Deps) {
     }),
   );
 
-  app.get('/screenings/:id/cancellation', { schema: progressSchema, onRequest: admin }, async (req) => {
+  app.get('/screenings/:id/cancellation', { schema: progressSchema }, async (req) => {
     const progress = await progressOfScreening(deps.db, req.params.id);
     if (!progress) throw new AppError('not_found', 'The screening is not cancelled');
     return ok('Cancellation progress', progress);
   });
 }
+
+export const cancellationRoutes: RouteGroups = { admin: cancellationAdminRoutes };

@@ -1,6 +1,6 @@
 // Wire shapes of a screening's cancellation and its route schemas.
 import { Type } from 'typebox';
-import { bearer, Envelope, IdParams, problems, Timestamp } from '../../http/schemas.ts';
+import { Envelope, IdParams, problems, Timestamp } from '../../http/schemas.ts';
 
 export const ProgressSchema = Type.Object({
   screening_id: Type.Integer(),
@@ -29,7 +29,6 @@ export const cancelSchema = {
     'finishes what is left and retries refunds the gateway refused; nobody is refunded twice. 200 when complete, ' +
     '202 with progress while refunds are in flight (follow GET /screenings/{id}/cancellation). Idempotency-Key ' +
     'optional. 409 screening_ended.',
-  security: bearer,
   params: IdParams,
   headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) }),
   body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 500, examples: ['Projector failure'] }) }),
@@ -39,7 +38,6 @@ export const cancelSchema = {
 export const progressSchema = {
   tags,
   summary: "A cancelled screening's refund progress (admin)",
-  security: bearer,
   params: IdParams,
   response: { 200: Envelope(ProgressSchema), ...problems(400, 401, 403, 404) },
 };

@@ -2,7 +2,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.ts';
-import { authenticate, requireRole } from '../../http/auth.ts';
+import type { RouteGroups } from '../../http/access.ts';
 import { AppError } from '../../http/errors.ts';
 import { ifMatch, setEtag } from '../../http/etag.ts';
 import { afterCursor, sendPage } from '../../http/paging.ts';
@@ -22,10 +22,9 @@ const UPDATE_METHODS = ['PUT', 'PATCH'] as const;
 
 const writeContext = (req: FastifyRequest): WriteContext => ({ actor: actorOf(req), ifMatch: ifMatch(req) });
 
-export async function catalogRoutes(fastify: FastifyInstance, deps: Deps) {
+/** Browse: anyone, no token. */
+async function browseRoutes(fastify: FastifyInstance, deps: Deps) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const admin = [authenticate(), requireRole('admin')];
-
   // ---- cities
   app.get('/cities', { schema: citySchemas.list }, async (_req, reply) =>
     sendRawData(reply, 'Cities fetched successfully', await listCities(deps)),
@@ -42,30 +41,6 @@ export async function catalogRoutes(fastify: FastifyInstance, deps: Deps) {
     const data = await listCityTheaters(deps, req.params.id, req.query.include_inactive ?? false);
     return sendRawData(reply, 'Theaters fetched successfully', data);
   });
-
-  app.post('/cities', { schema: citySchemas.create, onRequest: admin }, async (req, reply) => {
-    const { data, version } = await createCity(deps, actorOf(req), req.body);
-    setEtag(reply, version);
-    return reply.code(201).send(ok('City created successfully', data));
-  });
-
-  for (const method of UPDATE_METHODS) {
-    app.route({
-      method,
-      url: '/cities/:id',
-      schema: citySchemas.update,
-      onRequest: admin,
-      handler: async (req, reply) => {
-        const { data, version } = await updateCity(deps, writeContext(req), req.params.id, req.body);
-        setEtag(reply, version);
-        return ok('City updated successfully', data);
-      },
-    });
-  }
-
-  app.delete('/cities/:id', { schema: citySchemas.delete, onRequest: admin }, async (req) =>
-    ok('City deleted successfully', await deleteCity(deps, writeContext(req), req.params.id)),
-  );
 
   // ---- theaters
   app.get('/theaters/:id', { schema: theaterSchemas.get }, async (req, reply) => {
@@ -84,30 +59,6 @@ export async function catalogRoutes(fastify: FastifyInstance, deps: Deps) {
     });
     return sendPage(reply, 'Screenings fetched successfully', page, limit);
   });
-
-  app.post('/theaters', { schema: theaterSchemas.create, onRequest: admin }, async (req, reply) => {
-    const { data, version } = await createTheater(deps, actorOf(req), req.body);
-    setEtag(reply, version);
-    return reply.code(201).send(ok('Theater created successfully', data));
-  });
-
-  for (const method of UPDATE_METHODS) {
-    app.route({
-      method,
-      url: '/theaters/:id',
-      schema: theaterSchemas.update,
-      onRequest: admin,
-      handler: async (req, reply) => {
-        const { data, version } = await updateTheater(deps, writeContext(req), req.params.id, req.body);
-        setEtag(reply, version);
-        return ok('Theater updated successfully', data);
-      },
-    });
-  }
-
-  app.delete('/theaters/:id', { schema: theaterSchemas.delete, onRequest: admin }, async (req) =>
-    ok('Theater deleted successfully', await deleteTheater(deps, writeContext(req), req.params.id)),
-  );
 
   // ---- movies
   app.get('/movies', { schema: movieSchemas.list }, async (req, reply) => {
@@ -136,8 +87,58 @@ export async function catalogRoutes(fastify: FastifyInstance, deps: Deps) {
     });
     return sendPage(reply, 'Screenings fetched successfully', page, limit);
   });
+}
 
-  app.post('/movies', { schema: movieSchemas.create, onRequest: admin }, async (req, reply) => {
+/** Catalog writes: admins, with If-Match and the audit trail. */
+async function catalogWriteRoutes(fastify: FastifyInstance, deps: Deps) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  app.post('/cities', { schema: citySchemas.create }, async (req, reply) => {
+    const { data, version } = await createCity(deps, actorOf(req), req.body);
+    setEtag(reply, version);
+    return reply.code(201).send(ok('City created successfully', data));
+  });
+
+  for (const method of UPDATE_METHODS) {
+    app.route({
+      method,
+      url: '/cities/:id',
+      schema: citySchemas.update,
+      handler: async (req, reply) => {
+        const { data, version } = await updateCity(deps, writeContext(req), req.params.id, req.body);
+        setEtag(reply, version);
+        return ok('City updated successfully', data);
+      },
+    });
+  }
+
+  app.delete('/cities/:id', { schema: citySchemas.delete }, async (req) =>
+    ok('City deleted successfully', await deleteCity(deps, writeContext(req), req.params.id)),
+  );
+
+  app.post('/theaters', { schema: theaterSchemas.create }, async (req, reply) => {
+    const { data, version } = await createTheater(deps, actorOf(req), req.body);
+    setEtag(reply, version);
+    return reply.code(201).send(ok('Theater created successfully', data));
+  });
+
+  for (const method of UPDATE_METHODS) {
+    app.route({
+      method,
+      url: '/theaters/:id',
+      schema: theaterSchemas.update,
+      handler: async (req, reply) => {
+        const { data, version } = await updateTheater(deps, writeContext(req), req.params.id, req.body);
+        setEtag(reply, version);
+        return ok('Theater updated successfully', data);
+      },
+    });
+  }
+
+  app.delete('/theaters/:id', { schema: theaterSchemas.delete }, async (req) =>
+    ok('Theater deleted successfully', await deleteTheater(deps, writeContext(req), req.params.id)),
+  );
+
+  app.post('/movies', { schema: movieSchemas.create }, async (req, reply) => {
     const { data, version } = await createMovie(deps, actorOf(req), req.body);
     setEtag(reply, version);
     return reply.code(201).send(ok('Movie created successfully', data));
@@ -148,7 +149,6 @@ export async function catalogRoutes(fastify: FastifyInstance, deps: Deps) {
       method,
       url: '/movies/:id',
       schema: movieSchemas.update,
-      onRequest: admin,
       handler: async (req, reply) => {
         const { data, version } = await updateMovie(deps, writeContext(req), req.params.id, req.body);
         setEtag(reply, version);
@@ -157,7 +157,9 @@ export async function catalogRoutes(fastify: FastifyInstance, deps: Deps) {
     });
   }
 
-  app.delete('/movies/:id', { schema: movieSchemas.delete, onRequest: admin }, async (req) =>
+  app.delete('/movies/:id', { schema: movieSchemas.delete }, async (req) =>
     ok('Movie deleted successfully', await deleteMovie(deps, writeContext(req), req.params.id)),
   );
 }
+
+export const catalogRoutes: RouteGroups = { public: browseRoutes, admin: catalogWriteRoutes };

@@ -2,7 +2,7 @@
 // public browse routes. JSON names are the column names.
 import { Type, type Static, type TSchema } from 'typebox';
 import { PageQuery } from '../../http/paging.ts';
-import { bearer, Envelope, IdParams, ListMeta, problems, Timestamp } from '../../http/schemas.ts';
+import { Envelope, IdParams, ListMeta, problems, Timestamp } from '../../http/schemas.ts';
 import { ScreeningSchema } from '../screenings/schemas.ts';
 
 /**
@@ -213,7 +213,6 @@ function adminSchemas<R extends TSchema, C extends TSchema, U extends TSchema>(
       tags: catalog,
       summary: `Create a ${noun} (admin)`,
       description: 'Answers 201 with the new resource and its ETag.',
-      security: bearer,
       body: create,
       response: { 201: Envelope(resource), ...problems(400, 401, 403, 409) },
     },
@@ -223,7 +222,6 @@ function adminSchemas<R extends TSchema, C extends TSchema, U extends TSchema>(
       description:
         'PUT and PATCH both change only the fields sent. With If-Match, a stale ETag answers 412 and nothing ' +
         'changes. The response carries the new ETag.',
-      security: bearer,
       params: IdParams,
       headers: IfMatchHeaders,
       body: update,
@@ -233,7 +231,6 @@ function adminSchemas<R extends TSchema, C extends TSchema, U extends TSchema>(
       tags: catalog,
       summary: `Delete a ${noun} (admin)`,
       description: `Removes it for good (the audit log keeps its last state). ${deleteRefusal}`,
-      security: bearer,
       params: IdParams,
       headers: IfMatchHeaders,
       response: { 200: Envelope(resource), ...problems(400, 401, 403, 404, 409, 412) },

@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.ts';
-import { authenticate } from '../../http/auth.ts';
+import type { RouteGroups } from '../../http/access.ts';
 import { idempotent } from '../../http/idempotency.ts';
 import { ok } from '../../http/schemas.ts';
 import { uuidv7 } from '../../lib/ids.ts';
@@ -10,17 +10,21 @@ import { replayCheckout } from './replay-checkout.ts';
 import { checkoutSchema, methodsSchema } from './schemas.ts';
 import { startCheckout } from './start-checkout.ts';
 
-export async function checkoutRoutes(fastify: FastifyInstance, deps: Deps) {
+/** Anyone: the shop shows the methods and their fees before anyone signs in. */
+async function checkoutPublicRoutes(fastify: FastifyInstance, deps: Deps) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-
-  // Public: the shop shows the methods and their fees before anyone signs in.
   app.get('/payment-methods', { schema: methodsSchema }, async () =>
     ok('Payment methods fetched', (await enabledMethods(deps)).map(presentMethod)),
   );
+}
+
+/** Any signed-in account: paying for its own hold. */
+async function checkoutCustomerRoutes(fastify: FastifyInstance, deps: Deps) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   // The new payment's id is chosen before the Idempotency-Key is claimed: the key names it, and a
   // retry that finds no recorded answer rebuilds the first one from it (http/idempotency.ts).
-  app.post('/holds/:id/checkout', { schema: checkoutSchema, onRequest: authenticate() }, async (req, reply) => {
+  app.post('/holds/:id/checkout', { schema: checkoutSchema }, async (req, reply) => {
     const userId = req.user.id;
     const paymentId = uuidv7();
     return idempotent(
@@ -36,3 +40,5 @@ export async function checkoutRoutes(fastify: FastifyInstance, deps: Deps) {
     );
   });
 }
+
+export const checkoutRoutes: RouteGroups = { public: checkoutPublicRoutes, customer: checkoutCustomerRoutes };

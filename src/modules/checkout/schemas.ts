@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { bearer, Envelope, problems, Timestamp } from '../../http/schemas.ts';
+import { Envelope, problems, Timestamp } from '../../http/schemas.ts';
 import { PAYMENT_METHODS } from '../../payments/gateway.ts';
 
 export const NextActionSchema = Type.Union(
@@ -52,7 +52,6 @@ export const checkoutSchema = {
     'does next. The first checkout of a hold extends it once by CHECKOUT_EXTENSION_SECONDS. Idempotency-Key is required. ' +
     '402 payment_declined keeps the hold (try another method); 409 payment_in_progress while a payment is pending; ' +
     '410 hold_expired; 503 gateway_unavailable / 504 gateway_timeout: retry with the same key.',
-  security: bearer,
   params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
   headers: Type.Object({ 'idempotency-key': Type.String({ minLength: 1, maxLength: 255, description: 'Required: retries return the first answer' }) }),
   body: Type.Object({ payment_method: Type.Enum([...PAYMENT_METHODS]) }),

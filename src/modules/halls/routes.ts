@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.ts';
-import { authenticate, requireRole } from '../../http/auth.ts';
+import type { RouteGroups } from '../../http/access.ts';
 import { AppError } from '../../http/errors.ts';
 import { ifMatch, setEtag } from '../../http/etag.ts';
 import { ok } from '../../http/schemas.ts';
@@ -22,10 +22,9 @@ import {
 } from './schemas.ts';
 import { updateHall } from './update-hall.ts';
 
-export async function hallRoutes(fastify: FastifyInstance, deps: Deps) {
+/** Anyone, no token. */
+async function hallPublicRoutes(fastify: FastifyInstance, deps: Deps) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const admin = [authenticate(), requireRole('admin')];
-
   // Public: a cinema website draws hall maps from it.
   app.get('/halls/:id', { schema: getSchema }, async (req, reply) => {
     const hall = await findHallWithSeats(deps.db, req.params.id);
@@ -45,8 +44,12 @@ export async function hallRoutes(fastify: FastifyInstance, deps: Deps) {
     const next = rows.length > limit ? encodeCursor([page[page.length - 1].id]) : null;
     return { ...ok('Halls fetched successfully', page.map(presentHall)), meta: { next_cursor: next, limit } };
   });
+}
 
-  app.post('/halls', { schema: createSchema, onRequest: admin }, async (req, reply) => {
+/** Admins. */
+async function hallAdminRoutes(fastify: FastifyInstance, deps: Deps) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  app.post('/halls', { schema: createSchema }, async (req, reply) => {
     const data = await createHall(deps, actorOf(req), req.body);
     setEtag(reply, data.version);
     reply.header('Location', `/api/v1/halls/${data.id}`);
@@ -59,7 +62,6 @@ export async function hallRoutes(fastify: FastifyInstance, deps: Deps) {
       method,
       url: '/halls/:id',
       schema: updateSchema,
-      onRequest: admin,
       handler: async (req, reply) => {
         const data = await updateHall(deps, actorOf(req), req.params.id, ifMatch(req), req.body);
         setEtag(reply, data.version);
@@ -68,13 +70,13 @@ export async function hallRoutes(fastify: FastifyInstance, deps: Deps) {
     });
   }
 
-  app.put('/halls/:id/layout', { schema: replaceLayoutSchema, onRequest: admin }, async (req, reply) => {
+  app.put('/halls/:id/layout', { schema: replaceLayoutSchema }, async (req, reply) => {
     const data = await replaceLayout(deps, actorOf(req), req.params.id, ifMatch(req), req.body);
     setEtag(reply, data.version);
     return ok('Hall layout replaced successfully', data);
   });
 
-  app.delete('/halls/:id', { schema: deleteSchema, onRequest: admin }, async (req) =>
+  app.delete('/halls/:id', { schema: deleteSchema }, async (req) =>
     ok('Hall deleted successfully', await deleteHall(deps, actorOf(req), req.params.id, ifMatch(req))),
   );
 }
@@ -89,3 +91,5 @@ function afterIdCursor(cursor: string | undefined): number {
   }
   return id;
 }
+
+export const hallRoutes: RouteGroups = { public: hallPublicRoutes, admin: hallAdminRoutes };

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { PageQuery } from '../../http/paging.ts';
-import { bearer, Envelope, IdParams, ListMeta, problems, Timestamp } from '../../http/schemas.ts';
+import { Envelope, IdParams, ListMeta, problems, Timestamp } from '../../http/schemas.ts';
 
 export const SEAT_TYPES = ['regular', 'vip', 'couple', 'wheelchair', 'companion'] as const;
 export type SeatType = (typeof SEAT_TYPES)[number];
@@ -166,7 +166,6 @@ export const createSchema = {
   description:
     'The layout is validated as a whole: every problem is listed in `problems` of a 400 invalid_layout. ' +
     'Capacity is the number of seats.',
-  security: bearer,
   body: CreateHallBody,
   response: { 201: { ...Envelope(HallWithLayout), headers: etagHeader }, ...problems(400, 401, 403, 409) },
 };
@@ -177,7 +176,6 @@ export const updateSchema = {
   description:
     'Partial: name, screen_type, has_3d_capability. PUT and PATCH behave alike. Send If-Match with the ETag read; ' +
     'turning 3D off is refused while upcoming 3D screenings use the hall.',
-  security: bearer,
   params: IdParams,
   headers: IfMatchHeaders,
   body: UpdateHallBody,
@@ -191,7 +189,6 @@ export const replaceLayoutSchema = {
     'Seats are matched to existing ones by row label and number, so their ids (and tickets) stay. Seats left out ' +
     'are retired; that is refused with 409 layout_removes_sold_seats while one is sold or held in a screening ' +
     'that has not ended. Upcoming screenings gain the added seats and lose the removed ones.',
-  security: bearer,
   params: IdParams,
   headers: IfMatchHeaders,
   body: LayoutIn,
@@ -202,7 +199,6 @@ export const deleteSchema = {
   tags,
   summary: 'Delete a hall (admin)',
   description: 'Refused with 409 in_use while any screening (past or future) uses the hall; its seats go with it.',
-  security: bearer,
   params: IdParams,
   headers: IfMatchHeaders,
   response: { 200: Envelope(HallSchema), ...problems(400, 401, 403, 404, 409, 412) },

@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.ts';
-import { authenticate } from '../../http/auth.ts';
+import type { RouteGroups } from '../../http/access.ts';
 import { AppError } from '../../http/errors.ts';
 import { type Effect, idempotent } from '../../http/idempotency.ts';
 import { ok } from '../../http/schemas.ts';
@@ -13,11 +13,11 @@ import { getHold, releaseHold } from './release-hold.ts';
 import { replayNewHold } from './replay-hold.ts';
 import { bestAvailableSchema, createHoldSchema, getHoldSchema, releaseHoldSchema } from './schemas.ts';
 
-export async function holdRoutes(fastify: FastifyInstance, deps: Deps) {
+/** Any signed-in account (the scope authenticates before these hooks run). */
+async function holdCustomerRoutes(fastify: FastifyInstance, deps: Deps) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const signedIn = authenticate();
   // hold attempts are counted per account and per address, after sign-in (hold-attempts.ts)
-  const signedInAttempt = [signedIn, holdAttempts(deps)];
+  const attempt = holdAttempts(deps);
   const max = deps.config.HOLD_MAX_SEATS;
   // The schemas carry HOLD_MAX_SEATS (the document says it); a body over it alone keeps its own code.
   const seatLimit = { attachValidation: true, preHandler: overSeatLimit(max, ['/seat_ids', '/count']) };
@@ -28,7 +28,7 @@ export async function holdRoutes(fastify: FastifyInstance, deps: Deps) {
     return { id: uuidv7(), replay: (holdId) => replayNewHold(deps, userId, holdId, message) };
   };
 
-  app.post('/screenings/:id/holds', { schema: createHoldSchema(max), ...seatLimit, onRequest: signedInAttempt }, async (req, reply) => {
+  app.post('/screenings/:id/holds', { schema: createHoldSchema(max), ...seatLimit, onRequest: attempt }, async (req, reply) => {
     const effect = newHold(req, 'Seats held');
     return idempotent(
       deps.db,
@@ -43,7 +43,7 @@ export async function holdRoutes(fastify: FastifyInstance, deps: Deps) {
     );
   });
 
-  app.post('/screenings/:id/holds/best-available', { schema: bestAvailableSchema(max), ...seatLimit, onRequest: signedInAttempt }, async (req, reply) => {
+  app.post('/screenings/:id/holds/best-available', { schema: bestAvailableSchema(max), ...seatLimit, onRequest: attempt }, async (req, reply) => {
     const effect = newHold(req, 'Best seats held');
     return idempotent(
       deps.db,
@@ -67,14 +67,16 @@ export async function holdRoutes(fastify: FastifyInstance, deps: Deps) {
     );
   });
 
-  app.get('/holds/:id', { schema: getHoldSchema, onRequest: signedIn }, async (req) =>
+  app.get('/holds/:id', { schema: getHoldSchema }, async (req) =>
     ok('Hold fetched', await getHold(deps, req.user, req.params.id)),
   );
 
-  app.delete('/holds/:id', { schema: releaseHoldSchema, onRequest: signedIn }, async (req) =>
+  app.delete('/holds/:id', { schema: releaseHoldSchema }, async (req) =>
     ok('Hold released', await releaseHold(deps, req.user, req.params.id)),
   );
 }
+
+export const holdRoutes: RouteGroups = { customer: holdCustomerRoutes };
 
 /**
  * With attachValidation: a body whose only fault is asking for more seats than HOLD_MAX_SEATS is 400

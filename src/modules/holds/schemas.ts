@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { bearer, Envelope, IdParams, problems, Timestamp } from '../../http/schemas.ts';
+import { Envelope, IdParams, problems, Timestamp } from '../../http/schemas.ts';
 
 export const HoldSchema = Type.Object({
   id: Type.String({ format: 'uuid' }),
@@ -65,7 +65,6 @@ export const createHoldSchema = (maxSeats: number) => ({
     'seat rules answer couple_seat_pair, companion_seat_alone (400) or orphan_seat (409); hold_in_checkout (409) while ' +
     'your current hold is being paid; hold_in_progress (409) when another hold request of yours for the screening came first. ' +
     HOLD_LIMITS,
-  security: bearer,
   params: IdParams,
   headers: idempotencyHeader,
   body: HoldBody(maxSeats),
@@ -79,7 +78,6 @@ export const bestAvailableSchema = (maxSeats: number) => ({
     'Picks `count` adjacent free seats in one row block, nearest the middle of the hall (rows a third of the way ' +
     'back first), respecting the seat rules, and holds them atomically. 409 not_enough_adjacent_seats when none fit. ' +
     HOLD_LIMITS,
-  security: bearer,
   params: IdParams,
   headers: idempotencyHeader,
   body: BestBody(maxSeats),
@@ -89,7 +87,6 @@ export const bestAvailableSchema = (maxSeats: number) => ({
 export const getHoldSchema = {
   tags: ['holds'],
   summary: 'One of your holds',
-  security: bearer,
   params: HoldParams,
   response: { 200: Envelope(HoldSchema), ...problems(400, 401, 404) },
 };
@@ -98,7 +95,6 @@ export const releaseHoldSchema = {
   tags: ['holds'],
   summary: 'Release a hold now',
   description: 'The seats are free at once. Owner or admin.',
-  security: bearer,
   params: HoldParams,
   response: { 200: Envelope(HoldSchema), ...problems(400, 401, 404, 409) },
 };

@@ -15,6 +15,7 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Deps } from '../../deps.ts';
+import type { RouteGroups } from '../../http/access.ts';
 import type { Sql } from '../../db/client.ts';
 import { AppError } from '../../http/errors.ts';
 import { Envelope, ok, problems } from '../../http/schemas.ts';
@@ -40,7 +41,8 @@ const webhookSchema = {
   },
 };
 
-export async function webhookRoutes(app: FastifyInstance, deps: Deps) {
+/** Public: the gateway calls it; its signature, not a token, is checked (and then it is only a hint). */
+async function webhookPublicRoutes(app: FastifyInstance, deps: Deps) {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
@@ -140,3 +142,5 @@ async function unknownToGateway(deps: Deps, event: GatewayEvent, record: (trx: S
   });
   return 'unknown';
 }
+
+export const webhookRoutes: RouteGroups = { public: webhookPublicRoutes };

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { bearer, Envelope, IdParams, problems } from '../../http/schemas.ts';
+import { Envelope, IdParams, problems } from '../../http/schemas.ts';
 
 const Money = (description: string, example: number) =>
   Type.Number({ minimum: -9999999999.99, maximum: 9999999999.99, description, examples: [example] });
@@ -50,7 +50,6 @@ export const putPricingSchema = {
   tags: ['pricing'],
   summary: "Replace a theater's price card (admin)",
   description: 'Replaces surcharges and rules at once. If-Match with the ETag from GET avoids lost updates (412).',
-  security: bearer,
   params: IdParams,
   body: PricingBody,
   response: { 200: Envelope(Pricing), ...problems(400, 401, 403, 404, 412) },

@@ -2,7 +2,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.ts';
-import { authenticate, requireRole } from '../../http/auth.ts';
+import type { RouteGroups } from '../../http/access.ts';
 import { ifMatch, setEtag } from '../../http/etag.ts';
 import { idempotent } from '../../http/idempotency.ts';
 import { ok } from '../../http/schemas.ts';
@@ -28,19 +28,17 @@ import {
   requestSchema,
 } from './schemas.ts';
 
-export async function refundRoutes(fastify: FastifyInstance, deps: Deps) {
+/** Any signed-in account. */
+async function refundCustomerRoutes(fastify: FastifyInstance, deps: Deps) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const signedIn = authenticate();
-  const admin = [signedIn, requireRole('admin')];
-
-  app.get('/tickets/:id/refund-quote', { schema: quoteSchema, onRequest: signedIn }, async (req) => {
+  app.get('/tickets/:id/refund-quote', { schema: quoteSchema }, async (req) => {
     const seatIds = req.query.seat_ids === undefined ? undefined : req.query.seat_ids.split(',').map(Number);
     return ok('Refund quoted', await quoteRefund(deps, req.user, req.params.id, seatIds));
   });
 
   // The refund's id is chosen before the Idempotency-Key is claimed: the key names it, and a retry
   // that finds no recorded answer rebuilds the first one from it (http/idempotency.ts).
-  app.post('/tickets/:id/refunds', { schema: requestSchema, onRequest: signedIn }, async (req, reply) => {
+  app.post('/tickets/:id/refunds', { schema: requestSchema }, async (req, reply) => {
     const refundId = uuidv7();
     const userId = req.user.id;
     return idempotent(
@@ -56,7 +54,24 @@ export async function refundRoutes(fastify: FastifyInstance, deps: Deps) {
     );
   });
 
-  app.get('/refunds', { schema: listSchema, onRequest: admin }, async (req) => {
+  app.get('/me/refunds', { schema: myRefundsSchema }, async (req) => {
+    const q = req.query;
+    const limit = q.limit ?? 20;
+    const page = await refundsPage(deps, { status: q.status, ticketId: q.ticket_id, userId: req.user.id, cursor: q.cursor, limit });
+    return { ...ok('Refunds fetched', page.items), meta: { next_cursor: page.next, limit } };
+  });
+
+  app.get('/refunds/:id', { schema: getSchema }, async (req, reply) => {
+    const { version, refund } = await getRefund(deps, req.user, req.params.id);
+    setEtag(reply, version);
+    return ok('Refund fetched', refund);
+  });
+}
+
+/** Admins. */
+async function refundAdminRoutes(fastify: FastifyInstance, deps: Deps) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  app.get('/refunds', { schema: listSchema }, async (req) => {
     const q = req.query;
     const limit = q.limit ?? 20;
     const page = await refundsPage(deps, {
@@ -72,61 +87,50 @@ export async function refundRoutes(fastify: FastifyInstance, deps: Deps) {
     return { ...ok('Refunds fetched', page.items), meta: { next_cursor: page.next, limit } };
   });
 
-  app.get('/me/refunds', { schema: myRefundsSchema, onRequest: signedIn }, async (req) => {
-    const q = req.query;
-    const limit = q.limit ?? 20;
-    const page = await refundsPage(deps, { status: q.status, ticketId: q.ticket_id, userId: req.user.id, cursor: q.cursor, limit });
-    return { ...ok('Refunds fetched', page.items), meta: { next_cursor: page.next, limit } };
-  });
-
-  app.get('/refunds/:id', { schema: getSchema, onRequest: signedIn }, async (req, reply) => {
-    const { version, refund } = await getRefund(deps, req.user, req.params.id);
-    setEtag(reply, version);
-    return ok('Refund fetched', refund);
-  });
-
   // the body is optional ({note}): no body at all reads as an empty one
   const emptyBody = async (req: { body: unknown }) => {
     if (req.body === undefined || req.body === null) req.body = {};
   };
-  app.post('/refunds/:id/approve', { schema: approveSchema, onRequest: admin, preValidation: emptyBody }, async (req, reply) => {
+  app.post('/refunds/:id/approve', { schema: approveSchema, preValidation: emptyBody }, async (req, reply) => {
     const answer = await approveRefund(deps, actorOf(req), req.params.id, req.body?.note, ifMatch(req));
     return reply.code(answer.status).send(ok(answer.message, answer.refund));
   });
 
-  app.post('/refunds/:id/reject', { schema: rejectSchema, onRequest: admin }, async (req, reply) => {
+  app.post('/refunds/:id/reject', { schema: rejectSchema }, async (req, reply) => {
     const { version, refund } = await rejectRefund(deps, actorOf(req), req.params.id, req.body.reason, ifMatch(req));
     setEtag(reply, version);
     return ok('Refund rejected', refund);
   });
 
-  app.get('/refund-policies/default', { schema: getDefaultPolicySchema, onRequest: admin }, async (_req, reply) => {
+  app.get('/refund-policies/default', { schema: getDefaultPolicySchema }, async (_req, reply) => {
     const policy = await readPolicy(deps, null);
     setEtag(reply, policy.version);
     return ok('Refund policy fetched', policy);
   });
 
-  app.put('/refund-policies/default', { schema: putDefaultPolicySchema, onRequest: admin }, async (req, reply) => {
+  app.put('/refund-policies/default', { schema: putDefaultPolicySchema }, async (req, reply) => {
     const policy = await writePolicy(deps, actorOf(req), null, req.body, ifMatch(req));
     setEtag(reply, policy.version);
     return ok('Refund policy updated', policy);
   });
 
-  app.get('/theaters/:id/refund-policy', { schema: getTheaterPolicySchema, onRequest: admin }, async (req, reply) => {
+  app.get('/theaters/:id/refund-policy', { schema: getTheaterPolicySchema }, async (req, reply) => {
     const policy = await readPolicy(deps, req.params.id);
     setEtag(reply, policy.version);
     return ok('Refund policy fetched', policy);
   });
 
-  app.put('/theaters/:id/refund-policy', { schema: putTheaterPolicySchema, onRequest: admin }, async (req, reply) => {
+  app.put('/theaters/:id/refund-policy', { schema: putTheaterPolicySchema }, async (req, reply) => {
     const policy = await writePolicy(deps, actorOf(req), req.params.id, req.body, ifMatch(req));
     setEtag(reply, policy.version);
     return ok('Refund policy updated', policy);
   });
 
-  app.delete('/theaters/:id/refund-policy', { schema: deleteTheaterPolicySchema, onRequest: admin }, async (req, reply) => {
+  app.delete('/theaters/:id/refund-policy', { schema: deleteTheaterPolicySchema }, async (req, reply) => {
     const policy = await removeOverride(deps, actorOf(req), req.params.id, ifMatch(req));
     setEtag(reply, policy.version);
     return ok('Theater refund policy removed: the default applies', policy);
   });
 }
+
+export const refundRoutes: RouteGroups = { customer: refundCustomerRoutes, admin: refundAdminRoutes };

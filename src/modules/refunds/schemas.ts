@@ -1,7 +1,7 @@
 // Wire shapes of refunds, quotes and refund policies, and the route schemas that validate, type,
 // filter and document them.
 import { Type } from 'typebox';
-import { bearer, Envelope, IdParams, ListMeta, problems, Timestamp } from '../../http/schemas.ts';
+import { Envelope, IdParams, ListMeta, problems, Timestamp } from '../../http/schemas.ts';
 import { PageQuery } from '../../http/paging.ts';
 import { MAX_GRACE_MINUTES, MAX_TIERS } from './policy.ts';
 import { REFUND_STATUSES } from './queries.ts';
@@ -124,7 +124,6 @@ export const quoteSchema = {
     'Applies the refund policy of the theater (a purchase grace period first, then tiers by hours before the show, on ' +
     'the database clock; fees; rounding per seat). `seat_ids=1,2` quotes some seats; without it every seat still sold. A refusal is reported as ' +
     '`refundable: false` with the `reason_code` POST would answer. Seats not on the ticket: 400 seats_not_in_ticket.',
-  security: bearer,
   params: TicketParams,
   querystring: Type.Object({ seat_ids: Type.Optional(Type.String({ pattern: '^[0-9]{1,10}(,[0-9]{1,10}){0,99}$', description: 'Comma-separated seat ids' })) }),
   response: { 200: Envelope(QuoteSchema), ...problems(400, 401, 404) },
@@ -139,7 +138,6 @@ export const requestSchema = {
     '409 refund_not_allowed, ticket_already_refunded, ticket_checked_in, screening_started, screening_cancelled, ' +
     'refund_in_progress, ticket_not_paid; 400 seats_not_in_ticket; 502 refund_declined / gateway_error and 503 ' +
     'gateway_unavailable leave the ticket, seats and money as they were (the failed refund is in `refund`).',
-  security: bearer,
   params: TicketParams,
   headers: Type.Object({ 'idempotency-key': Type.String({ minLength: 1, maxLength: 255, description: 'Required: retries return the first answer' }) }),
   body: Type.Object({
@@ -156,7 +154,6 @@ export const requestSchema = {
 export const getSchema = {
   tags,
   summary: 'One refund (owner of the ticket or admin)',
-  security: bearer,
   params: RefundParams,
   response: { 200: { ...Envelope(RefundSchema), headers: etag('refund') }, ...problems(400, 401, 404) },
 };
@@ -165,7 +162,6 @@ export const listSchema = {
   tags,
   summary: 'Refunds, newest first (admin)',
   description: 'Filters: status, ticket_id, screening_id, initiated_by, from / to (requested at, RFC 3339). Keyset pages.',
-  security: bearer,
   querystring: Type.Object({
     ...PageQuery,
     status: Type.Optional(Type.Enum([...REFUND_STATUSES])),
@@ -182,7 +178,6 @@ export const myRefundsSchema = {
   tags,
   summary: 'My refunds, newest first',
   description: 'The refunds of your tickets (yours and the cinema\'s). Filters: status, ticket_id. Keyset pages.',
-  security: bearer,
   querystring: Type.Object({
     ...PageQuery,
     status: Type.Optional(Type.Enum([...REFUND_STATUSES])),
@@ -197,7 +192,6 @@ export const approveSchema = {
   description:
     'The refund is sent to the gateway as quoted: 200 succeeded, 202 still processing (the reconciler completes it), ' +
     '502 refund_declined. 409 refund_not_pending_review, ticket_checked_in, screening_cancelled. Optional If-Match.',
-  security: bearer,
   params: RefundParams,
   headers: IfMatch,
   body: Type.Optional(Type.Object({ note: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) })),
@@ -208,7 +202,6 @@ export const rejectSchema = {
   tags,
   summary: 'Reject a refund waiting for review (admin)',
   description: 'The ticket stays valid; the customer is told, with the reason. 409 refund_not_pending_review. Optional If-Match.',
-  security: bearer,
   params: RefundParams,
   headers: IfMatch,
   body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 500, examples: ['Outside our policy'] }) }),
@@ -221,7 +214,6 @@ const policyTags = ['refund policies'];
 export const getDefaultPolicySchema = {
   tags: policyTags,
   summary: 'The default refund policy (admin)',
-  security: bearer,
   response: policyResponse,
 };
 
@@ -232,7 +224,6 @@ export const putDefaultPolicySchema = {
     'Only the fields sent change. Tiers: min_hours_before strictly different, percent never rising as the show nears ' +
     '(400 invalid_refund_policy). grace_minutes (0 = off) and grace_min_hours_before: a refund within that many ' +
     'minutes of buying, while the show is at least that many hours away, returns everything paid. Audited. Optional If-Match.',
-  security: bearer,
   headers: IfMatch,
   body: PolicyBody,
   response: policyResponse,
@@ -241,7 +232,6 @@ export const putDefaultPolicySchema = {
 export const getTheaterPolicySchema = {
   tags: policyTags,
   summary: "The refund policy that applies in a theater: its own, or the default (admin)",
-  security: bearer,
   params: IdParams,
   response: policyResponse,
 };
@@ -250,7 +240,6 @@ export const putTheaterPolicySchema = {
   tags: policyTags,
   summary: "Set a theater's own refund policy (admin)",
   description: 'Only the fields sent change; the first override starts from the default. Audited. Optional If-Match.',
-  security: bearer,
   params: IdParams,
   headers: IfMatch,
   body: PolicyBody,
@@ -260,7 +249,6 @@ export const putTheaterPolicySchema = {
 export const deleteTheaterPolicySchema = {
   tags: policyTags,
   summary: "Remove a theater's own refund policy: the default applies again (admin)",
-  security: bearer,
   params: IdParams,
   headers: IfMatch,
   response: policyResponse,

@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.ts';
-import { authenticate, requireRole } from '../../http/auth.ts';
+import type { RouteGroups } from '../../http/access.ts';
 import { AppError } from '../../http/errors.ts';
 import { ifMatch, setEtag } from '../../http/etag.ts';
 import { afterCursor, pageBody } from '../../http/paging.ts';
@@ -18,12 +18,10 @@ import { updateScreening } from './update-screening.ts';
 
 const LIST_TTL_MS = 5_000;
 
-export async function screeningRoutes(fastify: FastifyInstance, deps: Deps) {
+/** Any signed-in account. */
+async function screeningCustomerRoutes(fastify: FastifyInstance, deps: Deps) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const signedIn = authenticate();
-  const admin = [signedIn, requireRole('admin')];
-
-  app.get('/screenings', { schema: listSchema, onRequest: signedIn }, async (req, reply) => {
+  app.get('/screenings', { schema: listSchema }, async (req, reply) => {
     const q = req.query;
     if (q.date !== undefined && !isCalendarDate(q.date)) throw new AppError('validation_failed', 'date is not a calendar date');
     const limit = q.limit ?? 20;
@@ -45,31 +43,37 @@ export async function screeningRoutes(fastify: FastifyInstance, deps: Deps) {
     return sendJsonText(reply, body);
   });
 
-  app.get('/screenings/:id', { schema: getSchema, onRequest: signedIn }, async (req, reply) => {
+  app.get('/screenings/:id', { schema: getSchema }, async (req, reply) => {
     const row = await findScreening(deps.db, req.params.id);
     if (!row) throw new AppError('screening_not_found');
     setEtag(reply, row.version);
     return ok('Screening fetched successfully', presentScreening(row));
   });
+}
 
-  app.post('/screenings', { schema: createSchema, onRequest: admin }, async (req, reply) => {
+/** Admins. */
+async function screeningAdminRoutes(fastify: FastifyInstance, deps: Deps) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  app.post('/screenings', { schema: createSchema }, async (req, reply) => {
     const { version, screening } = await createScreening(deps, actorOf(req), req.body);
     await deps.cache.invalidate('catalog');
     setEtag(reply, version);
     return reply.code(201).send(ok('Screening created successfully', screening));
   });
 
-  app.put('/screenings/:id', { schema: updateSchema, onRequest: admin }, async (req, reply) => {
+  app.put('/screenings/:id', { schema: updateSchema }, async (req, reply) => {
     const { version, screening } = await updateScreening(deps, actorOf(req), req.params.id, req.body, ifMatch(req));
     await deps.cache.invalidate('catalog');
     setEtag(reply, version);
     return ok('Screening updated successfully', screening);
   });
 
-  app.delete('/screenings/:id', { schema: deleteSchema, onRequest: admin }, async (req, reply) => {
+  app.delete('/screenings/:id', { schema: deleteSchema }, async (req, reply) => {
     const { version, screening } = await deleteScreening(deps, actorOf(req), req.params.id, ifMatch(req));
     await deps.cache.invalidate('catalog');
     setEtag(reply, version);
     return ok('Screening deleted successfully', screening);
   });
 }
+
+export const screeningRoutes: RouteGroups = { customer: screeningCustomerRoutes, admin: screeningAdminRoutes };

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { PageQuery } from '../../http/paging.ts';
-import { Amount, bearer, Envelope, IdParams, ListMeta, problems, Timestamp } from '../../http/schemas.ts';
+import { Amount, Envelope, IdParams, ListMeta, problems, Timestamp } from '../../http/schemas.ts';
 
 export const ScreeningSchema = Type.Object({
   id: Type.Integer({ examples: [1] }),
@@ -72,7 +72,6 @@ export const listSchema = {
   description:
     'Future screenings that are open, soonest first, optionally filtered (a date is the local date of each ' +
     "screening's theater). Paginated: pass meta.next_cursor as cursor. Cached for up to 5 s.",
-  security: bearer,
   querystring: ListQuery,
   response: { 200: Envelope(Type.Array(ScreeningSchema), { meta: ListMeta }), ...problems(400, 401) },
 };
@@ -81,7 +80,6 @@ export const getSchema = {
   tags,
   summary: 'One screening',
   description: 'Carries an ETag (the row version) for If-Match on PUT and DELETE.',
-  security: bearer,
   params: IdParams,
   response: { 200: Envelope(ScreeningSchema), ...problems(400, 401, 404) },
 };
@@ -92,7 +90,6 @@ export const createSchema = {
   description:
     'end_time is show_time plus the movie duration. The hall must belong to the theater, be free at that time ' +
     '(with the cleaning gap) and be 3D-capable for a 3D show.',
-  security: bearer,
   body: CreateScreeningBody,
   response: { 201: Envelope(ScreeningSchema), ...problems(400, 401, 403, 409) },
 };
@@ -103,7 +100,6 @@ export const updateSchema = {
   description:
     'Fields left out keep their value. The same checks as on create apply to the result. ' +
     'Optional If-Match: a stale ETag -> 412 and nothing changes.',
-  security: bearer,
   params: IdParams,
   body: UpdateScreeningBody,
   response: { 200: Envelope(ScreeningSchema), ...problems(400, 401, 403, 404, 409, 412) },
@@ -114,7 +110,6 @@ export const deleteSchema = {
   summary: 'Delete a screening (admin, soft)',
   description:
     'Sets is_available to false. Refused with 409 while it has sold tickets: cancel the show instead. Optional If-Match.',
-  security: bearer,
   params: IdParams,
   response: { 200: Envelope(ScreeningSchema), ...problems(400, 401, 403, 404, 409, 412) },
 };

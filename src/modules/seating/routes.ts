@@ -1,17 +1,16 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Deps } from '../../deps.ts';
-import { authenticate, requireRole } from '../../http/auth.ts';
+import type { RouteGroups } from '../../http/access.ts';
 import { ok } from '../../http/schemas.ts';
 import { actorOf } from '../audit/record.ts';
 import { setBlocked } from './block-seats.ts';
 import { blockSchema, seatMapSchema, unblockSchema } from './schemas.ts';
 import { seatMap } from './seat-map.ts';
 
-export async function seatingRoutes(fastify: FastifyInstance, deps: Deps) {
+/** Anyone, no token. */
+async function seatingPublicRoutes(fastify: FastifyInstance, deps: Deps) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const admin = [authenticate(), requireRole('admin')];
-
   // Public, cached, pre-serialised: the busiest read of a release night.
   app.get('/screenings/:id/seats', { schema: seatMapSchema }, async (req, reply) => {
     const map = await seatMap(deps, req.params.id);
@@ -23,11 +22,17 @@ export async function seatingRoutes(fastify: FastifyInstance, deps: Deps) {
     }
     return (reply as FastifyReply).type('application/json; charset=utf-8').send(map.body);
   });
+}
 
-  app.post('/screenings/:id/seats/block', { schema: blockSchema, onRequest: admin }, async (req) =>
+/** Admins. */
+async function seatingAdminRoutes(fastify: FastifyInstance, deps: Deps) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  app.post('/screenings/:id/seats/block', { schema: blockSchema }, async (req) =>
     ok('Seats blocked', await setBlocked(deps, actorOf(req), req.params.id, req.body.seat_ids, true, req.body.reason)),
   );
-  app.post('/screenings/:id/seats/unblock', { schema: unblockSchema, onRequest: admin }, async (req) =>
+  app.post('/screenings/:id/seats/unblock', { schema: unblockSchema }, async (req) =>
     ok('Seats unblocked', await setBlocked(deps, actorOf(req), req.params.id, req.body.seat_ids, false, req.body.reason)),
   );
 }
+
+export const seatingRoutes: RouteGroups = { public: seatingPublicRoutes, admin: seatingAdminRoutes };

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { bearer, Envelope, IdParams, problems } from '../../http/schemas.ts';
+import { Envelope, IdParams, problems } from '../../http/schemas.ts';
 
 export const SeatStatus = Type.Enum(['available', 'held', 'sold', 'blocked']);
 
@@ -63,7 +63,6 @@ export const blockSchema = {
   tags: ['seating'],
   summary: 'Block seats of a screening (admin)',
   description: 'All or nothing: 409 seat_unavailable lists the seats that are held or sold.',
-  security: bearer,
   params: IdParams,
   body: BlockBody,
   response: { 200: Envelope(BlockResult), ...problems(400, 401, 403, 404, 409) },

@@ -1,26 +1,25 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Deps } from '../../deps.ts';
-import { authenticate } from '../../http/auth.ts';
+import type { RouteGroups } from '../../http/access.ts';
 import { ok } from '../../http/schemas.ts';
 import { getTicket, myTickets, ticketPdf } from './get-ticket.ts';
 import { getTicketSchema, myTicketsSchema, ticketPdfSchema } from './schemas.ts';
 
-export async function ticketRoutes(fastify: FastifyInstance, deps: Deps) {
+/** Any signed-in account. */
+async function ticketCustomerRoutes(fastify: FastifyInstance, deps: Deps) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const signedIn = authenticate();
-
-  app.get('/tickets/:id', { schema: getTicketSchema, onRequest: signedIn }, async (req) =>
+  app.get('/tickets/:id', { schema: getTicketSchema }, async (req) =>
     ok('Ticket fetched', await getTicket(deps, req.user, req.params.id)),
   );
 
-  app.get('/me/tickets', { schema: myTicketsSchema, onRequest: signedIn }, async (req) => {
+  app.get('/me/tickets', { schema: myTicketsSchema }, async (req) => {
     const limit = req.query.limit ?? 20;
     const page = await myTickets(deps, req.user, { limit, cursor: req.query.cursor, status: req.query.status });
     return { ...ok('Tickets fetched', page.items), meta: { next_cursor: page.next, limit } };
   });
 
-  app.get('/tickets/:id/pdf', { schema: ticketPdfSchema, onRequest: signedIn }, async (req, reply) => {
+  app.get('/tickets/:id/pdf', { schema: ticketPdfSchema }, async (req, reply) => {
     const pdf = await ticketPdf(deps, req.user, req.params.id);
     // binary: no JSON schema to serialise it with
     return (reply as FastifyReply)
@@ -30,3 +29,5 @@ export async function ticketRoutes(fastify: FastifyInstance, deps: Deps) {
       .send(Buffer.from(pdf.bytes));
   });
 }
+
+export const ticketRoutes: RouteGroups = { customer: ticketCustomerRoutes };

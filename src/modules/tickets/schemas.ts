@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { bearer, Envelope, ListMeta, problems, Timestamp } from '../../http/schemas.ts';
+import { Envelope, ListMeta, problems, Timestamp } from '../../http/schemas.ts';
 import { PageQuery } from '../../http/paging.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
@@ -56,7 +56,6 @@ const TicketParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 export const getTicketSchema = {
   tags: ['tickets'],
   summary: 'One ticket (owner or admin)',
-  security: bearer,
   params: TicketParams,
   response: { 200: Envelope(TicketSchema), ...problems(400, 401, 404) },
 };
@@ -64,7 +63,6 @@ export const getTicketSchema = {
 export const myTicketsSchema = {
   tags: ['tickets'],
   summary: 'Your tickets, newest first',
-  security: bearer,
   querystring: Type.Object({ ...PageQuery, status: Type.Optional(Type.Enum([...STATUSES])) }),
   response: { 200: Envelope(Type.Array(TicketSchema), { meta: ListMeta }), ...problems(400, 401) },
 };
@@ -73,7 +71,6 @@ export const ticketPdfSchema = {
   tags: ['tickets'],
   summary: 'The e-ticket as a PDF (owner or admin; paid tickets)',
   description: 'application/pdf: movie, theater, hall, time in the theater time zone, seats, prices and the QR code. 409 ticket_not_paid otherwise.',
-  security: bearer,
   params: TicketParams,
   response: { ...problems(400, 401, 404, 409) },
 };
