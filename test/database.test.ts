@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { connectPostgres, type Db, pgCode, PG, type Sql } from '../src/db/client.ts';
-import { listMigrations, migrate } from '../src/db/migrate.ts';
+import { listFunctions, listMigrations, migrate, migrationsApplied } from '../src/db/migrate.ts';
+import { ERRORS } from '../src/http/errors.ts';
+import { SQL_ERRORS } from '../src/http/sql-errors.ts';
 import { seedDemo } from '../src/db/seed/demo.ts';
 import { freshDatabase, onPostgres, startTestApp, type TestApp } from './helpers/runtime.ts';
 
@@ -131,6 +133,48 @@ describe('migrations', () => {
     await assert.rejects(() => migrate(db, edited), /was changed after it was applied/);
   });
 
+  test('a database that applied the text a migration had before its function bodies moved boots, and records the new text', async () => {
+    await db.query(`UPDATE schema_migrations SET checksum = 'ee0b88181ccc80d93150d863fd97ab3f9eaa99836c8304bbf2edd04323054424' WHERE version = '014_hold_limits'`);
+    assert.equal(await migrationsApplied(db), false);
+    assert.deepEqual(await migrate(db), []);
+    const { rows } = await db.query<{ checksum: string }>(`SELECT checksum FROM schema_migrations WHERE version = '014_hold_limits'`);
+    assert.equal(rows[0].checksum, listMigrations().find((m) => m.version === '014_hold_limits')?.checksum);
+    assert.equal(await migrationsApplied(db), true);
+  });
+
+  test('a function whose file changed is replaced at the next boot, and only then is the database ready', async () => {
+    const lockSpace = async () => (await db.query<{ n: number }>('SELECT hold_lock_space() AS n')).rows[0].n;
+    const original = await lockSpace();
+    const changed = listFunctions().map((f) =>
+      f.name === 'hold_lock_space' ? { ...f, sql: f.sql.replace(String(original), '724999'), checksum: 'changed' } : f,
+    );
+    assert.equal(await migrationsApplied(db, listMigrations(), changed), false);
+    assert.deepEqual(await migrate(db, listMigrations(), changed), ['functions/hold_lock_space']);
+    assert.equal(await lockSpace(), 724999);
+    assert.equal(await migrationsApplied(db, listMigrations(), changed), true);
+    assert.deepEqual(await migrate(db), ['functions/hold_lock_space'], 'the file as it is now is back');
+    assert.equal(await lockSpace(), original);
+  });
+
+  test('every function the code calls has exactly one live definition, its file, and no migration defines it', () => {
+    const names = listFunctions().map((f) => f.name);
+    assert.ok(names.includes('take_seats_core') && names.includes('seat_prices'));
+    for (const m of listMigrations()) {
+      for (const name of names) {
+        assert.doesNotMatch(m.sql, new RegExp(`CREATE (OR REPLACE )?FUNCTION ${name}\\(`), `${m.version} defines ${name}`);
+      }
+    }
+    for (const f of listFunctions()) {
+      assert.match(f.sql, new RegExp(`^CREATE OR REPLACE FUNCTION ${f.name}\\(`, 'm'), `${f.name}.sql defines ${f.name}`);
+    }
+  });
+
+  test('every SQLSTATE a function raises is mapped to an error code, and every mapped one is raised', () => {
+    const raised = new Set(listFunctions().flatMap((f) => [...f.sql.matchAll(/ERRCODE = '(\w+)'/g)].map((m) => m[1])));
+    assert.deepEqual([...raised].sort(), Object.keys(SQL_ERRORS).sort());
+    for (const e of Object.values(SQL_ERRORS)) assert.ok(e.code in ERRORS, e.code);
+  });
+
   test('013 on a database where the old race left two active holds of one customer keeps the newest', { skip: !onPostgres && 'needs PostgreSQL' }, async () => {
     const fresh = await freshDatabase();
     const d = connectPostgres({ url: fresh.url, poolMax: 2 });
@@ -180,10 +224,10 @@ describe('migrations', () => {
     const b = connectPostgres({ url: fresh.url, poolMax: 2 });
     try {
       const [ra, rb] = await Promise.all([migrate(a), migrate(b)]);
-      const files = listMigrations().map((m) => m.version);
+      const files = [...listMigrations().map((m) => m.version), ...listFunctions().map((f) => `functions/${f.name}`)].sort();
       assert.deepEqual([...ra, ...rb].sort(), files);
       const { rows } = await a.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations');
-      assert.equal(rows[0].n, files.length);
+      assert.equal(rows[0].n, listMigrations().length);
     } finally {
       await Promise.all([a.close(), b.close()]);
       await fresh.drop();

@@ -1,4 +1,4 @@
-// Holds in batches (migration 009 + take-batcher.ts): one refused hold of a batch rolls back alone,
+// Holds in batches (functions/take_seats_batch.sql + take-batcher.ts): one refused hold of a batch rolls back alone,
 // its row locks and its holds row with it; the others commit; concurrent requests share batches and
 // no seat ends up in two holds.
 import assert from 'node:assert/strict';

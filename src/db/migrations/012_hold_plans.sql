@@ -4,6 +4,5 @@
 -- a loop of take_seats_batch on one connection went from ~1,340 to ~3,300 holds/s with generic
 -- plans (pg_stat_user_functions: seat_prices from 0.30 to 0.05 ms per call). Their statements look
 -- rows up by key; a generic plan is the right plan for every argument.
-ALTER FUNCTION seat_prices(integer, integer[]) SET plan_cache_mode = force_generic_plan;
-ALTER FUNCTION take_seats_core(uuid, integer, integer, integer[], integer, boolean) SET plan_cache_mode = force_generic_plan;
-ALTER FUNCTION take_seats_batch(uuid[], integer[], integer[], integer[], integer[], integer) SET plan_cache_mode = force_generic_plan;
+-- The setting is now part of each function's header (SET plan_cache_mode = force_generic_plan in
+-- src/db/functions/seat_prices.sql, take_seats_core.sql and take_seats_batch.sql).

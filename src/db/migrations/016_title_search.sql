@@ -22,15 +22,4 @@ ALTER TABLE movies ADD COLUMN title_words tsvector
 -- A search text as a query: every word must be in the title. With p_prefix, the last word may be
 -- the beginning of a longer one (someone typing "dune pa" is on the way to "part"), unless the text
 -- ends after it ("100%" means the number 100). NULL when the text has no words.
-CREATE FUNCTION title_query(p_text text, p_prefix boolean) RETURNS tsquery
-  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-AS $$
-  WITH words AS (
-    SELECT w.lexeme, (SELECT max(x) FROM unnest(w.positions) AS x) AS at
-      FROM unnest(to_tsvector('simple', search_fold(p_text))) AS w)
-  SELECT string_agg(quote_literal(lexeme)
-                    || CASE WHEN p_prefix AND at = (SELECT max(at) FROM words) AND p_text !~ '[[:space:][:punct:]]$'
-                            THEN ':*' ELSE '' END,
-                    ' & ')::tsquery
-    FROM words
-$$;
+-- title_query(): its live body is src/db/functions/title_query.sql

@@ -253,7 +253,7 @@ export const containsPattern = (text: string) => `%${text.replace(/[\\%_]/g, (c)
 /**
  * Movies matching the filter as a JSON array: newest release first, undated last, then title. With a
  * search text (q): titles having all its words (the last one may be a beginning, see title_query()
- * in migration 016) or containing it as typed, case and accents aside; best match first: all words
+ * in src/db/functions/title_query.sql) or containing it as typed, case and accents aside; best match first: all words
  * whole, then closer and in a shorter title, then a match inside a word only.
  */
 export async function moviesJson(sql: Sql, f: MovieFilter): Promise<string> {

@@ -14,6 +14,7 @@
 import type { Deps } from '../../deps.ts';
 import { pgCode, PG } from '../../db/client.ts';
 import { AppError } from '../../http/errors.ts';
+import { isSqlErrorState, SQL_ERRORS } from '../../http/sql-errors.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import { decimalToNumber } from '../../lib/money.ts';
 import { seatLabels } from '../seating/seat-labels.ts';
@@ -29,18 +30,9 @@ import { takeBatcherFor } from './take-batcher.ts';
  */
 export type RefusalCause = 'fast_path' | 'contended' | 'taken';
 
-const RULE_ERRORS: Record<string, [Parameters<typeof refusal>[1], string]> = {
-  CN001: ['screening_not_on_sale', 'The screening has started, was cancelled or is closed for sale'],
-  CN400: ['unknown_seats', 'Some seats are not part of this screening'],
-  CN409: ['seat_unavailable', 'Some seats were just taken by someone else'],
-  CN410: ['seat_unavailable', 'Some seats are being taken by someone else right now'],
-  CN421: ['couple_seat_pair', 'A couple seat must be held together with its partner'],
-  CN422: ['companion_seat_alone', 'A companion seat must be held together with its wheelchair seat'],
-  CN423: ['orphan_seat', 'The selection would leave {seats} stranded alone; choose seats next to it or leave a gap of two'],
-  CN424: ['hold_in_checkout', 'Your current hold for this screening is being paid; finish or cancel that first'],
-  // holds_one_active (migration 013): another request of this customer for this screening came first
-  '23505': ['hold_in_progress', 'Another hold request of yours for this screening was just made; fetch your holds or try again'],
-};
+// holds_one_active: another request of this customer for this screening came first (PostgreSQL's
+// own unique violation, its DETAIL prose); our own SQLSTATEs are in http/sql-errors.ts
+const ONE_ACTIVE = { code: 'hold_in_progress', message: 'Another hold request of yours for this screening was just made; fetch your holds or try again' } as const;
 
 /**
  * A refusal naming the seats by label (in place of `{seats}`, else after the message: `...: E7, E8`),
@@ -104,16 +96,15 @@ export async function createHold(deps: Deps, input: HoldInput) {
     const code = pgCode(err);
     const overLimit = limitRefusal(code, String((err as { detail?: string }).detail ?? ''), limits);
     if (overLimit) throw overLimit;
-    const rule = code ? RULE_ERRORS[code] : undefined;
+    const rule = isSqlErrorState(code) ? SQL_ERRORS[code] : code === PG.uniqueViolation ? ONE_ACTIVE : undefined;
     if (!rule) throw err;
     const detail = String((err as { detail?: string }).detail ?? '');
-    // our CN codes carry the seat ids in DETAIL; PostgreSQL's own (23505) carry prose
-    const seats = detail && code?.startsWith('CN') ? detail.split(',').map(Number) : [];
+    const seats = detail && 'detail' in rule && rule.detail === 'seat_ids' ? detail.split(',').map(Number) : [];
     if (code === 'CN001') {
       const { rows } = await deps.db.query('SELECT 1 FROM screenings WHERE id = $1', [input.screeningId]);
       if (rows.length === 0) throw new AppError('screening_not_found');
     }
-    throw await refusal(deps, rule[0], rule[1], seats, code === 'CN409' ? 'taken' : code === 'CN410' ? 'contended' : undefined);
+    throw await refusal(deps, rule.code, rule.message, seats, code === 'CN409' ? 'taken' : code === 'CN410' ? 'contended' : undefined);
   }
 
   // Seats of a replaced hold that the new hold does not keep are free again.

@@ -1,5 +1,5 @@
 // The limits a cinema sets on holds, so that a few accounts cannot keep a screening's seats from
-// everyone else (issue 12, item 4). take_seats_core() (migration 014) decides them with the hold, under
+// everyone else (issue 12, item 4). take_seats_core() (src/db/functions/take_seats_core.sql) decides them with the hold, under
 // a lock of the customer's own, so simultaneous holds of one account cannot pass a cap together:
 // - seats one account holds at once, across all screenings (HOLD_MAX_SEATS_PER_ACCOUNT);
 // - seats one customer holds and has bought for one screening (MAX_SEATS_PER_CUSTOMER_PER_SCREENING;
@@ -11,6 +11,7 @@
 // How often an account or an address may try is limited in front of all this (hold-attempts.ts).
 import type { Config } from '../../config.ts';
 import { AppError } from '../../http/errors.ts';
+import { SQL_ERRORS } from '../../http/sql-errors.ts';
 
 export interface HoldLimits {
   ttlSeconds: number;
@@ -39,7 +40,7 @@ export function limitRefusal(code: string | undefined, detail: string, l: HoldLi
   switch (code) {
     case 'CN425':
       return new AppError(
-        'hold_limit_reached',
+        SQL_ERRORS.CN425.code,
         `You hold ${n} seats already and may hold at most ${l.accountSeats} at once; pay for or release a hold first`,
         { max: l.accountSeats, held: n },
       );
@@ -47,7 +48,7 @@ export function limitRefusal(code: string | undefined, detail: string, l: HoldLi
       return seatLimitPerScreening(l.screeningSeats, n);
     case 'CN427':
       return new AppError(
-        'hold_renewal_limit',
+        SQL_ERRORS.CN427.code,
         `Your holds for this screening ran for the longest time allowed; you may hold seats of it again in ${n} s`,
         { retry_after: n },
         { 'Retry-After': String(n) },
@@ -59,7 +60,7 @@ export function limitRefusal(code: string | undefined, detail: string, l: HoldLi
 
 export function seatLimitPerScreening(max: number, bought: number): AppError {
   return new AppError(
-    'seat_limit_per_screening',
+    SQL_ERRORS.CN426.code,
     `At most ${max} seats per customer for a screening; you have bought ${bought} of it already`,
     { max, bought },
   );

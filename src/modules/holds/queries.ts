@@ -1,4 +1,4 @@
-// Data access for holds. take_seats() (migration 005) is the whole hold in one statement.
+// Data access for holds. take_seats() (src/db/functions/take_seats_core.sql) is the whole hold in one statement.
 import type { Sql } from '../../db/client.ts';
 import { type HoldLimits, limitArgs } from './hold-limits.ts';
 

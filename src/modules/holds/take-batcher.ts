@@ -1,5 +1,5 @@
 // Holds travel to PostgreSQL in batches when they queue up. Each hold is still take_seats(), all or
-// nothing, in a subtransaction of its own (take_seats_batch, migration 009); what a batch shares is
+// nothing, in a subtransaction of its own (take_seats_batch, src/db/functions/take_seats_batch.sql); what a batch shares is
 // the round trip and the commit. A profile of the holds benchmark showed the API spending ~40 % of
 // its time writing one query per hold to its PostgreSQL sockets, and PostgreSQL waiting on one WAL
 // flush per hold.

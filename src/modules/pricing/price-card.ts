@@ -1,5 +1,5 @@
 // A theater's price card: read it, or replace it whole (admin). Prices themselves are computed by
-// the database function seat_prices() (migration 004), the one place the seat map and holds share.
+// the database function seat_prices() (src/db/functions/seat_prices.sql), the one place the seat map and holds share.
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../http/errors.ts';
 import { decimalToNumber } from '../../lib/money.ts';

@@ -24,7 +24,7 @@ export interface ScreeningRow {
   updated_at: Date;
 }
 
-// What a customer pays is decided in one place, seat_prices() (migration 013), for the seat map and
+// What a customer pays is decided in one place, seat_prices() (src/db/functions/seat_prices.sql), for the seat map and
 // holds alike; a list saying "from" must ask it too. A seat's price depends on the show and the seat's
 // type only, so one seat of each type the hall has stands for all of them: a few seats priced
 // instead of the whole map.
