@@ -13,9 +13,9 @@ FROM deps AS build
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY web ./web
-# `npm run build` = tsc -p tsconfig.build.json, then postbuild copies src/db/migrations to dist/;
+# `npm run build` = tsc -p tsconfig.build.json, then postbuild copies src/db/migrations and functions to dist/;
 # `npm run build:web` = the web app into web/dist (served by the API from there).
-RUN npm run build && npm run build:web && ls dist/server.js dist/db/migrations/*.sql web/dist/index.html >/dev/null
+RUN npm run build && npm run build:web && ls dist/server.js dist/db/migrations/*.sql dist/db/functions/*.sql web/dist/index.html >/dev/null
 
 FROM ${NODE_IMAGE} AS prod-deps
 WORKDIR /app
@@ -34,9 +34,10 @@ COPY --chown=node:node package.json ./
 COPY --from=prod-deps --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --from=build --chown=node:node /app/web/dist ./web/dist
-# The migration runner reads new URL('./migrations/', import.meta.url) beside dist/db/migrate.js:
-# the SQL files must sit in dist/db/migrations (postbuild already put them there; this makes it explicit).
+# The migration runner reads ./migrations/ and ./functions/ beside dist/db/migrate.js: the SQL files
+# must sit in dist/db (postbuild already put them there; this makes it explicit).
 COPY --from=build --chown=node:node /app/src/db/migrations/ ./dist/db/migrations/
+COPY --from=build --chown=node:node /app/src/db/functions/ ./dist/db/functions/
 # Without DATABASE_URL the API runs embedded PGlite with its data in DATA_DIR. NODE_ENV=production:
 # every secret comes from the environment (the README's Production section lists them); HOST=0.0.0.0
 # because in a container loopback is unreachable from outside (the default elsewhere is 127.0.0.1).
