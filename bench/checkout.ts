@@ -29,7 +29,15 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApi } from './lib/api.ts';
-import { type CheckoutCheck, checkCheckout, type LedgerCheck, ledgerCheck, outboxBacklog, type WebhookStats, webhookStats } from './lib/checkout-checks.ts';
+import {
+  type CheckoutCheck,
+  checkCheckout,
+  type LedgerCheck,
+  ledgerCheck,
+  outboxBacklog,
+  type WebhookStats,
+  webhookStats,
+} from './lib/checkout-checks.ts';
 import { cpuSample, type CpuSample, type CpuShare, cpuShare } from './lib/cpu.ts';
 import { runCheckoutFlow } from './lib/checkout-flow.ts';
 import { type PoolSample, samplePool } from './lib/checkout-pool.ts';
@@ -37,7 +45,7 @@ import { type FlowStats, flowStats } from './lib/checkout-stats.ts';
 import { fmt, log, pct, ratioOf, warn } from './lib/common.ts';
 import { createCustomers, newJwtSecret } from './lib/customers.ts';
 import { createVenue } from './lib/venue.ts';
-import { createDatabase, dropDatabase, query, serverVersion } from './lib/database.ts';
+import { createDatabase, dropDatabase, serverVersion } from './lib/database.ts';
 import { seatRows } from './lib/hall.ts';
 import { call, pool } from './lib/http.ts';
 import type { Summary } from './lib/load.ts';
@@ -146,7 +154,12 @@ async function main() {
   });
   log(`API cold start: ${api.coldStartMs} ms (pid ${apiPid}); mailbox ${mailbox}`);
 
-  const { theaterId, hallId, screenings } = await createVenue(api.base, db.url, secret, { name: 'Bench Checkout', rows: ROWS, perRow: PER_ROW, count: SCREENINGS });
+  const { theaterId, hallId, screenings } = await createVenue(api.base, db.url, secret, {
+    name: 'Bench Checkout',
+    rows: ROWS,
+    perRow: PER_ROW,
+    count: SCREENINGS,
+  });
   const { rows } = await seatRows(api.base, screenings[0]);
   const setupAgent = pool(1);
   const pm = await call(setupAgent, `${api.base}/api/v1/payment-methods`, 'GET');
@@ -154,7 +167,9 @@ async function main() {
   if (pm.status !== 200) throw new Error(`GET /payment-methods: ${pm.status}`);
   const methods = (pm.body.data as { code: string }[]).map((m) => m.code);
   const customers = await createCustomers(db.url, opts.connections, secret);
-  log(`theater ${theaterId}, hall ${hallId} (${ROWS} x ${PER_ROW}), ${SCREENINGS} screenings ${screenings[0]}..${screenings.at(-1)}; ${customers.length} customers; methods ${methods.join(', ')}`);
+  log(
+    `theater ${theaterId}, hall ${hallId} (${ROWS} x ${PER_ROW}), ${SCREENINGS} screenings ${screenings[0]}..${screenings.at(-1)}; ${customers.length} customers; methods ${methods.join(', ')}`,
+  );
 
   // ---- the load
   const agent = pool(opts.connections);
@@ -190,7 +205,9 @@ async function main() {
 
   // ---- after the load: webhooks settled, outbox drained, the books checked
   const webhooks = await webhookStats(api.base, raw.fromWall, raw.toWall);
-  log(`webhooks: ${webhooks.delivered}/${webhooks.captured_events} delivered, event -> confirmed p50 ${webhooks.event_to_confirmed_ms.p50} p99 ${webhooks.event_to_confirmed_ms.p99} ms, retried ${webhooks.retried}`);
+  log(
+    `webhooks: ${webhooks.delivered}/${webhooks.captured_events} delivered, event -> confirmed p50 ${webhooks.event_to_confirmed_ms.p50} p99 ${webhooks.event_to_confirmed_ms.p99} ms, retried ${webhooks.retried}`,
+  );
   const t0 = performance.now();
   let ob = await outboxBacklog(db.url);
   while (OUTBOX_INTERVAL_MS > 0 && ob.waiting > 0 && performance.now() - t0 < DRAIN_LIMIT_MS) {
@@ -200,7 +217,10 @@ async function main() {
   const drainMs = Math.round(performance.now() - t0);
   const mails = existsSync(mailbox) ? readdirSync(mailbox).filter((f) => f.endsWith('.json')).length : 0;
   if (OUTBOX_INTERVAL_MS === 0) log(`outbox: worker off (OUTBOX_INTERVAL_MS=0), ${ob.waiting} e-mails queued`);
-  else log(`outbox: ${ob.waiting === 0 ? `drained ${drainMs} ms after the load` : `${ob.waiting} still waiting after ${drainMs} ms`}; ${mails} mails filed, ${ob.dead} dead`);
+  else
+    log(
+      `outbox: ${ob.waiting === 0 ? `drained ${drainMs} ms after the load` : `${ob.waiting} still waiting after ${drainMs} ms`}; ${mails} mails filed, ${ob.dead} dead`,
+    );
   const check = await checkCheckout(db.url, screenings, raw.cycles);
   const ledger = await ledgerCheck(api.base, db.url, screenings);
   const logLines = api.child.stdout().split('\n');
@@ -230,12 +250,22 @@ async function main() {
       : []),
     ...(check.payments_captured !== check.paid_tickets ? [`captured payments ${check.payments_captured} != paid tickets ${check.paid_tickets}`] : []),
     ...(check.paid_without_one_capture + check.captures_of_unpaid_tickets > 0
-      ? [`payments vs tickets: ${check.paid_without_one_capture} paid without one capture, ${check.captures_of_unpaid_tickets} captures of unpaid tickets`]
+      ? [
+          `payments vs tickets: ${check.paid_without_one_capture} paid without one capture, ${check.captures_of_unpaid_tickets} captures of unpaid tickets`,
+        ]
       : []),
-    ...(check.outbox_ticket_issued !== check.paid_tickets ? [`outbox ticket_issued ${check.outbox_ticket_issued} != paid tickets ${check.paid_tickets}`] : []),
+    ...(check.outbox_ticket_issued !== check.paid_tickets
+      ? [`outbox ticket_issued ${check.outbox_ticket_issued} != paid tickets ${check.paid_tickets}`]
+      : []),
     ...(check.client_paid_wrong > 0 ? [`${check.client_paid_wrong} tickets seen paid but not so in the database`] : []),
-    ...(!ledger.matches_db ? [`gateway ledger ${ledger.captured_payments} captured (${ledger.captured_total}) vs database ${check.payments_captured} (${ledger.db_captured_total})`] : []),
-    ...(webhooks.gave_up + webhooks.not_delivered_yet > 0 ? [`webhooks: ${webhooks.gave_up} gave up, ${webhooks.not_delivered_yet} undelivered`] : []),
+    ...(!ledger.matches_db
+      ? [
+          `gateway ledger ${ledger.captured_payments} captured (${ledger.captured_total}) vs database ${check.payments_captured} (${ledger.db_captured_total})`,
+        ]
+      : []),
+    ...(webhooks.gave_up + webhooks.not_delivered_yet > 0
+      ? [`webhooks: ${webhooks.gave_up} gave up, ${webhooks.not_delivered_yet} undelivered`]
+      : []),
   ];
   const result: CheckoutResult = {
     ...runInfo('checkout', when, box, opts, {

@@ -19,7 +19,15 @@ const [ROUNDS, CALLS, CUSTOMERS] = [6, 1000, 50].map((d, i) => Number(process.ar
 async function main() {
   const db = await createDatabase('holdlimits');
   const rt = await openRuntime(
-    loadConfig({ DATABASE_URL: db.url, DATA_DIR: ':memory:', JWT_SECRET: randomUUID() + randomUUID(), LOG_LEVEL: 'silent', SWEEP_INTERVAL_MS: '0', OUTBOX_INTERVAL_MS: '0', RECONCILE_INTERVAL_MS: '0' }),
+    loadConfig({
+      DATABASE_URL: db.url,
+      DATA_DIR: ':memory:',
+      JWT_SECRET: randomUUID() + randomUUID(),
+      LOG_LEVEL: 'silent',
+      SWEEP_INTERVAL_MS: '0',
+      OUTBOX_INTERVAL_MS: '0',
+      RECONCILE_INTERVAL_MS: '0',
+    }),
   );
   await rt.close();
   const c = new pg.Client({ connectionString: db.url, application_name: 'cinema-bench' });
@@ -63,17 +71,28 @@ async function main() {
     ).rows.map((r) => r.id);
 
     const calls = {
-      '013': (u: number, k: number) => c.query('SELECT * FROM take_seats_013($1, $2, $3, $4::int[], 600)', [randomUUID(), s, u, [seats[2 * k], seats[2 * k + 1]]]),
+      '013': (u: number, k: number) =>
+        c.query('SELECT * FROM take_seats_013($1, $2, $3, $4::int[], 600)', [randomUUID(), s, u, [seats[2 * k], seats[2 * k + 1]]]),
       '014': (u: number, k: number) =>
-        c.query('SELECT * FROM take_seats($1, $2, $3, $4::int[], 600, 1200, 300, 1000000, 1000000)', [randomUUID(), s, u, [seats[2 * k], seats[2 * k + 1]]]),
+        c.query('SELECT * FROM take_seats($1, $2, $3, $4::int[], 600, 1200, 300, 1000000, 1000000)', [
+          randomUUID(),
+          s,
+          u,
+          [seats[2 * k], seats[2 * k + 1]],
+        ]),
     };
     const rates: Record<string, number[]> = { '013': [], '014': [] };
     for (let round = 0; round < ROUNDS; round++) {
       const order = round % 2 === 0 ? (['013', '014'] as const) : (['014', '013'] as const);
       for (const v of order) {
         // each function starts from no active hold (the other one's holds released)
-        await c.query(`UPDATE holds SET status = 'released', released_at = now() - interval '1 hour', reserved_until = now() - interval '1 hour' WHERE status = 'active'`);
-        await c.query(`UPDATE screening_seats SET status = 'available', hold_id = NULL, held_until = NULL WHERE screening_id = $1 AND status = 'held'`, [s]);
+        await c.query(
+          `UPDATE holds SET status = 'released', released_at = now() - interval '1 hour', reserved_until = now() - interval '1 hour' WHERE status = 'active'`,
+        );
+        await c.query(
+          `UPDATE screening_seats SET status = 'available', hold_id = NULL, held_until = NULL WHERE screening_id = $1 AND status = 'held'`,
+          [s],
+        );
         const t0 = performance.now();
         for (let i = 0; i < CALLS; i++) await calls[v](users[i % CUSTOMERS], i % CUSTOMERS);
         rates[v].push(CALLS / ((performance.now() - t0) / 1000));
@@ -81,7 +100,8 @@ async function main() {
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     log(`PostgreSQL ${await serverVersion()}, ${ROUNDS} rounds x ${CALLS} holds, ${CUSTOMERS} customers re-posting, one connection`);
-    for (const v of ['013', '014']) log(`take_seats ${v}: ${rates[v].map((r) => r.toFixed(0)).join(' ')} holds/s, median ${median(rates[v]).toFixed(0)}`);
+    for (const v of ['013', '014'])
+      log(`take_seats ${v}: ${rates[v].map((r) => r.toFixed(0)).join(' ')} holds/s, median ${median(rates[v]).toFixed(0)}`);
     log(`014 / 013 (medians): ${((median(rates['014']) / median(rates['013'])) * 100).toFixed(1)} %`);
   } finally {
     await c.end();

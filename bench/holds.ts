@@ -122,10 +122,17 @@ async function main() {
   const env = { JWT_SECRET: secret, REDIS_URL, REDIS_PREFIX: prefix };
   const api = await startApi(db.url, env);
   log(`API cold start: ${api.coldStartMs} ms`);
-  const { theaterId, hallId, screenings } = await createVenue(api.base, db.url, secret, { name: 'Bench', rows: ROWS, perRow: PER_ROW, count: STEADY_SCREENINGS * STEADY_MODES.length + 1 });
+  const { theaterId, hallId, screenings } = await createVenue(api.base, db.url, secret, {
+    name: 'Bench',
+    rows: ROWS,
+    perRow: PER_ROW,
+    count: STEADY_SCREENINGS * STEADY_MODES.length + 1,
+  });
   const [saleId, ...steadyIds] = screenings;
   const { rows } = await seatRows(api.base, saleId);
-  log(`theater ${theaterId} (orphan_seat_rule = false), hall ${hallId} (${ROWS} x ${PER_ROW}), screenings ${saleId} (sale), ${steadyIds[0]}..${steadyIds.at(-1)}`);
+  log(
+    `theater ${theaterId} (orphan_seat_rule = false), hall ${hallId} (${ROWS} x ${PER_ROW}), screenings ${saleId} (sale), ${steadyIds[0]}..${steadyIds.at(-1)}`,
+  );
   const customers = await createCustomers(db.url, CUSTOMERS + STEADY_MODES.length * opts.connections + VIEWERS, secret);
   const tokens = customers.map((c) => c.token);
 
@@ -194,9 +201,7 @@ async function main() {
     maxGroup: MAX_GROUP,
   });
   await saleAgent.close();
-  const finalVersion = Number(
-    (await query<{ v: string }>('SELECT seat_map_version AS v FROM screenings WHERE id = $1', [saleId], db.url)).rows[0].v,
-  );
+  const finalVersion = Number((await query<{ v: string }>('SELECT seat_map_version AS v FROM screenings WHERE id = $1', [saleId], db.url)).rows[0].v);
   const granted = sale.grants.flatMap((g) => g.seatIds.map((id) => [id, g.at] as [number, number]));
   const ws = await viewers.finish(finalVersion, granted);
   await viewers.close();
@@ -209,7 +214,9 @@ async function main() {
     `flash sale: ${saleLoad.holds} holds (${saleLoad.seats_held} seats) of ${saleLoad.attempts} attempts, sold out ${sellOut === null ? 'NEVER' : `in ${sellOut.toFixed(2)} s`}; ` +
       `409s ${JSON.stringify(saleLoad.refusals_409)}; 5xx ${saleLoad.server_errors_5xx}; oversold ${saleCheck.oversold}; wrong 201s ${saleCheck.grants_wrong}`,
   );
-  log(`websocket: ${ws.reached_final_version}/${ws.viewers} reached version ${finalVersion}; delta latency p50 ${ws.delta_latency_ms.p50} ms p99 ${ws.delta_latency_ms.p99} ms`);
+  log(
+    `websocket: ${ws.reached_final_version}/${ws.viewers} reached version ${finalVersion}; delta latency p50 ${ws.delta_latency_ms.p50} ms p99 ${ws.delta_latency_ms.p99} ms`,
+  );
 
   // ---- steady state, twice: customers picking from the live map, then blind, on screenings of their own
   const steadyRuns: SteadyRun[] = [];
@@ -218,7 +225,11 @@ async function main() {
     const from = CUSTOMERS + i * opts.connections;
     steadyRuns.push(await steadyPhase(mode, ids, tokens.slice(from, from + opts.connections)));
   }
-  const serverErrors = api.child.output().split('\n').filter((l) => /"level":(50|60)/.test(l)).slice(0, 5);
+  const serverErrors = api.child
+    .output()
+    .split('\n')
+    .filter((l) => /"level":(50|60)/.test(l))
+    .slice(0, 5);
   await stop(api.child);
 
   // ---- references: hello world, then raw PostgreSQL with nothing else running
@@ -297,7 +308,8 @@ async function main() {
   };
   const file = saveResults(result, (f) => markdown(result, f));
   log(`results: ${file}; entry appended to bench/RESULTS.md`);
-  for (const t of result.targets) log(`target ${t.reading}: ${fmt(t.value, 1)} vs ${t.threshold === null ? 'n/a' : fmt(t.threshold, 1)} ${t.verdict}`);
+  for (const t of result.targets)
+    log(`target ${t.reading}: ${fmt(t.value, 1)} vs ${t.threshold === null ? 'n/a' : fmt(t.threshold, 1)} ${t.verdict}`);
   const sum = (f: (x: { load: HoldLoad; check: HoldCheck }) => number) =>
     [{ load: saleLoad, check: saleCheck }, ...steadyRuns.map((s) => ({ load: s, check: s.check }))].reduce((n, x) => n + f(x), 0);
   const oversold = sum((x) => x.check.oversold);
@@ -308,7 +320,13 @@ async function main() {
     ...(errors5xx > 0 ? [`5xx: ${errors5xx} (sale and steady runs)`] : []),
     ...(wrong > 0 ? [`201s not matching the database: ${wrong}`] : []),
   ];
-  const problems = [...saleCheck.problems, ...steadyRuns.flatMap((s) => s.check.problems), ...sale.failures, ...steadyRuns.flatMap((s) => s.failures), ...serverErrors];
+  const problems = [
+    ...saleCheck.problems,
+    ...steadyRuns.flatMap((s) => s.check.problems),
+    ...sale.failures,
+    ...steadyRuns.flatMap((s) => s.failures),
+    ...serverErrors,
+  ];
   for (const b of bad) warn(`!!! ${b}: ${problems.slice(0, 5).join(' | ')}`);
   if (bad.length > 0) process.exitCode = 1;
 }
@@ -350,7 +368,9 @@ function markdown(r: HoldsResult, file: string): string {
       s.cpu
         ? `- CPU in the steady ${s.mode} window (cores of ${r.machine.nproc}): machine busy ${pct(s.cpu.machine_busy)}; bench (load generator) ${s.cpu.cores_bench}, ` +
           `API ${s.cpu.cores_api}, postgres (all processes) ${s.cpu.cores_postgres_all}, redis ${s.cpu.cores_redis}, other ${s.cpu.cores_other ?? 'n/a'}` +
-          (s.map_deltas === null ? '' : `; live-map deltas received ${fmt(s.map_deltas)}, gaps ${s.map_gaps}, picks with no free group ${fmt(s.nothing_free)}`)
+          (s.map_deltas === null
+            ? ''
+            : `; live-map deltas received ${fmt(s.map_deltas)}, gaps ${s.map_gaps}, picks with no free group ${fmt(s.nothing_free)}`)
         : `- CPU in the steady ${s.mode} window: not measured (no /proc)`,
     ),
     `- WebSocket: ${fmt(w.connected)}/${fmt(w.subscribers)} connected before the sale (${fmt(w.connect_ms)} ms), ` +

@@ -120,7 +120,11 @@ async function main() {
 
   const ratio = quiet.latency_ms.p99 > 0 ? during.latency_ms.p99 / quiet.latency_ms.p99 : null;
   const clean = (s: Summary) => s.non_2xx === 0 && s.errors === 0;
-  const setupExtra = { viewer_connections: VIEWER_CONNECTIONS, viewer_rate_per_s: VIEWER_RATE, uv_threadpool_size: process.env.UV_THREADPOOL_SIZE ?? 'default (4)' };
+  const setupExtra = {
+    viewer_connections: VIEWER_CONNECTIONS,
+    viewer_rate_per_s: VIEWER_RATE,
+    uv_threadpool_size: process.env.UV_THREADPOOL_SIZE ?? 'default (4)',
+  };
   const result: LoginResult = {
     ...runInfo('login', when, box, opts, setupExtra),
     endpoint: { login: 'POST /api/v1/login (bcrypt cost 10, the seed hash)', seat_map: `GET /api/v1/screenings/${sc[0].id}/seats (public, cached)` },

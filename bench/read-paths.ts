@@ -66,7 +66,15 @@ interface ReadPathsResult extends RunInfo {
   redis: string | null;
   runs: Record<'before' | 'after', PathRun[]>;
   hello_world: Summary;
-  verdicts: { path: string; before_req_s: number; after_req_s: number; ratio: number | null; p99_before_ms: number; p99_after_ms: number; verdict: 'PASS' | 'MISS' }[];
+  verdicts: {
+    path: string;
+    before_req_s: number;
+    after_req_s: number;
+    ratio: number | null;
+    p99_before_ms: number;
+    p99_after_ms: number;
+    verdict: 'PASS' | 'MISS';
+  }[];
 }
 
 const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
@@ -162,7 +170,9 @@ async function main() {
     };
   });
   for (const v of verdicts) {
-    log(`${v.path}: before ${fmt(v.before_req_s)} req/s, after ${fmt(v.after_req_s)} req/s = ${pct(v.ratio)} (target >= ${pct(TARGET)}): ${v.verdict}`);
+    log(
+      `${v.path}: before ${fmt(v.before_req_s)} req/s, after ${fmt(v.after_req_s)} req/s = ${pct(v.ratio)} (target >= ${pct(TARGET)}): ${v.verdict}`,
+    );
   }
 
   const result: ReadPathsResult = {
@@ -185,7 +195,8 @@ async function main() {
       '| path | before req/s | after req/s | after / before | p99 before ms | p99 after ms | verdict (>= 90 %) |',
       '|---|---:|---:|---:|---:|---:|---|',
       ...verdicts.map(
-        (v) => `| ${v.path} | ${fmt(v.before_req_s)} | ${fmt(v.after_req_s)} | ${pct(v.ratio)} | ${fmt(v.p99_before_ms, 1)} | ${fmt(v.p99_after_ms, 1)} | ${v.verdict} |`,
+        (v) =>
+          `| ${v.path} | ${fmt(v.before_req_s)} | ${fmt(v.after_req_s)} | ${pct(v.ratio)} | ${fmt(v.p99_before_ms, 1)} | ${fmt(v.p99_after_ms, 1)} | ${v.verdict} |`,
       ),
       `| Fastify hello world (same run) | | ${fmt(hello.req_per_s_mean)} | | | ${fmt(hello.latency_ms.p99, 1)} | |`,
       '',

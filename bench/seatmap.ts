@@ -39,10 +39,21 @@ interface SeatmapResult extends RunInfo {
   screening: { id: number; hall_id: number; hall: string; capacity: number; show_time: string; on_sale: boolean };
   endpoint: string;
   cached: Summary & { read_cache: true; cold_start_ms: number; response_bytes: number; etag: string };
-  conditional: Summary & { read_cache: true; if_none_match: string; response_bytes: number; content_length_header: number | null; status_304: number };
+  conditional: Summary & {
+    read_cache: true;
+    if_none_match: string;
+    response_bytes: number;
+    content_length_header: number | null;
+    status_304: number;
+  };
   uncached: Summary & { read_cache: false; start_ms: number; response_bytes: number };
   hello_world: Summary & { endpoint: string; response_bytes: number };
-  ratios: { cached_to_hello: number | null; uncached_to_hello: number | null; conditional_to_hello: number | null; cached_to_uncached: number | null };
+  ratios: {
+    cached_to_hello: number | null;
+    uncached_to_hello: number | null;
+    conditional_to_hello: number | null;
+    cached_to_uncached: number | null;
+  };
   targets: { cached_share_of_hello: Target; cached_p99_ms: Target };
   pg_baseline: Baseline | null;
 }

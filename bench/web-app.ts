@@ -44,8 +44,27 @@ function hall500() {
     const row = String.fromCharCode(65 + y);
     for (let n = 1; n <= 25; n++) {
       const x = n - 1 + (n > 5 ? 1 : 0) + (n > 20 ? 1 : 0);
-      const type = y === 19 ? 'couple' : y >= 14 && y <= 16 ? 'vip' : y === 0 && (n === 1 || n === 25) ? 'wheelchair' : y === 0 && (n === 2 || n === 24) ? 'companion' : 'regular';
-      const seat: Record<string, unknown> = { id, label: `${row}${n}`, row, number: n, type, x, y, status: 'available', price: type === 'vip' ? 95000 : type === 'couple' ? 80000 : 60000 };
+      const type =
+        y === 19
+          ? 'couple'
+          : y >= 14 && y <= 16
+            ? 'vip'
+            : y === 0 && (n === 1 || n === 25)
+              ? 'wheelchair'
+              : y === 0 && (n === 2 || n === 24)
+                ? 'companion'
+                : 'regular';
+      const seat: Record<string, unknown> = {
+        id,
+        label: `${row}${n}`,
+        row,
+        number: n,
+        type,
+        x,
+        y,
+        status: 'available',
+        price: type === 'vip' ? 95000 : type === 'couple' ? 80000 : 60000,
+      };
       if (type === 'couple') seat.pair_seat_id = n % 2 === 1 ? id + 1 : id - 1;
       if (type === 'companion') seat.companion_for_seat_id = n === 2 ? id - 1 : id + 1;
       seats.push(seat);
@@ -64,14 +83,36 @@ function hall500() {
 }
 
 const SHOWTIME = {
-  id: 1, movie_id: 1, theater_id: 1, hall_id: 1, show_time: '2030-01-01T12:00:00.000Z', end_time: '2030-01-01T15:00:00.000Z',
-  price: 60000, price_3d: null, price_from: 60000, currency: 'IDR', available_seats: 500, is_3d: false, is_available: true,
-  status: 'scheduled', created_at: '2029-12-01T00:00:00.000Z', updated_at: '2029-12-01T00:00:00.000Z', local_time: '2030-01-01T19:00',
+  id: 1,
+  movie_id: 1,
+  theater_id: 1,
+  hall_id: 1,
+  show_time: '2030-01-01T12:00:00.000Z',
+  end_time: '2030-01-01T15:00:00.000Z',
+  price: 60000,
+  price_3d: null,
+  price_from: 60000,
+  currency: 'IDR',
+  available_seats: 500,
+  is_3d: false,
+  is_available: true,
+  status: 'scheduled',
+  created_at: '2029-12-01T00:00:00.000Z',
+  updated_at: '2029-12-01T00:00:00.000Z',
+  local_time: '2030-01-01T19:00',
   movie: { id: 1, title: 'Bench Movie', duration: 180, rating: '13+', genre: ['Drama'], poster_url: null },
   theater: { id: 1, name: 'Bench Theater', city_id: 1, time_zone: 'Asia/Jakarta' },
   hall: { id: 1, name: 'Studio 1', screen_type: 'IMAX', capacity: 500 },
 };
-const THEATER = { id: 1, city_id: 1, name: 'Bench Theater', address: 'Jl. Bench 1', time_zone: 'Asia/Jakarta', orphan_seat_rule: true, companion_needs_wheelchair: true };
+const THEATER = {
+  id: 1,
+  city_id: 1,
+  name: 'Bench Theater',
+  address: 'Jl. Bench 1',
+  time_zone: 'Asia/Jakarta',
+  orphan_seat_rule: true,
+  companion_needs_wheelchair: true,
+};
 const USER = { id: 9, email: 'bench@example.com', full_name: 'Bench', role: 'customer' };
 
 /** Initial JavaScript: the entry script and its modulepreloads, gzip level 9. */
@@ -95,7 +136,9 @@ async function measures(page: Page, name: string): Promise<number[]> {
 }
 
 async function waitForMeasures(page: Page, name: string, count: number) {
-  await page.waitForFunction(([n, c]) => performance.getEntriesByName(n as string, 'measure').length >= (c as number), [name, count] as const, { timeout: 10_000 });
+  await page.waitForFunction(([n, c]) => performance.getEntriesByName(n as string, 'measure').length >= (c as number), [name, count] as const, {
+    timeout: 10_000,
+  });
 }
 
 /** The same seats as plain buttons written with innerHTML and laid out: the floor under any UI. */
@@ -107,7 +150,9 @@ function plainDomMs(page: Page): Promise<number> {
     document.body.append(box);
     const t0 = performance.now();
     box.innerHTML = map.seats
-      .map((s) => `<button type="button" aria-label="Row ${s.label} available" style="grid-column:${s.x + 1};grid-row:${s.y + 1}">${s.number}</button>`)
+      .map(
+        (s) => `<button type="button" aria-label="Row ${s.label} available" style="grid-column:${s.x + 1};grid-row:${s.y + 1}">${s.number}</button>`,
+      )
       .join('');
     void box.offsetHeight;
     const ms = performance.now() - t0;
@@ -124,7 +169,10 @@ async function main() {
 
   const local = await startLocalApp();
   const base = local.base;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
   const version = browser.version();
   const map = hall500();
   const firstRenders: number[] = [];
@@ -134,7 +182,11 @@ async function main() {
     for (let round = 0; round < ROUNDS; round++) {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
-      const json = (body: unknown) => ({ status: 200, contentType: 'application/json', body: JSON.stringify({ success: true, message: 'bench', data: body }) });
+      const json = (body: unknown) => ({
+        status: 200,
+        contentType: 'application/json',
+        body: JSON.stringify({ success: true, message: 'bench', data: body }),
+      });
       const answer = (body: unknown) => async (r: { fulfill(o: ReturnType<typeof json>): Promise<void> }) => {
         await later();
         await r.fulfill(json(body));
@@ -161,7 +213,9 @@ async function main() {
         let version = map.version;
         for (let i = 0; i < DELTAS; i++) {
           const start = (i * 37) % 450;
-          const seats = map.seats.slice(start, start + 50).map((s) => ({ id: s.id as number, status: (i % 2 === 0 ? 'held' : 'available') as Status }));
+          const seats = map.seats
+            .slice(start, start + 50)
+            .map((s) => ({ id: s.id as number, status: (i % 2 === 0 ? 'held' : 'available') as Status }));
           socket?.send(JSON.stringify({ type: 'delta', screening_id: 1, from: version + 1, version: version + 1, seats }));
           version++;
           await waitForMeasures(page, 'seatmap:delta-render', i + 1);
@@ -184,7 +238,9 @@ async function main() {
   const delta = median(deltaRenders);
   const deltaWorst = Math.max(...deltaRenders);
   const plain = median(baselines);
-  log(`500-seat hall, first render: median ${fmt(first, 1)} ms (${firstRenders.map((x) => fmt(x, 1)).join(', ')}); plain DOM baseline ${fmt(plain, 1)} ms`);
+  log(
+    `500-seat hall, first render: median ${fmt(first, 1)} ms (${firstRenders.map((x) => fmt(x, 1)).join(', ')}); plain DOM baseline ${fmt(plain, 1)} ms`,
+  );
   log(`delta of 50 seats: median ${fmt(delta, 1)} ms, worst ${fmt(deltaWorst, 1)} ms over ${deltaRenders.length}`);
   const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
   const v = {
@@ -193,7 +249,12 @@ async function main() {
     delta: verdict(deltaWorst <= TARGETS.delta_ms),
   };
   const result: RunInfo & Record<string, unknown> = {
-    ...runInfo('web-app', when, machine('not used'), { command: ['node --import tsx bench/web-app.ts', ...process.argv.slice(2)].join(' '), connections: 0, warmup: 0, duration: 0 } as never),
+    ...runInfo('web-app', when, machine('not used'), {
+      command: ['node --import tsx bench/web-app.ts', ...process.argv.slice(2)].join(' '),
+      connections: 0,
+      warmup: 0,
+      duration: 0,
+    } as never),
     browser: `Chromium ${version} (Debian), headless, 1280x900`,
     latency_ms: LATENCY_MS,
     initial_js: { ...js, target_kb: TARGETS.js_gzip_kb, verdict: v.js },
@@ -203,7 +264,10 @@ async function main() {
   };
   const file = saveResults(result, (f) =>
     [
-      ...entryHead(result, `- load: one page at a time in ${result.browser}; service in process (embedded); seat map, screening and live socket answered by the bench after ${LATENCY_MS} ms; ${ROUNDS} page loads, ${DELTAS} deltas`),
+      ...entryHead(
+        result,
+        `- load: one page at a time in ${result.browser}; service in process (embedded); seat map, screening and live socket answered by the bench after ${LATENCY_MS} ms; ${ROUNDS} page loads, ${DELTAS} deltas`,
+      ),
       '',
       '| measure | value | target | verdict |',
       '|---|---:|---:|---|',

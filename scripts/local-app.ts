@@ -26,7 +26,9 @@ export interface LocalApp {
 export async function startLocalApp(env: Record<string, string> = {}): Promise<LocalApp> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const rt = await openRuntime(loadConfig({ DATA_DIR: ':memory:', LOG_LEVEL: 'warn', PORT: String(port), PUBLIC_BASE_URL: base, SWEEP_INTERVAL_MS: '0', ...env }));
+  const rt = await openRuntime(
+    loadConfig({ DATA_DIR: ':memory:', LOG_LEVEL: 'warn', PORT: String(port), PUBLIC_BASE_URL: base, SWEEP_INTERVAL_MS: '0', ...env }),
+  );
   const app = await buildApp(rt);
   await app.listen({ host: '127.0.0.1', port });
   return {

@@ -6,7 +6,9 @@ import { chromium, type Page } from 'playwright-core';
 import { startLocalApp } from './local-app.ts';
 
 // SCREENSHOTS_DIR and SCREENSHOTS_TYPE=png for a look at full quality elsewhere
-const OUT = process.env.SCREENSHOTS_DIR ? new URL(`file://${process.env.SCREENSHOTS_DIR.replace(/\/?$/, '/')}`) : new URL('../docs/screenshots/', import.meta.url);
+const OUT = process.env.SCREENSHOTS_DIR
+  ? new URL(`file://${process.env.SCREENSHOTS_DIR.replace(/\/?$/, '/')}`)
+  : new URL('../docs/screenshots/', import.meta.url);
 const TYPE = process.env.SCREENSHOTS_TYPE === 'png' ? 'png' : 'jpeg';
 const local = await startLocalApp();
 const base = local.base;
@@ -17,11 +19,17 @@ const browser = await chromium.launch({
 mkdirSync(OUT, { recursive: true });
 
 const shot = (page: Page, name: string) =>
-  page.screenshot({ path: new URL(`${name}.${TYPE === 'png' ? 'png' : 'jpg'}`, OUT).pathname, type: TYPE, ...(TYPE === 'jpeg' ? { quality: 80 } : {}) });
+  page.screenshot({
+    path: new URL(`${name}.${TYPE === 'png' ? 'png' : 'jpg'}`, OUT).pathname,
+    type: TYPE,
+    ...(TYPE === 'jpeg' ? { quality: 80 } : {}),
+  });
 
 async function tour(kind: 'desktop' | 'phone') {
   const context = await browser.newContext(
-    kind === 'desktop' ? { viewport: { width: 1280, height: 860 } } : { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+    kind === 'desktop'
+      ? { viewport: { width: 1280, height: 860 } }
+      : { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
   );
   const page = await context.newPage();
   await page.goto(`${base}/login?next=/`);
@@ -30,17 +38,31 @@ async function tour(kind: 'desktop' | 'phone') {
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.locator('.movie-card').first().waitFor();
   await shot(page, `${kind}-home`);
-  await page.getByRole('link', { name: /Dune: Part Two/ }).first().click();
+  await page
+    .getByRole('link', { name: /Dune: Part Two/ })
+    .first()
+    .click();
   const days = page.locator('.dates button');
   await days.first().waitFor();
   for (let i = 0; i < (await days.count()); i++) {
     await days.nth(i).click();
-    if (await page.locator('a.showtime').first().waitFor({ timeout: 3000 }).then(() => true, () => false)) break;
+    if (
+      await page
+        .locator('a.showtime')
+        .first()
+        .waitFor({ timeout: 3000 })
+        .then(
+          () => true,
+          () => false,
+        )
+    )
+      break;
   }
   await shot(page, `${kind}-movie`);
   await page.locator('a.showtime').first().click();
   await page.getByText('Live: the map follows').waitFor();
-  for (const label of kind === 'desktop' ? ['F7', 'F8'] : ['G7', 'G8']) await page.locator(`button.seat[aria-label^="Row ${label[0]} seat ${label.slice(1)},"]`).click();
+  for (const label of kind === 'desktop' ? ['F7', 'F8'] : ['G7', 'G8'])
+    await page.locator(`button.seat[aria-label^="Row ${label[0]} seat ${label.slice(1)},"]`).click();
   await shot(page, `${kind}-seats`);
   await page.getByRole('button', { name: 'Hold these seats' }).click();
   await page.getByRole('button', { name: 'Continue to payment' }).click();

@@ -10,8 +10,7 @@ import { trustProxyOf } from './http/trust-proxy.ts';
 import { PAYMENT_METHODS, type PaymentMethod } from './payments/gateway.ts';
 import { loadTicketKeys, TicketKeyError } from './tickets/signing-key.ts';
 
-const Int = (def: number, min: number, max: number) =>
-  Type.Integer({ default: def, minimum: min, maximum: max });
+const Int = (def: number, min: number, max: number) => Type.Integer({ default: def, minimum: min, maximum: max });
 
 const EnvSchema = Type.Object({
   NODE_ENV: Type.String({ default: 'development' }),
@@ -198,7 +197,10 @@ export function loadConfig(raw: NodeJS.ProcessEnv = process.env): Config {
   checkTicketKey(env.TICKET_SIGNING_KEY, fail);
   checkAdmin(env, fail);
   // the perimeter's lists, parsed again where they are used
-  for (const [name, check] of [['TRUST_PROXY', () => trustProxyOf(env.TRUST_PROXY)], ['CORS_ORIGINS', () => allowedOrigins(env)]] as const) {
+  for (const [name, check] of [
+    ['TRUST_PROXY', () => trustProxyOf(env.TRUST_PROXY)],
+    ['CORS_ORIGINS', () => allowedOrigins(env)],
+  ] as const) {
     try {
       check();
     } catch (err) {
@@ -210,7 +212,16 @@ export function loadConfig(raw: NodeJS.ProcessEnv = process.env): Config {
   if (problems.size > 0) throw configError(problems);
 
   const publicBaseUrl = (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
-  const { JWT_SECRET: _s, DATA_DIR: _d, GATEWAY_WEBHOOK_SECRET: _w, PAYMENT_METHODS: _m, PUBLIC_BASE_URL: _u, API_DOCS: _a, MAIL_DELIVERY: _l, ...rest } = env;
+  const {
+    JWT_SECRET: _s,
+    DATA_DIR: _d,
+    GATEWAY_WEBHOOK_SECRET: _w,
+    PAYMENT_METHODS: _m,
+    PUBLIC_BASE_URL: _u,
+    API_DOCS: _a,
+    MAIL_DELIVERY: _l,
+    ...rest
+  } = env;
   return Object.freeze({
     ...rest,
     ...gateway,
@@ -252,7 +263,10 @@ function productionProblems(input: Record<string, unknown>, fail: Fail) {
   secret('GATEWAY_API_KEY', "the payment provider's API key");
   secret('GATEWAY_WEBHOOK_SECRET', "16+ characters; the provider's webhook signing secret");
   if (given('TICKET_SIGNING_KEY') === undefined) {
-    fail('TICKET_SIGNING_KEY', 'TICKET_SIGNING_KEY is required when NODE_ENV=production (Ed25519 PKCS#8 PEM or base64 DER: `openssl genpkey -algorithm ed25519`)');
+    fail(
+      'TICKET_SIGNING_KEY',
+      'TICKET_SIGNING_KEY is required when NODE_ENV=production (Ed25519 PKCS#8 PEM or base64 DER: `openssl genpkey -algorithm ed25519`)',
+    );
   }
   if (given('SMTP_URL') === undefined && input.MAIL_DELIVERY !== 'off') {
     fail('SMTP_URL', 'SMTP_URL is required when NODE_ENV=production (e-tickets are e-mailed); MAIL_DELIVERY=off runs without e-mail on purpose');
@@ -280,7 +294,10 @@ function checkTicketKey(value: string | undefined, fail: Fail) {
 // the rule every account follows; a weak one stops that start with exit code 78 too.
 function checkAdmin(env: Env, fail: Fail) {
   if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
-    fail(env.ADMIN_EMAIL === undefined ? 'ADMIN_EMAIL' : 'ADMIN_PASSWORD', 'ADMIN_EMAIL and ADMIN_PASSWORD go together (the first admin), or neither');
+    fail(
+      env.ADMIN_EMAIL === undefined ? 'ADMIN_EMAIL' : 'ADMIN_PASSWORD',
+      'ADMIN_EMAIL and ADMIN_PASSWORD go together (the first admin), or neither',
+    );
   }
 }
 
@@ -310,7 +327,8 @@ function resolveWebhookSecret(env: Env, embedded: boolean, jwtSecret: string, fa
     return given;
   }
   if (embedded) return DEV_WEBHOOK_SECRET;
-  if (env.GATEWAY === 'http') fail('GATEWAY_WEBHOOK_SECRET', 'GATEWAY_WEBHOOK_SECRET is required when DATABASE_URL is set and GATEWAY=http (16+ characters)');
+  if (env.GATEWAY === 'http')
+    fail('GATEWAY_WEBHOOK_SECRET', 'GATEWAY_WEBHOOK_SECRET is required when DATABASE_URL is set and GATEWAY=http (16+ characters)');
   return createHmac('sha256', jwtSecret).update('gateway-webhook-secret').digest('hex');
 }
 

@@ -9,8 +9,8 @@ import { openRuntime } from './runtime.ts';
 
 async function main() {
   const started = performance.now();
-  let config;
-  let runtime;
+  let config: ReturnType<typeof loadConfig>;
+  let runtime: Awaited<ReturnType<typeof openRuntime>>;
   try {
     config = loadConfig();
     // what only the database can tell stops the start the same way: the demo accounts in production,
@@ -34,18 +34,14 @@ async function main() {
   });
   await app.listen({ host: config.HOST, port: config.PORT });
   // Background jobs run in every instance; each is safe to run in several at once.
-  const stopSweeper =
-    config.SWEEP_INTERVAL_MS > 0 ? startHoldSweeper(runtime, (err) => app.log.error({ err }, 'hold sweep failed')) : async () => {};
+  const stopSweeper = config.SWEEP_INTERVAL_MS > 0 ? startHoldSweeper(runtime, (err) => app.log.error({ err }, 'hold sweep failed')) : async () => {};
   const stopReconciler =
     config.RECONCILE_INTERVAL_MS > 0
       ? startPaymentReconciler(runtime, (err) => app.log.error({ err }, 'payment reconciliation failed'), app.log.child({ job: 'reconciler' }))
       : async () => {};
   const outbox = config.OUTBOX_INTERVAL_MS > 0 ? startOutbox(runtime, app.log.child({ job: 'outbox' })) : undefined;
   for (const n of deliveryNotices(config)) app.log[n.level]({ dir: n.dir }, n.message);
-  app.log.info(
-    { storage: runtime.db.kind, kv: runtime.kv.kind, startupMs: Math.round(performance.now() - started) },
-    'cinema api ready',
-  );
+  app.log.info({ storage: runtime.db.kind, kv: runtime.kv.kind, startupMs: Math.round(performance.now() - started) }, 'cinema api ready');
 
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -10,8 +10,7 @@ before(async () => {
 });
 after(() => t.close());
 
-const login = (email: string, password: string) =>
-  call(t.app, { method: 'POST', url: '/api/v1/login', payload: { email, password } });
+const login = (email: string, password: string) => call(t.app, { method: 'POST', url: '/api/v1/login', payload: { email, password } });
 
 describe('login', () => {
   test('the seed admin logs in with the seed password and gets a usable token', async () => {
@@ -111,10 +110,8 @@ describe('roles', () => {
 });
 
 describe('registration and refresh tokens', () => {
-  const register = (payload: Record<string, unknown>) =>
-    call(t.app, { method: 'POST', url: '/api/v1/auth/register', payload });
-  const refresh = (refresh_token: string) =>
-    call(t.app, { method: 'POST', url: '/api/v1/auth/refresh', payload: { refresh_token } });
+  const register = (payload: Record<string, unknown>) => call(t.app, { method: 'POST', url: '/api/v1/auth/register', payload });
+  const refresh = (refresh_token: string) => call(t.app, { method: 'POST', url: '/api/v1/auth/refresh', payload: { refresh_token } });
 
   test('register makes a customer whatever role is asked for', async () => {
     const r = await register({ email: 'Eve@Example.com', password: 'long enough pw', full_name: 'Eve', role: 'admin' });
@@ -175,8 +172,7 @@ describe('rate limits', () => {
   after(() => limited.close());
 
   test('after AUTH_RATE_LIMIT failed logins in a minute the address waits: 429 with Retry-After', async () => {
-    const attempt = () =>
-      call(limited.app, { method: 'POST', url: '/api/v1/login', payload: { email: 'staff@cinema.com', password: 'wrong' } });
+    const attempt = () => call(limited.app, { method: 'POST', url: '/api/v1/login', payload: { email: 'staff@cinema.com', password: 'wrong' } });
     for (let i = 0; i < 3; i++) assert.equal((await attempt()).status, 401);
     const r = await attempt();
     assertProblem(r, 429, 'rate_limited');

@@ -30,10 +30,11 @@ function hall(...rows: string[]): MapSeat[] {
   });
   return seats;
 }
-const labels = (seats: MapSeat[], ids: number[]) => ids.map((id) => {
-  const s = seats.find((x) => x.id === id) as MapSeat;
-  return `${s.row}${s.x}`;
-});
+const labels = (seats: MapSeat[], ids: number[]) =>
+  ids.map((id) => {
+    const s = seats.find((x) => x.id === id) as MapSeat;
+    return `${s.row}${s.x}`;
+  });
 
 test('an empty hall: the middle of a row a bit behind the centre', () => {
   const seats = hall('..........', '..........', '..........', '..........', '..........', '..........');
@@ -46,7 +47,10 @@ test('never across an aisle, never leaving a single seat, never splitting a coup
   // three free seats would need the aisle; two adjacent in a block of two is fine
   assert.deepEqual(bestSeats(seats, 3), []);
   const two = bestSeats(seats, 2).map((ids) => labels(seats, ids));
-  assert.deepEqual(two.sort(), [['A1', 'A2'], ['A4', 'A5']]);
+  assert.deepEqual(two.sort(), [
+    ['A1', 'A2'],
+    ['A4', 'A5'],
+  ]);
   // a block of three free seats: taking two would strand the third
   const three = hall('x...x');
   assert.deepEqual(bestSeats(three, 2), []);
@@ -55,7 +59,10 @@ test('never across an aisle, never leaving a single seat, never splitting a coup
   const couples = hall('cccc');
   assert.deepEqual(bestSeats(couples, 2), []);
   const pairs = bestSeats(couples, 2, 'couple').map((ids) => labels(couples, ids));
-  assert.ok(pairs.every(([a]) => a === 'A0' || a === 'A2'), JSON.stringify(pairs));
+  assert.ok(
+    pairs.every(([a]) => a === 'A0' || a === 'A2'),
+    JSON.stringify(pairs),
+  );
 });
 
 test('sold out and not enough adjacent seats give nothing', () => {

@@ -46,7 +46,11 @@ test('200 seats, 60 tickets, killed halfway through the cancellation: everyone r
   const labels = Array.from({ length: 200 }, (_, i) => `${'ABCDEFGHIJ'[Math.floor(i / 20)]}${(i % 20) + 1}`);
   const sizes = Array.from({ length: 60 }, (_, i) => (i < 20 ? 4 : 3));
   const customers = await inPool(sizes, 4, async (_n, i) => {
-    const r = await p.json('POST', '/auth/register', { email: `crash-${i}-${Date.now()}@example.com`, password: 'long enough pw', full_name: `Customer ${i}` });
+    const r = await p.json('POST', '/auth/register', {
+      email: `crash-${i}-${Date.now()}@example.com`,
+      password: 'long enough pw',
+      full_name: `Customer ${i}`,
+    });
     assert.equal(r.status, 201, JSON.stringify(r.body));
     return r.body.data.token as string;
   });
@@ -57,7 +61,8 @@ test('200 seats, 60 tickets, killed halfway through the cancellation: everyone r
     return seats;
   });
   const bought = await inPool(plan, 6, (seats, i) => buy(p, customers[i], s.screeningId, seats));
-  const sold = () => p.json('GET', `/screenings/${s.screeningId}/seats`).then((r) => r.body.data.seats.filter((x: any) => x.status === 'sold').length);
+  const sold = () =>
+    p.json('GET', `/screenings/${s.screeningId}/seats`).then((r) => r.body.data.seats.filter((x: any) => x.status === 'sold').length);
   await until(async () => (await sold()) === 200, 30_000, 'all 200 seats sold', 200);
 
   // a slower gateway, so the kill lands mid-way
@@ -65,10 +70,15 @@ test('200 seats, 60 tickets, killed halfway through the cancellation: everyone r
   const first = await p.json('POST', `/screenings/${s.screeningId}/cancel`, { reason: 'Flooded hall' }, admin);
   assert.equal(first.status, 202, JSON.stringify(first.body));
   const progress = () => p.json('GET', `/screenings/${s.screeningId}/cancellation`, undefined, admin).then((r) => r.body.data);
-  const atKill = await until(async () => {
-    const pr = await progress();
-    return pr.refunded >= 30 ? pr : undefined;
-  }, 30_000, 'half of the refunds', 15);
+  const atKill = await until(
+    async () => {
+      const pr = await progress();
+      return pr.refunded >= 30 ? pr : undefined;
+    },
+    30_000,
+    'half of the refunds',
+    15,
+  );
   await p.kill();
   assert.ok(atKill.refunded < 60, `killed halfway (${atKill.refunded} of 60 refunded)`);
   assert.equal(atKill.tickets_total, 60);
@@ -81,10 +91,15 @@ test('200 seats, 60 tickets, killed halfway through the cancellation: everyone r
   await p.start();
   const again = await p.json('POST', `/screenings/${s.screeningId}/cancel`, { reason: 'Flooded hall' }, admin);
   assert.ok([200, 202].includes(again.status), JSON.stringify(again.body));
-  const done = await until(async () => {
-    const pr = await progress();
-    return pr.status === 'completed' ? pr : undefined;
-  }, 30_000, 'the cancellation to complete', 200);
+  const done = await until(
+    async () => {
+      const pr = await progress();
+      return pr.status === 'completed' ? pr : undefined;
+    },
+    30_000,
+    'the cancellation to complete',
+    200,
+  );
   assert.deepEqual([done.tickets_total, done.refunded, done.pending, done.failed], [60, 60, 0, 0]);
   assert.equal(done.reason, 'Flooded hall');
 
@@ -111,12 +126,18 @@ test('200 seats, 60 tickets, killed halfway through the cancellation: everyone r
       [s.screeningId],
     );
     assert.equal(per.length, 60);
-    assert.ok(per.every((r) => r.n === 1 && r.ok === 1), 'exactly one refund per ticket, succeeded');
+    assert.ok(
+      per.every((r) => r.n === 1 && r.ok === 1),
+      'exactly one refund per ticket, succeeded',
+    );
     const { rows: told } = await db.query<{ ticket_id: string; n: number }>(
       `SELECT payload->>'ticket_id' AS ticket_id, count(*)::int AS n FROM outbox WHERE kind = 'screening_cancelled' GROUP BY 1`,
     );
     assert.equal(told.length, 60, 'every customer told');
-    assert.ok(told.every((r) => r.n === 1), 'told once (these customers have no phone: e-mail only)');
+    assert.ok(
+      told.every((r) => r.n === 1),
+      'told once (these customers have no phone: e-mail only)',
+    );
     const { rows: tickets } = await db.query<{ status: string; n: number }>(
       'SELECT status, count(*)::int AS n FROM tickets WHERE screening_id = $1 GROUP BY status',
       [s.screeningId],

@@ -36,7 +36,10 @@ after(() => t.close());
 const sim = () => t.rt.simulator!;
 const cancel = (screeningId: number, token = admin, headers: Record<string, string> = {}) =>
   call(t.app, { method: 'POST', url: `/api/v1/screenings/${screeningId}/cancel`, token, payload: { reason: 'Projector failure' }, headers });
-const ledgerOf = (gatewayPaymentId: string) => sim().ledger().find((e) => e.payment_id === gatewayPaymentId)!;
+const ledgerOf = (gatewayPaymentId: string) =>
+  sim()
+    .ledger()
+    .find((e) => e.payment_id === gatewayPaymentId)!;
 
 async function cinemaRefunds(ticketId: string) {
   const { rows } = await t.rt.db.query<{ status: string; amount: string; fee_amount: string; seat_ids: number[] }>(
@@ -74,18 +77,35 @@ describe('cancelling a screening', () => {
     await t.rt.db.query(`UPDATE screenings SET show_time = now() + interval '1 minute', end_time = now() + interval '3 hours' WHERE id = $1`, [s.id]);
     const qr = (await call(t.app, { method: 'GET', url: `/api/v1/tickets/${c.ticketId}`, token: carol.token })).body.data.qr;
     assert.equal((await call(t.app, { method: 'POST', url: '/api/v1/checkin', token: staff, payload: { code: qr } })).status, 200);
-    await t.rt.db.query(`UPDATE screenings SET show_time = now() + interval '30 hours', end_time = now() + interval '33 hours' WHERE id = $1`, [s.id]);
+    await t.rt.db.query(`UPDATE screenings SET show_time = now() + interval '30 hours', end_time = now() + interval '33 hours' WHERE id = $1`, [
+      s.id,
+    ]);
     // dave's refund waits for review
     const d = await paidTicket(t, dave.token, s.id, ['D1', 'D2']);
-    const review = await call(t.app, { method: 'PUT', url: `/api/v1/theaters/${hall.theaterId}/refund-policy`, token: admin, payload: { review_threshold: 1 } });
+    const review = await call(t.app, {
+      method: 'PUT',
+      url: `/api/v1/theaters/${hall.theaterId}/refund-policy`,
+      token: admin,
+      payload: { review_threshold: 1 },
+    });
     assert.equal(review.status, 200);
     const waiting = await refund(t, dave.token, d.ticketId);
     assert.equal(waiting.body.data.status, 'pending_review');
     // erin holds seats; frank is in checkout (payment pending at the gateway)
     const m = await seatMapOf(t.app, s.id);
-    const erinHold = await call(t.app, { method: 'POST', url: `/api/v1/screenings/${s.id}/holds`, token: erin.token, payload: { seat_ids: [m.id('E1'), m.id('E2')] } });
+    const erinHold = await call(t.app, {
+      method: 'POST',
+      url: `/api/v1/screenings/${s.id}/holds`,
+      token: erin.token,
+      payload: { seat_ids: [m.id('E1'), m.id('E2')] },
+    });
     assert.equal(erinHold.status, 201);
-    const frankHold = await call(t.app, { method: 'POST', url: `/api/v1/screenings/${s.id}/holds`, token: frank.token, payload: { seat_ids: [m.id('F1')] } });
+    const frankHold = await call(t.app, {
+      method: 'POST',
+      url: `/api/v1/screenings/${s.id}/holds`,
+      token: frank.token,
+      payload: { seat_ids: [m.id('F1')] },
+    });
     const frankCo = await checkout(t, frank.token, frankHold.body.data.id);
     assert.equal(frankCo.status, 201);
 
@@ -115,15 +135,23 @@ describe('cancelling a screening', () => {
     assert.match(told.email.subject as string, /^Cancelled: The Batman/);
     assert.match(told.email.text, /Seats: B2, B3\n/);
     assert.match(told.email.text, /in full, fees included/);
-    assert.equal((await call(t.app, { method: 'GET', url: `/api/v1/refunds/${waiting.body.data.id}`, token: dave.token })).body.data.status, 'rejected');
+    assert.equal(
+      (await call(t.app, { method: 'GET', url: `/api/v1/refunds/${waiting.body.data.id}`, token: dave.token })).body.data.status,
+      'rejected',
+    );
 
     const after = await seatMapOf(t.app, s.id);
-    assert.ok(after.seats.every((x) => x.status === 'available'), 'every seat back, holds released too');
+    assert.ok(
+      after.seats.every((x) => x.status === 'available'),
+      'every seat back, holds released too',
+    );
     const screening = (await call(t.app, { method: 'GET', url: `/api/v1/screenings/${s.id}`, token: admin })).body.data;
     assert.equal(screening.status, 'cancelled');
     assert.equal(screening.is_available, false);
     assert.equal(screening.available_seats, after.seats.length);
-    const holds = await t.rt.db.query<{ id: string; status: string }>('SELECT id, status FROM holds WHERE id = ANY($1) ORDER BY id', [[erinHold.body.data.id, frankHold.body.data.id]]);
+    const holds = await t.rt.db.query<{ id: string; status: string }>('SELECT id, status FROM holds WHERE id = ANY($1) ORDER BY id', [
+      [erinHold.body.data.id, frankHold.body.data.id],
+    ]);
     assert.ok(holds.rows.every((h) => h.status === 'released'));
     assert.equal(sim().inspect(frankCo.body.data.payment.id)?.status, 'cancelled', "frank's unpaid checkout ended at the gateway");
     assert.equal((await refundState(t.rt.db, frankCo.body.data.ticket.id)).ticket, 'cancelled');
@@ -142,7 +170,10 @@ describe('cancelling a screening', () => {
     const again = await cancel(s.id);
     assert.equal(again.status, 200);
     assert.deepEqual(again.body.data, { ...r.body.data });
-    const count = await t.rt.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM refunds r JOIN tickets t ON t.id = r.ticket_id WHERE t.screening_id = $1`, [s.id]);
+    const count = await t.rt.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM refunds r JOIN tickets t ON t.id = r.ticket_id WHERE t.screening_id = $1`,
+      [s.id],
+    );
     assert.equal(count.rows[0].n, 4 + 2, 'four cinema refunds, bob and dave asked once each');
     assert.deepEqual(await notices(a.ticketId), { email: 1, sms: 1 });
     const progress = await call(t.app, { method: 'GET', url: `/api/v1/screenings/${s.id}/cancellation`, token: admin });
@@ -150,7 +181,11 @@ describe('cancelling a screening', () => {
     assert.equal(progress.body.data.amount_refunded, a.amount + b.prices[1] + b.prices[2] + b.fee + c.amount + d.amount);
     const list = await call(t.app, { method: 'GET', url: `/api/v1/refunds?screening_id=${s.id}&initiated_by=cinema&limit=3`, token: admin });
     assert.equal(list.body.data.length, 3);
-    const rest = await call(t.app, { method: 'GET', url: `/api/v1/refunds?screening_id=${s.id}&initiated_by=cinema&cursor=${list.body.meta.next_cursor}`, token: admin });
+    const rest = await call(t.app, {
+      method: 'GET',
+      url: `/api/v1/refunds?screening_id=${s.id}&initiated_by=cinema&cursor=${list.body.meta.next_cursor}`,
+      token: admin,
+    });
     assert.equal(rest.body.data.length, 1);
     assert.equal(rest.body.meta.next_cursor, null);
     const audit = await t.rt.db.query(`SELECT 1 FROM audit_log WHERE action = 'screening.cancel' AND entity_id = $1`, [String(s.id)]);
@@ -163,7 +198,10 @@ describe('cancelling a screening', () => {
     const bought = [];
     for (const row of ['A', 'B', 'C', 'D', 'E', 'F']) bought.push(await paidTicket(t, alice, s.id, [`${row}1`, `${row}2`]));
     const answers = await Promise.all([cancel(s.id), cancel(s.id), cancel(s.id)]);
-    assert.ok(answers.every((a) => a.status === 200 || a.status === 202), JSON.stringify(answers.map((a) => a.body)));
+    assert.ok(
+      answers.every((a) => a.status === 200 || a.status === 202),
+      JSON.stringify(answers.map((a) => a.body)),
+    );
     const done = await call(t.app, { method: 'GET', url: `/api/v1/screenings/${s.id}/cancellation`, token: admin });
     assert.equal(done.body.data.status, 'completed');
     assert.equal(done.body.data.refunded, 6);
@@ -213,7 +251,10 @@ describe('cancelling against a failing gateway', () => {
     assert.equal(again.body.data.status, 'completed');
     assert.deepEqual([again.body.data.refunded, again.body.data.failed], [2, 0]);
     for (const p of [a, b]) {
-      assert.deepEqual((await cinemaRefunds(p.ticketId)).map((x) => x.status), ['failed', 'succeeded']);
+      assert.deepEqual(
+        (await cinemaRefunds(p.ticketId)).map((x) => x.status),
+        ['failed', 'succeeded'],
+      );
       assert.equal(ledgerOf(p.paymentId).refunded, ledgerOf(p.paymentId).captured);
       assert.deepEqual(await notices(p.ticketId), { email: 1, sms: 1 }, 'told once, not once per attempt');
     }
@@ -275,7 +316,10 @@ describe('cancelling against a failing gateway', () => {
     assert.equal(done.body.data.status, 'completed', JSON.stringify(done.body.data));
     const st = await refundState(t.rt.db, p.ticketId);
     assert.equal(st.ticket, 'refunded');
-    assert.deepEqual(st.refunds.map((x) => x.status), ['succeeded', 'succeeded']);
+    assert.deepEqual(
+      st.refunds.map((x) => x.status),
+      ['succeeded', 'succeeded'],
+    );
     const cinema = await cinemaRefunds(p.ticketId);
     assert.deepEqual(cinema[0].seat_ids, [p.seatIds[2]]);
     assert.equal(Number(cinema[0].amount), p.prices[2] + p.fee);

@@ -40,14 +40,11 @@ const newMovie = async (over: Record<string, unknown> = {}) => {
 
 /** A hall with a few seats, straight in SQL (hall management is another module). */
 async function newHall(theaterId: number): Promise<number> {
-  const { rows } = await t.rt.db.query<{ id: number }>(
-    'INSERT INTO halls (theater_id, name, capacity) VALUES ($1, $2, 4) RETURNING id',
-    [theaterId, unique('Hall')],
-  );
-  await t.rt.db.query(
-    `INSERT INTO seats (hall_id, row_label, number, x, y) SELECT $1, 'A', n, n, 0 FROM generate_series(1, 4) n`,
-    [rows[0].id],
-  );
+  const { rows } = await t.rt.db.query<{ id: number }>('INSERT INTO halls (theater_id, name, capacity) VALUES ($1, $2, 4) RETURNING id', [
+    theaterId,
+    unique('Hall'),
+  ]);
+  await t.rt.db.query(`INSERT INTO seats (hall_id, row_label, number, x, y) SELECT $1, 'A', n, n, 0 FROM generate_series(1, 4) n`, [rows[0].id]);
   return rows[0].id;
 }
 
@@ -74,7 +71,10 @@ describe('public browse reads (no token)', () => {
     assert.equal(r.body.success, true);
     const names = r.body.data.map((c: { name: string }) => c.name);
     for (const n of ['Jakarta', 'Bandung', 'Surabaya', 'Denpasar']) assert.ok(names.includes(n), n);
-    assert.deepEqual(names, [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    assert.deepEqual(
+      names,
+      [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+    );
     for (const c of r.body.data.slice(0, 4)) {
       const one = await get(`/cities/${c.id}`);
       assert.equal(one.status, 200);
@@ -168,11 +168,22 @@ describe('public browse reads (no token)', () => {
     assertProblem(await get('/movies/1/screenings?city_id=999999'), 400, 'unknown_city');
     assertProblem(await get('/movies?city_id=999999'), 400, 'unknown_city');
     for (const url of [
-      '/cities/0', '/cities/abc', '/theaters/-1', '/movies/1.5', '/cities/0/theaters',
-      '/movies?status=showing', '/movies?city_id=0', '/movies?city_id=abc', `/movies?q=${'x'.repeat(101)}`,
-      '/theaters/1/screenings?date=2026-02-30', '/theaters/1/screenings?date=2026-2-1',
-      '/theaters/1/screenings?date=25-12-2026', '/theaters/1/screenings?date=2026-12-25T10:00',
-      '/movies/1/screenings?date=2027-13-01', '/movies/1/screenings?city_id=0', '/theaters/1/screenings?limit=0',
+      '/cities/0',
+      '/cities/abc',
+      '/theaters/-1',
+      '/movies/1.5',
+      '/cities/0/theaters',
+      '/movies?status=showing',
+      '/movies?city_id=0',
+      '/movies?city_id=abc',
+      `/movies?q=${'x'.repeat(101)}`,
+      '/theaters/1/screenings?date=2026-02-30',
+      '/theaters/1/screenings?date=2026-2-1',
+      '/theaters/1/screenings?date=25-12-2026',
+      '/theaters/1/screenings?date=2026-12-25T10:00',
+      '/movies/1/screenings?date=2027-13-01',
+      '/movies/1/screenings?city_id=0',
+      '/theaters/1/screenings?limit=0',
       '/theaters/1/screenings?cursor=bm9wZQ',
     ]) {
       assertProblem(await get(url), 400, 'validation_failed');
@@ -233,9 +244,18 @@ describe('movie filters', () => {
 
 describe('admin writes: who may', () => {
   const writes: [string, string][] = [
-    ['POST', '/cities'], ['PUT', '/cities/1'], ['PATCH', '/cities/1'], ['DELETE', '/cities/1'],
-    ['POST', '/theaters'], ['PUT', '/theaters/1'], ['PATCH', '/theaters/1'], ['DELETE', '/theaters/1'],
-    ['POST', '/movies'], ['PUT', '/movies/1'], ['PATCH', '/movies/1'], ['DELETE', '/movies/1'],
+    ['POST', '/cities'],
+    ['PUT', '/cities/1'],
+    ['PATCH', '/cities/1'],
+    ['DELETE', '/cities/1'],
+    ['POST', '/theaters'],
+    ['PUT', '/theaters/1'],
+    ['PATCH', '/theaters/1'],
+    ['DELETE', '/theaters/1'],
+    ['POST', '/movies'],
+    ['PUT', '/movies/1'],
+    ['PATCH', '/movies/1'],
+    ['DELETE', '/movies/1'],
   ];
   for (const [method, url] of writes) {
     test(`${method} ${url}: 401 without a token, 403 for a customer, nothing written`, async () => {
@@ -416,13 +436,24 @@ describe('movies', () => {
   });
 
   test('refusals: dates out of order, bad duration and dates, unknown id', async () => {
-    assertProblem(await send('POST', '/movies', { title: 'X', duration: 90, release_date: '2027-02-01', end_date: '2027-01-31' }), 400, 'invalid_date_range');
+    assertProblem(
+      await send('POST', '/movies', { title: 'X', duration: 90, release_date: '2027-02-01', end_date: '2027-01-31' }),
+      400,
+      'invalid_date_range',
+    );
     const m = await newMovie({ release_date: '2027-02-01' });
     assertProblem(await send('PATCH', `/movies/${m.id}`, { end_date: '2027-01-01' }), 400, 'invalid_date_range');
     assert.equal((await get(`/movies/${m.id}`)).body.data.end_date, null);
     for (const over of [
-      { duration: 0 }, { duration: 601 }, { duration: 90.5 }, { release_date: '2027-02-30' }, { release_date: '01/02/2027' },
-      { title: '' }, { poster_url: 'ftp://x.example.com/p.jpg' }, { poster_url: 'not a url' }, { genre: [''] },
+      { duration: 0 },
+      { duration: 601 },
+      { duration: 90.5 },
+      { release_date: '2027-02-30' },
+      { release_date: '01/02/2027' },
+      { title: '' },
+      { poster_url: 'ftp://x.example.com/p.jpg' },
+      { poster_url: 'not a url' },
+      { genre: [''] },
     ]) {
       assertProblem(await send('POST', '/movies', { title: 'X', duration: 90, ...over }), 400, 'validation_failed');
     }
@@ -453,10 +484,13 @@ describe('optimistic concurrency (If-Match)', () => {
       const url = `${k.path}/${created.id}`;
       const fresh = await send('PATCH', url, { [k.field]: `${created[k.field]} v2` });
       assert.equal(fresh.headers.etag, '"2"');
-      const snapshot = async () =>
-        (await t.rt.db.query(`SELECT * FROM ${k.table} WHERE id = $1`, [created.id])).rows[0] as Record<string, unknown>;
+      const snapshot = async () => (await t.rt.db.query(`SELECT * FROM ${k.table} WHERE id = $1`, [created.id])).rows[0] as Record<string, unknown>;
       const before = await snapshot();
-      for (const [method, payload] of [['PATCH', k.change], ['PUT', k.change], ['DELETE', undefined]] as const) {
+      for (const [method, payload] of [
+        ['PATCH', k.change],
+        ['PUT', k.change],
+        ['DELETE', undefined],
+      ] as const) {
         for (const stale of ['"1"', 'W/"1"', '"1", "7"', 'garbage']) {
           const r = await send(method, url, payload, { 'if-match': stale });
           assertProblem(r, 412, 'precondition_failed');
@@ -568,8 +602,14 @@ describe('OpenAPI', () => {
   test('catalog routes are documented: admin writes with bearer auth, browse reads without', async () => {
     const doc = (await call(t.app, { method: 'GET', url: '/swagger/json' })).body;
     const writes = [
-      ['post', '/api/v1/cities'], ['put', '/api/v1/cities/{id}'], ['patch', '/api/v1/cities/{id}'], ['delete', '/api/v1/cities/{id}'],
-      ['post', '/api/v1/theaters'], ['patch', '/api/v1/theaters/{id}'], ['post', '/api/v1/movies'], ['delete', '/api/v1/movies/{id}'],
+      ['post', '/api/v1/cities'],
+      ['put', '/api/v1/cities/{id}'],
+      ['patch', '/api/v1/cities/{id}'],
+      ['delete', '/api/v1/cities/{id}'],
+      ['post', '/api/v1/theaters'],
+      ['patch', '/api/v1/theaters/{id}'],
+      ['post', '/api/v1/movies'],
+      ['delete', '/api/v1/movies/{id}'],
     ];
     for (const [method, path] of writes) {
       const op = doc.paths[path][method];
@@ -577,7 +617,13 @@ describe('OpenAPI', () => {
       assert.ok(op.responses['401'] && op.responses['403'], `${method} ${path} documents 401/403`);
       assert.deepEqual(op.tags, ['catalog']);
     }
-    for (const path of ['/api/v1/cities', '/api/v1/cities/{id}/theaters', '/api/v1/movies', '/api/v1/theaters/{id}/screenings', '/api/v1/movies/{id}/screenings']) {
+    for (const path of [
+      '/api/v1/cities',
+      '/api/v1/cities/{id}/theaters',
+      '/api/v1/movies',
+      '/api/v1/theaters/{id}/screenings',
+      '/api/v1/movies/{id}/screenings',
+    ]) {
       const op = doc.paths[path].get;
       assert.ok(op.summary, path);
       assert.equal(op.security, undefined, `${path} is public`);

@@ -59,14 +59,20 @@ describe('admission', () => {
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.equal(r.body.data.ticket_id, p.ticketId);
     assert.equal(r.body.data.booking_code, p.bookingCode);
-    assert.deepEqual(r.body.data.seats.map((s: any) => s.label), ['D6', 'D7']);
+    assert.deepEqual(
+      r.body.data.seats.map((s: any) => s.label),
+      ['D6', 'D7'],
+    );
     assert.equal(typeof r.body.data.movie.title, 'string');
     assert.equal(typeof r.body.data.hall.name, 'string');
     assert.match(r.body.data.local_show_time, /\+07:00$/);
     const again = await checkIn(p.qr, admin);
     assertProblem(again, 409, 'already_checked_in');
     assert.equal(again.body.checked_in_at, r.body.data.checked_in_at);
-    const { rows } = await t.rt.db.query<{ action: string; actor_id: number }>(`SELECT action, actor_id FROM audit_log WHERE entity = 'ticket' AND entity_id = $1`, [p.ticketId]);
+    const { rows } = await t.rt.db.query<{ action: string; actor_id: number }>(
+      `SELECT action, actor_id FROM audit_log WHERE entity = 'ticket' AND entity_id = $1`,
+      [p.ticketId],
+    );
     assert.deepEqual(rows, [{ action: 'ticket.check_in', actor_id: 2 }]);
     const v = await call(t.app, { method: 'GET', url: `/api/v1/tickets/${p.ticketId}`, token: alice });
     assert.equal(v.body.data.checked_in_at, r.body.data.checked_in_at);
@@ -98,12 +104,21 @@ describe('refusals', () => {
     const p = await paidTicket(['G6']);
     const parts = p.qr.split('.');
     // change one character of the claims (another seat, another ticket): the signature no longer holds
-    const claims = Buffer.from(parts[2], 'base64url').toString('utf8').replace(/"seats":\[(\d+)/, (_m, d) => `"seats":[${Number(d) + 1}`);
+    const claims = Buffer.from(parts[2], 'base64url')
+      .toString('utf8')
+      .replace(/"seats":\[(\d+)/, (_m, d) => `"seats":[${Number(d) + 1}`);
     const altered = [parts[0], parts[1], Buffer.from(claims).toString('base64url'), parts[3]].join('.');
     assertProblem(await checkIn(altered), 400, 'invalid_ticket_code');
     // signed with someone else's key
     const { privateKey } = generateKeyPairSync('ed25519');
-    const forged = signTicket(privateKey, { tid: p.ticketId, bc: p.bookingCode, sid: p.screeningId, seats: [1], st: new Date().toISOString(), iat: 1 });
+    const forged = signTicket(privateKey, {
+      tid: p.ticketId,
+      bc: p.bookingCode,
+      sid: p.screeningId,
+      seats: [1],
+      st: new Date().toISOString(),
+      iat: 1,
+    });
     assertProblem(await checkIn(forged), 400, 'invalid_ticket_code');
     assertProblem(await checkIn('hello there'), 400, 'invalid_ticket_code');
     // another signature ending (whatever the real one ends with: 'AA' is a valid ending 1 time in 256)

@@ -27,7 +27,10 @@ test('a webhook secret shorter than 16 characters refuses to boot', () => {
 
 test('with DATABASE_URL, a gateway in another process needs its URL, key and a shared webhook secret', () => {
   const base = { DATABASE_URL: url, JWT_SECRET: jwt, GATEWAY: 'http' };
-  assert.throws(() => loadConfig(base), (e: Error) => e instanceof ConfigError && /GATEWAY_WEBHOOK_SECRET is required/.test(e.message));
+  assert.throws(
+    () => loadConfig(base),
+    (e: Error) => e instanceof ConfigError && /GATEWAY_WEBHOOK_SECRET is required/.test(e.message),
+  );
   assert.throws(() => loadConfig({ ...base, GATEWAY_WEBHOOK_SECRET: 's'.repeat(16) }), /GATEWAY_URL is required/);
   assert.throws(() => loadConfig({ ...base, GATEWAY_WEBHOOK_SECRET: 's'.repeat(16), GATEWAY_URL: 'http://gw:4100' }), /GATEWAY_API_KEY is required/);
   const ok = loadConfig({ ...base, GATEWAY_WEBHOOK_SECRET: 's'.repeat(16), GATEWAY_URL: 'http://gw:4100', GATEWAY_API_KEY: 'sk_live_x' });

@@ -26,10 +26,17 @@ test('releasing a hold in checkout: the gateway payment is cancelled, the ticket
   const cancelled = await t.rt.db.tx((trx) => cancelPendingTicket(trx, h.hold.id));
   assert.equal(cancelled, c.body.data.ticket.id);
   assert.equal((await ticketState(t, cancelled!)).status, 'cancelled');
-  assert.deepEqual((await paymentsOf(t, cancelled!)).map((p) => p.status), ['cancelled']);
+  assert.deepEqual(
+    (await paymentsOf(t, cancelled!)).map((p) => p.status),
+    ['cancelled'],
+  );
   assert.equal(t.rt.simulator!.inspect(c.body.data.payment.id)?.status, 'cancelled');
   await webhooksSettled(t);
-  assert.deepEqual((await paymentsOf(t, cancelled!)).map((p) => p.status), ['cancelled'], 'the cancel webhook changes nothing more');
+  assert.deepEqual(
+    (await paymentsOf(t, cancelled!)).map((p) => p.status),
+    ['cancelled'],
+    'the cancel webhook changes nothing more',
+  );
 });
 
 test('a capture that reaches us after the ticket was cancelled is refunded in full, never sold', async () => {
@@ -58,25 +65,31 @@ test('a hold that ran out after a declined payment: the reconciler closes its ti
   assert.ok(out.expiredTickets.includes(c.body.data.ticket.id));
   assert.equal((await ticketState(t, c.body.data.ticket.id)).status, 'expired');
   const { rows } = await t.rt.db.query<{ status: string }>('SELECT status FROM ticket_seats WHERE ticket_id = $1', [c.body.data.ticket.id]);
-  assert.deepEqual(rows.map((r) => r.status), ['void']);
+  assert.deepEqual(
+    rows.map((r) => r.status),
+    ['void'],
+  );
 });
 
 test('a hold in checkout is not replaced by a new hold of its customer (409 hold_in_checkout), unless it ran out', async () => {
   const h = await heldSeats(t, admin, alice, ['G6']);
   const c = await checkout(t, alice, h.hold.id, 'card');
   assert.equal(c.status, 201, JSON.stringify(c.body));
-  const again = () => call(t.app, { method: 'POST', url: `/api/v1/screenings/${h.screeningId}/holds`, token: alice, payload: { seat_ids: [h.map.id('G8')] } });
+  const again = () =>
+    call(t.app, { method: 'POST', url: `/api/v1/screenings/${h.screeningId}/holds`, token: alice, payload: { seat_ids: [h.map.id('G8')] } });
   assertProblem(await again(), 409, 'hold_in_checkout');
-  const { rows } = await t.rt.db.query<{ id: string; status: string }>(
-    `SELECT id, status FROM holds WHERE screening_id = $1 ORDER BY created_at`,
-    [h.screeningId],
-  );
+  const { rows } = await t.rt.db.query<{ id: string; status: string }>(`SELECT id, status FROM holds WHERE screening_id = $1 ORDER BY created_at`, [
+    h.screeningId,
+  ]);
   assert.deepEqual(rows, [{ id: h.hold.id, status: 'active' }], 'the hold being paid stays, and nothing else was written');
   const seats = await t.rt.db.query<{ seat_id: number; status: string }>(
     `SELECT seat_id, status FROM screening_seats WHERE screening_id = $1 AND seat_id = ANY($2::int[]) ORDER BY seat_id`,
     [h.screeningId, [h.map.id('G6'), h.map.id('G8')]],
   );
-  assert.deepEqual(seats.rows.map((r) => r.status), ['held', 'available']);
+  assert.deepEqual(
+    seats.rows.map((r) => r.status),
+    ['held', 'available'],
+  );
 
   // past its time, the hold in checkout no longer blocks: the new hold replaces it
   await expireHold(t, h.hold.id);

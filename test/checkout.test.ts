@@ -59,7 +59,10 @@ describe('checkout, the happy path', () => {
     assert.equal(state.status, 'paid');
     assert.equal(state.payment_method, 'card');
     assert.equal(state.hold_status, 'converted');
-    assert.deepEqual((await paymentsOf(t, ticket.id)).map((p) => p.status), ['captured']);
+    assert.deepEqual(
+      (await paymentsOf(t, ticket.id)).map((p) => p.status),
+      ['captured'],
+    );
     const seats = await seatStates(t, screeningId, seatIds);
     assert.ok(seats.every((s) => s.status === 'sold' && s.ticket_id === ticket.id));
     const map = await seatMapOf(t.app, screeningId);
@@ -69,7 +72,10 @@ describe('checkout, the happy path', () => {
       [ticket.id],
     );
     // the demo customer has a phone number: e-mail and SMS
-    assert.deepEqual(rows, [{ kind: 'ticket_issued', channel: 'email' }, { kind: 'ticket_issued', channel: 'sms' }]);
+    assert.deepEqual(rows, [
+      { kind: 'ticket_issued', channel: 'email' },
+      { kind: 'ticket_issued', channel: 'sms' },
+    ]);
     // checking out a converted hold again is refused
     assertProblem(await checkout(t, alice, hold.id, 'card'), 409, 'hold_not_active');
   });
@@ -80,7 +86,10 @@ describe('checkout, the happy path', () => {
     assert.equal(first.status, 201);
     await decline(t, first.body.data.payment.id);
     await webhooksSettled(t);
-    const { rows: before } = await t.rt.db.query<{ reserved_until: Date; extended: boolean }>('SELECT reserved_until, extended FROM holds WHERE id = $1', [hold.id]);
+    const { rows: before } = await t.rt.db.query<{ reserved_until: Date; extended: boolean }>(
+      'SELECT reserved_until, extended FROM holds WHERE id = $1',
+      [hold.id],
+    );
     assert.equal(before[0].extended, true);
     const second = await checkout(t, alice, hold.id, 'qris');
     assert.equal(second.status, 201, JSON.stringify(second.body));
@@ -123,7 +132,12 @@ describe('fees and methods', () => {
     assert.equal(r.status, 200);
     assert.deepEqual(
       r.body.data.map((m: any) => [m.code, m.fee.fixed, m.fee.rate_bp]),
-      [['card', 2000, 290], ['ewallet', 0, 150], ['bank_transfer', 4000, 0], ['qris', 0, 70]],
+      [
+        ['card', 2000, 290],
+        ['ewallet', 0, 150],
+        ['bank_transfer', 4000, 0],
+        ['qris', 0, 70],
+      ],
     );
   });
 
@@ -150,7 +164,10 @@ describe('fees and methods', () => {
       const adminB = await loginAs(other.app, 'admin@cinema.com');
       const aliceB = await loginAs(other.app, 'customer@cinema.com');
       const listed = await call(other.app, { method: 'GET', url: '/api/v1/payment-methods' });
-      assert.deepEqual(listed.body.data.map((m: any) => m.code), ['qris']);
+      assert.deepEqual(
+        listed.body.data.map((m: any) => m.code),
+        ['qris'],
+      );
       const { hold } = await heldSeats(other, adminB, aliceB, ['D6']);
       const r = await checkout(other, aliceB, hold.id, 'card');
       assertProblem(r, 400, 'payment_method_unavailable');
@@ -191,7 +208,10 @@ describe('refusals', () => {
       assert.equal(r.body.failure_code, 'card_declined');
       const ticketId = r.body.ticket_id as string;
       assert.equal((await ticketState(t, ticketId)).status, 'pending_payment');
-      assert.deepEqual((await paymentsOf(t, ticketId)).map((p) => [p.status, p.failure_code]), [['failed', 'card_declined']]);
+      assert.deepEqual(
+        (await paymentsOf(t, ticketId)).map((p) => [p.status, p.failure_code]),
+        [['failed', 'card_declined']],
+      );
       const h = await call(t.app, { method: 'GET', url: `/api/v1/holds/${hold.id}`, token: alice });
       assert.equal(h.body.data.status, 'active');
       assert.ok((await seatStates(t, screeningId, seatIds)).every((s) => s.status === 'held'));
@@ -257,7 +277,10 @@ describe('a webhook that beats the checkout response', () => {
       await fast.rt.simulator!.flushWebhooks();
       const { rows } = await fast.rt.db.query<{ n: number }>('SELECT count(*)::int AS n FROM tickets WHERE hold_id = $1', [hold.id]);
       assert.equal(rows[0].n, 1);
-      assert.deepEqual((await paymentsOf(fast, ticketId)).map((p) => p.status), ['captured']);
+      assert.deepEqual(
+        (await paymentsOf(fast, ticketId)).map((p) => p.status),
+        ['captured'],
+      );
       assert.ok((await seatStates(fast, screeningId, seatIds)).every((s) => s.status === 'sold'));
     } finally {
       await fast.close();

@@ -18,7 +18,10 @@ test('defaults: embedded, port 4000, IDR', () => {
 
 test('outside the embedded default a missing or weak JWT_SECRET refuses to boot', () => {
   const url = 'postgres://postgres@127.0.0.1:5432/x';
-  assert.throws(() => loadConfig({ DATABASE_URL: url }), (e: Error) => e instanceof ConfigError && /JWT_SECRET is required/.test(e.message));
+  assert.throws(
+    () => loadConfig({ DATABASE_URL: url }),
+    (e: Error) => e instanceof ConfigError && /JWT_SECRET is required/.test(e.message),
+  );
   assert.throws(() => loadConfig({ DATABASE_URL: url, JWT_SECRET: 'short' }), /at least 32/);
   assert.equal(loadConfig({ DATABASE_URL: url, JWT_SECRET: 'k'.repeat(32) }).embedded, false);
 });
@@ -47,8 +50,17 @@ test('the embedded default keeps its generated secret in the data folder across 
 
 test('production refuses the in-process payment simulator (it approves payments for anyone)', () => {
   const base = productionEnv({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/x' });
-  assert.throws(() => loadConfig({ ...base, GATEWAY: 'simulator' }), (e: Error) => e instanceof ConfigError && /GATEWAY=simulator is refused/.test(e.message));
-  const real = loadConfig({ ...base, GATEWAY: 'http', GATEWAY_URL: 'http://gateway:4100', GATEWAY_API_KEY: 'sk_live_x', GATEWAY_WEBHOOK_SECRET: 'w'.repeat(16) });
+  assert.throws(
+    () => loadConfig({ ...base, GATEWAY: 'simulator' }),
+    (e: Error) => e instanceof ConfigError && /GATEWAY=simulator is refused/.test(e.message),
+  );
+  const real = loadConfig({
+    ...base,
+    GATEWAY: 'http',
+    GATEWAY_URL: 'http://gateway:4100',
+    GATEWAY_API_KEY: 'sk_live_x',
+    GATEWAY_WEBHOOK_SECRET: 'w'.repeat(16),
+  });
   assert.equal(real.GATEWAY, 'http');
   assert.equal(real.GATEWAY_URL, 'http://gateway:4100');
   // outside production the simulator stays the default (the demo, tests)
@@ -58,7 +70,10 @@ test('production refuses the in-process payment simulator (it approves payments 
 
 test('HOLD_TTL_SECONDS: down to 10 s outside production (tests of a hold running out), at least 60 in production', () => {
   const base = productionEnv({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/x' });
-  assert.throws(() => loadConfig({ ...base, HOLD_TTL_SECONDS: '30' }), (e: Error) => e instanceof ConfigError && /HOLD_TTL_SECONDS under 60/.test(e.message));
+  assert.throws(
+    () => loadConfig({ ...base, HOLD_TTL_SECONDS: '30' }),
+    (e: Error) => e instanceof ConfigError && /HOLD_TTL_SECONDS under 60/.test(e.message),
+  );
   assert.equal(loadConfig({ ...base, HOLD_TTL_SECONDS: '60' }).HOLD_TTL_SECONDS, 60);
   assert.equal(loadConfig({ DATA_DIR: ':memory:', HOLD_TTL_SECONDS: '10' }).HOLD_TTL_SECONDS, 10);
   assert.throws(() => loadConfig({ DATA_DIR: ':memory:', HOLD_TTL_SECONDS: '9' }), ConfigError);

@@ -24,10 +24,13 @@ before(async () => {
 after(() => t.close());
 
 async function rejects(code: string, fn: (trx: Sql) => Promise<unknown>) {
-  await assert.rejects(() => db.tx(fn), (err) => {
-    assert.equal(pgCode(err), code, String(err));
-    return true;
-  });
+  await assert.rejects(
+    () => db.tx(fn),
+    (err) => {
+      assert.equal(pgCode(err), code, String(err));
+      return true;
+    },
+  );
 }
 
 async function ticket(trx: { query: Db['query'] }, code: string): Promise<string> {
@@ -44,20 +47,31 @@ describe('invariants held by constraints', () => {
     await rejects(PG.uniqueViolation, async (trx) => {
       for (const code of ['DUP-A', 'DUP-B']) {
         const id = await ticket(trx, code);
-        await trx.query(
-          `INSERT INTO ticket_seats (ticket_id, screening_id, seat_id, price, status) VALUES ($1, $2, $3, 50000, 'sold')`,
-          [id, screeningId, seatId],
-        );
+        await trx.query(`INSERT INTO ticket_seats (ticket_id, screening_id, seat_id, price, status) VALUES ($1, $2, $3, 50000, 'sold')`, [
+          id,
+          screeningId,
+          seatId,
+        ]);
       }
     });
     // a refunded sale does not block a new one
-    await db.tx(async (trx) => {
-      const a = await ticket(trx, 'OK-A');
-      await trx.query(`INSERT INTO ticket_seats (ticket_id, screening_id, seat_id, price, status) VALUES ($1, $2, $3, 1, 'refunded')`, [a, screeningId, seatId]);
-      const b = await ticket(trx, 'OK-B');
-      await trx.query(`INSERT INTO ticket_seats (ticket_id, screening_id, seat_id, price, status) VALUES ($1, $2, $3, 1, 'sold')`, [b, screeningId, seatId]);
-      throw Object.assign(new Error('rollback on purpose'), { code: 'ROLLBACK' });
-    }).catch((e) => assert.equal(e.code, 'ROLLBACK'));
+    await db
+      .tx(async (trx) => {
+        const a = await ticket(trx, 'OK-A');
+        await trx.query(`INSERT INTO ticket_seats (ticket_id, screening_id, seat_id, price, status) VALUES ($1, $2, $3, 1, 'refunded')`, [
+          a,
+          screeningId,
+          seatId,
+        ]);
+        const b = await ticket(trx, 'OK-B');
+        await trx.query(`INSERT INTO ticket_seats (ticket_id, screening_id, seat_id, price, status) VALUES ($1, $2, $3, 1, 'sold')`, [
+          b,
+          screeningId,
+          seatId,
+        ]);
+        throw Object.assign(new Error('rollback on purpose'), { code: 'ROLLBACK' });
+      })
+      .catch((e) => assert.equal(e.code, 'ROLLBACK'));
   });
 
   test('seat state: held needs a hold, sold needs a ticket', async () => {
@@ -101,10 +115,11 @@ describe('invariants held by constraints', () => {
         [screeningId, seatId],
       );
       for (const code of ['H-1', 'H-2']) {
-        await trx.query(
-          `INSERT INTO tickets (booking_code, user_id, screening_id, hold_id, total_amount) VALUES ($1, 3, $2, $3, 50000)`,
-          [code, screeningId, rows[0].id],
-        );
+        await trx.query(`INSERT INTO tickets (booking_code, user_id, screening_id, hold_id, total_amount) VALUES ($1, 3, $2, $3, 50000)`, [
+          code,
+          screeningId,
+          rows[0].id,
+        ]);
       }
     });
   });
@@ -134,7 +149,9 @@ describe('migrations', () => {
   });
 
   test('a database that applied the text a migration had before its function bodies moved boots, and records the new text', async () => {
-    await db.query(`UPDATE schema_migrations SET checksum = 'ee0b88181ccc80d93150d863fd97ab3f9eaa99836c8304bbf2edd04323054424' WHERE version = '014_hold_limits'`);
+    await db.query(
+      `UPDATE schema_migrations SET checksum = 'ee0b88181ccc80d93150d863fd97ab3f9eaa99836c8304bbf2edd04323054424' WHERE version = '014_hold_limits'`,
+    );
     assert.equal(await migrationsApplied(db), false);
     assert.deepEqual(await migrate(db), []);
     const { rows } = await db.query<{ checksum: string }>(`SELECT checksum FROM schema_migrations WHERE version = '014_hold_limits'`);
@@ -175,12 +192,17 @@ describe('migrations', () => {
     for (const e of Object.values(SQL_ERRORS)) assert.ok(e.code in ERRORS, e.code);
   });
 
-  test('013 on a database where the old race left two active holds of one customer keeps the newest', { skip: !onPostgres && 'needs PostgreSQL' }, async () => {
+  test('013 on a database where the old race left two active holds of one customer keeps the newest', {
+    skip: !onPostgres && 'needs PostgreSQL',
+  }, async () => {
     const fresh = await freshDatabase();
     const d = connectPostgres({ url: fresh.url, poolMax: 2 });
     try {
       const all = listMigrations();
-      await migrate(d, all.filter((m) => m.version < '013'));
+      await migrate(
+        d,
+        all.filter((m) => m.version < '013'),
+      );
       await seedDemo(d, { days: 2 });
       const { rows: seats } = await d.query<{ screening_id: number; seat_id: number }>(
         `SELECT screening_id, seat_id FROM screening_seats WHERE screening_id = (SELECT min(id) FROM screenings) ORDER BY seat_id LIMIT 2`,
@@ -194,22 +216,36 @@ describe('migrations', () => {
           [seat.screening_id, seat.seat_id, 10 - i],
         );
         ids.push(rows[0].id);
-        await d.query(`UPDATE screening_seats SET status = 'held', hold_id = $1, held_until = now() + interval '10 minutes' WHERE screening_id = $2 AND seat_id = $3`, [
-          rows[0].id,
-          seat.screening_id,
-          seat.seat_id,
-        ]);
+        await d.query(
+          `UPDATE screening_seats SET status = 'held', hold_id = $1, held_until = now() + interval '10 minutes' WHERE screening_id = $2 AND seat_id = $3`,
+          [rows[0].id, seat.screening_id, seat.seat_id],
+        );
       }
-      const version = async () => Number((await d.query<{ v: string }>('SELECT seat_map_version AS v FROM screenings WHERE id = $1', [s1.screening_id])).rows[0].v);
+      const version = async () =>
+        Number((await d.query<{ v: string }>('SELECT seat_map_version AS v FROM screenings WHERE id = $1', [s1.screening_id])).rows[0].v);
       const v0 = await version();
-      assert.deepEqual(await migrate(d, all), all.filter((m) => m.version >= '013').map((m) => m.version));
+      assert.deepEqual(
+        await migrate(d, all),
+        all.filter((m) => m.version >= '013').map((m) => m.version),
+      );
       const { rows: holds } = await d.query<{ id: string; status: string }>('SELECT id, status FROM holds WHERE id = ANY($1::uuid[])', [ids]);
-      assert.deepEqual(new Map(holds.map((h) => [h.id, h.status])), new Map([[ids[0], 'released'], [ids[1], 'active']]), 'the newer hold stays');
+      assert.deepEqual(
+        new Map(holds.map((h) => [h.id, h.status])),
+        new Map([
+          [ids[0], 'released'],
+          [ids[1], 'active'],
+        ]),
+        'the newer hold stays',
+      );
       const { rows: st } = await d.query<{ seat_id: number; status: string }>(
         'SELECT seat_id, status FROM screening_seats WHERE screening_id = $1 AND seat_id = ANY($2::int[]) ORDER BY seat_id',
         [s1.screening_id, [s1.seat_id, s2.seat_id]],
       );
-      assert.deepEqual(st.map((r) => r.status), ['available', 'held'], "the released hold's seat is free again");
+      assert.deepEqual(
+        st.map((r) => r.status),
+        ['available', 'held'],
+        "the released hold's seat is free again",
+      );
       assert.equal(await version(), v0 + 1, 'and the map moved on');
     } finally {
       await d.close();

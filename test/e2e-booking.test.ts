@@ -85,18 +85,37 @@ test('register -> hold -> checkout -> webhook -> sold -> email + SMS -> check-in
   // the cinema: a show starting in an hour (check-in opens a day ahead here), in demo hall 1
   const admin = (await http('POST', '/api/v1/login', undefined, { email: 'admin@cinema.com', password: 'password' })).body.data.token;
   const show = new Date(Date.now() + 60 * 60_000 + Math.floor(Math.random() * 30) * 60_000);
-  let screening = await http('POST', '/api/v1/screenings', admin, { movie_id: 2, theater_id: 1, hall_id: 1, show_time: show.toISOString(), price: 50000 });
+  let screening = await http('POST', '/api/v1/screenings', admin, {
+    movie_id: 2,
+    theater_id: 1,
+    hall_id: 1,
+    show_time: show.toISOString(),
+    price: 50000,
+  });
   if (screening.status === 409) {
     // the demo schedule has that hall busy now: move the demo show out of the way (test database)
-    await t.rt.db.query(`UPDATE screenings SET status = 'cancelled', is_available = false WHERE hall_id = 1 AND end_time > now() - interval '1 hour' AND show_time < now() + interval '6 hours'`);
-    screening = await http('POST', '/api/v1/screenings', admin, { movie_id: 2, theater_id: 1, hall_id: 1, show_time: show.toISOString(), price: 50000 });
+    await t.rt.db.query(
+      `UPDATE screenings SET status = 'cancelled', is_available = false WHERE hall_id = 1 AND end_time > now() - interval '1 hour' AND show_time < now() + interval '6 hours'`,
+    );
+    screening = await http('POST', '/api/v1/screenings', admin, {
+      movie_id: 2,
+      theater_id: 1,
+      hall_id: 1,
+      show_time: show.toISOString(),
+      price: 50000,
+    });
   }
   assert.equal(screening.status, 201, JSON.stringify(screening.body));
   const screeningId = screening.body.data.id as number;
 
   // a customer with a phone number
   const email = `e2e-${randomUUID().slice(0, 8)}@example.com`;
-  const reg = await http('POST', '/api/v1/auth/register', undefined, { email, password: 'long enough pw', full_name: 'Dewi E2E', phone_number: '+6281234567890' });
+  const reg = await http('POST', '/api/v1/auth/register', undefined, {
+    email,
+    password: 'long enough pw',
+    full_name: 'Dewi E2E',
+    phone_number: '+6281234567890',
+  });
   assert.equal(reg.status, 201, JSON.stringify(reg.body));
   const token = reg.body.data.token as string;
 
@@ -112,7 +131,13 @@ test('register -> hold -> checkout -> webhook -> sold -> email + SMS -> check-in
   const hold = await http('POST', `/api/v1/screenings/${screeningId}/holds`, token, { seat_ids: seatIds });
   assert.equal(hold.status, 201, JSON.stringify(hold.body));
 
-  const co = await http('POST', `/api/v1/holds/${hold.body.data.id}/checkout`, token, { payment_method: 'ewallet' }, { 'idempotency-key': randomUUID() });
+  const co = await http(
+    'POST',
+    `/api/v1/holds/${hold.body.data.id}/checkout`,
+    token,
+    { payment_method: 'ewallet' },
+    { 'idempotency-key': randomUUID() },
+  );
   assert.equal(co.status, 201, JSON.stringify(co.body));
   const ticketId = co.body.data.ticket.id as string;
   const payment = co.body.data.payment as { id: string; status: string; next_action: { type: string; url: string } };
@@ -148,7 +173,11 @@ test('register -> hold -> checkout -> webhook -> sold -> email + SMS -> check-in
   viewer.close();
 
   // the e-ticket by email, once, over a real SMTP conversation, with the PDF
-  const mail = (await eventually(async () => mails.find((m) => m.to && JSON.stringify(m.to).includes(email)), 15_000, 'the e-ticket email')) as ParsedMail;
+  const mail = (await eventually(
+    async () => mails.find((m) => m.to && JSON.stringify(m.to).includes(email)),
+    15_000,
+    'the e-ticket email',
+  )) as ParsedMail;
   assert.match(mail.subject ?? '', /e-ticket/i);
   assert.ok((mail.text ?? '').includes(bookingCode.slice(0, 4)), 'the mail names the booking code');
   const pdf = mail.attachments.find((a) => a.contentType === 'application/pdf');
@@ -161,7 +190,11 @@ test('register -> hold -> checkout -> webhook -> sold -> email + SMS -> check-in
   assert.deepEqual(Buffer.from(await served.arrayBuffer()), pdf.content);
 
   // and by SMS through the provider's HTTP endpoint, keyed by the message id
-  const sms = (await eventually(async () => smsRequests.find((r) => r.body.to === '+6281234567890'), 15_000, 'the SMS')) as (typeof smsRequests)[number];
+  const sms = (await eventually(
+    async () => smsRequests.find((r) => r.body.to === '+6281234567890'),
+    15_000,
+    'the SMS',
+  )) as (typeof smsRequests)[number];
   assert.ok(sms.body.text.includes(bookingCode.slice(0, 4)));
   assert.equal(sms.key, sms.body.message_id);
 

@@ -66,7 +66,10 @@ test('a signed ticket verifies back to its claims, with or without surrounding w
   // a verifier trusting several keys picks by kid
   const lookup = (kid: string) => (kid === keys.keyId ? keys.publicKey : undefined);
   assert.equal(verifyTicket(lookup, token).ok, true);
-  assert.deepEqual(verifyTicket(() => undefined, token), { ok: false, reason: 'bad_signature' });
+  assert.deepEqual(
+    verifyTicket(() => undefined, token),
+    { ok: false, reason: 'bad_signature' },
+  );
 });
 
 test('changing any single character of the payload fails verification', () => {
@@ -111,7 +114,13 @@ test('edited claims, a swapped prefix or another key are refused with the right 
 test('malformed payloads are told apart from forgeries', () => {
   const [prefix, kid, body, sig] = token.split('.');
   const malformed = [
-    '', '   ', 'CT1', 'CT1...', 'hello world', token.replace(/\./g, ''), `${token}.x`,
+    '',
+    '   ',
+    'CT1',
+    'CT1...',
+    'hello world',
+    token.replace(/\./g, ''),
+    `${token}.x`,
     [prefix, kid, body].join('.'),
     [prefix, 'ABCDEF12', body, sig].join('.'),
     [prefix, kid, body, sig.slice(0, 40)].join('.'),
@@ -241,10 +250,28 @@ test('the PDF ticket shows the show in the theater zone, the seats, the money an
   assert.equal(pages, 1);
   assert.equal(qr, token, 'the QR printed on the ticket scans to the signed payload');
   for (const expected of [
-    'The Long Road Home', '13+', '2 h 8 min', 'Cinema Panakkukang', 'Jl. Boulevard No. 1, Makassar', 'Studio 3',
-    'Saturday 28 November 2026, 19:30 WITA', 'E7', 'E8', 'E9', 'E10', '3 × Regular @ Rp 85.000', 'Rp 255.000',
-    'Rp 120.000', 'Booking fee', 'Rp 5.000', 'Rp 380.000', 'K7Q2-M9XD', claims.tid, 'Budi Santoso',
-    'Friday 20 November 2026, 11:04 WITA', 'Show this QR code at the entrance',
+    'The Long Road Home',
+    '13+',
+    '2 h 8 min',
+    'Cinema Panakkukang',
+    'Jl. Boulevard No. 1, Makassar',
+    'Studio 3',
+    'Saturday 28 November 2026, 19:30 WITA',
+    'E7',
+    'E8',
+    'E9',
+    'E10',
+    '3 × Regular @ Rp 85.000',
+    'Rp 255.000',
+    'Rp 120.000',
+    'Booking fee',
+    'Rp 5.000',
+    'Rp 380.000',
+    'K7Q2-M9XD',
+    claims.tid,
+    'Budi Santoso',
+    'Friday 20 November 2026, 11:04 WITA',
+    'Show this QR code at the entrance',
   ]) {
     assert.ok(text.includes(expected), `missing ${expected} in:\n${text}`);
   }

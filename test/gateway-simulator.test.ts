@@ -202,7 +202,11 @@ describe('simulator in process', () => {
     assert.equal((await s.refund({ idempotencyKey: 'r1', paymentId: p.id, amount: '0.1', reference: 'rf1' })).id, r1.id);
     await rejectsWith(s.refund({ idempotencyKey: 'r1', paymentId: p.id, amount: '0.20', reference: 'rf1' }), 'invalid', 'idempotency_mismatch');
     assert.equal((await s.getPayment(p.id)).status, 'partially_refunded');
-    await rejectsWith(s.refund({ idempotencyKey: 'r2', paymentId: p.id, amount: '100000.01', reference: 'rf2' }), 'invalid', 'amount_exceeds_remaining');
+    await rejectsWith(
+      s.refund({ idempotencyKey: 'r2', paymentId: p.id, amount: '100000.01', reference: 'rf2' }),
+      'invalid',
+      'amount_exceeds_remaining',
+    );
     await s.refund({ idempotencyKey: 'r3', paymentId: p.id, amount: '100000.00', reference: 'rf3' });
     const after = await s.getPayment(p.id);
     assert.equal(after.status, 'refunded');
@@ -302,7 +306,6 @@ describe('simulator in process', () => {
     }
   });
 });
-
 
 test('gateway-server reads GATEWAY_* with the documented defaults', () => {
   const d = gatewayOptionsFromEnv({});

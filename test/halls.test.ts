@@ -48,12 +48,10 @@ async function createHall(layout: Layout, over: Record<string, unknown> = {}) {
 
 const getHall = (id: number) => call(t.app, { method: 'GET', url: `/api/v1/halls/${id}` });
 const ifMatch = (etag?: string) => (etag ? { 'if-match': etag } : {});
-const postHall = (payload: Record<string, unknown>, token = admin) =>
-  call(t.app, { method: 'POST', url: '/api/v1/halls', token, payload });
+const postHall = (payload: Record<string, unknown>, token = admin) => call(t.app, { method: 'POST', url: '/api/v1/halls', token, payload });
 const patchHall = (id: number, payload: object, etag?: string, method: 'PATCH' | 'PUT' = 'PATCH', token = admin) =>
   call(t.app, { method, url: `/api/v1/halls/${id}`, token, payload, headers: ifMatch(etag) });
-const deleteHall = (id: number, etag?: string) =>
-  call(t.app, { method: 'DELETE', url: `/api/v1/halls/${id}`, token: admin, headers: ifMatch(etag) });
+const deleteHall = (id: number, etag?: string) => call(t.app, { method: 'DELETE', url: `/api/v1/halls/${id}`, token: admin, headers: ifMatch(etag) });
 const replace = (id: number, layout: Layout, etag?: string) =>
   call(t.app, {
     method: 'PUT',
@@ -78,10 +76,7 @@ const q = async <R>(text: string, params: unknown[] = []) => (await t.rt.db.quer
 
 /** Seat id by "A-1" label, active or not. */
 async function seatIds(hallId: number): Promise<Map<string, number>> {
-  const rows = await q<{ id: number; row_label: string; number: number }>(
-    'SELECT id, row_label, number FROM seats WHERE hall_id = $1',
-    [hallId],
-  );
+  const rows = await q<{ id: number; row_label: string; number: number }>('SELECT id, row_label, number FROM seats WHERE hall_id = $1', [hallId]);
   return new Map(rows.map((r) => [`${r.row_label}-${r.number}`, r.id]));
 }
 
@@ -109,15 +104,18 @@ async function sellSeat(screeningId: number, seatId: number, status: 'sold' | 'r
       [screeningId, status === 'sold' ? 'paid' : 'refunded'],
     );
     const id = rows[0].id;
-    await trx.query(
-      `INSERT INTO ticket_seats (ticket_id, screening_id, seat_id, price, status) VALUES ($1, $2, $3, 50000, $4)`,
-      [id, screeningId, seatId, status],
-    );
+    await trx.query(`INSERT INTO ticket_seats (ticket_id, screening_id, seat_id, price, status) VALUES ($1, $2, $3, 50000, $4)`, [
+      id,
+      screeningId,
+      seatId,
+      status,
+    ]);
     if (status === 'sold') {
-      await trx.query(
-        `UPDATE screening_seats SET status = 'sold', ticket_id = $1 WHERE screening_id = $2 AND seat_id = $3`,
-        [id, screeningId, seatId],
-      );
+      await trx.query(`UPDATE screening_seats SET status = 'sold', ticket_id = $1 WHERE screening_id = $2 AND seat_id = $3`, [
+        id,
+        screeningId,
+        seatId,
+      ]);
       await trx.query('UPDATE screenings SET available_seats = available_seats - 1 WHERE id = $1', [screeningId]);
     }
     return id;
@@ -163,7 +161,14 @@ function cinemaLayout(): Layout {
   a[12] = { ...a[12], type: 'companion', companion_for: 14 };
   // back row: couples within each block (1-2 | 4-5 6-7 8-9 10-11 | 12-13), 3 and 14 stay single
   const l = rows[11].seats;
-  for (const [p, q2] of [[1, 2], [4, 5], [6, 7], [8, 9], [10, 11], [12, 13]]) {
+  for (const [p, q2] of [
+    [1, 2],
+    [4, 5],
+    [6, 7],
+    [8, 9],
+    [10, 11],
+    [12, 13],
+  ]) {
     l[p - 1] = { ...l[p - 1], type: 'couple', pair_with: q2 };
     l[q2 - 1] = { ...l[q2 - 1], type: 'couple', pair_with: p };
   }
@@ -210,19 +215,25 @@ describe('POST /halls and GET /halls/:id', () => {
     assert.equal(hall.capacity, 168);
     assert.deepEqual(hall.layout.aisles, [3, 12]);
     assert.equal(hall.layout.screen, 'top');
-    assert.deepEqual(hall.layout.rows.map((row: Row) => row.label), 'ABCDEFGHIJKL'.split(''), 'rows front to back');
+    assert.deepEqual(
+      hall.layout.rows.map((row: Row) => row.label),
+      'ABCDEFGHIJKL'.split(''),
+      'rows front to back',
+    );
     assert.deepEqual(seatSet(hall.layout), seatSet(posted));
     // seats left to right within a row
     for (const row of hall.layout.rows as Row[]) {
-      assert.deepEqual(row.seats.map((s) => s.x), [...row.seats.map((s) => s.x)].sort((a, b) => a - b));
+      assert.deepEqual(
+        row.seats.map((s) => s.x),
+        [...row.seats.map((s) => s.x)].sort((a, b) => a - b),
+      );
     }
 
     // links in the database point at the right seat ids, and each seat's id is its row
     type DbSeat = { id: number; row_label: string; number: number; pair_seat_id: number | null; companion_for_seat_id: number | null };
-    const dbSeats = await q<DbSeat>(
-      'SELECT id, row_label, number, pair_seat_id, companion_for_seat_id FROM seats WHERE hall_id = $1 AND is_active',
-      [created.id],
-    );
+    const dbSeats = await q<DbSeat>('SELECT id, row_label, number, pair_seat_id, companion_for_seat_id FROM seats WHERE hall_id = $1 AND is_active', [
+      created.id,
+    ]);
     assert.equal(dbSeats.length, 168);
     const byId = new Map(dbSeats.map((s) => [s.id, s]));
     for (const row of hall.layout.rows as Row[]) {
@@ -257,10 +268,11 @@ describe('POST /halls and GET /halls/:id', () => {
     layout.rows[1].seats[1].y = 0; // on A-2's place
     const r = await postHall({ theater_id: 1, name: 'Bad', layout });
     assertProblem(r, 400, 'invalid_layout');
-    assert.deepEqual(
-      r.body.problems.map((p: { rule: string }) => p.rule).sort(),
-      ['couple_without_pair', 'duplicate_position', 'duplicate_row_label'],
-    );
+    assert.deepEqual(r.body.problems.map((p: { rule: string }) => p.rule).sort(), [
+      'couple_without_pair',
+      'duplicate_position',
+      'duplicate_row_label',
+    ]);
     const fields = { aisles: [], rows: [{ label: 'a', seats: [{ number: 0, x: 1000, type: 'sofa' }] }] };
     const bad = await postHall({ theater_id: 1, name: 'Bad', layout: fields });
     assertProblem(bad, 400, 'validation_failed');
@@ -286,8 +298,7 @@ describe('POST /halls and GET /halls/:id', () => {
 
   test("a demo hall's layout reads back valid: PUT what GET returned changes no seat", async () => {
     const before = await getHall(1);
-    const countStates = () =>
-      q('SELECT count(*)::int AS n FROM screening_seats ss JOIN screenings s ON s.id = ss.screening_id WHERE s.hall_id = 1');
+    const countStates = () => q('SELECT count(*)::int AS n FROM screening_seats ss JOIN screenings s ON s.id = ss.screening_id WHERE s.hall_id = 1');
     const states = await countStates();
     const seatsBefore = await q('SELECT * FROM seats WHERE hall_id = 1 ORDER BY id');
     const r = await replace(1, before.body.data.layout, before.headers.etag as string);
@@ -316,7 +327,10 @@ describe('GET /theaters/:id/halls', () => {
       }
       cursor = r.body.meta.next_cursor;
     } while (cursor);
-    assert.deepEqual(seen, all.map((h) => h.id));
+    assert.deepEqual(
+      seen,
+      all.map((h) => h.id),
+    );
     assertProblem(await call(t.app, { method: 'GET', url: '/api/v1/theaters/9999/halls' }), 404, 'theater_not_found');
     assertProblem(await call(t.app, { method: 'GET', url: '/api/v1/theaters/1/halls?cursor=bm9wZQ' }), 400, 'validation_failed');
   });
@@ -537,7 +551,10 @@ describe('PUT /halls/:id/layout with screenings', () => {
     const keep3 = grid(['A'], 3);
     const ok = await replace(hall.id, keep3);
     assert.equal(ok.status, 200, JSON.stringify(ok.body));
-    assert.deepEqual((await states(s.id)).map((x) => x.label), ['A-1', 'A-2', 'A-3']);
+    assert.deepEqual(
+      (await states(s.id)).map((x) => x.label),
+      ['A-1', 'A-2', 'A-3'],
+    );
     assert.equal(await available(s.id), 3, 'the expired hold was counted available; its seat is gone');
   });
 
@@ -570,7 +587,10 @@ describe('PUT /halls/:id/layout with screenings', () => {
     await holding;
     const r = await replacing;
     assertProblem(r, 409, 'layout_removes_sold_seats');
-    assert.deepEqual(r.body.conflicts.map((c: { seat: string; status: string }) => [c.seat, c.status]), [['A-4', 'held']]);
+    assert.deepEqual(
+      r.body.conflicts.map((c: { seat: string; status: string }) => [c.seat, c.status]),
+      [['A-4', 'held']],
+    );
     const a4 = (await states(s.id)).find((x) => x.label === 'A-4');
     assert.equal(a4?.status, 'held');
   });
@@ -634,31 +654,44 @@ describe('PUT /halls/:id/layout with screenings', () => {
   test('seat types and links change in place: couples become regular, regular seats become couples', async () => {
     const hall = await createHall({
       aisles: [],
-      rows: [{ label: 'A', seats: [
-        { number: 1, x: 0, type: 'couple', pair_with: 2 },
-        { number: 2, x: 1, type: 'couple', pair_with: 1 },
-        { number: 3, x: 2, type: 'wheelchair' },
-        { number: 4, x: 3, type: 'companion', companion_for: 3 },
-      ] }],
+      rows: [
+        {
+          label: 'A',
+          seats: [
+            { number: 1, x: 0, type: 'couple', pair_with: 2 },
+            { number: 2, x: 1, type: 'couple', pair_with: 1 },
+            { number: 3, x: 2, type: 'wheelchair' },
+            { number: 4, x: 3, type: 'companion', companion_for: 3 },
+          ],
+        },
+      ],
     });
     const ids = await seatIds(hall.id);
     const r = await replace(hall.id, {
       aisles: [],
-      rows: [{ label: 'A', seats: [
-        { number: 1, x: 0, type: 'regular' },
-        { number: 2, x: 1, type: 'couple', pair_with: 3 },
-        { number: 3, x: 2, type: 'couple', pair_with: 2 },
-        { number: 4, x: 3, type: 'vip' },
-      ] }],
+      rows: [
+        {
+          label: 'A',
+          seats: [
+            { number: 1, x: 0, type: 'regular' },
+            { number: 2, x: 1, type: 'couple', pair_with: 3 },
+            { number: 3, x: 2, type: 'couple', pair_with: 2 },
+            { number: 4, x: 3, type: 'vip' },
+          ],
+        },
+      ],
     });
     assert.equal(r.status, 200, JSON.stringify(r.body));
     const seats = r.body.data.layout.rows[0].seats;
-    assert.deepEqual(seats.map((s: Seat) => [s.id, s.type, s.pair_with ?? null, s.companion_for ?? null]), [
-      [ids.get('A-1'), 'regular', null, null],
-      [ids.get('A-2'), 'couple', 3, null],
-      [ids.get('A-3'), 'couple', 2, null],
-      [ids.get('A-4'), 'vip', null, null],
-    ]);
+    assert.deepEqual(
+      seats.map((s: Seat) => [s.id, s.type, s.pair_with ?? null, s.companion_for ?? null]),
+      [
+        [ids.get('A-1'), 'regular', null, null],
+        [ids.get('A-2'), 'couple', 3, null],
+        [ids.get('A-3'), 'couple', 2, null],
+        [ids.get('A-4'), 'vip', null, null],
+      ],
+    );
   });
 
   test('customer 403, invalid layout 400 and nothing changes', async () => {

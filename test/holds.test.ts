@@ -19,7 +19,11 @@ before(async () => {
   t = await startTestApp();
   admin = await loginAs(t.app, 'admin@cinema.com');
   alice = await loginAs(t.app, 'customer@cinema.com');
-  const reg = await call(t.app, { method: 'POST', url: '/api/v1/auth/register', payload: { email: 'bob@example.com', password: 'long enough pw', full_name: 'Bob' } });
+  const reg = await call(t.app, {
+    method: 'POST',
+    url: '/api/v1/auth/register',
+    payload: { email: 'bob@example.com', password: 'long enough pw', full_name: 'Bob' },
+  });
   bob = reg.body.data.token;
   aliceId = 3;
   t.rt.events.subscribe((e) => events.push(e));
@@ -65,7 +69,10 @@ describe('holding seats', () => {
     assert.equal(afterMap.version, before.version + 1);
     const e = events.find((x) => x.screening_id === s.id && x.version === afterMap.version);
     assert.ok(e, 'a seat event with the new version');
-    assert.deepEqual(e.seats.map((x) => x.status), ['held', 'held']);
+    assert.deepEqual(
+      e.seats.map((x) => x.status),
+      ['held', 'held'],
+    );
   });
 
   test('all or nothing: an overlapping hold gets 409 naming only the taken seat, and takes nothing', async () => {
@@ -94,7 +101,9 @@ describe('holding seats', () => {
     await call(t.app, { method: 'DELETE', url: `/api/v1/screenings/${s.id}`, token: admin });
     assertProblem(await hold(s.id, [m.id('C6'), m.id('C7')]), 409, 'screening_not_on_sale');
     const started = await newScreening(t.app, admin);
-    await t.rt.db.query(`UPDATE screenings SET show_time = now() - interval '5 minutes', end_time = now() + interval '2 hours' WHERE id = $1`, [started.id]);
+    await t.rt.db.query(`UPDATE screenings SET show_time = now() - interval '5 minutes', end_time = now() + interval '2 hours' WHERE id = $1`, [
+      started.id,
+    ]);
     assertProblem(await hold(started.id, [m.id('C6'), m.id('C7')]), 409, 'screening_not_on_sale');
     assertProblem(await call(t.app, { method: 'POST', url: `/api/v1/screenings/${s.id}/holds`, payload: { seat_ids: [1] } }), 401, 'unauthorized');
   });
@@ -140,8 +149,15 @@ describe('one customer racing themselves', () => {
     assert.ok(granted.includes(active[0].id), 'and a 201 announced it');
     assert.deepEqual(rows.map((r) => r.id).sort(), [...granted].sort(), 'no hold row without a 201');
     const map = await seatMapOf(t.app, s.id);
-    const held = map.seats.filter((x) => x.status === 'held').map((x) => x.id).sort((a, b) => a - b);
-    assert.deepEqual(held, [...active[0].seat_ids].sort((a, b) => a - b), 'only the active hold keeps seats');
+    const held = map.seats
+      .filter((x) => x.status === 'held')
+      .map((x) => x.id)
+      .sort((a, b) => a - b);
+    assert.deepEqual(
+      held,
+      [...active[0].seat_ids].sort((a, b) => a - b),
+      'only the active hold keeps seats',
+    );
   });
 });
 
@@ -247,7 +263,10 @@ describe('expiry', () => {
     assert.ok(!second.holds.includes(dead.id), 'released once');
     const release = events.slice(seen).find((e) => e.screening_id === s.id);
     assert.ok(release);
-    assert.deepEqual(release.seats.map((x) => x.status), ['available', 'available']);
+    assert.deepEqual(
+      release.seats.map((x) => x.status),
+      ['available', 'available'],
+    );
     const map = await seatMapOf(t.app, s.id);
     assert.equal(map.version, release.version);
     assert.deepEqual(['I4', 'I9'].map(map.status), ['available', 'held']);
@@ -265,7 +284,13 @@ describe('two sweepers at once', () => {
       const m = await seatMapOf(t.app, s.id);
       const ids: string[] = [];
       for (const [i, row] of ['B', 'C', 'D', 'E', 'F', 'G'].entries()) {
-        const token = (await call(t.app, { method: 'POST', url: '/api/v1/auth/register', payload: { email: `sweep${i}@example.com`, password: 'long enough pw', full_name: 'S' } })).body.data.token;
+        const token = (
+          await call(t.app, {
+            method: 'POST',
+            url: '/api/v1/auth/register',
+            payload: { email: `sweep${i}@example.com`, password: 'long enough pw', full_name: 'S' },
+          })
+        ).body.data.token;
         const h = await hold(s.id, [m.id(`${row}6`), m.id(`${row}7`)], token);
         assert.equal(h.status, 201, JSON.stringify(h.body));
         ids.push(h.body.data.id);
@@ -306,9 +331,15 @@ describe('Idempotency-Key', () => {
     // a first request still running (its key row is in flight)
     const payload = { seat_ids: [m.id('G10'), m.id('G11')] };
     const url = `/api/v1/screenings/${s.id}/holds`;
-    const hash = createHash('sha256').update(`POST ${url}\n${JSON.stringify(payload)}`).digest('hex');
+    const hash = createHash('sha256')
+      .update(`POST ${url}\n${JSON.stringify(payload)}`)
+      .digest('hex');
     await t.rt.db.query(`INSERT INTO idempotency_keys (user_id, scope, key, request_hash) VALUES ($1, 'hold', 'k-3', $2)`, [aliceId, hash]);
-    assertProblem(await call(t.app, { method: 'POST', url, token: alice, payload, headers: { 'idempotency-key': 'k-3' } }), 409, 'idempotency_in_flight');
+    assertProblem(
+      await call(t.app, { method: 'POST', url, token: alice, payload, headers: { 'idempotency-key': 'k-3' } }),
+      409,
+      'idempotency_in_flight',
+    );
   });
 });
 
@@ -327,19 +358,30 @@ describe('best available', () => {
     const keep = new Set<number>();
     for (const row of new Set(free.map((x) => x.row))) for (const x of free.filter((y) => y.row === row).slice(0, 2)) keep.add(x.id);
     const block = m.seats.filter((x) => x.status === 'available' && !keep.has(x.id)).map((x) => x.id);
-    assert.equal((await call(t.app, { method: 'POST', url: `/api/v1/screenings/${s.id}/seats/block`, token: admin, payload: { seat_ids: block } })).status, 200);
+    assert.equal(
+      (await call(t.app, { method: 'POST', url: `/api/v1/screenings/${s.id}/seats/block`, token: admin, payload: { seat_ids: block } })).status,
+      200,
+    );
     assertProblem(
       await call(t.app, { method: 'POST', url: `/api/v1/screenings/${s.id}/holds/best-available`, token: bob, payload: { count: 3 } }),
       409,
       'not_enough_adjacent_seats',
     );
-    assert.equal((await call(t.app, { method: 'POST', url: `/api/v1/screenings/${s.id}/holds/best-available`, token: bob, payload: { count: 2 } })).status, 201);
+    assert.equal(
+      (await call(t.app, { method: 'POST', url: `/api/v1/screenings/${s.id}/holds/best-available`, token: bob, payload: { count: 2 } })).status,
+      201,
+    );
   });
 
   test('sold out -> 409', async () => {
     const s = await newScreening(t.app, admin, { theater_id: 2, hall_id: 3 });
     const m = await seatMapOf(t.app, s.id);
-    await call(t.app, { method: 'POST', url: `/api/v1/screenings/${s.id}/seats/block`, token: admin, payload: { seat_ids: m.seats.map((x) => x.id) } });
+    await call(t.app, {
+      method: 'POST',
+      url: `/api/v1/screenings/${s.id}/seats/block`,
+      token: admin,
+      payload: { seat_ids: m.seats.map((x) => x.id) },
+    });
     assertProblem(
       await call(t.app, { method: 'POST', url: `/api/v1/screenings/${s.id}/holds/best-available`, token: alice, payload: { count: 1 } }),
       409,

@@ -91,40 +91,62 @@ describe('a valid layout', () => {
 describe('each rule', () => {
   test('no seats at all, and an empty row', () => {
     assertProblems(raw({ screen: 'top', aisles: [], rows: [] }), [['no_seats', 'rows']]);
-    assertProblems(layout([['A', []]]), [['empty_row', 'rows[0].seats'], ['no_seats', 'rows']]);
+    assertProblems(layout([['A', []]]), [
+      ['empty_row', 'rows[0].seats'],
+      ['no_seats', 'rows'],
+    ]);
   });
 
   test('more than 2000 seats', () => {
-    const rows = Array.from({ length: 21 }, (_, r): [string, Seat[]] => [
-      `R${r}`,
-      Array.from({ length: 100 }, (_, n) => seat(n + 1, n, { y: r })),
-    ]);
+    const rows = Array.from({ length: 21 }, (_, r): [string, Seat[]] => [`R${r}`, Array.from({ length: 100 }, (_, n) => seat(n + 1, n, { y: r }))]);
     assertProblems(layout(rows), [['too_many_seats', 'rows']]);
     assert.equal(checkLayout(layout(rows.slice(0, 20))).problems.length, 0, 'exactly 2000 is fine');
   });
 
   test('duplicate row labels', () => {
-    assertProblems(layout([['A', [seat(1, 0)]], ['A', [seat(1, 1)]]]), [['duplicate_row_label', 'rows[1].label']]);
+    assertProblems(
+      layout([
+        ['A', [seat(1, 0)]],
+        ['A', [seat(1, 1)]],
+      ]),
+      [['duplicate_row_label', 'rows[1].label']],
+    );
   });
 
   test('row labels: 1-4 characters A-Z 0-9', () => {
-    assertProblems(layout([['a', [seat(1, 0)]], ['ABCDE', [seat(1, 1)]], ['', [seat(1, 2)]], ['12', [seat(1, 3)]]]), [
-      ['invalid_row_label', 'rows[0].label'],
-      ['invalid_row_label', 'rows[1].label'],
-      ['invalid_row_label', 'rows[2].label'],
-    ]);
+    assertProblems(
+      layout([
+        ['a', [seat(1, 0)]],
+        ['ABCDE', [seat(1, 1)]],
+        ['', [seat(1, 2)]],
+        ['12', [seat(1, 3)]],
+      ]),
+      [
+        ['invalid_row_label', 'rows[0].label'],
+        ['invalid_row_label', 'rows[1].label'],
+        ['invalid_row_label', 'rows[2].label'],
+      ],
+    );
   });
 
   test('duplicate seat numbers in a row (the same number in another row is fine)', () => {
-    assertProblems(layout([['A', [seat(1, 0), seat(1, 1)]], ['B', [seat(1, 0)]]]), [
-      ['duplicate_seat_number', 'rows[0].seats[1].number'],
-    ]);
+    assertProblems(
+      layout([
+        ['A', [seat(1, 0), seat(1, 1)]],
+        ['B', [seat(1, 0)]],
+      ]),
+      [['duplicate_seat_number', 'rows[0].seats[1].number']],
+    );
   });
 
   test('two seats at one (x, y), also across rows', () => {
-    assertProblems(layout([['A', [seat(1, 0), seat(2, 1)]], ['B', [seat(1, 1, { y: 0 })]]]), [
-      ['duplicate_position', 'rows[1].seats[0]'],
-    ]);
+    assertProblems(
+      layout([
+        ['A', [seat(1, 0), seat(2, 1)]],
+        ['B', [seat(1, 1, { y: 0 })]],
+      ]),
+      [['duplicate_position', 'rows[1].seats[0]']],
+    );
   });
 
   test('a seat on an aisle column', () => {
@@ -132,16 +154,13 @@ describe('each rule', () => {
   });
 
   test('x and y are integers 0-999; aisles too', () => {
-    assertProblems(
-      raw(layout([['A', [seat(1, -1), seat(2, 1.5), seat(3, 1000), seat(4, 4, { y: 1000 })]]], [1000])),
-      [
-        ['invalid_position', 'aisles[0]'],
-        ['invalid_position', 'rows[0].seats[0].x'],
-        ['invalid_position', 'rows[0].seats[1].x'],
-        ['invalid_position', 'rows[0].seats[2].x'],
-        ['invalid_position', 'rows[0].seats[3].y'],
-      ],
-    );
+    assertProblems(raw(layout([['A', [seat(1, -1), seat(2, 1.5), seat(3, 1000), seat(4, 4, { y: 1000 })]]], [1000])), [
+      ['invalid_position', 'aisles[0]'],
+      ['invalid_position', 'rows[0].seats[0].x'],
+      ['invalid_position', 'rows[0].seats[1].x'],
+      ['invalid_position', 'rows[0].seats[2].x'],
+      ['invalid_position', 'rows[0].seats[3].y'],
+    ]);
   });
 
   test('seat numbers and types', () => {
@@ -158,18 +177,20 @@ describe('each rule', () => {
     assertProblems(layout([['A', [couple(1, 0, 1)]]]), [['pair_with_self', 'rows[0].seats[0].pair_with']]);
     assertProblems(layout([['A', [couple(1, 0, 9)]]]), [['pair_not_found', 'rows[0].seats[0].pair_with']]);
     // the partner in another row does not count: pairs are within a row
-    assertProblems(layout([['A', [couple(1, 0, 2)]], ['B', [couple(2, 1, 1, { y: 0 })]]]), [
-      ['pair_not_found', 'rows[0].seats[0].pair_with'],
-      ['pair_not_found', 'rows[1].seats[0].pair_with'],
-    ]);
+    assertProblems(
+      layout([
+        ['A', [couple(1, 0, 2)]],
+        ['B', [couple(2, 1, 1, { y: 0 })]],
+      ]),
+      [
+        ['pair_not_found', 'rows[0].seats[0].pair_with'],
+        ['pair_not_found', 'rows[1].seats[0].pair_with'],
+      ],
+    );
     assertProblems(layout([['A', [couple(1, 0, 2), seat(2, 1)]]]), [['pair_not_couple', 'rows[0].seats[0].pair_with']]);
-    assertProblems(layout([['A', [couple(1, 0, 2), couple(2, 1, 3), couple(3, 2, 2)]]]), [
-      ['pair_not_mutual', 'rows[0].seats[0].pair_with'],
-    ]);
+    assertProblems(layout([['A', [couple(1, 0, 2), couple(2, 1, 3), couple(3, 2, 2)]]]), [['pair_not_mutual', 'rows[0].seats[0].pair_with']]);
     assertProblems(layout([['A', [couple(1, 0, 2), couple(2, 2, 1)]]]), [['pair_not_adjacent', 'rows[0].seats[0].pair_with']]);
-    assertProblems(layout([['A', [couple(1, 0, 2, { y: 0 }), couple(2, 1, 1, { y: 1 })]]]), [
-      ['pair_not_adjacent', 'rows[0].seats[0].pair_with'],
-    ]);
+    assertProblems(layout([['A', [couple(1, 0, 2, { y: 0 }), couple(2, 1, 1, { y: 1 })]]]), [['pair_not_adjacent', 'rows[0].seats[0].pair_with']]);
     // across an aisle is not side by side either
     assertProblems(layout([['A', [couple(1, 0, 2), couple(2, 2, 1)]]], [1]), [['pair_not_adjacent', 'rows[0].seats[0].pair_with']]);
   });
@@ -183,20 +204,17 @@ describe('each rule', () => {
 
   test('companion seats: companion_for required, naming a wheelchair seat of the same row', () => {
     const wheelchair = (n: number, x: number) => seat(n, x, { type: 'wheelchair' });
-    const companion = (n: number, x: number, of?: number) =>
-      seat(n, x, { type: 'companion', ...(of === undefined ? {} : { companion_for: of }) });
-    assertProblems(layout([['A', [wheelchair(1, 0), companion(2, 1)]]]), [
-      ['companion_without_wheelchair', 'rows[0].seats[1].companion_for'],
-    ]);
-    assertProblems(layout([['A', [wheelchair(1, 0), companion(2, 1, 5)]]]), [
-      ['companion_target_not_found', 'rows[0].seats[1].companion_for'],
-    ]);
-    assertProblems(layout([['A', [seat(1, 0), companion(2, 1, 1)]]]), [
-      ['companion_target_not_wheelchair', 'rows[0].seats[1].companion_for'],
-    ]);
-    assertProblems(layout([['A', [wheelchair(1, 0)]], ['B', [companion(2, 1, 1)]]]), [
-      ['companion_target_not_found', 'rows[1].seats[0].companion_for'],
-    ]);
+    const companion = (n: number, x: number, of?: number) => seat(n, x, { type: 'companion', ...(of === undefined ? {} : { companion_for: of }) });
+    assertProblems(layout([['A', [wheelchair(1, 0), companion(2, 1)]]]), [['companion_without_wheelchair', 'rows[0].seats[1].companion_for']]);
+    assertProblems(layout([['A', [wheelchair(1, 0), companion(2, 1, 5)]]]), [['companion_target_not_found', 'rows[0].seats[1].companion_for']]);
+    assertProblems(layout([['A', [seat(1, 0), companion(2, 1, 1)]]]), [['companion_target_not_wheelchair', 'rows[0].seats[1].companion_for']]);
+    assertProblems(
+      layout([
+        ['A', [wheelchair(1, 0)]],
+        ['B', [companion(2, 1, 1)]],
+      ]),
+      [['companion_target_not_found', 'rows[1].seats[0].companion_for']],
+    );
     // one wheelchair place may have a companion on each side
     assert.equal(checkLayout(layout([['A', [companion(1, 0, 2), wheelchair(2, 1), companion(3, 2, 2)]]])).problems.length, 0);
   });

@@ -47,7 +47,12 @@ describe('one instance', () => {
     assert.ok(ms < 1_000);
     assert.equal(viewer.map.get(m.id('D6')), 'held');
     // an admin block is a seat change too
-    const block = await call(a.app, { method: 'POST', url: `/api/v1/screenings/${s.id}/seats/block`, token: admin, payload: { seat_ids: [m.id('A7')] } });
+    const block = await call(a.app, {
+      method: 'POST',
+      url: `/api/v1/screenings/${s.id}/seats/block`,
+      token: admin,
+      payload: { seat_ids: [m.id('A7')] },
+    });
     assert.equal(block.status, 200);
     await viewer.reach(m.version + 2, 1_000);
     assert.equal(viewer.map.get(m.id('A7')), 'blocked');
@@ -93,7 +98,11 @@ describe('two instances', { skip: !(onPostgres && onRedis) && 'needs PostgreSQL 
     // then a burst of holds and releases from many customers through both instances
     const tokens: string[] = [];
     for (let i = 0; i < 6; i++) {
-      const r = await call(a.app, { method: 'POST', url: '/api/v1/auth/register', payload: { email: `live${i}@example.com`, password: 'long enough pw', full_name: `L${i}` } });
+      const r = await call(a.app, {
+        method: 'POST',
+        url: '/api/v1/auth/register',
+        payload: { email: `live${i}@example.com`, password: 'long enough pw', full_name: `L${i}` },
+      });
       tokens.push(r.body.data.token);
     }
     const rows = ['B', 'C', 'E', 'F', 'G', 'H'];

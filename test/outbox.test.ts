@@ -84,8 +84,7 @@ async function droppingSmtpServer() {
     socket.write('220 flaky ESMTP\r\n');
     socket.on('data', (chunk) => {
       buf += chunk;
-      let i;
-      while ((i = buf.indexOf('\r\n')) >= 0) {
+      for (let i = buf.indexOf('\r\n'); i >= 0; i = buf.indexOf('\r\n')) {
         const line = buf.slice(0, i);
         buf = buf.slice(i + 2);
         if (inData) {
@@ -132,7 +131,10 @@ function smsEndpoint(statusFor: (to: string) => number = () => 202) {
   return {
     requests,
     delivered,
-    start: () => new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}/messages`))),
+    start: () =>
+      new Promise<string>((resolve) =>
+        server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}/messages`)),
+      ),
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -238,7 +240,13 @@ const crashedWhileSending = (id: string) =>
 
 describe('enqueue', () => {
   test('one row per dedupe key, however often it is enqueued; rolled back with its transaction', async () => {
-    const msg: NewMessage = { dedupeKey: 'ticket-paid:42:email', kind: 'ticket', channel: 'email', recipient: 'a@example.com', payload: { ticket: 42 } };
+    const msg: NewMessage = {
+      dedupeKey: 'ticket-paid:42:email',
+      kind: 'ticket',
+      channel: 'email',
+      recipient: 'a@example.com',
+      payload: { ticket: 42 },
+    };
     assert.equal(await db.tx((trx) => enqueueMessage(trx, msg)), true);
     assert.equal(await db.tx((trx) => enqueueMessage(trx, { ...msg, payload: { ticket: 43 } })), false);
     await assert.rejects(
@@ -343,7 +351,7 @@ describe('e-mail over SMTP', () => {
     const b = worker({ db: db2, batchSize: 5, concurrency: 3 });
     const drain = async (w: ReturnType<typeof worker>) => {
       let handled = 0;
-      for (let n; (n = await w.runOnce()) > 0; ) handled += n;
+      for (let n = await w.runOnce(); n > 0; n = await w.runOnce()) handled += n;
       return handled;
     };
     const [na, nb] = await Promise.all([drain(a), drain(b)]);
@@ -447,8 +455,14 @@ describe('SMS over HTTP', () => {
       const p = createLogSmsProvider({ file });
       await Promise.all([p.send({ messageId: 'm1', to: '+1', text: 'a' }), p.send({ messageId: 'm1', to: '+1', text: 'a' })]);
       await p.send({ messageId: 'm2', to: '+2', text: 'b' });
-      const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-      assert.deepEqual(lines.map((l) => l.message_id), ['m1', 'm2']);
+      const lines = readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      assert.deepEqual(
+        lines.map((l) => l.message_id),
+        ['m1', 'm2'],
+      );
       assert.equal(p.idempotent, true);
     } finally {
       rmSync(dir, { recursive: true, force: true });

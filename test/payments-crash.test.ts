@@ -60,7 +60,11 @@ after(async () => {
 async function json(method: string, path: string, body?: unknown, token?: string, headers: Record<string, string> = {}) {
   const r = await fetch(`http://127.0.0.1:${port}/api/v1${path}`, {
     method,
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: r.status, body: (await r.json()) as any };
@@ -106,7 +110,11 @@ test('killed between the capture and the ticket commit: after a restart the reco
   assert.equal(ticket.status, 'paid', `ticket ${JSON.stringify(ticket)}`);
   assert.equal(ticket.payment.status, 'captured');
   const mine = (await json('GET', '/me/tickets', undefined, alice)).body.data.filter((x: any) => x.screening.id === s.body.data.id);
-  assert.deepEqual(mine.map((x: any) => x.status), ['paid'], 'exactly one ticket for the screening, paid');
+  assert.deepEqual(
+    mine.map((x: any) => x.status),
+    ['paid'],
+    'exactly one ticket for the screening, paid',
+  );
   const after = await json('GET', `/screenings/${s.body.data.id}/seats`);
   for (const id of seatIds) assert.equal(after.body.data.seats.find((x: any) => x.id === id).status, 'sold');
   const entry = gateway.simulator.ledger().find((e) => e.payment_id === co.body.data.payment.id);

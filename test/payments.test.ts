@@ -47,10 +47,9 @@ async function pendingCheckout(labels: string[], method = 'card', token = alice)
 }
 
 async function soldCount(screeningId: number) {
-  const { rows } = await t.rt.db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM ticket_seats WHERE screening_id = $1 AND status = 'sold'`,
-    [screeningId],
-  );
+  const { rows } = await t.rt.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ticket_seats WHERE screening_id = $1 AND status = 'sold'`, [
+    screeningId,
+  ]);
   return rows[0].n;
 }
 
@@ -72,9 +71,14 @@ describe('webhook', () => {
       assert.equal(other.body.data.result, 'unchanged');
       assert.equal((await ticketState(t, c.ticketId)).status, 'paid');
       assert.equal(await soldCount(c.screeningId), 2);
-      const { rows } = await t.rt.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE kind = 'ticket_issued' AND payload->>'ticket_id' = $1 AND channel = 'email'`, [c.ticketId]);
+      const { rows } = await t.rt.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM outbox WHERE kind = 'ticket_issued' AND payload->>'ticket_id' = $1 AND channel = 'email'`,
+        [c.ticketId],
+      );
       assert.equal(rows[0].n, 1);
-      const ev = await t.rt.db.query<{ processed: boolean }>('SELECT processed_at IS NOT NULL AS processed FROM webhook_events WHERE event_id = $1', [event.id]);
+      const ev = await t.rt.db.query<{ processed: boolean }>('SELECT processed_at IS NOT NULL AS processed FROM webhook_events WHERE event_id = $1', [
+        event.id,
+      ]);
       assert.deepEqual(ev.rows, [{ processed: true }]);
     } finally {
       await setFaults(t, { webhooks: 'ok' });
@@ -97,11 +101,18 @@ describe('webhook', () => {
       // the body altered after signing
       const body = JSON.stringify(event);
       const tampered = await postWebhook(t, body.replace('"captured"', '"failed"'), {
-        header: (await import('../src/payments/webhook-signature.ts')).signWebhook(t.config.gatewayWebhookSecret, body, Math.floor(Date.now() / 1000)),
+        header: (await import('../src/payments/webhook-signature.ts')).signWebhook(
+          t.config.gatewayWebhookSecret,
+          body,
+          Math.floor(Date.now() / 1000),
+        ),
       });
       assertProblem(tampered, 401, 'invalid_signature');
       assert.equal((await ticketState(t, c.ticketId)).status, 'pending_payment');
-      assert.deepEqual((await paymentsOf(t, c.ticketId)).map((p) => p.status), ['pending']);
+      assert.deepEqual(
+        (await paymentsOf(t, c.ticketId)).map((p) => p.status),
+        ['pending'],
+      );
       const { rows } = await t.rt.db.query('SELECT 1 FROM webhook_events WHERE event_id = $1', [event.id]);
       assert.equal(rows.length, 0);
       assert.equal((await postWebhook(t, event)).body.data.result, 'sold');
@@ -119,7 +130,10 @@ describe('webhook', () => {
       const late = await postWebhook(t, paymentEvent({ ...captured, status: 'failed', failure_code: 'card_declined' }, 'payment.failed'));
       assert.equal(late.status, 200);
       assert.equal(late.body.data.result, 'unchanged');
-      assert.deepEqual((await paymentsOf(t, c.ticketId)).map((p) => p.status), ['captured']);
+      assert.deepEqual(
+        (await paymentsOf(t, c.ticketId)).map((p) => p.status),
+        ['captured'],
+      );
       assert.equal((await ticketState(t, c.ticketId)).status, 'paid');
     } finally {
       await setFaults(t, { webhooks: 'ok' });
@@ -128,9 +142,18 @@ describe('webhook', () => {
 
   test('an event for a payment we do not know is acknowledged and ignored', async () => {
     const fake: GatewayPayment = {
-      id: 'pay_unknown', status: 'captured', amount: '1000.00', refunded_amount: '0.00', currency: 'IDR', method: 'card',
-      reference: '00000000-0000-4000-8000-000000000000', next_action: null, failure_code: null,
-      created_at: new Date().toISOString(), updated_at: new Date().toISOString(), captured_at: new Date().toISOString(),
+      id: 'pay_unknown',
+      status: 'captured',
+      amount: '1000.00',
+      refunded_amount: '0.00',
+      currency: 'IDR',
+      method: 'card',
+      reference: '00000000-0000-4000-8000-000000000000',
+      next_action: null,
+      failure_code: null,
+      created_at: new Date().toISOString(),
+      updated_at: new Date().toISOString(),
+      captured_at: new Date().toISOString(),
     };
     const r = await postWebhook(t, paymentEvent(fake));
     assert.equal(r.status, 200);
@@ -147,7 +170,7 @@ describe('reconciler', () => {
   test('gateway timeout at checkout (the payment was made there): 504, then the reconciler settles it once', async () => {
     const h = await heldSeats(t, admin, alice, ['G6', 'G7']);
     await setFaults(t, { payments: 'timeout' });
-    let r;
+    let r: Awaited<ReturnType<typeof checkout>>;
     try {
       r = await checkout(t, alice, h.hold.id, 'card');
     } finally {
@@ -159,7 +182,9 @@ describe('reconciler', () => {
     assert.equal(p.status, 'pending');
     assert.equal(p.gateway_payment_id, null);
     // the payment exists at the gateway under our reference; the customer pays it
-    const atGateway = sim().ledger().find((e) => e.reference === p.id);
+    const atGateway = sim()
+      .ledger()
+      .find((e) => e.reference === p.id);
     assert.ok(atGateway, 'the gateway made the payment although it timed out');
     await setFaults(t, { webhooks: 'drop' }); // and its webhook is lost
     try {
@@ -193,7 +218,9 @@ describe('reconciler', () => {
     const payments = await paymentsOf(t, r.body.data.ticket.id);
     assert.equal(payments.length, 1);
     assert.equal(payments[0].gateway_payment_id, r.body.data.payment.id);
-    const atGateway = sim().ledger().filter((e) => e.reference === payments[0].id);
+    const atGateway = sim()
+      .ledger()
+      .filter((e) => e.reference === payments[0].id);
     assert.equal(atGateway.length, 1, 'one payment at the gateway');
   });
 
@@ -228,7 +255,12 @@ describe('late payment, after the hold expired', () => {
     const c = await pendingCheckout(['C6', 'C7']);
     await expireHold(t, c.hold.id);
     const bob = await newCustomer(t, 'bob');
-    const bobs = await call(t.app, { method: 'POST', url: `/api/v1/screenings/${c.screeningId}/holds`, token: bob.token, payload: { seat_ids: [c.seatIds[1]] } });
+    const bobs = await call(t.app, {
+      method: 'POST',
+      url: `/api/v1/screenings/${c.screeningId}/holds`,
+      token: bob.token,
+      payload: { seat_ids: [c.seatIds[1]] },
+    });
     assert.equal(bobs.status, 201, JSON.stringify(bobs.body));
     await approve(t, c.gatewayId);
     await webhooksSettled(t);
@@ -258,7 +290,12 @@ describe('late payment, after the hold expired', () => {
       [c.ticketId],
     );
     assert.deepEqual(msgs.rows, [{ kind: 'payment_refunded_late', payload: { ticket_id: c.ticketId, refund_id: rf.id } }]);
-    assert.equal(sim().ledger().find((e) => e.reference === p.id)?.status, 'refunded');
+    assert.equal(
+      sim()
+        .ledger()
+        .find((e) => e.reference === p.id)?.status,
+      'refunded',
+    );
   });
 
   test('the screening was cancelled meanwhile: nothing is sold, the payment is refunded', async () => {
@@ -276,7 +313,12 @@ describe('late payment, after the hold expired', () => {
     const c = await pendingCheckout(['A6', 'A7']);
     await expireHold(t, c.hold.id);
     const bob = await newCustomer(t, 'bob2');
-    const held = await call(t.app, { method: 'POST', url: `/api/v1/screenings/${c.screeningId}/holds`, token: bob.token, payload: { seat_ids: [c.seatIds[0]] } });
+    const held = await call(t.app, {
+      method: 'POST',
+      url: `/api/v1/screenings/${c.screeningId}/holds`,
+      token: bob.token,
+      payload: { seat_ids: [c.seatIds[0]] },
+    });
     assert.equal(held.status, 201, JSON.stringify(held.body));
     await setFaults(t, { refunds: 'error' });
     try {
@@ -284,7 +326,10 @@ describe('late payment, after the hold expired', () => {
       await webhooksSettled(t);
       await new Promise((r) => setTimeout(r, 100));
       const { rows } = await t.rt.db.query<{ id: string; status: string }>('SELECT id, status FROM refunds WHERE ticket_id = $1', [c.ticketId]);
-      assert.deepEqual(rows.map((r) => r.status), ['processing']);
+      assert.deepEqual(
+        rows.map((r) => r.status),
+        ['processing'],
+      );
       assert.equal((await paymentsOf(t, c.ticketId))[0].status, 'captured');
     } finally {
       await setFaults(t, { refunds: 'ok' });

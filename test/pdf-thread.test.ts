@@ -32,7 +32,10 @@ test('the thread renders the same bytes as the process, for concurrent renders, 
   const pdf = startPdfThread();
   try {
     const codes = ['K7Q2M9XD', 'A1B2C3D4', 'ZZZZ9999'];
-    const [threaded, inline] = await Promise.all([Promise.all(codes.map((c) => pdf.render(view(c)))), Promise.all(codes.map((c) => renderTicketPdf(view(c))))]);
+    const [threaded, inline] = await Promise.all([
+      Promise.all(codes.map((c) => pdf.render(view(c)))),
+      Promise.all(codes.map((c) => renderTicketPdf(view(c)))),
+    ]);
     for (let i = 0; i < codes.length; i++) {
       assert.equal(Buffer.from(threaded[i]).subarray(0, 5).toString(), '%PDF-');
       assert.deepEqual(Buffer.from(threaded[i]), Buffer.from(inline[i]), `ticket ${codes[i]}`);

@@ -26,7 +26,7 @@ describe('race for one screening', { skip: !onPostgres && 'needs PostgreSQL: PGl
   let db: Awaited<ReturnType<typeof freshDatabase>>;
   let sql: pg.Pool;
   let redis: Awaited<ReturnType<typeof startRedis>>;
-  let servers: Server[] = [];
+  const servers: Server[] = [];
   let bases: string[] = [];
   let users: { id: number; token: string }[] = [];
   const agent = new Agent({ connections: 128, pipelining: 1, keepAliveTimeout: 10_000 });
@@ -90,9 +90,17 @@ describe('race for one screening', { skip: !onPostgres && 'needs PostgreSQL: PGl
     const hall = await post(bases[0], '/api/v1/halls', admin, { theater_id: 1, name, layout });
     assert.equal(hall.status, 201, JSON.stringify(hall.body));
     const show = new Date(Date.now() + 30 * 86_400_000).toISOString();
-    const s = await post(bases[0], '/api/v1/screenings', admin, { movie_id: 1, theater_id: 1, hall_id: hall.body.data.id, show_time: show, price: 50000 });
+    const s = await post(bases[0], '/api/v1/screenings', admin, {
+      movie_id: 1,
+      theater_id: 1,
+      hall_id: hall.body.data.id,
+      show_time: show,
+      price: 50000,
+    });
     assert.equal(s.status, 201, JSON.stringify(s.body));
-    const { rows } = await sql.query<{ id: number; y: number; x: number }>('SELECT id, y, x FROM seats WHERE hall_id = $1 ORDER BY y, x', [hall.body.data.id]);
+    const { rows } = await sql.query<{ id: number; y: number; x: number }>('SELECT id, y, x FROM seats WHERE hall_id = $1 ORDER BY y, x', [
+      hall.body.data.id,
+    ]);
     const byRow: number[][] = Array.from({ length: ROWS }, () => []);
     for (const r of rows) byRow[r.y][r.x] = r.id;
     return { screeningId: s.body.data.id as number, byRow };
@@ -175,7 +183,14 @@ describe('race for one screening', { skip: !onPostgres && 'needs PostgreSQL: PGl
   }
 
   async function verify(screeningId: number, out: Outcome) {
-    const errors = servers.flatMap((s) => s.output().split('\n').filter((l) => /"level":5\d/.test(l))).slice(0, 3);
+    const errors = servers
+      .flatMap((s) =>
+        s
+          .output()
+          .split('\n')
+          .filter((l) => /"level":5\d/.test(l)),
+      )
+      .slice(0, 3);
     assert.equal(out.fivexx, 0, `no 5xx; server errors: ${errors.join('\n')}`);
     const doubles = await sql.query(
       `SELECT seat_id FROM holds, unnest(seat_ids) AS seat_id
@@ -191,14 +206,18 @@ describe('race for one screening', { skip: !onPostgres && 'needs PostgreSQL: PGl
       [screeningId],
     );
     const inDb = new Map(rows.map((r) => [r.hold_id, r.seats]));
-    for (const h of out.holds) assert.deepEqual(inDb.get(h.id), [...h.seats].sort((a, b) => a - b), `hold ${h.id}`);
+    for (const h of out.holds)
+      assert.deepEqual(
+        inDb.get(h.id),
+        [...h.seats].sort((a, b) => a - b),
+        `hold ${h.id}`,
+      );
     assert.equal(inDb.size, out.holds.length, 'no hold the clients were not told about');
     const seatsHeld = out.holds.reduce((n, h) => n + h.seats.length, 0);
     assert.equal(seatsHeld, ROWS * PER_ROW, 'sold out');
-    const free = await sql.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM screening_seats WHERE screening_id = $1 AND status = 'available'`,
-      [screeningId],
-    );
+    const free = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM screening_seats WHERE screening_id = $1 AND status = 'available'`, [
+      screeningId,
+    ]);
     assert.equal(free.rows[0].n, 0);
   }
 
@@ -219,7 +238,10 @@ describe('race for one screening', { skip: !onPostgres && 'needs PostgreSQL: PGl
     const out = await race(screeningId, byRow, () => redis.kill());
     t.diagnostic(`requests ${out.requests}, holds ${out.holds.length}, refusals ${JSON.stringify(out.refusals)}`);
     await verify(screeningId, out);
-    assert.ok((out.refusals['seat_unavailable:taken'] ?? 0) + (out.refusals['seat_unavailable:contended'] ?? 0) > 0, 'PostgreSQL decided after Redis died');
+    assert.ok(
+      (out.refusals['seat_unavailable:taken'] ?? 0) + (out.refusals['seat_unavailable:contended'] ?? 0) > 0,
+      'PostgreSQL decided after Redis died',
+    );
     for (const s of servers) {
       const r = await fetch(`${s.base}/readyz`);
       const body = (await r.json()) as { status: string; checks: { redis: { ok: boolean } } };

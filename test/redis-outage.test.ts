@@ -21,7 +21,13 @@ after(async () => {
 test('fast path while up, PostgreSQL alone while down, fast path again once Redis is back', async () => {
   const admin = await loginAs(t.app, 'admin@cinema.com');
   const alice = await loginAs(t.app, 'customer@cinema.com');
-  const bob = (await call(t.app, { method: 'POST', url: '/api/v1/auth/register', payload: { email: 'bob@outage.test', password: 'long enough pw', full_name: 'Bob' } })).body.data.token;
+  const bob = (
+    await call(t.app, {
+      method: 'POST',
+      url: '/api/v1/auth/register',
+      payload: { email: 'bob@outage.test', password: 'long enough pw', full_name: 'Bob' },
+    })
+  ).body.data.token;
   const s = await newScreening(t.app, admin);
   const m = await seatMapOf(t.app, s.id);
   const hold = (token: string, labels: string[]) =>

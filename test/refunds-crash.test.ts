@@ -27,7 +27,9 @@ test('killed while the gateway refunds: after a restart the reconciler completes
 
   // the gateway will refund, but its answer hangs and its webhook is dropped
   p.gateway.simulator.setFaults({ refunds: 'timeout', webhooks: 'drop' });
-  const asked = p.json('POST', `/tickets/${ticketId}/refunds`, { seat_ids: [seats[0]], reason: 'crash test' }, alice, { 'idempotency-key': 'crash-refund-1' });
+  const asked = p.json('POST', `/tickets/${ticketId}/refunds`, { seat_ids: [seats[0]], reason: 'crash test' }, alice, {
+    'idempotency-key': 'crash-refund-1',
+  });
   asked.catch(() => undefined); // the connection dies with the process
   const refunded = () => p.gateway.simulator.ledger().find((e) => e.payment_id === paymentId)?.refunded;
   await until(async () => refunded() !== '0.00', 5_000, 'the gateway to refund');
@@ -53,7 +55,9 @@ test('killed while the gateway refunds: after a restart the reconciler completes
   const status = (id: number) => map.body.data.seats.find((x: any) => x.id === id).status;
   assert.deepEqual([status(seats[0]), status(seats[1])], ['available', 'sold']);
   // asking again (another key: the first one's attempt died in flight) finds the seat refunded already
-  const again = await p.json('POST', `/tickets/${ticketId}/refunds`, { seat_ids: [seats[0]], reason: 'again' }, alice, { 'idempotency-key': 'crash-refund-2' });
+  const again = await p.json('POST', `/tickets/${ticketId}/refunds`, { seat_ids: [seats[0]], reason: 'again' }, alice, {
+    'idempotency-key': 'crash-refund-2',
+  });
   assert.equal(again.status, 409);
   assert.equal(again.body.code, 'ticket_already_refunded');
   await new Promise((r) => setTimeout(r, 500)); // a reconciler pass after completion changes nothing
@@ -67,7 +71,11 @@ test('killed while the gateway refunds: after a restart the reconciler completes
       `SELECT kind, channel FROM outbox WHERE payload->>'ticket_id' = $1 AND kind = 'refund_succeeded' ORDER BY channel`,
       [ticketId],
     );
-    assert.deepEqual(rows.map((r) => r.channel), ['email', 'sms'], 'confirmed once');
+    assert.deepEqual(
+      rows.map((r) => r.channel),
+      ['email', 'sms'],
+      'confirmed once',
+    );
     const { rows: all } = await db.query('SELECT status FROM refunds WHERE ticket_id = $1', [ticketId]);
     assert.equal(all.length, 1);
   } finally {

@@ -36,7 +36,10 @@ describe('refund maths', () => {
       { id: 2, label: 'A2', priceMinor: 1_000_005 },
     ];
     const some = quoteLines(rules, 10 * 3600, seats, 32_000, false);
-    assert.deepEqual(some.seats.map((s) => s.refundMinor), [330_001, 330_001]);
+    assert.deepEqual(
+      some.seats.map((s) => s.refundMinor),
+      [330_001, 330_001],
+    );
     assert.equal(some.feeMinor, 0);
     assert.equal(some.amountMinor, 660_002, 'not 660 003: each seat is rounded on its own');
     const last = quoteLines(rules, 10 * 3600, seats, 32_000, true);

@@ -38,12 +38,18 @@ afterEach(async () => {
 after(() => t.close());
 
 const sim = () => t.rt.simulator!;
-const ledgerOf = (gatewayPaymentId: string) => sim().ledger().find((e) => e.payment_id === gatewayPaymentId)!;
+const ledgerOf = (gatewayPaymentId: string) =>
+  sim()
+    .ledger()
+    .find((e) => e.payment_id === gatewayPaymentId)!;
 const refundedAt = (gatewayPaymentId: string) => Number(ledgerOf(gatewayPaymentId).refunded);
 const outboxOf = async (kind: string, ticketId: string) =>
-  (await t.rt.db.query<{ channel: string }>(`SELECT channel FROM outbox WHERE kind = $1 AND payload->>'ticket_id' = $2 ORDER BY channel`, [kind, ticketId])).rows.map(
-    (r) => r.channel,
-  );
+  (
+    await t.rt.db.query<{ channel: string }>(`SELECT channel FROM outbox WHERE kind = $1 AND payload->>'ticket_id' = $2 ORDER BY channel`, [
+      kind,
+      ticketId,
+    ])
+  ).rows.map((r) => r.channel);
 
 describe('policy tiers', () => {
   test('30 h before: 100 %; 10 h: 50 %; 1 h: nothing (refund_not_allowed); the fee stays by default', async () => {
@@ -63,7 +69,10 @@ describe('policy tiers', () => {
       assert.equal(d.tier?.min_hours_before ?? null, c.tier);
       assert.equal(d.fee_refund, 0, 'fees are not refundable by default');
       assert.equal(d.amount, (p.prices[0] * c.percent) / 100);
-      assert.deepEqual(d.seats.map((x: any) => [x.id, x.label, x.price, x.refund]), [[p.seatIds[0], 'B5', p.prices[0], d.amount]]);
+      assert.deepEqual(
+        d.seats.map((x: any) => [x.id, x.label, x.price, x.refund]),
+        [[p.seatIds[0], 'B5', p.prices[0], d.amount]],
+      );
       assert.equal(d.policy.source, 'default');
       if (c.tier !== null) {
         assert.equal(d.refundable, true);
@@ -77,7 +86,10 @@ describe('policy tiers', () => {
         assert.equal(refundedAt(p.paymentId), d.amount, 'the gateway refunded exactly the quote');
         const st = await refundState(t.rt.db, p.ticketId);
         assert.equal(st.ticket, 'refunded');
-        assert.deepEqual(st.seats.map((x) => [x.status, x.ticket_status]), [['available', 'refunded']]);
+        assert.deepEqual(
+          st.seats.map((x) => [x.status, x.ticket_status]),
+          [['available', 'refunded']],
+        );
       } else {
         assert.equal(d.refundable, false);
         assert.equal(d.reason_code, 'refund_not_allowed');
@@ -94,17 +106,34 @@ describe('policy tiers', () => {
       method: 'PUT',
       url: `/api/v1/theaters/${hall.theaterId}/refund-policy`,
       token: admin,
-      payload: { tiers: [{ min_hours_before: 2, percent: 33 }, { min_hours_before: 48, percent: 100 }], fees_refundable: true, rounding: 'down' },
+      payload: {
+        tiers: [
+          { min_hours_before: 2, percent: 33 },
+          { min_hours_before: 48, percent: 100 },
+        ],
+        fees_refundable: true,
+        rounding: 'down',
+      },
     });
     assert.equal(put.status, 200, JSON.stringify(put.body));
     assert.equal(put.body.data.source, 'theater');
-    assert.deepEqual(put.body.data.tiers, [{ min_hours_before: 48, percent: 100 }, { min_hours_before: 2, percent: 33 }], 'stored largest first');
+    assert.deepEqual(
+      put.body.data.tiers,
+      [
+        { min_hours_before: 48, percent: 100 },
+        { min_hours_before: 2, percent: 33 },
+      ],
+      'stored largest first',
+    );
     // 10000.05 x 33 % = 3300.0165: 3300.01 per seat rounded down (half up would give 3300.02)
     const s = await screeningIn(t.app, admin, hall, 10, 10_000.05);
     const p = await paidTicket(t, alice, s.id, ['C1', 'C2']);
     assert.deepEqual(p.prices, [10_000.05, 10_000.05]);
     const both = (await quote(t, alice, p.ticketId)).body.data;
-    assert.deepEqual(both.seats.map((x: any) => x.refund), [3300.01, 3300.01]);
+    assert.deepEqual(
+      both.seats.map((x: any) => x.refund),
+      [3300.01, 3300.01],
+    );
     const feeSen = Math.floor((Math.round(p.fee * 100) * 33) / 100);
     assert.equal(both.fee_refund, feeSen / 100);
     assert.equal(both.policy.rounding, 'down');
@@ -167,7 +196,12 @@ describe('partial refund and restock', () => {
     const v = await call(t.app, { method: 'GET', url: `/api/v1/tickets/${p.ticketId}`, token: alice });
     assert.equal(v.body.data.status, 'partially_refunded');
     assert.ok(v.body.data.qr);
-    const again = await call(t.app, { method: 'POST', url: `/api/v1/screenings/${s.id}/holds`, token: bob.token, payload: { seat_ids: [p.seatIds[1]] } });
+    const again = await call(t.app, {
+      method: 'POST',
+      url: `/api/v1/screenings/${s.id}/holds`,
+      token: bob.token,
+      payload: { seat_ids: [p.seatIds[1]] },
+    });
     assert.equal(again.status, 201, JSON.stringify(again.body));
   });
 });
@@ -225,12 +259,16 @@ describe('idempotency and refusals', () => {
     const qr = (await call(t.app, { method: 'GET', url: `/api/v1/tickets/${p.ticketId}`, token: alice })).body.data.qr;
     const admitted = await call(t.app, { method: 'POST', url: '/api/v1/checkin', token: staff, payload: { code: qr } });
     assert.equal(admitted.status, 200, JSON.stringify(admitted.body));
-    await t.rt.db.query(`UPDATE screenings SET show_time = now() + interval '30 hours', end_time = now() + interval '33 hours' WHERE id = $1`, [s.id]);
+    await t.rt.db.query(`UPDATE screenings SET show_time = now() + interval '30 hours', end_time = now() + interval '33 hours' WHERE id = $1`, [
+      s.id,
+    ]);
     assertProblem(await refund(t, alice, p.ticketId), 409, 'ticket_checked_in');
     assert.equal((await quote(t, alice, p.ticketId)).body.data.reason_code, 'ticket_checked_in');
 
     const started = await paidTicket(t, alice, s.id, ['A2']);
-    await t.rt.db.query(`UPDATE screenings SET show_time = now() - interval '5 minutes', end_time = now() + interval '3 hours' WHERE id = $1`, [s.id]);
+    await t.rt.db.query(`UPDATE screenings SET show_time = now() - interval '5 minutes', end_time = now() + interval '3 hours' WHERE id = $1`, [
+      s.id,
+    ]);
     assertProblem(await refund(t, alice, started.ticketId), 409, 'screening_started');
 
     const s2 = await screeningIn(t.app, admin, hall, 60);
@@ -269,7 +307,10 @@ describe('idempotency and refusals', () => {
     assert.equal(bobs.status, 200);
     assert.ok(!bobs.body.data.some((x: { id: string }) => x.id === r.body.data.id), "another customer's refund is not listed");
     const filtered = await call(t.app, { method: 'GET', url: `/api/v1/me/refunds?ticket_id=${p.ticketId}&limit=1`, token: alice });
-    assert.deepEqual(filtered.body.data.map((x: { id: string }) => x.id), [r.body.data.id]);
+    assert.deepEqual(
+      filtered.body.data.map((x: { id: string }) => x.id),
+      [r.body.data.id],
+    );
     assertProblem(await call(t.app, { method: 'GET', url: '/api/v1/me/refunds' }), 401, 'unauthorized');
   });
 });
@@ -297,12 +338,18 @@ describe('review', () => {
       assert.equal(r.status, 202, JSON.stringify(r.body));
       assert.equal(r.body.data.status, 'pending_review');
       assert.equal(refundedAt(p.paymentId), 0);
-      assert.deepEqual((await refundState(t.rt.db, p.ticketId)).seats.map((x) => x.status), ['sold', 'sold']);
+      assert.deepEqual(
+        (await refundState(t.rt.db, p.ticketId)).seats.map((x) => x.status),
+        ['sold', 'sold'],
+      );
       assertProblem(await refund(t, alice, p.ticketId), 409, 'refund_in_progress');
 
       const queue = await call(t.app, { method: 'GET', url: `/api/v1/refunds?status=pending_review&screening_id=${s.id}`, token: admin });
       assert.equal(queue.status, 200, JSON.stringify(queue.body));
-      assert.deepEqual(queue.body.data.map((x: any) => x.id), [r.body.data.id]);
+      assert.deepEqual(
+        queue.body.data.map((x: any) => x.id),
+        [r.body.data.id],
+      );
       const id = r.body.data.id;
       assertProblem(
         await call(t.app, { method: 'POST', url: `/api/v1/refunds/${id}/approve`, token: admin, payload: {}, headers: { 'if-match': '"99"' } }),
@@ -310,7 +357,13 @@ describe('review', () => {
         'precondition_failed',
       );
       assertProblem(await call(t.app, { method: 'POST', url: `/api/v1/refunds/${id}/approve`, token: alice, payload: {} }), 403, 'forbidden');
-      const ok = await call(t.app, { method: 'POST', url: `/api/v1/refunds/${id}/approve`, token: admin, payload: { note: 'fine' }, headers: { 'if-match': '"1"' } });
+      const ok = await call(t.app, {
+        method: 'POST',
+        url: `/api/v1/refunds/${id}/approve`,
+        token: admin,
+        payload: { note: 'fine' },
+        headers: { 'if-match': '"1"' },
+      });
       assert.equal(ok.status, 200, JSON.stringify(ok.body));
       assert.equal(ok.body.data.status, 'succeeded');
       assert.equal(ok.body.data.review.note, 'fine');
@@ -322,21 +375,40 @@ describe('review', () => {
       const q = await paidTicket(t, alice, s.id, ['G6', 'G7']);
       const asked = await refund(t, alice, q.ticketId);
       assert.equal(asked.body.data.status, 'pending_review');
-      const no = await call(t.app, { method: 'POST', url: `/api/v1/refunds/${asked.body.data.id}/reject`, token: admin, payload: { reason: 'Outside our policy' } });
+      const no = await call(t.app, {
+        method: 'POST',
+        url: `/api/v1/refunds/${asked.body.data.id}/reject`,
+        token: admin,
+        payload: { reason: 'Outside our policy' },
+      });
       assert.equal(no.status, 200, JSON.stringify(no.body));
       assert.equal(no.body.data.status, 'rejected');
       assert.equal(no.body.data.review.note, 'Outside our policy');
       const st = await refundState(t.rt.db, q.ticketId);
       assert.equal(st.ticket, 'paid');
-      assert.deepEqual(st.seats.map((x) => x.status), ['sold', 'sold']);
+      assert.deepEqual(
+        st.seats.map((x) => x.status),
+        ['sold', 'sold'],
+      );
       assert.equal(refundedAt(q.paymentId), 0);
       assert.deepEqual(await outboxOf('refund_rejected', q.ticketId), ['email', 'sms']);
       assert.match((await renderedMessages(t, 'refund_rejected', q.ticketId)).email.text, /declined.*Reason: Outside our policy/s);
-      const audit = await t.rt.db.query(`SELECT action FROM audit_log WHERE entity = 'refund' AND entity_id = ANY($1) ORDER BY id`, [[id, asked.body.data.id]]);
-      assert.deepEqual(audit.rows.map((a: any) => a.action), ['refund.approve', 'refund.reject']);
+      const audit = await t.rt.db.query(`SELECT action FROM audit_log WHERE entity = 'refund' AND entity_id = ANY($1) ORDER BY id`, [
+        [id, asked.body.data.id],
+      ]);
+      assert.deepEqual(
+        audit.rows.map((a: any) => a.action),
+        ['refund.approve', 'refund.reject'],
+      );
     } finally {
       const now = await call(t.app, { method: 'GET', url: '/api/v1/refund-policies/default', token: admin });
-      const back = await call(t.app, { method: 'PUT', url: '/api/v1/refund-policies/default', token: admin, payload: { review_threshold: null }, headers: { 'if-match': now.headers.etag as string } });
+      const back = await call(t.app, {
+        method: 'PUT',
+        url: '/api/v1/refund-policies/default',
+        token: admin,
+        payload: { review_threshold: null },
+        headers: { 'if-match': now.headers.etag as string },
+      });
       assert.equal(back.status, 200);
       assert.equal(back.body.data.review_threshold, null);
     }
@@ -363,7 +435,13 @@ describe('gateway faults', () => {
       if (status === 503) assert.equal(r.headers['retry-after'], '5');
       const st = await refundState(t.rt.db, p.ticketId);
       assert.equal(st.ticket, 'paid');
-      assert.deepEqual(st.seats.map((x) => [x.status, x.ticket_status]), [['sold', 'sold'], ['sold', 'sold']]);
+      assert.deepEqual(
+        st.seats.map((x) => [x.status, x.ticket_status]),
+        [
+          ['sold', 'sold'],
+          ['sold', 'sold'],
+        ],
+      );
       assert.equal(st.payment.status, 'captured');
       assert.equal(Number(st.payment.refunded_amount), 0);
       assert.equal(refundedAt(p.paymentId), 0);
@@ -375,7 +453,10 @@ describe('gateway faults', () => {
       const again = await refund(t, alice, p.ticketId, {}, fault === 'decline' ? randomUUID() : key);
       assert.equal(again.status, 201, JSON.stringify(again.body));
       assert.notEqual(again.body.data.id, r.body.refund.id);
-      assert.deepEqual((await refundState(t.rt.db, p.ticketId)).refunds.map((x) => x.status), ['failed', 'succeeded']);
+      assert.deepEqual(
+        (await refundState(t.rt.db, p.ticketId)).refunds.map((x) => x.status),
+        ['failed', 'succeeded'],
+      );
       assert.equal(refundedAt(p.paymentId), p.prices[0] + p.prices[1]);
     });
   }
@@ -393,7 +474,10 @@ describe('gateway faults', () => {
     assert.equal(refundedAt(p.paymentId), amount, 'the gateway did refund: only its answer was lost');
     const st = await refundState(t.rt.db, p.ticketId);
     assert.equal(st.ticket, 'paid');
-    assert.deepEqual(st.seats.map((x) => x.status), ['sold', 'sold', 'sold']);
+    assert.deepEqual(
+      st.seats.map((x) => x.status),
+      ['sold', 'sold', 'sold'],
+    );
     assert.equal(Number(st.payment.refunded_amount), 0);
     assertProblem(await refund(t, alice, p.ticketId, { seat_ids: [p.seatIds[2]] }), 409, 'refund_in_progress');
 
@@ -402,7 +486,10 @@ describe('gateway faults', () => {
     assert.equal(pass.refunds[r.body.data.id], 'succeeded');
     const done = await refundState(t.rt.db, p.ticketId);
     assert.equal(done.ticket, 'partially_refunded');
-    assert.deepEqual(done.seats.map((x) => x.status), ['available', 'available', 'sold']);
+    assert.deepEqual(
+      done.seats.map((x) => x.status),
+      ['available', 'available', 'sold'],
+    );
     assert.equal(Number(done.payment.refunded_amount), amount);
     assert.equal((await runOnce(t.rt)).refunds[r.body.data.id], undefined, 'nothing left to do');
     assert.equal(refundedAt(p.paymentId), amount, 'refunded once');
@@ -414,7 +501,12 @@ describe('gateway faults', () => {
     const event = { id: `evt_${randomUUID()}`, type: 'refund.succeeded' as const, created_at: new Date().toISOString(), data: gr };
     assert.equal((await postWebhook(t, event)).body.data.result, 'succeeded');
     assert.equal((await postWebhook(t, event)).body.data.result, 'duplicate');
-    const failed = { ...event, id: `evt_${randomUUID()}`, type: 'refund.failed' as const, data: { ...gr, status: 'failed' as const, failure_code: 'x' } };
+    const failed = {
+      ...event,
+      id: `evt_${randomUUID()}`,
+      type: 'refund.failed' as const,
+      data: { ...gr, status: 'failed' as const, failure_code: 'x' },
+    };
     assert.equal((await postWebhook(t, failed)).body.data.result, 'succeeded');
     assert.equal((await refundState(t.rt.db, p.ticketId)).refunds[0].status, 'succeeded');
     assert.equal(Number((await refundState(t.rt.db, p.ticketId)).payment.refunded_amount), amount, 'applied once');
@@ -428,12 +520,29 @@ describe('refund policy administration', () => {
     const got = await call(t.app, { method: 'GET', url, token: admin });
     assert.equal(got.status, 200);
     assert.equal(got.body.data.source, 'default');
-    assert.deepEqual(got.body.data.tiers, [{ min_hours_before: 24, percent: 100 }, { min_hours_before: 2, percent: 50 }]);
-    const rising = { tiers: [{ min_hours_before: 24, percent: 50 }, { min_hours_before: 2, percent: 100 }] };
+    assert.deepEqual(got.body.data.tiers, [
+      { min_hours_before: 24, percent: 100 },
+      { min_hours_before: 2, percent: 50 },
+    ]);
+    const rising = {
+      tiers: [
+        { min_hours_before: 24, percent: 50 },
+        { min_hours_before: 2, percent: 100 },
+      ],
+    };
     assertProblem(await call(t.app, { method: 'PUT', url, token: admin, payload: rising }), 400, 'invalid_refund_policy');
-    const twice = { tiers: [{ min_hours_before: 24, percent: 50 }, { min_hours_before: 24, percent: 40 }] };
+    const twice = {
+      tiers: [
+        { min_hours_before: 24, percent: 50 },
+        { min_hours_before: 24, percent: 40 },
+      ],
+    };
     assertProblem(await call(t.app, { method: 'PUT', url, token: admin, payload: twice }), 400, 'invalid_refund_policy');
-    assertProblem(await call(t.app, { method: 'PUT', url, token: admin, payload: { tiers: [{ min_hours_before: 1, percent: 101 }] } }), 400, 'validation_failed');
+    assertProblem(
+      await call(t.app, { method: 'PUT', url, token: admin, payload: { tiers: [{ min_hours_before: 1, percent: 101 }] } }),
+      400,
+      'validation_failed',
+    );
     assertProblem(await call(t.app, { method: 'PUT', url, token: admin, payload: {} }), 400, 'validation_failed');
     assertProblem(await call(t.app, { method: 'PUT', url, token: alice, payload: { fees_refundable: true } }), 403, 'forbidden');
     assertProblem(await call(t.app, { method: 'GET', url: '/api/v1/theaters/999999/refund-policy', token: admin }), 404, 'theater_not_found');
@@ -442,7 +551,11 @@ describe('refund policy administration', () => {
     assert.equal(set.status, 200, JSON.stringify(set.body));
     assert.equal(set.body.data.source, 'theater');
     assert.equal(set.body.data.fees_refundable, false, 'taken from the default');
-    assertProblem(await call(t.app, { method: 'PUT', url, token: admin, payload: { rounding: 'down' }, headers: { 'if-match': '"7"' } }), 412, 'precondition_failed');
+    assertProblem(
+      await call(t.app, { method: 'PUT', url, token: admin, payload: { rounding: 'down' }, headers: { 'if-match': '"7"' } }),
+      412,
+      'precondition_failed',
+    );
     const s = await screeningIn(t.app, admin, hall, 30);
     const p = await paidTicket(t, alice, s.id, ['K1']);
     const q = (await quote(t, alice, p.ticketId)).body.data;
@@ -453,7 +566,12 @@ describe('refund policy administration', () => {
     assert.equal(del.status, 200, JSON.stringify(del.body));
     assert.equal(del.body.data.source, 'default');
     assert.equal((await quote(t, alice, p.ticketId)).body.data.percent, 100);
-    const audit = await t.rt.db.query(`SELECT action FROM audit_log WHERE entity = 'refund_policy' AND entity_id = $1 ORDER BY id`, [String(hall.theaterId)]);
-    assert.deepEqual(audit.rows.map((a: any) => a.action), ['refund_policy.create', 'refund_policy.delete']);
+    const audit = await t.rt.db.query(`SELECT action FROM audit_log WHERE entity = 'refund_policy' AND entity_id = $1 ORDER BY id`, [
+      String(hall.theaterId),
+    ]);
+    assert.deepEqual(
+      audit.rows.map((a: any) => a.action),
+      ['refund_policy.create', 'refund_policy.delete'],
+    );
   });
 });

@@ -19,8 +19,7 @@ const future = (days: number, hour = 10) => {
   return d.toISOString();
 };
 
-const create = (payload: Record<string, unknown>, token = admin) =>
-  call(t.app, { method: 'POST', url: '/api/v1/screenings', token, payload });
+const create = (payload: Record<string, unknown>, token = admin) => call(t.app, { method: 'POST', url: '/api/v1/screenings', token, payload });
 const base = (over: Record<string, unknown> = {}) => ({
   movie_id: 1,
   theater_id: 1,
@@ -62,8 +61,21 @@ describe('GET /screenings', () => {
     assert.equal(r.status, 200);
     assert.equal(r.body.data.length, 20);
     const s = r.body.data[0];
-    for (const k of ['id', 'movie_id', 'theater_id', 'hall_id', 'show_time', 'end_time', 'price', 'price_3d',
-      'available_seats', 'is_3d', 'is_available', 'created_at', 'updated_at']) {
+    for (const k of [
+      'id',
+      'movie_id',
+      'theater_id',
+      'hall_id',
+      'show_time',
+      'end_time',
+      'price',
+      'price_3d',
+      'available_seats',
+      'is_3d',
+      'is_available',
+      'created_at',
+      'updated_at',
+    ]) {
       assert.ok(k in s, `field ${k}`);
     }
     assert.equal(typeof s.price, 'number');
@@ -162,7 +174,11 @@ describe('POST /screenings', () => {
     assertProblem(r, 409, 'screening_overlap');
     assert.equal(r.body.conflicting_screening_id, first.body.data.id);
     // ends inside the next one's gap (a show before it)
-    assertProblem(await create(base({ show_time: new Date(new Date(first.body.data.show_time).getTime() - 3 * 3600_000).toISOString() })), 409, 'screening_overlap');
+    assertProblem(
+      await create(base({ show_time: new Date(new Date(first.body.data.show_time).getTime() - 3 * 3600_000).toISOString() })),
+      409,
+      'screening_overlap',
+    );
     // exactly at the end of the gap: fine; another hall at the same time: fine
     assert.equal((await create(base({ show_time: new Date(end + 15 * 60_000).toISOString() }))).status, 201);
     assert.equal((await create(base({ hall_id: 2, show_time: future(60, 11) }))).status, 201);
@@ -225,9 +241,17 @@ describe('PUT /screenings/:id', () => {
   });
 
   test('404 for an unknown id, 400 for bad fields', async () => {
-    assertProblem(await call(t.app, { method: 'PUT', url: '/api/v1/screenings/999999', token: admin, payload: { price: 1 } }), 404, 'screening_not_found');
+    assertProblem(
+      await call(t.app, { method: 'PUT', url: '/api/v1/screenings/999999', token: admin, payload: { price: 1 } }),
+      404,
+      'screening_not_found',
+    );
     assertProblem(await call(t.app, { method: 'PUT', url: '/api/v1/screenings/1', token: admin, payload: { price: 1.234 } }), 400, 'invalid_amount');
-    assertProblem(await call(t.app, { method: 'PUT', url: '/api/v1/screenings/1', token: admin, payload: { hall_id: 3 } }), 400, 'hall_not_in_theater');
+    assertProblem(
+      await call(t.app, { method: 'PUT', url: '/api/v1/screenings/1', token: admin, payload: { hall_id: 3 } }),
+      400,
+      'hall_not_in_theater',
+    );
   });
 });
 
@@ -266,8 +290,16 @@ async function sellOneSeat(screeningId: number) {
       [screeningId],
     );
     const { id, seat_id } = rows[0];
-    await trx.query(`INSERT INTO ticket_seats (ticket_id, screening_id, seat_id, price, status) VALUES ($1, $2, $3, 50000, 'sold')`, [id, screeningId, seat_id]);
-    await trx.query(`UPDATE screening_seats SET status = 'sold', ticket_id = $1 WHERE screening_id = $2 AND seat_id = $3`, [id, screeningId, seat_id]);
+    await trx.query(`INSERT INTO ticket_seats (ticket_id, screening_id, seat_id, price, status) VALUES ($1, $2, $3, 50000, 'sold')`, [
+      id,
+      screeningId,
+      seat_id,
+    ]);
+    await trx.query(`UPDATE screening_seats SET status = 'sold', ticket_id = $1 WHERE screening_id = $2 AND seat_id = $3`, [
+      id,
+      screeningId,
+      seat_id,
+    ]);
   });
 }
 
@@ -317,7 +349,11 @@ describe('GET /screenings filters', () => {
     let cursor: string | null = null;
     let i = 0;
     do {
-      const r: any = await call(t.app, { method: 'GET', url: `/api/v1/screenings?theater_id=1&limit=7${cursor ? `&cursor=${cursor}` : ''}`, token: customer });
+      const r: any = await call(t.app, {
+        method: 'GET',
+        url: `/api/v1/screenings?theater_id=1&limit=7${cursor ? `&cursor=${cursor}` : ''}`,
+        token: customer,
+      });
       seen.push(...r.body.data.map((s: any) => s.id));
       cursor = r.body.meta.next_cursor;
       // insert one screening far ahead (after every page) and one soon (before the cursor)
@@ -335,12 +371,28 @@ describe('If-Match on screenings', () => {
     const got = await call(t.app, { method: 'GET', url: `/api/v1/screenings/${s.id}`, token: admin });
     const etag = String(got.headers.etag);
     assert.equal(etag, '"1"');
-    const stale = await call(t.app, { method: 'PUT', url: `/api/v1/screenings/${s.id}`, token: admin, headers: { 'if-match': '"0"' }, payload: { price: 99000 } });
+    const stale = await call(t.app, {
+      method: 'PUT',
+      url: `/api/v1/screenings/${s.id}`,
+      token: admin,
+      headers: { 'if-match': '"0"' },
+      payload: { price: 99000 },
+    });
     assertProblem(stale, 412, 'precondition_failed');
-    assertProblem(await call(t.app, { method: 'DELETE', url: `/api/v1/screenings/${s.id}`, token: admin, headers: { 'if-match': '"7"' } }), 412, 'precondition_failed');
+    assertProblem(
+      await call(t.app, { method: 'DELETE', url: `/api/v1/screenings/${s.id}`, token: admin, headers: { 'if-match': '"7"' } }),
+      412,
+      'precondition_failed',
+    );
     const still = await call(t.app, { method: 'GET', url: `/api/v1/screenings/${s.id}`, token: admin });
     assert.deepEqual(still.body.data, got.body.data);
-    const okPut = await call(t.app, { method: 'PUT', url: `/api/v1/screenings/${s.id}`, token: admin, headers: { 'if-match': etag }, payload: { price: 99000 } });
+    const okPut = await call(t.app, {
+      method: 'PUT',
+      url: `/api/v1/screenings/${s.id}`,
+      token: admin,
+      headers: { 'if-match': etag },
+      payload: { price: 99000 },
+    });
     assert.equal(okPut.status, 200);
     assert.equal(okPut.headers.etag, '"2"');
     // the seed's clients send no If-Match: still accepted

@@ -45,7 +45,10 @@ describe('seat events over Redis', { skip: !onRedis && 'needs Redis (REDIS_URL)'
     for (let v = 1; v <= 50; v++) a.publish(event(v)); // as a committed batch of 50 holds does
     assert.equal(atA.length, 50, 'the publisher delivers to itself at once');
     await eventually(async () => atB.length === 50 || undefined, 3_000, 'instance B got all 50');
-    assert.deepEqual(atB, Array.from({ length: 50 }, (_, i) => i + 1));
+    assert.deepEqual(
+      atB,
+      Array.from({ length: 50 }, (_, i) => i + 1),
+    );
     assert.equal(messages.length - before, 1, 'one PUBLISH for the 50');
 
     // the next turn is the next message; the echo of A's own messages never reaches A twice

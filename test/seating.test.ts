@@ -12,8 +12,7 @@ before(async () => {
 });
 after(() => t.close());
 
-const seats = (id: number, headers: Record<string, string> = {}) =>
-  call(t.app, { method: 'GET', url: `/api/v1/screenings/${id}/seats`, headers });
+const seats = (id: number, headers: Record<string, string> = {}) => call(t.app, { method: 'GET', url: `/api/v1/screenings/${id}/seats`, headers });
 
 /** A screening in hall 1 (theater 1, Asia/Jakarta) at a local time `days` ahead; returns it. */
 async function screeningAt(daysAhead: number, localHour: number, over: Record<string, unknown> = {}) {
@@ -195,7 +194,10 @@ describe('layout round trip through the seat map', () => {
     }
     assert.deepEqual(map.hall.aisles, [3, 12]);
     // the wheelchair seats and companions are where they were posted
-    assert.deepEqual([byLabel.get('A1'), byLabel.get('A2')].map((x: any) => x.type), ['wheelchair', 'companion']);
+    assert.deepEqual(
+      [byLabel.get('A1'), byLabel.get('A2')].map((x: any) => x.type),
+      ['wheelchair', 'companion'],
+    );
   });
 });
 
@@ -221,7 +223,10 @@ describe('price card', () => {
 
     const evening3d = await screeningAt(daysUntil(saturday), 19, { is_3d: true, price_3d: 80000 });
     const matinee = await screeningAt(daysUntil(weekday), 13);
-    for (const [s, base, adj] of [[evening3d, 80000, 10000], [matinee, 50000, -12500]] as const) {
+    for (const [s, base, adj] of [
+      [evening3d, 80000, 10000],
+      [matinee, 50000, -12500],
+    ] as const) {
       const map = (await seats(s.id)).body.data;
       const types = new Set<string>();
       for (const seat of map.seats) {
@@ -259,10 +264,15 @@ describe('price card', () => {
   });
 
   test('bad cards are refused: 3 decimals, negative surcharge, inverted times, customer', async () => {
-    const put = (payload: Record<string, unknown>, token = admin) => call(t.app, { method: 'PUT', url: '/api/v1/theaters/1/pricing', token, payload });
+    const put = (payload: Record<string, unknown>, token = admin) =>
+      call(t.app, { method: 'PUT', url: '/api/v1/theaters/1/pricing', token, payload });
     assertProblem(await put({ surcharges: { vip: 1.001 }, rules: [] }), 400, 'invalid_amount');
     assertProblem(await put({ surcharges: { vip: -5 }, rules: [] }), 400, 'invalid_amount');
-    assertProblem(await put({ surcharges: {}, rules: [{ name: 'x', starts_at: '18:00', ends_at: '10:00', adjustment: 5 }] }), 400, 'validation_failed');
+    assertProblem(
+      await put({ surcharges: {}, rules: [{ name: 'x', starts_at: '18:00', ends_at: '10:00', adjustment: 5 }] }),
+      400,
+      'validation_failed',
+    );
     assertProblem(await put({ surcharges: {}, rules: [{ name: 'x', starts_at: '25:00', adjustment: 5 }] }), 400, 'validation_failed');
     assertProblem(await put({ surcharges: {}, rules: [] }, customer), 403, 'forbidden');
     assertProblem(await call(t.app, { method: 'GET', url: '/api/v1/theaters/9999/pricing' }), 404, 'theater_not_found');
@@ -301,8 +311,15 @@ describe('blocking seats', () => {
     const ids = (await seats(s.id)).body.data.seats.slice(0, 3).map((x: any) => x.id);
     const url = `/api/v1/screenings/${s.id}/seats`;
     assertProblem(await call(t.app, { method: 'POST', url: `${url}/block`, token: customer, payload: { seat_ids: ids } }), 403, 'forbidden');
-    assertProblem(await call(t.app, { method: 'POST', url: `${url}/block`, token: admin, payload: { seat_ids: [...ids, 999999] } }), 400, 'unknown_seats');
-    assert.equal((await call(t.app, { method: 'POST', url: `${url}/block`, token: admin, payload: { seat_ids: ids, reason: 'broken' } })).status, 200);
+    assertProblem(
+      await call(t.app, { method: 'POST', url: `${url}/block`, token: admin, payload: { seat_ids: [...ids, 999999] } }),
+      400,
+      'unknown_seats',
+    );
+    assert.equal(
+      (await call(t.app, { method: 'POST', url: `${url}/block`, token: admin, payload: { seat_ids: ids, reason: 'broken' } })).status,
+      200,
+    );
     const blocked = await call(t.app, { method: 'GET', url: `/api/v1/screenings/${s.id}`, token: customer });
     assert.equal(blocked.body.data.available_seats, s.available_seats - 3);
     assertProblem(await call(t.app, { method: 'POST', url: `${url}/block`, token: admin, payload: { seat_ids: ids } }), 409, 'seat_unavailable');

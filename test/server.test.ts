@@ -41,7 +41,9 @@ test('a fresh start on an empty data folder serves the demo data on its port wit
   assert.ok(elapsed < 15_000, `served after ${Math.round(elapsed)} ms`);
   t.diagnostic(`cold start to first screenings page: ${Math.round(elapsed)} ms`);
 
-  const reg = await json(await post(`${server.base}/api/v1/auth/register`, { email: 'kept@example.com', password: 'long enough pw', full_name: 'K' }));
+  const reg = await json(
+    await post(`${server.base}/api/v1/auth/register`, { email: 'kept@example.com', password: 'long enough pw', full_name: 'K' }),
+  );
   customerToken = reg.data.token;
   assert.ok(customerToken);
 });

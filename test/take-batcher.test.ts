@@ -115,7 +115,9 @@ describe('the batcher', () => {
     let calls = 0;
     const counting: Db = { ...t.rt.db, query: (text, params) => (calls++, t.rt.db.query(text, params)) };
     const batcher = createTakeBatcher(counting, { limits: holdLimits(t.config), concurrency: 1, maxBatch: 64 });
-    const outcomes = await Promise.allSettled(users.map((u) => batcher.take({ holdId: randomUUID(), screeningId: s.id, userId: u.id, seatIds: seats })));
+    const outcomes = await Promise.allSettled(
+      users.map((u) => batcher.take({ holdId: randomUUID(), screeningId: s.id, userId: u.id, seatIds: seats })),
+    );
     assert.ok(calls < users.length, `20 requests took ${calls} round trips: they shared batches`);
     const won = outcomes.filter((o) => o.status === 'fulfilled');
     assert.equal(won.length, 1, 'exactly one hold of the seats');
@@ -130,9 +132,7 @@ describe('the batcher', () => {
   test('a batch that fails as a whole rejects every request in it', async () => {
     const broken: Db = { ...t.rt.db, query: async () => Promise.reject(Object.assign(new Error('connection lost'), { code: '08006' })) };
     const batcher = createTakeBatcher(broken, { limits: holdLimits(t.config), concurrency: 1, maxBatch: 64 });
-    const outcomes = await Promise.allSettled(
-      [1, 2, 3].map((i) => batcher.take({ holdId: randomUUID(), screeningId: 1, userId: i, seatIds: [i] })),
-    );
+    const outcomes = await Promise.allSettled([1, 2, 3].map((i) => batcher.take({ holdId: randomUUID(), screeningId: 1, userId: i, seatIds: [i] })));
     assert.deepEqual(
       outcomes.map((o) => o.status === 'rejected' && (o.reason as { code?: string }).code),
       ['08006', '08006', '08006'],

@@ -49,9 +49,15 @@ describe('reading tickets', () => {
     // the same instant, on the theater's clock (+07:00)
     assert.match(v.screening.local_show_time, /\+07:00$/);
     assert.equal(Date.parse(v.screening.local_show_time), Date.parse(v.screening.show_time));
-    assert.deepEqual(v.seats.map((s: any) => s.label), ['D6', 'D7']);
+    assert.deepEqual(
+      v.seats.map((s: any) => s.label),
+      ['D6', 'D7'],
+    );
     assert.ok(v.seats.every((s: any) => s.status === 'sold' && s.price > 0));
-    assert.equal(v.total_amount, v.seats.reduce((a: number, s: any) => a + s.price, 0));
+    assert.equal(
+      v.total_amount,
+      v.seats.reduce((a: number, s: any) => a + s.price, 0),
+    );
     assert.equal(v.amount_paid, v.total_amount + v.fee_amount);
     assert.equal(v.payment.status, 'captured');
     assert.equal(v.payment_method, 'card');
@@ -60,7 +66,10 @@ describe('reading tickets', () => {
     assert.ok(check.ok);
     assert.equal(check.claims.tid, p.ticketId);
     assert.equal(check.claims.bc, v.booking_code);
-    assert.deepEqual(check.claims.seats, [...p.seatIds].sort((a, b) => a - b));
+    assert.deepEqual(
+      check.claims.seats,
+      [...p.seatIds].sort((a, b) => a - b),
+    );
     // the QR is stable: the same text on every read
     assert.equal((await getTicket(p.ticketId, alice)).body.data.qr, v.qr);
   });

@@ -124,7 +124,13 @@ export async function checkCheckout(dbUrl: string, screeningIds: number[], cycle
   for (const c of seen) {
     const t = dbById.get(c.ticketId as string);
     const want = [...c.seatIds].sort((a, b) => a - b).join(',');
-    const why = !t ? 'not in the database' : t.status !== 'paid' ? `status ${t.status}` : (t.seats ?? []).join(',') !== want ? `seats ${t.seats} vs ${want}` : undefined;
+    const why = !t
+      ? 'not in the database'
+      : t.status !== 'paid'
+        ? `status ${t.status}`
+        : (t.seats ?? []).join(',') !== want
+          ? `seats ${t.seats} vs ${want}`
+          : undefined;
     if (why === undefined) continue;
     clientWrong++;
     if (problems.length < 10) problems.push(`ticket ${c.ticketId} seen paid by worker ${c.worker}: ${why}`);

@@ -208,7 +208,10 @@ export async function runCheckoutFlow(c: CheckoutFlowConfig): Promise<CheckoutFl
       }
       if (r.status === 409 && code === 'seat_unavailable' && Array.isArray(r.body?.seat_ids)) {
         const refused = new Set(r.body.seat_ids as number[]);
-        belief.giveBack(pick.screeningId, pick.seatIds.filter((id) => !refused.has(id)));
+        belief.giveBack(
+          pick.screeningId,
+          pick.seatIds.filter((id) => !refused.has(id)),
+        );
       } else if (r.status === 0 || r.status >= 500) {
         await sleep(20);
       }
@@ -223,9 +226,15 @@ export async function runCheckoutFlow(c: CheckoutFlowConfig): Promise<CheckoutFl
       if (cycle.seatIds.length === 0) return undefined; // nothing left to pick
       return cycle;
     }
-    const co = await call(c.agent, `${c.base}/api/v1/holds/${cycle.holdId}/checkout`, 'POST', { ...auth, 'idempotency-key': randomUUID() }, {
-      payment_method: cycle.method,
-    });
+    const co = await call(
+      c.agent,
+      `${c.base}/api/v1/holds/${cycle.holdId}/checkout`,
+      'POST',
+      { ...auth, 'idempotency-key': randomUUID() },
+      {
+        payment_method: cycle.method,
+      },
+    );
     const coCode = record('checkout', co, 201);
     if (co.status !== 201) return { ...cycle, outcome: `checkout_${coCode}` };
     cycle.checkoutDoneAt = co.doneAt;

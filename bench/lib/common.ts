@@ -9,8 +9,7 @@ export const log = (msg: string) => process.stdout.write(`[bench] ${msg}\n`);
 export const warn = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 
 /** 12,345 (or 12,345.6 with digits = 1), en-US grouping. */
-export const fmt = (n: number, digits = 0) =>
-  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 /** A ratio as "12.3 %", or "n/a". */
 export const pct = (ratio: number | null) => (ratio === null ? 'n/a' : `${(ratio * 100).toFixed(1)} %`);

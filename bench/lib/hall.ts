@@ -26,7 +26,10 @@ export async function createHall(base: string, auth: Record<string, string>, the
       seats: Array.from({ length: perRow }, (_, x) => ({ number: x + 1, x, y: r, type: 'regular' })),
     })),
   };
-  const hall = (await post(base, '/api/v1/halls', auth, { theater_id: theaterId, name, screen_type: 'Regular', layout })) as { id: number; capacity: number };
+  const hall = (await post(base, '/api/v1/halls', auth, { theater_id: theaterId, name, screen_type: 'Regular', layout })) as {
+    id: number;
+    capacity: number;
+  };
   if (hall.capacity !== rows * perRow) throw new Error(`hall ${hall.id}: capacity ${hall.capacity}, expected ${rows * perRow}`);
   return hall.id;
 }

@@ -62,7 +62,8 @@ export async function checkHolds(dbUrl: string, screeningIds: number[], grants: 
   }
   const kept = new Set(grants.map((g) => g.holdId));
   const unacknowledged = holds.rows.filter((h) => h.live && !kept.has(h.id));
-  for (const h of unacknowledged.slice(0, Math.max(0, 10 - problems.length))) problems.push(`live hold ${h.id} (${h.seat_ids}) that no client kept a 201 for`);
+  for (const h of unacknowledged.slice(0, Math.max(0, 10 - problems.length)))
+    problems.push(`live hold ${h.id} (${h.seat_ids}) that no client kept a 201 for`);
   return {
     oversold: Number(over.rows[0]?.n ?? -1),
     grants_checked: grants.length,

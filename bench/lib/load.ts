@@ -48,8 +48,7 @@ export async function load(label: string, url: string, opts: LoadOptions, header
   log(`${label}: ${opts.connections} connections, ${opts.duration} s`);
   const s = summarize(await autocannon({ ...base, duration: opts.duration, title: label }));
   log(
-    `${label}: ${fmt(s.req_per_s_mean)} req/s, p50 ${s.latency_ms.p50} ms, p99 ${s.latency_ms.p99} ms, ` +
-      `non-2xx ${s.non_2xx}, errors ${s.errors}`,
+    `${label}: ${fmt(s.req_per_s_mean)} req/s, p50 ${s.latency_ms.p50} ms, p99 ${s.latency_ms.p99} ms, ` + `non-2xx ${s.non_2xx}, errors ${s.errors}`,
   );
   return s;
 }

@@ -35,5 +35,4 @@ export function codeVersion() {
 }
 
 /** "2 cores, 23.5 GiB, AMD EPYC, node v20..., PostgreSQL 15..." for the log. */
-export const describe = (m: Machine) =>
-  `${m.nproc} cores, ${m.mem_total_gib} GiB, ${m.cpu_model}, node ${m.node}, PostgreSQL ${m.postgres}`;
+export const describe = (m: Machine) => `${m.nproc} cores, ${m.mem_total_gib} GiB, ${m.cpu_model}, node ${m.node}, PostgreSQL ${m.postgres}`;

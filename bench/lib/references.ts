@@ -33,7 +33,9 @@ export async function helloWorld(opts: BenchOptions): Promise<{ load: Summary; r
  */
 export async function pgBaseline(env: NodeJS.ProcessEnv = {}): Promise<Baseline> {
   if (!existsSync(BASELINE)) return { error: `${BASELINE} not found` };
-  const extras = Object.entries(env).map(([k, v]) => `${k}=${v} `).join('');
+  const extras = Object.entries(env)
+    .map(([k, v]) => `${k}=${v} `)
+    .join('');
   log(`baseline: ${extras}${relative(ROOT, BASELINE)} (about a minute)`);
   const child = start('pg-baseline', [BASELINE], { ...process.env, ...env }, 'bash');
   const code = await exitOf(child);

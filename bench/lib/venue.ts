@@ -19,7 +19,8 @@ export async function createVenue(
   jwtSecret: string,
   o: { name: string; rows: number; perRow: number; count: number },
 ): Promise<Venue> {
-  const admin = (await query<{ id: number; email: string }>(`SELECT id, email FROM users WHERE role = 'admin' ORDER BY id LIMIT 1`, [], dbUrl)).rows[0];
+  const admin = (await query<{ id: number; email: string }>(`SELECT id, email FROM users WHERE role = 'admin' ORDER BY id LIMIT 1`, [], dbUrl))
+    .rows[0];
   const adminAuth = { authorization: `Bearer ${accessToken(jwtSecret, { ...admin, role: 'admin' })}` };
   const theaterId = (
     await query<{ id: number }>(

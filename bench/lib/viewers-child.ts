@@ -85,7 +85,12 @@ async function start(m: Extract<Msg, { type: 'start' }>) {
     while (next < m.tokens.length) await open(m.url, m.tokens[next++], m.seatIds.length);
   };
   await Promise.all(Array.from({ length: m.concurrency }, worker));
-  reply({ type: 'connected', connected: viewers.filter((v) => v.open).length, failed: viewers.filter((v) => !v.open).length, ms: Math.round(nowMs() - t0) });
+  reply({
+    type: 'connected',
+    connected: viewers.filter((v) => v.open).length,
+    failed: viewers.filter((v) => !v.open).length,
+    ms: Math.round(nowMs() - t0),
+  });
 }
 
 async function finish(m: Extract<Msg, { type: 'finish' }>) {

@@ -43,7 +43,12 @@ export async function startViewers(base: string, screeningId: number, tokens: st
   const child = start('viewers', ['--import', 'tsx', 'bench/lib/viewers-child.ts'], { ...process.env, HOST }, process.execPath, true);
   const url = `${base.replace(/^http/, 'ws')}/api/v1/screenings/${screeningId}/live`;
   log(`viewers: connecting ${tokens.length} WebSockets to ${new URL(url).pathname} (child process ${child.proc.pid}, ${concurrency} at a time)`);
-  const c = await ask<{ connected: number; failed: number; ms: number }>(child, { type: 'start', url, tokens, seatIds, concurrency }, 'connected', 180_000);
+  const c = await ask<{ connected: number; failed: number; ms: number }>(
+    child,
+    { type: 'start', url, tokens, seatIds, concurrency },
+    'connected',
+    180_000,
+  );
   log(`viewers: ${c.connected} connected with their snapshot, ${c.failed} failed, in ${c.ms} ms`);
   return {
     connected: c.connected,
@@ -51,7 +56,9 @@ export async function startViewers(base: string, screeningId: number, tokens: st
     connectMs: c.ms,
     /** waits (up to waitMs) for the viewers to reach `version`, then measures against the 201 times */
     finish: (version: number, granted: [number, number][], waitMs = 5_000) =>
-      ask<ViewerStats & { type?: string }>(child, { type: 'finish', version, granted, waitMs }, 'result', waitMs + 60_000).then(({ type: _, ...s }) => s),
+      ask<ViewerStats & { type?: string }>(child, { type: 'finish', version, granted, waitMs }, 'result', waitMs + 60_000).then(
+        ({ type: _, ...s }) => s,
+      ),
     async close() {
       child.proc.send({ type: 'close' });
       const timer = setTimeout(() => void stop(child), 10_000);

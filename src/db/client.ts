@@ -118,10 +118,7 @@ export async function connectPglite(dataDir: string): Promise<Db> {
     kind: 'pglite',
     query: (text, params) => run(db, text, params),
     exec: async (text) => void (await db.exec(text)),
-    tx: (fn) =>
-      db.transaction((t) =>
-        fn({ query: (text, params) => run(t, text, params), exec: async (text) => void (await t.exec(text)) }),
-      ),
+    tx: (fn) => db.transaction((t) => fn({ query: (text, params) => run(t, text, params), exec: async (text) => void (await t.exec(text)) })),
     close: () => db.close(),
   };
 }

@@ -118,9 +118,7 @@ async function appliedFunctions(sql: Sql): Promise<Map<string, string>> {
 }
 
 async function appliedVersions(sql: Sql): Promise<Map<string, string>> {
-  const { rows } = await sql.query<{ version: string; checksum: string }>(
-    'SELECT version, checksum FROM schema_migrations',
-  );
+  const { rows } = await sql.query<{ version: string; checksum: string }>('SELECT version, checksum FROM schema_migrations');
   return new Map(rows.map((r) => [r.version, r.checksum]));
 }
 

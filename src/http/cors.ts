@@ -10,7 +10,9 @@ const LOCAL_ORIGIN = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/;
 
 /** The origins allowed, from NODE_ENV and CORS_ORIGINS; throws on an entry that is not an origin. */
 export function allowedOrigins(env: { NODE_ENV: string; CORS_ORIGINS: string }): (string | RegExp)[] {
-  const listed = env.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
+  const listed = env.CORS_ORIGINS.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (listed.length === 0) return env.NODE_ENV === 'production' ? [] : [LOCAL_ORIGIN];
   const bad = listed.filter((o) => !isOrigin(o));
   if (bad.length > 0) {

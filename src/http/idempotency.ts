@@ -72,7 +72,9 @@ export async function idempotent(
     return reply.code(out.status).send(out.body);
   }
   const userId = req.user.id;
-  const hash = createHash('sha256').update(`${req.method} ${req.url}\n${JSON.stringify(req.body ?? null)}`).digest('hex');
+  const hash = createHash('sha256')
+    .update(`${req.method} ${req.url}\n${JSON.stringify(req.body ?? null)}`)
+    .digest('hex');
   const pending = opts.effect ? JSON.stringify({ effect: opts.effect.id }) : null;
 
   // Claimed: a new key, an expired one, or one stuck in flight past IN_FLIGHT_TIMEOUT_S that names

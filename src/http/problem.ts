@@ -16,12 +16,7 @@ export interface Problem {
   [extra: string]: unknown;
 }
 
-export function problemOf(
-  code: ErrorCode,
-  detail?: string,
-  extra: Record<string, unknown> = {},
-  instance?: string,
-): Problem {
+export function problemOf(code: ErrorCode, detail?: string, extra: Record<string, unknown> = {}, instance?: string): Problem {
   const [status, title] = ERRORS[code];
   const message = detail ?? title;
   return { type: `/problems/${code}`, title, status, detail: message, code, success: false, message, instance, ...extra };
@@ -60,7 +55,9 @@ const BAD_TEXT_CODES = new Set(['22021', '22P05']);
 const DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006', '53300']);
 function dependencyDown(err: { code?: unknown; message?: string }): boolean {
   if (typeof err.code === 'string' && DOWN_CODES.has(err.code)) return true;
-  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Cannot use a pool after calling end|PGlite is closed/i.test(err.message ?? '');
+  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Cannot use a pool after calling end|PGlite is closed/i.test(
+    err.message ?? '',
+  );
 }
 
 export interface ProblemHandlerOptions {

@@ -14,9 +14,14 @@ export function attemptLimiter(kv: Kv, limit: number, windowMs = 60_000): Limite
       const hit = await kv.hit(`rl:${key}`, windowMs).catch(() => local.hit(`rl:${key}`, windowMs));
       if (hit.count > limit) {
         const retryAfter = Math.max(1, Math.ceil(hit.resetMs / 1000));
-        throw new AppError('rate_limited', `Too many attempts; try again in ${retryAfter} s`, { retry_after: retryAfter }, {
-          'Retry-After': String(retryAfter),
-        });
+        throw new AppError(
+          'rate_limited',
+          `Too many attempts; try again in ${retryAfter} s`,
+          { retry_after: retryAfter },
+          {
+            'Retry-After': String(retryAfter),
+          },
+        );
       }
     }
   };

@@ -59,9 +59,14 @@ function limitHook(store: Store, max: number, windowMs: number): onRequestHookHa
         if (res.current <= max) return done();
         const retryAfter = Math.max(1, reset);
         done(
-          new AppError('rate_limited', `Too many requests; try again in ${retryAfter} s`, { retry_after: retryAfter }, {
-            'Retry-After': String(retryAfter),
-          }),
+          new AppError(
+            'rate_limited',
+            `Too many requests; try again in ${retryAfter} s`,
+            { retry_after: retryAfter },
+            {
+              'Retry-After': String(retryAfter),
+            },
+          ),
         );
       },
       windowMs,

@@ -22,7 +22,9 @@ export const ProblemSchema = Type.Object(
     instance: Type.Optional(Type.String()),
     errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
     seat_ids: Type.Optional(Type.Array(Type.Integer(), { description: 'Seat refusals: the seats concerned' })),
-    seat_labels: Type.Optional(Type.Array(Type.String(), { description: 'The same seats as people see them (E7), in seat_ids order', examples: [['E7', 'E8']] })),
+    seat_labels: Type.Optional(
+      Type.Array(Type.String(), { description: 'The same seats as people see them (E7), in seat_ids order', examples: [['E7', 'E8']] }),
+    ),
   },
   { additionalProperties: true, description: 'application/problem+json (RFC 9457)' },
 );

@@ -16,7 +16,10 @@ export function trustProxyOf(value: string): false | string[] | ((address: strin
     const hops = Number(v);
     return (_address, hop) => hop < hops;
   }
-  const entries = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const entries = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = entries.filter((e) => !KEYWORDS.has(e) && !isAddressOrRange(e));
   if (bad.length > 0) {
     throw new Error(`TRUST_PROXY: ${bad.join(', ')} is not an IP address, a CIDR range, loopback, linklocal or uniquelocal (or give a hop count)`);

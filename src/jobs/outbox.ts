@@ -23,9 +23,10 @@ export function mailboxDir(config: Config): string {
 }
 
 export function openDelivery(config: Config): { mailer: Mailer; sms: SmsProvider } {
-  const mailer = config.mailDelivery === 'smtp' && config.SMTP_URL
-    ? createSmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM })
-    : createLocalMailbox({ dir: mailboxDir(config), from: config.MAIL_FROM });
+  const mailer =
+    config.mailDelivery === 'smtp' && config.SMTP_URL
+      ? createSmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM })
+      : createLocalMailbox({ dir: mailboxDir(config), from: config.MAIL_FROM });
   const sms = config.SMS_URL
     ? createHttpSmsProvider({ url: config.SMS_URL, apiKey: config.SMS_API_KEY, timeoutMs: config.SMS_TIMEOUT_MS })
     : createLogSmsProvider({ file: join(localDeliveryDir(config), 'sms.jsonl') });
@@ -43,7 +44,11 @@ export function deliveryNotices(config: Config): { level: 'warn' | 'info'; messa
   const notices: { level: 'warn' | 'info'; message: string; dir: string }[] = [];
   if (config.mailDelivery !== 'smtp') {
     const why = config.mailDelivery === 'off' ? 'MAIL_DELIVERY=off' : 'no SMTP_URL';
-    notices.push({ level, message: `MAIL DELIVERY IS OFF (${why}): e-tickets are filed in the local mailbox, not e-mailed`, dir: mailboxDir(config) });
+    notices.push({
+      level,
+      message: `MAIL DELIVERY IS OFF (${why}): e-tickets are filed in the local mailbox, not e-mailed`,
+      dir: mailboxDir(config),
+    });
   }
   if (!config.SMS_URL) notices.push({ level, message: 'SMS delivery is off (no SMS_URL): messages are appended to sms.jsonl, not sent', dir });
   return notices;

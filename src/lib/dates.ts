@@ -25,7 +25,13 @@ function wallClock(timeZone: string): Intl.DateTimeFormat {
   let f = clocks.get(timeZone);
   if (!f) {
     const options: Intl.DateTimeFormatOptions = {
-      year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'longOffset',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'longOffset',
     };
     try {
       f = new Intl.DateTimeFormat('en-CA', { ...options, timeZone });

@@ -90,7 +90,10 @@ export async function listMailbox(dir: string): Promise<MailboxEntry[]> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
   }
-  const ids = names.filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -5)).filter((id) => MESSAGE_ID.test(id));
+  const ids = names
+    .filter((n) => n.endsWith('.json'))
+    .map((n) => n.slice(0, -5))
+    .filter((id) => MESSAGE_ID.test(id));
   const entries = await Promise.all(ids.map((id) => readMailboxEntry(dir, id)));
   return entries.filter((e): e is MailboxEntry => e !== undefined).sort((a, b) => b.date.localeCompare(a.date));
 }

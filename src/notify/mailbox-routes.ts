@@ -23,7 +23,7 @@ const Id = Type.String({ pattern: MESSAGE_ID.source });
 const dev = (summary: string) => ({
   tags: ['dev'],
   summary,
-  description: 'Development only (embedded, no SMTP_URL, not production): shows every customer\'s mail to whoever reaches the port.',
+  description: "Development only (embedded, no SMTP_URL, not production): shows every customer's mail to whoever reaches the port.",
 });
 const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'";
 // The HTML part is the sender's markup: no scripts, no network, its own origin.
@@ -49,23 +49,37 @@ export async function mailboxRoutes(fastify: FastifyInstance, opts: MailboxRoute
     return reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(messagePage(entry));
   });
 
-  app.get('/dev/mail/:id/raw', { schema: { ...dev('One message as sent (message/rfc822, .eml)'), params: Type.Object({ id: Id }) }, preHandler }, async (req, reply) => {
-    const entry = await find(req.params.id);
-    return reply
-      .type('message/rfc822')
-      .header('content-disposition', `attachment; filename="${entry.id}.eml"`)
-      .send(createReadStream(join(opts.dir, `${entry.id}.eml`)));
-  });
+  app.get(
+    '/dev/mail/:id/raw',
+    { schema: { ...dev('One message as sent (message/rfc822, .eml)'), params: Type.Object({ id: Id }) }, preHandler },
+    async (req, reply) => {
+      const entry = await find(req.params.id);
+      return reply
+        .type('message/rfc822')
+        .header('content-disposition', `attachment; filename="${entry.id}.eml"`)
+        .send(createReadStream(join(opts.dir, `${entry.id}.eml`)));
+    },
+  );
 
-  app.get('/dev/mail/:id/html', { schema: { ...dev("A message's HTML part, sandboxed"), params: Type.Object({ id: Id }) }, preHandler }, async (req, reply) => {
-    const entry = await find(req.params.id);
-    if (entry.html === undefined) throw new AppError('not_found', 'This message has no HTML part');
-    return reply.type('text/html; charset=utf-8').header('content-security-policy', MAIL_CSP).send(entry.html);
-  });
+  app.get(
+    '/dev/mail/:id/html',
+    { schema: { ...dev("A message's HTML part, sandboxed"), params: Type.Object({ id: Id }) }, preHandler },
+    async (req, reply) => {
+      const entry = await find(req.params.id);
+      if (entry.html === undefined) throw new AppError('not_found', 'This message has no HTML part');
+      return reply.type('text/html; charset=utf-8').header('content-security-policy', MAIL_CSP).send(entry.html);
+    },
+  );
 
   app.get(
     '/dev/mail/:id/attachments/:n',
-    { schema: { ...dev('An attachment of a message (the e-ticket PDF)'), params: Type.Object({ id: Id, n: Type.Integer({ minimum: 0, maximum: 1000 }) }) }, preHandler },
+    {
+      schema: {
+        ...dev('An attachment of a message (the e-ticket PDF)'),
+        params: Type.Object({ id: Id, n: Type.Integer({ minimum: 0, maximum: 1000 }) }),
+      },
+      preHandler,
+    },
     async (req, reply) => {
       const entry = await find(req.params.id);
       const a = entry.attachments[req.params.n];
@@ -83,7 +97,8 @@ export async function mailboxRoutes(fastify: FastifyInstance, opts: MailboxRoute
 function listPage(entries: MailboxEntry[]): string {
   const rows = entries
     .map(
-      (e) => `<tr><td>${esc(e.date)}</td><td>${esc(e.to)}</td><td><a href="/dev/mail/${esc(e.id)}">${esc(e.subject || '(no subject)')}</a></td>` +
+      (e) =>
+        `<tr><td>${esc(e.date)}</td><td>${esc(e.to)}</td><td><a href="/dev/mail/${esc(e.id)}">${esc(e.subject || '(no subject)')}</a></td>` +
         `<td>${e.attachments.length ? `${e.attachments.length} attachment(s)` : ''}</td></tr>`,
     )
     .join('\n');

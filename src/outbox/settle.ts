@@ -7,10 +7,7 @@ import type { Sql } from '../db/client.ts';
 const MAX_ERROR = 1000;
 
 export async function markSent(db: Sql, id: string): Promise<void> {
-  await db.query(
-    `UPDATE outbox SET status = 'sent', sent_at = now(), last_error = NULL WHERE id = $1 AND status <> 'sent'`,
-    [id],
-  );
+  await db.query(`UPDATE outbox SET status = 'sent', sent_at = now(), last_error = NULL WHERE id = $1 AND status <> 'sent'`, [id]);
 }
 
 /** Back to 'pending', due again after delayMs (database clock). */
@@ -23,8 +20,9 @@ export async function markRetry(db: Sql, id: string, attempts: number, delayMs: 
 }
 
 export async function markDead(db: Sql, id: string, attempts: number, error: string): Promise<void> {
-  await db.query(
-    `UPDATE outbox SET status = 'dead', last_error = $3 WHERE id = $1 AND status = 'sending' AND attempts = $2`,
-    [id, attempts, error.slice(0, MAX_ERROR)],
-  );
+  await db.query(`UPDATE outbox SET status = 'dead', last_error = $3 WHERE id = $1 AND status = 'sending' AND attempts = $2`, [
+    id,
+    attempts,
+    error.slice(0, MAX_ERROR),
+  ]);
 }

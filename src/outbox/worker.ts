@@ -53,10 +53,7 @@ export interface OutboxWorker {
   stop(): Promise<void>;
 }
 
-type Outcome =
-  | { kind: 'sent' }
-  | { kind: 'retry'; delayMs: number; error: string }
-  | { kind: 'dead'; error: string };
+type Outcome = { kind: 'sent' } | { kind: 'retry'; delayMs: number; error: string } | { kind: 'dead'; error: string };
 
 export function startOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
   const { db, log } = opts;
@@ -134,7 +131,11 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
     if (o.kind === 'dead') log.warn({ ...fields, error: o.error }, 'outbox message dead');
     else if (o.kind === 'retry') log.warn({ ...fields, error: o.error, retryInMs: o.delayMs }, 'outbox delivery failed, will retry');
     // a message filed on this machine was not sent, and the log must not say it was
-    else log.info({ ...fields, resent: row.previous_status === 'sending' }, senders[row.channel].local ? 'outbox message filed locally, not delivered' : 'outbox message sent');
+    else
+      log.info(
+        { ...fields, resent: row.previous_status === 'sending' },
+        senders[row.channel].local ? 'outbox message filed locally, not delivered' : 'outbox message sent',
+      );
     try {
       await record(row, o);
     } catch {

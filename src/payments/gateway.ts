@@ -100,13 +100,7 @@ export interface PaymentGateway {
  * Webhook events the gateway sends to POST /api/v1/payments/webhook, signed (see
  * webhook-signature.ts). `id` is unique per event (deliveries of one event repeat it).
  */
-export type GatewayEventType =
-  | 'payment.captured'
-  | 'payment.failed'
-  | 'payment.cancelled'
-  | 'payment.expired'
-  | 'refund.succeeded'
-  | 'refund.failed';
+export type GatewayEventType = 'payment.captured' | 'payment.failed' | 'payment.cancelled' | 'payment.expired' | 'refund.succeeded' | 'refund.failed';
 
 export interface GatewayEvent {
   id: string; // 'evt_...'

@@ -53,7 +53,10 @@ async function livePublicRoutes(app: FastifyInstance, deps: Deps) {
         }
         const recheck = setInterval(() => {
           // a failing check (Redis or the database away for a moment) leaves the viewer connected
-          app.sessions.isLive(user).then((live) => live || socket.close(4401, 'session ended'), () => {});
+          app.sessions.isLive(user).then(
+            (live) => live || socket.close(4401, 'session ended'),
+            () => {},
+          );
         }, RECHECK_MS);
         recheck.unref();
         socket.on('close', () => clearInterval(recheck));

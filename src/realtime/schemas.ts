@@ -18,7 +18,10 @@ export const LiveSnapshotMessage = Type.Object(
     message: Type.String(),
     data: SeatMapSchema,
   },
-  { title: 'LiveSnapshotMessage', description: 'Server to client, once, after authentication: the seat map as GET /screenings/{id}/seats answers it' },
+  {
+    title: 'LiveSnapshotMessage',
+    description: 'Server to client, once, after authentication: the seat map as GET /screenings/{id}/seats answers it',
+  },
 );
 
 export const LiveDeltaMessage = Type.Object(

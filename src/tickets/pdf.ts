@@ -95,10 +95,20 @@ export function formatMoney(minor: number, currency: string): string {
  */
 export function formatShowTime(at: Date, timeZone: string): string {
   const zone = isTimeZone(timeZone) ? timeZone : 'UTC';
-  const parts = formatter(`show|${zone}`, () => new Intl.DateTimeFormat('en-GB', {
-    timeZone: zone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric',
-    hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-  })).formatToParts(at);
+  const parts = formatter(
+    `show|${zone}`,
+    () =>
+      new Intl.DateTimeFormat('en-GB', {
+        timeZone: zone,
+        weekday: 'long',
+        day: 'numeric',
+        month: 'long',
+        year: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }),
+  ).formatToParts(at);
   const p = (type: string) => parts.find((x) => x.type === type)?.value ?? '';
   return `${p('weekday')} ${p('day')} ${p('month')} ${p('year')}, ${p('hour')}:${p('minute')} ${zoneLabel(at, zone)}`;
 }
@@ -129,7 +139,10 @@ function formatter(key: string, make: () => Intl.DateTimeFormat): Intl.DateTimeF
 }
 
 function zoneName(at: Date, timeZone: string, locale: string, style: 'short' | 'longOffset'): string {
-  const parts = formatter(`zone|${timeZone}|${locale}|${style}`, () => new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: style })).formatToParts(at);
+  const parts = formatter(
+    `zone|${timeZone}|${locale}|${style}`,
+    () => new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: style }),
+  ).formatToParts(at);
   return parts.find((x) => x.type === 'timeZoneName')?.value ?? '';
 }
 
@@ -167,7 +180,10 @@ interface Fonts {
 // Marks and format characters (emoji joiners, variation selectors) vanish; a letter WinAnsi lacks
 // becomes its base letter when it has one (o with double acute -> o), otherwise '?'.
 function clean(text: unknown, fonts: Fonts): string {
-  const source = String(text ?? '').normalize('NFC').replace(/[\p{Cc}\p{Zl}\p{Zp}]/gu, ' ').replace(/[\p{Mn}\p{Me}\p{Cf}]/gu, '');
+  const source = String(text ?? '')
+    .normalize('NFC')
+    .replace(/[\p{Cc}\p{Zl}\p{Zp}]/gu, ' ')
+    .replace(/[\p{Mn}\p{Me}\p{Cf}]/gu, '');
   let out = '';
   for (const ch of source) {
     if (fonts.chars.has(ch.codePointAt(0)!)) out += ch;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { newPage, skipBrowser, webAppAndBrowser } from './helpers.ts';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -130,7 +130,14 @@ describe('access: keyboard, axe-core, Bahasa Indonesia, a 360 px phone', { skip:
     const days = page.locator('.dates button');
     for (let i = 0; i < (await days.count()); i++) {
       await days.nth(i).click();
-      if (await page.locator('a.showtime').first().isVisible().catch(() => false)) break;
+      if (
+        await page
+          .locator('a.showtime')
+          .first()
+          .isVisible()
+          .catch(() => false)
+      )
+        break;
       await page.waitForTimeout(500);
     }
     const price = (await page.locator('a.showtime').first().textContent()) ?? '';
@@ -165,7 +172,14 @@ describe('access: keyboard, axe-core, Bahasa Indonesia, a 360 px phone', { skip:
     const days = page.locator('.dates button');
     for (let i = 0; i < (await days.count()); i++) {
       await days.nth(i).click();
-      if (await page.locator('a.showtime').first().isVisible().catch(() => false)) break;
+      if (
+        await page
+          .locator('a.showtime')
+          .first()
+          .isVisible()
+          .catch(() => false)
+      )
+        break;
       await page.waitForTimeout(500);
     }
     await page.locator('a.showtime').first().click();

@@ -2,7 +2,7 @@
 // account is shown and followed until the bank's transfer lands; a refund shows its quote first.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { logIn, newPage, openFirstShowtime, skipBrowser, webAppAndBrowser } from './helpers.ts';
 
 describe('checkout in the browser', { skip: skipBrowser }, () => {

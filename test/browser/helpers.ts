@@ -63,7 +63,10 @@ export async function logIn(page: Page, email = 'customer@cinema.com', password 
 /** From the home page to the seat picker of the first showtime in the date strip that has one. */
 export async function openFirstShowtime(page: Page, base: string, movie = 'Dune: Part Two') {
   await page.goto(`${base}/`);
-  await page.getByRole('link', { name: new RegExp(movie) }).first().click();
+  await page
+    .getByRole('link', { name: new RegExp(movie) })
+    .first()
+    .click();
   await page.getByRole('heading', { level: 1, name: movie }).waitFor();
   const days = page.locator('.dates button');
   for (let i = 0; i < (await days.count()); i++) {

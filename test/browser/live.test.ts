@@ -57,7 +57,10 @@ describe('the live seat map in the browser', { skip: skipBrowserAnyMode }, () =>
     assert.equal(await seatButton(page, 'F6').getAttribute('aria-pressed'), 'true');
 
     const hold = await holdByApi(ctx.web, other, id, ['F6', 'F7']);
-    await page.locator('.seat.held', { has: page.locator('text=7') }).first().waitFor({ timeout: 2000 });
+    await page
+      .locator('.seat.held', { has: page.locator('text=7') })
+      .first()
+      .waitFor({ timeout: 2000 });
     await seatButton(page, 'F7').and(page.locator('.held')).waitFor({ timeout: 2000 });
     await page.getByText('Someone else just took F6.').waitFor({ timeout: 2000 });
     assert.equal(await seatButton(page, 'F6').getAttribute('aria-pressed'), 'false');

@@ -3,7 +3,6 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
 import { logIn, newPage, openFirstShowtime, skipBrowser, webAppAndBrowser } from './helpers.ts';
 
 describe('buying a ticket in the browser', { skip: skipBrowser }, () => {
@@ -32,7 +31,7 @@ describe('buying a ticket in the browser', { skip: skipBrowser }, () => {
     await page.getByText('2 seats selected: E4, E5').waitFor();
     await page.getByRole('button', { name: 'Hold these seats' }).click();
     await page.getByRole('heading', { name: 'Your seats are held' }).waitFor();
-    assert.match(await page.getByRole('timer').textContent() ?? '', /Held for (9|10):\d\d more/);
+    assert.match((await page.getByRole('timer').textContent()) ?? '', /Held for (9|10):\d\d more/);
 
     await page.getByRole('button', { name: 'Continue to payment' }).click();
     await page.getByRole('heading', { name: 'Payment' }).waitFor();
@@ -49,7 +48,14 @@ describe('buying a ticket in the browser', { skip: skipBrowser }, () => {
     await page.locator('.status-paid').waitFor({ timeout: 10_000 });
     assert.equal(await page.getByTestId('seats').textContent(), 'E4, E5');
     assert.match((await page.getByTestId('booking-code').textContent()) ?? '', /^[A-Z0-9]{6,}$/);
-    assert.equal(await page.locator('.ticket .facts dd').filter({ hasText: total ?? 'x' }).count(), 1, `paid ${total}`);
+    assert.equal(
+      await page
+        .locator('.ticket .facts dd')
+        .filter({ hasText: total ?? 'x' })
+        .count(),
+      1,
+      `paid ${total}`,
+    );
     assert.ok(await page.getByRole('img', { name: 'Show this code at the entrance' }).isVisible());
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download PDF' }).click()]);
@@ -58,11 +64,17 @@ describe('buying a ticket in the browser', { skip: skipBrowser }, () => {
 
     // the ticket is in "My tickets"
     await page.getByRole('link', { name: 'My tickets' }).click();
-    await page.getByRole('link', { name: /Dune: Part Two/ }).first().waitFor();
+    await page
+      .getByRole('link', { name: /Dune: Part Two/ })
+      .first()
+      .waitFor();
 
     // a reload keeps the session (the refresh cookie renews it)
     await page.reload();
-    await page.getByRole('link', { name: /Dune: Part Two/ }).first().waitFor();
+    await page
+      .getByRole('link', { name: /Dune: Part Two/ })
+      .first()
+      .waitFor();
     assert.deepEqual(errors, []);
     await context.close();
   });
@@ -83,7 +95,11 @@ describe('buying a ticket in the browser', { skip: skipBrowser }, () => {
       await new Promise<void>((go) => {
         waiting.push(go);
         if (waiting.length === 4) for (const release of waiting.splice(0)) release();
-        else setTimeout(() => { waiting = waiting.filter((w) => w !== go); go(); }, 400);
+        else
+          setTimeout(() => {
+            waiting = waiting.filter((w) => w !== go);
+            go();
+          }, 400);
       });
       await route.continue();
     });

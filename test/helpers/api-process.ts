@@ -87,7 +87,11 @@ export async function apiProcess(env: Record<string, string> = {}): Promise<ApiP
     async json(method, path, body, token, headers = {}) {
       const r = await fetch(`http://127.0.0.1:${port}/api/v1${path}`, {
         method,
-        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...headers,
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await r.text();
@@ -118,18 +122,38 @@ export async function signIn(p: ApiProcess, email: string, password = 'password'
 
 /** A theater without seat rules, a hall of rows x perRow regular seats, and a screening `hours` ahead. */
 export async function plainScreening(p: ApiProcess, admin: string, rows: number, perRow: number, hours: number) {
-  const th = await p.json('POST', '/theaters', { city_id: 1, name: `Crash ${Date.now()}`, address: 'Jl. Test', time_zone: 'Asia/Jakarta', orphan_seat_rule: false, companion_needs_wheelchair: false }, admin);
+  const th = await p.json(
+    'POST',
+    '/theaters',
+    {
+      city_id: 1,
+      name: `Crash ${Date.now()}`,
+      address: 'Jl. Test',
+      time_zone: 'Asia/Jakarta',
+      orphan_seat_rule: false,
+      companion_needs_wheelchair: false,
+    },
+    admin,
+  );
   assert.equal(th.status, 201, JSON.stringify(th.body));
   const labels = 'ABCDEFGHIJKLMNOPQRST';
   const layout = {
     aisles: [],
-    rows: Array.from({ length: rows }, (_, r) => ({ label: labels[r], seats: Array.from({ length: perRow }, (_, i) => ({ number: i + 1, x: i, type: 'regular' })) })),
+    rows: Array.from({ length: rows }, (_, r) => ({
+      label: labels[r],
+      seats: Array.from({ length: perRow }, (_, i) => ({ number: i + 1, x: i, type: 'regular' })),
+    })),
   };
   const hall = await p.json('POST', '/halls', { theater_id: th.body.data.id, name: 'Crash Hall', screen_type: 'Regular', layout }, admin);
   assert.equal(hall.status, 201, JSON.stringify(hall.body));
   const show = new Date(Date.now() + hours * 3_600_000);
   show.setUTCSeconds(0, 0);
-  const s = await p.json('POST', '/screenings', { movie_id: 2, theater_id: th.body.data.id, hall_id: hall.body.data.id, show_time: show.toISOString(), price: 50000 }, admin);
+  const s = await p.json(
+    'POST',
+    '/screenings',
+    { movie_id: 2, theater_id: th.body.data.id, hall_id: hall.body.data.id, show_time: show.toISOString(), price: 50000 },
+    admin,
+  );
   assert.equal(s.status, 201, JSON.stringify(s.body));
   const map = await p.json('GET', `/screenings/${s.body.data.id}/seats`);
   const ids = new Map<string, number>(map.body.data.seats.map((x: any) => [x.label, x.id]));
@@ -140,7 +164,9 @@ export async function plainScreening(p: ApiProcess, admin: string, rows: number,
 export async function buy(p: ApiProcess, token: string, screeningId: number, seatIds: number[]): Promise<{ ticketId: string; paymentId: string }> {
   const hold = await p.json('POST', `/screenings/${screeningId}/holds`, { seat_ids: seatIds }, token);
   assert.equal(hold.status, 201, JSON.stringify(hold.body));
-  const co = await p.json('POST', `/holds/${hold.body.data.id}/checkout`, { payment_method: 'card' }, token, { 'idempotency-key': `co-${hold.body.data.id}` });
+  const co = await p.json('POST', `/holds/${hold.body.data.id}/checkout`, { payment_method: 'card' }, token, {
+    'idempotency-key': `co-${hold.body.data.id}`,
+  });
   assert.equal(co.status, 201, JSON.stringify(co.body));
   p.gateway.simulator.approve(co.body.data.payment.id);
   return { ticketId: co.body.data.ticket.id, paymentId: co.body.data.payment.id };

@@ -30,7 +30,12 @@ export async function heldSeats(t: TestApp, admin: string, token: string, labels
   const seatIds = labels.map((l) => m.id(l));
   const r = await call(t.app, { method: 'POST', url: `/api/v1/screenings/${s.id}/holds`, token, payload: { seat_ids: seatIds } });
   assert.equal(r.status, 201, JSON.stringify(r.body));
-  return { screeningId: s.id, hold: r.body.data as { id: string; total_amount: number; reserved_until: string; seat_ids: number[] }, seatIds, map: m };
+  return {
+    screeningId: s.id,
+    hold: r.body.data as { id: string; total_amount: number; reserved_until: string; seat_ids: number[] },
+    seatIds,
+    map: m,
+  };
 }
 
 export function checkout(t: TestApp, token: string, holdId: string, method = 'card', key: string | null = randomUUID()): Promise<Res> {
@@ -100,7 +105,15 @@ export async function ticketState(t: TestApp, ticketId: string) {
 }
 
 export async function paymentsOf(t: TestApp, ticketId: string) {
-  const { rows } = await t.rt.db.query<{ id: string; status: string; gateway_payment_id: string | null; amount: string; fee: string; failure_code: string | null; refunded_amount: string }>(
+  const { rows } = await t.rt.db.query<{
+    id: string;
+    status: string;
+    gateway_payment_id: string | null;
+    amount: string;
+    fee: string;
+    failure_code: string | null;
+    refunded_amount: string;
+  }>(
     `SELECT id, status, gateway_payment_id, amount::text AS amount, fee::text AS fee, failure_code, refunded_amount::text AS refunded_amount
        FROM payments WHERE ticket_id = $1 ORDER BY created_at`,
     [ticketId],

@@ -99,7 +99,13 @@ export async function paidTicket(t: TestApp, token: string, screeningId: number,
   };
 }
 
-export function refund(t: TestApp, token: string, ticketId: string, body: { seat_ids?: number[]; reason?: string } = {}, key: string | null = randomUUID()): Promise<Res> {
+export function refund(
+  t: TestApp,
+  token: string,
+  ticketId: string,
+  body: { seat_ids?: number[]; reason?: string } = {},
+  key: string | null = randomUUID(),
+): Promise<Res> {
   return call(t.app, {
     method: 'POST',
     url: `/api/v1/tickets/${ticketId}/refunds`,

@@ -77,9 +77,7 @@ export async function startTestApp(env: Record<string, string> = {}, clock?: Clo
     JWT_SECRET: TEST_SECRET,
     SWEEP_INTERVAL_MS: '0',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl, DB_POOL_MAX: '10' } : {}),
-    ...(onRedis
-      ? { REDIS_URL: process.env.REDIS_URL, REDIS_PREFIX: opts.redisPrefix ?? `test:${randomBytes(4).toString('hex')}:` }
-      : {}),
+    ...(onRedis ? { REDIS_URL: process.env.REDIS_URL, REDIS_PREFIX: opts.redisPrefix ?? `test:${randomBytes(4).toString('hex')}:` } : {}),
     ...env,
   });
   const rt = await openRuntime(config, clock);

@@ -59,8 +59,14 @@ const total = (a: Record<string, number>) => Object.values(a).reduce((s, n) => s
 /** Nothing was sold: the ticket waits for its payment, which is still pending, and the seats are still held. */
 async function assertNothingSold(c: Awaited<ReturnType<typeof pendingCheckout>>) {
   assert.equal((await ticketState(t, c.ticketId)).status, 'pending_payment');
-  assert.deepEqual((await paymentsOf(t, c.ticketId)).map((p) => p.status), ['pending']);
-  assert.deepEqual((await seatStates(t, c.screeningId, c.seatIds)).map((s) => s.status), c.seatIds.map(() => 'held'));
+  assert.deepEqual(
+    (await paymentsOf(t, c.ticketId)).map((p) => p.status),
+    ['pending'],
+  );
+  assert.deepEqual(
+    (await seatStates(t, c.screeningId, c.seatIds)).map((s) => s.status),
+    c.seatIds.map(() => 'held'),
+  );
 }
 
 async function soldSeats(screeningId: number, ticketId: string) {
@@ -204,7 +210,15 @@ describe('the gateway cannot be asked', () => {
     try {
       const seen = sim().deliveries().length;
       await approve(t, c.gatewayId);
-      const delivery = await eventually(async () => sim().deliveries().slice(seen).find((d) => d.type === 'payment.captured' && d.last_status === 503), 5_000, 'a 503');
+      const delivery = await eventually(
+        async () =>
+          sim()
+            .deliveries()
+            .slice(seen)
+            .find((d) => d.type === 'payment.captured' && d.last_status === 503),
+        5_000,
+        'a 503',
+      );
       assert.ok(delivery);
       assert.equal(delivery.delivered, false, 'the gateway will deliver it again');
       eventId = delivery.event_id;
@@ -222,7 +236,9 @@ describe('the gateway cannot be asked', () => {
     const [p] = await paymentsOf(t, c.ticketId);
     assert.equal((await runOnce(t.rt)).payments[p.id], 'sold');
     await webhooksSettled(t);
-    const done = sim().deliveries().find((d) => d.event_id === eventId);
+    const done = sim()
+      .deliveries()
+      .find((d) => d.event_id === eventId);
     assert.equal(done?.delivered, true);
     assert.equal(await soldSeats(c.screeningId, c.ticketId), 2);
     assert.equal(await ticketIssuedMessages(c.ticketId), 1);
@@ -252,8 +268,14 @@ describe('refund webhooks are confirmed too', () => {
       // the gateway answers again (nobody sends the refund until the reconciler does)
       await setFaults(t, { refunds: 'ok', webhooks: 'drop' });
       const forged: GatewayRefund = {
-        id: 're_forged', payment_id: c.gatewayId, amount: row.amount, currency: row.currency, status: 'succeeded',
-        reference: row.id, failure_code: null, created_at: new Date().toISOString(),
+        id: 're_forged',
+        payment_id: c.gatewayId,
+        amount: row.amount,
+        currency: row.currency,
+        status: 'succeeded',
+        reference: row.id,
+        failure_code: null,
+        created_at: new Date().toISOString(),
       };
       const r = await postWebhook(t, { id: `evt_forged_${row.id}`, type: 'refund.succeeded', created_at: forged.created_at, data: forged });
       assert.equal(r.status, 200, JSON.stringify(r.body));
@@ -265,6 +287,11 @@ describe('refund webhooks are confirmed too', () => {
     }
     await t.rt.db.query('UPDATE refunds SET reconcile_at = NULL WHERE id = $1', [refundId]);
     assert.equal((await runOnce(t.rt)).refunds[refundId], 'succeeded');
-    assert.equal(sim().ledger().find((e) => e.payment_id === c.gatewayId)?.status, 'refunded');
+    assert.equal(
+      sim()
+        .ledger()
+        .find((e) => e.payment_id === c.gatewayId)?.status,
+      'refunded',
+    );
   });
 });

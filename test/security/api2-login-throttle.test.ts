@@ -25,7 +25,12 @@ const login = (email: string, password: string, remoteAddress: string): Promise<
 async function account(): Promise<{ email: string; password: string }> {
   const email = `owner-${randomUUID()}@example.com`;
   const password = `Amber-Falcon-${randomUUID()}`;
-  const r = await call(t.app, { method: 'POST', url: '/api/v1/auth/register', remoteAddress: '10.99.0.1', payload: { email, password, full_name: 'O' } });
+  const r = await call(t.app, {
+    method: 'POST',
+    url: '/api/v1/auth/register',
+    remoteAddress: '10.99.0.1',
+    payload: { email, password, full_name: 'O' },
+  });
   assert.equal(r.status, 201, JSON.stringify(r.body));
   return { email, password };
 }

@@ -90,7 +90,12 @@ describe('the refresh cookie', () => {
     const login = await post('/api/v1/auth/login', { email: 'customer@cinema.com', password: 'password', refresh_cookie: true });
     const cookie = cookieOf(login.headers['set-cookie']).value;
     for (const type of ['application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=x']) {
-      const r = await call(t.app, { method: 'POST', url: '/api/v1/auth/refresh', payload: '', headers: { 'content-type': type, cookie: `cinema_refresh=${cookie}` } });
+      const r = await call(t.app, {
+        method: 'POST',
+        url: '/api/v1/auth/refresh',
+        payload: '',
+        headers: { 'content-type': type, cookie: `cinema_refresh=${cookie}` },
+      });
       assertProblem(r, 415, 'unsupported_media_type');
     }
   });

@@ -72,8 +72,7 @@ describe('the old access token is refused', () => {
     assert.equal(promote.status, 200, JSON.stringify(promote.body));
     assert.equal(promote.body.data.role, 'admin');
     const session = (await login(a, c.email)).body.data;
-    const addCity = (token: string, name: string) =>
-      call(a.app, { method: 'POST', url: '/api/v1/cities', token, payload: { name } });
+    const addCity = (token: string, name: string) => call(a.app, { method: 'POST', url: '/api/v1/cities', token, payload: { name } });
     assert.equal((await addCity(session.token, `Revoke City ${c.id}`)).status, 201);
 
     const demote = await call(a.app, { method: 'PATCH', url: `/api/v1/users/${c.id}`, token: admin, payload: { role: 'customer' } });

@@ -78,7 +78,10 @@ describe('registration rate per client address and per account', () => {
   test('an address registers at most REGISTRATIONS_PER_HOUR accounts an hour', async () => {
     const rs: Res[] = [];
     for (let i = 0; i < 5; i++) rs.push(await register(`hour-${randomUUID()}@example.com`, '10.30.0.1'));
-    assert.deepEqual(rs.map((r) => r.status), [201, 201, 201, 429, 429]);
+    assert.deepEqual(
+      rs.map((r) => r.status),
+      [201, 201, 201, 429, 429],
+    );
     const r = rs[4];
     assertProblem(r, 429, 'rate_limited');
     assert.ok(Number(r.headers['retry-after']) > 60, `an hour's window: Retry-After ${r.headers['retry-after']}`);

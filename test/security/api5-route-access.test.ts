@@ -136,7 +136,11 @@ describe('every route has the access level of its table entry', () => {
     assert.deepEqual(missing, [], 'table entries with no route');
     for (const [key, level] of seen) assert.equal(level, API[key], key);
     const elsewhere = registered().filter((r) => !r.key.split(' ')[1].startsWith('/api/v1/') && !OUTSIDE.some((re) => re.test(r.key)));
-    assert.deepEqual(elsewhere.map((r) => r.key), [], 'routes outside /api/v1 nobody placed');
+    assert.deepEqual(
+      elsewhere.map((r) => r.key),
+      [],
+      'routes outside /api/v1 nobody placed',
+    );
   });
 
   test('without a token, as a customer and as staff: refused exactly where the level says', async () => {
@@ -145,8 +149,17 @@ describe('every route has the access level of its table entry', () => {
       if (level === 'socket') continue;
       const [method, url] = key.split(' ');
       const ask = async (token?: string) => {
-        const r = await call(t.app, { method: method as 'GET', url: `/api/v1${path(url)}`, token, payload: method === 'GET' || method === 'DELETE' ? undefined : {} });
-        return r.status === 401 && ['unauthorized', 'invalid_token'].includes(r.body?.code) ? 401 : r.status === 403 && r.body?.code === 'forbidden' ? 403 : 'let in';
+        const r = await call(t.app, {
+          method: method as 'GET',
+          url: `/api/v1${path(url)}`,
+          token,
+          payload: method === 'GET' || method === 'DELETE' ? undefined : {},
+        });
+        return r.status === 401 && ['unauthorized', 'invalid_token'].includes(r.body?.code)
+          ? 401
+          : r.status === 403 && r.body?.code === 'forbidden'
+            ? 403
+            : 'let in';
       };
       const expected = {
         public: ['let in', 'let in', 'let in'],

@@ -69,7 +69,12 @@ describe('seats held at once per account, across screenings', () => {
     assertProblem(await hold(s1.id, ['G4', 'G5', 'G6', 'G7', 'G8'].map(m1.id), c.token), 409, 'hold_limit_reached');
     assert.equal(await liveSeatsOf(c.id), 6);
     // best-available goes through the same check
-    const best = await call(t.app, { method: 'POST', url: `/api/v1/screenings/${(await newScreening(t.app, admin)).id}/holds/best-available`, token: c.token, payload: { count: 2 } });
+    const best = await call(t.app, {
+      method: 'POST',
+      url: `/api/v1/screenings/${(await newScreening(t.app, admin)).id}/holds/best-available`,
+      token: c.token,
+      payload: { count: 2 },
+    });
     assertProblem(best, 409, 'hold_limit_reached');
     // other customers are not affected
     const other = await newCustomer(t, 'other');
@@ -111,7 +116,7 @@ describe('a hold cannot be renewed for ever', () => {
     assert.ok(secondsUntil(first.body.data.reserved_until) > 590, 'a fresh hold gets its full time');
 
     // 800 s later (of a 900 s bound): re-posting the same seats gives at most the 100 s left
-    await t.rt.db.query('UPDATE holds SET created_at = created_at - interval \'800 seconds\' WHERE id = $1', [first.body.data.id]);
+    await t.rt.db.query("UPDATE holds SET created_at = created_at - interval '800 seconds' WHERE id = $1", [first.body.data.id]);
     const again = await hold(s.id, seats, c.token);
     assert.equal(again.status, 201, JSON.stringify(again.body));
     const left = secondsUntil(again.body.data.reserved_until);
@@ -197,10 +202,11 @@ describe('seats per customer per screening, bought ones included', () => {
         seatIds,
         rows[0].id,
       ]);
-      await trx.query(
-        `INSERT INTO ticket_seats (ticket_id, screening_id, seat_id, price, status) SELECT $1, $2, unnest($3::int[]), 50000, 'sold'`,
-        [rows[0].id, screeningId, seatIds],
-      );
+      await trx.query(`INSERT INTO ticket_seats (ticket_id, screening_id, seat_id, price, status) SELECT $1, $2, unnest($3::int[]), 50000, 'sold'`, [
+        rows[0].id,
+        screeningId,
+        seatIds,
+      ]);
     });
     const r = await checkout(t, c.token, h.id);
     assertProblem(r, 409, 'seat_limit_per_screening');

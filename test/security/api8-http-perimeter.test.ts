@@ -60,7 +60,10 @@ describe('5: X-Forwarded-For is trusted only from configured proxies', () => {
   test('by default a rotating X-Forwarded-For does not bypass the general request limit', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 8; i++) {
-      statuses.push((await call(plain.app, { method: 'GET', url: '/api/v1/movies', remoteAddress: '10.60.0.2', headers: { 'x-forwarded-for': rotating(i) } })).status);
+      statuses.push(
+        (await call(plain.app, { method: 'GET', url: '/api/v1/movies', remoteAddress: '10.60.0.2', headers: { 'x-forwarded-for': rotating(i) } }))
+          .status,
+      );
     }
     assert.deepEqual(statuses, [200, 200, 200, 200, 200, 200, 429, 429]);
   });
@@ -84,7 +87,11 @@ describe('5: X-Forwarded-For is trusted only from configured proxies', () => {
     assert.equal(trustProxyOf('0'), false);
     const hops = trustProxyOf('2');
     assert.equal(typeof hops, 'function');
-    if (typeof hops === 'function') assert.deepEqual([0, 1, 2].map((hop) => hops('192.0.2.1', hop)), [true, true, false]);
+    if (typeof hops === 'function')
+      assert.deepEqual(
+        [0, 1, 2].map((hop) => hops('192.0.2.1', hop)),
+        [true, true, false],
+      );
     assert.deepEqual(trustProxyOf(' 10.0.0.0/8, ::1, fd00::/8 , loopback'), ['10.0.0.0/8', '::1', 'fd00::/8', 'loopback']);
     for (const bad of ['everyone', 'true', '10.0.0.0/33', '300.1.1.1', '10.0.0.1/8/8']) {
       assert.throws(() => loadConfig({ DATA_DIR: ':memory:', TRUST_PROXY: bad }), /TRUST_PROXY/, bad);
@@ -93,7 +100,11 @@ describe('5: X-Forwarded-For is trusted only from configured proxies', () => {
 });
 
 describe('9: logs and request ids', () => {
-  const t = { get app() { return logged.app; } };
+  const t = {
+    get app() {
+      return logged.app;
+    },
+  };
 
   test('a WebSocket ?access_token= is not logged', async () => {
     const secret = `eyJhbGciOiJIUzI1NiJ9.${randomUUID()}.sig`;
@@ -125,7 +136,11 @@ describe('9: logs and request ids', () => {
 });
 
 describe('11: CORS', () => {
-  const t = { get app() { return logged.app; } };
+  const t = {
+    get app() {
+      return logged.app;
+    },
+  };
 
   const acao = (origin: string) =>
     call(t.app, { method: 'GET', url: '/api/v1/movies', headers: { origin } }).then((r) => r.headers['access-control-allow-origin']);
@@ -170,7 +185,8 @@ describe('11: CORS', () => {
     const bare = Fastify();
     await registerCors(bare, { NODE_ENV: 'development', CORS_ORIGINS: 'https://tickets.example, https://admin.tickets.example' });
     bare.get('/x', async () => ({}));
-    const get = (origin: string) => call(bare, { method: 'GET', url: '/x', headers: { origin } }).then((r) => r.headers['access-control-allow-origin']);
+    const get = (origin: string) =>
+      call(bare, { method: 'GET', url: '/x', headers: { origin } }).then((r) => r.headers['access-control-allow-origin']);
     assert.equal(await get('https://tickets.example'), 'https://tickets.example');
     assert.equal(await get('https://admin.tickets.example'), 'https://admin.tickets.example');
     assert.equal(await get('http://localhost:5173'), undefined);
@@ -187,7 +203,11 @@ describe('11: CORS', () => {
 });
 
 describe('security headers (helmet) on every answer, the document set on pages', () => {
-  const t = { get app() { return plain.app; } };
+  const t = {
+    get app() {
+      return plain.app;
+    },
+  };
 
   const assertHeaders = (h: Record<string, unknown>, what: string) => {
     // OWASP REST Security Cheat Sheet: an API answer may be rendered by nothing and framed by nobody
@@ -218,7 +238,11 @@ describe('security headers (helmet) on every answer, the document set on pages',
     assert.equal(page.headers['origin-agent-cluster'], '?1');
     assert.equal(page.headers['x-frame-options'], 'DENY');
     const csp = String(page.headers['content-security-policy']);
-    const directive = (name: string) => csp.split(';').map((d) => d.trim()).find((d) => d.startsWith(`${name} `)) ?? '';
+    const directive = (name: string) =>
+      csp
+        .split(';')
+        .map((d) => d.trim())
+        .find((d) => d.startsWith(`${name} `)) ?? '';
     const scriptSrc = directive('script-src') || directive('default-src');
     assert.match(scriptSrc, /'self'/);
     const html = String(page.body);

@@ -49,7 +49,7 @@ describe('a NUL byte in any string is 400 validation_failed, not 500', () => {
       payload: { city_id: 1, name: 'Nul\u0000 Cinema', address: 'Jl. Test 1', time_zone: 'Asia/Jakarta' },
     });
     assertProblem(theater, 400, 'validation_failed');
-    assertProblem(await call(t.app, { method: 'GET', url: '/api/v1/tickets/abc%00def' , token: alice }), 400, 'validation_failed');
+    assertProblem(await call(t.app, { method: 'GET', url: '/api/v1/tickets/abc%00def', token: alice }), 400, 'validation_failed');
   });
 
   test('in a refund reason', async () => {

@@ -37,7 +37,17 @@ async function durableStorage(): Promise<Record<string, string>> {
 }
 
 const STRONG = 'velvet-projector-harbour-1987';
-const REQUIRED = ['JWT_SECRET', 'GATEWAY', 'GATEWAY_URL', 'GATEWAY_API_KEY', 'GATEWAY_WEBHOOK_SECRET', 'TICKET_SIGNING_KEY', 'SMTP_URL', 'MAIL_DELIVERY', 'PUBLIC_BASE_URL'];
+const REQUIRED = [
+  'JWT_SECRET',
+  'GATEWAY',
+  'GATEWAY_URL',
+  'GATEWAY_API_KEY',
+  'GATEWAY_WEBHOOK_SECRET',
+  'TICKET_SIGNING_KEY',
+  'SMTP_URL',
+  'MAIL_DELIVERY',
+  'PUBLIC_BASE_URL',
+];
 
 function configError(env: Record<string, string>): ConfigError {
   try {
@@ -159,7 +169,10 @@ test('ADMIN_EMAIL + ADMIN_PASSWORD make the first admin on first start, and only
   const second = await startTestApp(productionEnv({ ...storage, ADMIN_EMAIL: 'other@example.com', ADMIN_PASSWORD: `${STRONG}-2` }));
   try {
     const rows = (await second.rt.db.query<{ email: string }>("SELECT email FROM users WHERE role = 'admin'")).rows;
-    assert.deepEqual(rows.map((r) => r.email), ['boss@example.com']);
+    assert.deepEqual(
+      rows.map((r) => r.email),
+      ['boss@example.com'],
+    );
   } finally {
     await second.close();
   }
@@ -225,8 +238,16 @@ test('npm run create-admin: a strong password makes an admin; a weak one or a ta
 
   const rt = await openRuntime(loadConfig({ ...storage, JWT_SECRET: productionEnv().JWT_SECRET, SEED_DEMO: 'false' }));
   try {
-    const rows = (await rt.db.query<{ email: string; role: string; password_hash: string }>('SELECT email, role, password_hash FROM users ORDER BY id')).rows;
-    assert.deepEqual(rows.map((r) => [r.email, r.role]), [['root@example.com', 'admin'], ['second@example.com', 'admin']]);
+    const rows = (
+      await rt.db.query<{ email: string; role: string; password_hash: string }>('SELECT email, role, password_hash FROM users ORDER BY id')
+    ).rows;
+    assert.deepEqual(
+      rows.map((r) => [r.email, r.role]),
+      [
+        ['root@example.com', 'admin'],
+        ['second@example.com', 'admin'],
+      ],
+    );
     assert.ok(await verifyPassword(STRONG, rows[0].password_hash), 'the first password (not the refused later one) is kept');
   } finally {
     await rt.close();

@@ -80,8 +80,14 @@ describe('16: the e-ticket PDF shows what the customer paid', () => {
     // the e-mail with the same PDF says the same amount
     const render = messageRenderer({ db: t.rt.db, ticketKeys: t.rt.ticketKeys, publicBaseUrl: 'http://127.0.0.1' });
     const row: OutboxRow = {
-      id: 'm1', dedupe_key: 'm1', kind: TICKET_ISSUED, channel: 'email', recipient: 'a@example.com',
-      payload: { ticket_id: p.ticketId }, attempts: 1, created_at: new Date(),
+      id: 'm1',
+      dedupe_key: 'm1',
+      kind: TICKET_ISSUED,
+      channel: 'email',
+      recipient: 'a@example.com',
+      payload: { ticket_id: p.ticketId },
+      attempts: 1,
+      created_at: new Date(),
     };
     const mail = (await render(row)) as RenderedEmail;
     assert.match(mail.text, new RegExp(`^Paid: ${formatMoney(paid, 'IDR').replace(/\./g, '\\.')}$`, 'm'));
@@ -114,7 +120,10 @@ describe('17: listed prices are the prices of the seats', () => {
   async function check(over: Record<string, unknown>, movieId: number, theaterId: number) {
     const created = await newScreening(t.app, admin, { movie_id: movieId, ...over });
     const one = await call(t.app, { method: 'GET', url: `/api/v1/screenings/${created.id}`, token: alice });
-    const zone = theaterId === 1 ? 'Asia/Jakarta' : (await t.rt.db.query<{ z: string }>('SELECT time_zone AS z FROM theaters WHERE id = $1', [theaterId])).rows[0].z;
+    const zone =
+      theaterId === 1
+        ? 'Asia/Jakarta'
+        : (await t.rt.db.query<{ z: string }>('SELECT time_zone AS z FROM theaters WHERE id = $1', [theaterId])).rows[0].z;
     const local_date = new Intl.DateTimeFormat('en-CA', { timeZone: zone }).format(new Date(one.body.data.show_time));
     const map = await seatMapOf(t.app, created.id);
     const cheapest = Math.min(...map.seats.map((x) => x.price));
@@ -131,7 +140,7 @@ describe('17: listed prices are the prices of the seats', () => {
     assert.equal(lists.all.price, 75000, 'the base prices stay as the admin set them');
   });
 
-  test('a show in an all-VIP hall lists the VIP price (surcharge and the theater\'s rules included)', async () => {
+  test("a show in an all-VIP hall lists the VIP price (surcharge and the theater's rules included)", async () => {
     await t.rt.db.query(`INSERT INTO seat_type_surcharges (theater_id, seat_type, amount) VALUES (3, 'vip', 25000)`);
     await t.rt.db.query(`INSERT INTO price_rules (theater_id, name, adjustment) VALUES (3, 'Service', 7000)`);
     const { cheapest, map } = await check({ theater_id: 3, hall_id: 6, price: 150000 }, 6, 3);
@@ -140,14 +149,21 @@ describe('17: listed prices are the prices of the seats', () => {
   });
 });
 
-describe('19: times in messages are on the theater\'s clock', () => {
+describe("19: times in messages are on the theater's clock", () => {
   const ZONES = ['Asia/Jakarta', 'Asia/Kolkata', 'Europe/Berlin', 'America/New_York', 'America/Los_Angeles', 'Asia/Tokyo', 'Pacific/Auckland'];
   const localHour = (zone: string, at = new Date()) =>
     Number(new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', hourCycle: 'h23' }).format(at));
   /** '2026-12-03 17:15 (+07:00)' */
   function local(at: Date, zone: string): string {
     const parts = new Intl.DateTimeFormat('en-CA', {
-      timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'longOffset',
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'longOffset',
     }).formatToParts(at);
     const p = (type: string) => parts.find((x) => x.type === type)?.value ?? '';
     const offset = p('timeZoneName').replace('GMT', '') || '+00:00';
@@ -158,9 +174,7 @@ describe('19: times in messages are on the theater\'s clock', () => {
     // a zone where the show (90 minutes from now) is on today's date: the refusal must be too_early
     const zone = ZONES.find((z) => localHour(z) >= 3 && localHour(z) < 20) as string;
     const s = await newScreening(t.app, admin, { theater_id: 4, hall_id: 7, movie_id: 4 });
-    const [{ old }] = (await t.rt.db.query<{ old: string }>(
-      `SELECT time_zone AS old FROM theaters WHERE id = 4`,
-    )).rows;
+    const [{ old }] = (await t.rt.db.query<{ old: string }>(`SELECT time_zone AS old FROM theaters WHERE id = 4`)).rows;
     await t.rt.db.query('UPDATE theaters SET time_zone = $1 WHERE id = 4', [zone]);
     try {
       const p = await paidTicket(['E6', 'E7'], s);
@@ -206,17 +220,17 @@ describe('21: title search finds words, whatever their case and accents, best ma
   });
 
   test('accents on either side do not matter', async () => {
-    await newMovie('Le Fabuleux Destin d\'Amélie Poulain');
+    await newMovie("Le Fabuleux Destin d'Amélie Poulain");
     for (const q of ['amelie', 'AMÉLIE poulain', 'destin amelie', 'Amèlie']) {
-      assert.deepEqual(await search(q), ['Le Fabuleux Destin d\'Amélie Poulain'], q);
+      assert.deepEqual(await search(q), ["Le Fabuleux Destin d'Amélie Poulain"], q);
     }
   });
 
-  test('best match first: whole words before a word\'s beginning, the closest words first', async () => {
+  test("best match first: whole words before a word's beginning, the closest words first", async () => {
     await newMovie('Rankq Partisans of Dune');
     await newMovie('Rankq Dune Part');
     await newMovie('Rankq Part of the Long Road to Dune');
-    assert.deepEqual((await search('rankq dune part')), ['Rankq Dune Part', 'Rankq Part of the Long Road to Dune', 'Rankq Partisans of Dune']);
+    assert.deepEqual(await search('rankq dune part'), ['Rankq Dune Part', 'Rankq Part of the Long Road to Dune', 'Rankq Partisans of Dune']);
   });
 
   test('nonsense finds nothing', async () => {

@@ -42,7 +42,12 @@ describe('18: seats by their labels', () => {
     assert.match(r.body.message, /\bE7\b/);
     assert.doesNotMatch(r.body.message, /\bE8\b/, 'only the refused seat is named');
     // staff blocking seats meet the same refusal, and read the same labels
-    const block = await call(t.app, { method: 'POST', url: `/api/v1/screenings/${s.id}/seats/block`, token: admin, payload: { seat_ids: [m.id('E6'), m.id('E10')] } });
+    const block = await call(t.app, {
+      method: 'POST',
+      url: `/api/v1/screenings/${s.id}/seats/block`,
+      token: admin,
+      payload: { seat_ids: [m.id('E6'), m.id('E10')] },
+    });
     assertProblem(block, 409, 'seat_unavailable');
     assert.deepEqual(block.body.seat_labels, ['E6']);
     assert.match(block.body.message, /\bE6\b/);
@@ -67,11 +72,17 @@ describe('18: seats by their labels', () => {
     const vip = m.seats.find((x) => x.type === 'vip' && x.status === 'available');
     const labels = vip ? ['D6', vip.label] : ['D6', 'D7'];
     const expected = labels.map((l) => ({ id: m.id(l), label: l, price: m.byLabel.get(l)!.price }));
-    const r = await hold(s.id, expected.map((x) => x.id));
+    const r = await hold(
+      s.id,
+      expected.map((x) => x.id),
+    );
     assert.equal(r.status, 201, JSON.stringify(r.body));
     const byId = (seats: { id: number }[]) => [...seats].sort((a, b) => a.id - b.id);
     assert.deepEqual(byId(r.body.data.seats), byId(expected));
-    assert.equal(r.body.data.total_amount, expected.reduce((sum, x) => sum + x.price, 0));
+    assert.equal(
+      r.body.data.total_amount,
+      expected.reduce((sum, x) => sum + x.price, 0),
+    );
 
     const got = await call(t.app, { method: 'GET', url: `/api/v1/holds/${r.body.data.id}`, token: alice });
     assert.equal(got.status, 200);
@@ -146,7 +157,13 @@ describe('23: a purchase grace period in the refund policy', () => {
   });
 
   test('policy validation refuses bad grace values', async () => {
-    for (const bad of [{ grace_minutes: -1 }, { grace_minutes: 1.5 }, { grace_minutes: 100_000 }, { grace_min_hours_before: -2 }, { grace_min_hours_before: 'soon' }]) {
+    for (const bad of [
+      { grace_minutes: -1 },
+      { grace_minutes: 1.5 },
+      { grace_minutes: 100_000 },
+      { grace_min_hours_before: -2 },
+      { grace_min_hours_before: 'soon' },
+    ]) {
       assertProblem(await call(t.app, { method: 'PUT', url: policyUrl(), token: admin, payload: bad }), 400, 'validation_failed');
     }
     const set = await call(t.app, { method: 'PUT', url: policyUrl(), token: admin, payload: { grace_minutes: 15, grace_min_hours_before: 3 } });

@@ -62,7 +62,12 @@ describe('holds', () => {
     const s = await newScreening(t.app, admin);
     const m = await seatMapOf(t.app, s.id);
     // an earlier hold of this customer, which the keyed one replaces (the answer lists it)
-    const earlier = await call(t.app, { method: 'POST', url: `/api/v1/screenings/${s.id}/holds`, token: c.token, payload: { seat_ids: [m.id('C3')] } });
+    const earlier = await call(t.app, {
+      method: 'POST',
+      url: `/api/v1/screenings/${s.id}/holds`,
+      token: c.token,
+      payload: { seat_ids: [m.id('C3')] },
+    });
     assert.equal(earlier.status, 201);
 
     const req = { method: 'POST' as const, url: `/api/v1/screenings/${s.id}/holds`, token: c.token, payload: { seat_ids: [m.id('E7'), m.id('E8')] } };
@@ -73,8 +78,18 @@ describe('holds', () => {
     assertSameAnswer(first, retry, 201);
     assert.deepEqual(first.body.data.replaced_hold_ids, [earlier.body.data.id]);
 
-    const { rows } = await t.rt.db.query<{ id: string; status: string }>('SELECT id, status FROM holds WHERE user_id = $1 AND screening_id = $2 ORDER BY created_at', [c.id, s.id]);
-    assert.deepEqual(rows, [{ id: earlier.body.data.id, status: 'released' }, { id: first.body.data.id, status: 'active' }], 'no second hold');
+    const { rows } = await t.rt.db.query<{ id: string; status: string }>(
+      'SELECT id, status FROM holds WHERE user_id = $1 AND screening_id = $2 ORDER BY created_at',
+      [c.id, s.id],
+    );
+    assert.deepEqual(
+      rows,
+      [
+        { id: earlier.body.data.id, status: 'released' },
+        { id: first.body.data.id, status: 'active' },
+      ],
+      'no second hold',
+    );
     assert.deepEqual(await keyRow(c.id, 'fault-hold-1'), { status: 'completed', response_status: 201 });
   });
 
@@ -121,7 +136,12 @@ describe('checkout', () => {
     const c = await newCustomer(t, 'payer');
     const s = await newScreening(t.app, admin);
     const m = await seatMapOf(t.app, s.id);
-    const hold = await call(t.app, { method: 'POST', url: `/api/v1/screenings/${s.id}/holds`, token: c.token, payload: { seat_ids: [m.id('D6'), m.id('D7')] } });
+    const hold = await call(t.app, {
+      method: 'POST',
+      url: `/api/v1/screenings/${s.id}/holds`,
+      token: c.token,
+      payload: { seat_ids: [m.id('D6'), m.id('D7')] },
+    });
     assert.equal(hold.status, 201);
     await armFault();
     const first = await checkout(t, c.token, hold.body.data.id, 'card', 'fault-checkout-1');

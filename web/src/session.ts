@@ -40,7 +40,10 @@ function forget() {
   session.set({ user: null, token: null, ready: true });
 }
 
-async function post(path: string, body: unknown): Promise<{ ok: boolean; status: number; data?: SessionAnswer; problem?: { code?: string; message?: string } }> {
+async function post(
+  path: string,
+  body: unknown,
+): Promise<{ ok: boolean; status: number; data?: SessionAnswer; problem?: { code?: string; message?: string } }> {
   const res = await fetch(`/api/v1${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -7,7 +7,8 @@ import { seedDemo } from './demo.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  if (config.production) throw new Error('NODE_ENV=production never loads the demo data (its admin password is public); `npm run create-admin` makes an admin');
+  if (config.production)
+    throw new Error('NODE_ENV=production never loads the demo data (its admin password is public); `npm run create-admin` makes an admin');
   const db: Db = config.DATABASE_URL
     ? connectPostgres({ url: config.DATABASE_URL, poolMax: 2, applicationName: 'cinema-seed' })
     : await connectPglite(config.dataDir);

@@ -28,12 +28,52 @@ const cities = [
 ];
 
 const theaters = [
-  { id: 1, city_id: 1, name: 'Cinema XXI Grand Indonesia', address: 'Jl. M.H. Thamrin No.1, Jakarta', contact_phone: '021-1234567', contact_email: 'gi@cinema21.com', time_zone: 'Asia/Jakarta' },
-  { id: 2, city_id: 1, name: 'CGV Pacific Place', address: 'Jl. Jend. Sudirman Kav. 52-53, Jakarta', contact_phone: '021-7654321', contact_email: 'pp@cgv.com', time_zone: 'Asia/Jakarta' },
-  { id: 3, city_id: 2, name: 'CGV Paris Van Java', address: 'Jl. Sukajadi No.131-139, Bandung', contact_phone: '022-82063630', contact_email: 'pvj@cgv.com', time_zone: 'Asia/Jakarta' },
-  { id: 4, city_id: 3, name: 'Cinema XXI Tunjungan Plaza', address: 'Jl. Basuki Rahmat No.8-12, Surabaya', contact_phone: '031-5311088', contact_email: 'tp@cinema21.com', time_zone: 'Asia/Jakarta' },
+  {
+    id: 1,
+    city_id: 1,
+    name: 'Cinema XXI Grand Indonesia',
+    address: 'Jl. M.H. Thamrin No.1, Jakarta',
+    contact_phone: '021-1234567',
+    contact_email: 'gi@cinema21.com',
+    time_zone: 'Asia/Jakarta',
+  },
+  {
+    id: 2,
+    city_id: 1,
+    name: 'CGV Pacific Place',
+    address: 'Jl. Jend. Sudirman Kav. 52-53, Jakarta',
+    contact_phone: '021-7654321',
+    contact_email: 'pp@cgv.com',
+    time_zone: 'Asia/Jakarta',
+  },
+  {
+    id: 3,
+    city_id: 2,
+    name: 'CGV Paris Van Java',
+    address: 'Jl. Sukajadi No.131-139, Bandung',
+    contact_phone: '022-82063630',
+    contact_email: 'pvj@cgv.com',
+    time_zone: 'Asia/Jakarta',
+  },
+  {
+    id: 4,
+    city_id: 3,
+    name: 'Cinema XXI Tunjungan Plaza',
+    address: 'Jl. Basuki Rahmat No.8-12, Surabaya',
+    contact_phone: '031-5311088',
+    contact_email: 'tp@cinema21.com',
+    time_zone: 'Asia/Jakarta',
+  },
   // WITA, one hour ahead of Jakarta: keeps "local time" honest in every query and test
-  { id: 5, city_id: 4, name: 'Cinema XXI Level 21', address: 'Jl. Teuku Umar No.1, Denpasar', contact_phone: '0361-4725021', contact_email: 'level21@cinema21.com', time_zone: 'Asia/Makassar' },
+  {
+    id: 5,
+    city_id: 4,
+    name: 'Cinema XXI Level 21',
+    address: 'Jl. Teuku Umar No.1, Denpasar',
+    contact_phone: '0361-4725021',
+    contact_email: 'level21@cinema21.com',
+    time_zone: 'Asia/Makassar',
+  },
 ];
 
 type HallSeed = {
@@ -48,68 +88,260 @@ type HallSeed = {
 };
 
 const halls: HallSeed[] = [
-  { id: 1, theater_id: 1, name: 'Hall 1', screen_type: 'IMAX', has_3d: true, price: 75000, program: [1, 5, 6],
-    layout: { rows: 10, seatsPerRow: 15, aisleAfter: [3, 12], vipRows: 2, coupleRows: 1, wheelchairSpots: 2 } },
-  { id: 2, theater_id: 1, name: 'Hall 2', screen_type: 'Dolby Atmos', has_3d: true, price: 60000, program: [2, 5, 7, 1],
-    layout: { rows: 8, seatsPerRow: 14, aisleAfter: [3, 11], coupleRows: 1, wheelchairSpots: 2 } },
-  { id: 3, theater_id: 2, name: 'Studio 1', screen_type: '4DX', has_3d: true, price: 75000, program: [1, 5, 2],
-    layout: { rows: 6, seatsPerRow: 12, aisleAfter: [4, 8], wheelchairSpots: 2 } },
-  { id: 4, theater_id: 2, name: 'Studio 2', screen_type: 'Regular', has_3d: false, price: 50000, program: [3, 8, 4, 7],
-    layout: { rows: 10, seatsPerRow: 14, aisleAfter: [3, 11], coupleRows: 1, wheelchairSpots: 2 } },
-  { id: 5, theater_id: 3, name: 'Auditorium 1', screen_type: 'Regular', has_3d: true, price: 50000, program: [1, 3, 7, 8, 5],
-    layout: { rows: 15, seatsPerRow: 20, aisleAfter: [4, 16], vipRows: 3, coupleRows: 1, wheelchairSpots: 4 } },
-  { id: 6, theater_id: 3, name: 'Gold Class', screen_type: 'Gold Class', has_3d: false, price: 150000, program: [6, 2, 5],
-    layout: { rows: 4, seatsPerRow: 10, aisleAfter: [5], vipRows: 4 } },
-  { id: 7, theater_id: 4, name: 'Studio 1', screen_type: 'Regular', has_3d: false, price: 45000, program: [4, 8, 3, 7, 2],
-    layout: { rows: 9, seatsPerRow: 12, aisleAfter: [2, 10], coupleRows: 1, wheelchairSpots: 2 } },
-  { id: 8, theater_id: 4, name: 'Studio 2', screen_type: 'Dolby Atmos', has_3d: true, price: 55000, program: [1, 5, 7],
-    layout: { rows: 8, seatsPerRow: 12, aisleAfter: [4, 8], vipRows: 2, wheelchairSpots: 2 } },
-  { id: 9, theater_id: 5, name: 'Studio 1', screen_type: 'Regular', has_3d: true, price: 50000, program: [1, 8, 7, 3],
-    layout: { rows: 9, seatsPerRow: 12, aisleAfter: [2, 10], coupleRows: 1, wheelchairSpots: 2 } },
-  { id: 10, theater_id: 5, name: 'The Premiere', screen_type: 'Premiere', has_3d: false, price: 100000, program: [6, 5, 2],
-    layout: { rows: 4, seatsPerRow: 8, aisleAfter: [4], vipRows: 4 } },
+  {
+    id: 1,
+    theater_id: 1,
+    name: 'Hall 1',
+    screen_type: 'IMAX',
+    has_3d: true,
+    price: 75000,
+    program: [1, 5, 6],
+    layout: { rows: 10, seatsPerRow: 15, aisleAfter: [3, 12], vipRows: 2, coupleRows: 1, wheelchairSpots: 2 },
+  },
+  {
+    id: 2,
+    theater_id: 1,
+    name: 'Hall 2',
+    screen_type: 'Dolby Atmos',
+    has_3d: true,
+    price: 60000,
+    program: [2, 5, 7, 1],
+    layout: { rows: 8, seatsPerRow: 14, aisleAfter: [3, 11], coupleRows: 1, wheelchairSpots: 2 },
+  },
+  {
+    id: 3,
+    theater_id: 2,
+    name: 'Studio 1',
+    screen_type: '4DX',
+    has_3d: true,
+    price: 75000,
+    program: [1, 5, 2],
+    layout: { rows: 6, seatsPerRow: 12, aisleAfter: [4, 8], wheelchairSpots: 2 },
+  },
+  {
+    id: 4,
+    theater_id: 2,
+    name: 'Studio 2',
+    screen_type: 'Regular',
+    has_3d: false,
+    price: 50000,
+    program: [3, 8, 4, 7],
+    layout: { rows: 10, seatsPerRow: 14, aisleAfter: [3, 11], coupleRows: 1, wheelchairSpots: 2 },
+  },
+  {
+    id: 5,
+    theater_id: 3,
+    name: 'Auditorium 1',
+    screen_type: 'Regular',
+    has_3d: true,
+    price: 50000,
+    program: [1, 3, 7, 8, 5],
+    layout: { rows: 15, seatsPerRow: 20, aisleAfter: [4, 16], vipRows: 3, coupleRows: 1, wheelchairSpots: 4 },
+  },
+  {
+    id: 6,
+    theater_id: 3,
+    name: 'Gold Class',
+    screen_type: 'Gold Class',
+    has_3d: false,
+    price: 150000,
+    program: [6, 2, 5],
+    layout: { rows: 4, seatsPerRow: 10, aisleAfter: [5], vipRows: 4 },
+  },
+  {
+    id: 7,
+    theater_id: 4,
+    name: 'Studio 1',
+    screen_type: 'Regular',
+    has_3d: false,
+    price: 45000,
+    program: [4, 8, 3, 7, 2],
+    layout: { rows: 9, seatsPerRow: 12, aisleAfter: [2, 10], coupleRows: 1, wheelchairSpots: 2 },
+  },
+  {
+    id: 8,
+    theater_id: 4,
+    name: 'Studio 2',
+    screen_type: 'Dolby Atmos',
+    has_3d: true,
+    price: 55000,
+    program: [1, 5, 7],
+    layout: { rows: 8, seatsPerRow: 12, aisleAfter: [4, 8], vipRows: 2, wheelchairSpots: 2 },
+  },
+  {
+    id: 9,
+    theater_id: 5,
+    name: 'Studio 1',
+    screen_type: 'Regular',
+    has_3d: true,
+    price: 50000,
+    program: [1, 8, 7, 3],
+    layout: { rows: 9, seatsPerRow: 12, aisleAfter: [2, 10], coupleRows: 1, wheelchairSpots: 2 },
+  },
+  {
+    id: 10,
+    theater_id: 5,
+    name: 'The Premiere',
+    screen_type: 'Premiere',
+    has_3d: false,
+    price: 100000,
+    program: [6, 5, 2],
+    layout: { rows: 4, seatsPerRow: 8, aisleAfter: [4], vipRows: 4 },
+  },
 ];
 const WEEKEND_SURCHARGE = 10000;
 const SURCHARGE_3D = 15000;
 
 type MovieSeed = {
-  id: number; title: string; description: string; duration: number; genre: string[]; rating: string;
-  director: string; cast: string[]; language: string;
+  id: number;
+  title: string;
+  description: string;
+  duration: number;
+  genre: string[];
+  rating: string;
+  director: string;
+  cast: string[];
+  language: string;
   /** days from today; `until` null = open-ended run */
-  from: number; until: number | null; in3d?: boolean;
+  from: number;
+  until: number | null;
+  in3d?: boolean;
 };
 
 const movies: MovieSeed[] = [
-  { id: 1, title: 'Avengers: Endgame', duration: 181, genre: ['Action', 'Adventure', 'Sci-Fi'], rating: '13+', director: 'Russo Brothers',
+  {
+    id: 1,
+    title: 'Avengers: Endgame',
+    duration: 181,
+    genre: ['Action', 'Adventure', 'Sci-Fi'],
+    rating: '13+',
+    director: 'Russo Brothers',
     description: 'After Thanos wipes out half of all life, the remaining Avengers assemble once more to undo the snap.',
-    cast: ['Robert Downey Jr.', 'Chris Evans', 'Mark Ruffalo', 'Chris Hemsworth', 'Scarlett Johansson'], language: 'English', from: -20, until: 40, in3d: true },
-  { id: 2, title: 'The Batman', duration: 176, genre: ['Action', 'Crime', 'Drama'], rating: '13+', director: 'Matt Reeves',
-    description: 'In his second year fighting crime, Batman follows the Riddler\'s trail into the corruption of Gotham City.',
-    cast: ['Robert Pattinson', 'Zoë Kravitz', 'Paul Dano', 'Jeffrey Wright', 'Colin Farrell'], language: 'English', from: -14, until: 35 },
-  { id: 3, title: 'Pengabdi Setan 2: Communion', duration: 119, genre: ['Horror'], rating: '17+', director: 'Joko Anwar',
+    cast: ['Robert Downey Jr.', 'Chris Evans', 'Mark Ruffalo', 'Chris Hemsworth', 'Scarlett Johansson'],
+    language: 'English',
+    from: -20,
+    until: 40,
+    in3d: true,
+  },
+  {
+    id: 2,
+    title: 'The Batman',
+    duration: 176,
+    genre: ['Action', 'Crime', 'Drama'],
+    rating: '13+',
+    director: 'Matt Reeves',
+    description: "In his second year fighting crime, Batman follows the Riddler's trail into the corruption of Gotham City.",
+    cast: ['Robert Pattinson', 'Zoë Kravitz', 'Paul Dano', 'Jeffrey Wright', 'Colin Farrell'],
+    language: 'English',
+    from: -14,
+    until: 35,
+  },
+  {
+    id: 3,
+    title: 'Pengabdi Setan 2: Communion',
+    duration: 119,
+    genre: ['Horror'],
+    rating: '17+',
+    director: 'Joko Anwar',
     description: 'Years after escaping their house, Rini and her family live in a Jakarta tower block where something followed them.',
-    cast: ['Tara Basro', 'Endy Arfian', 'Nasar Annuz', 'Bront Palarae'], language: 'Indonesian', from: -10, until: 30 },
-  { id: 4, title: 'KKN di Desa Penari', duration: 130, genre: ['Horror', 'Thriller'], rating: '17+', director: 'Awi Suryadi',
+    cast: ['Tara Basro', 'Endy Arfian', 'Nasar Annuz', 'Bront Palarae'],
+    language: 'Indonesian',
+    from: -10,
+    until: 30,
+  },
+  {
+    id: 4,
+    title: 'KKN di Desa Penari',
+    duration: 130,
+    genre: ['Horror', 'Thriller'],
+    rating: '17+',
+    director: 'Awi Suryadi',
     description: 'Six students on community service in a remote East Java village break its rules and wake what guards it.',
-    cast: ['Tissa Biani', 'Adinda Thomas', 'Achmad Megantara', 'Aghniny Haque'], language: 'Indonesian', from: -30, until: 14 },
-  { id: 5, title: 'Dune: Part Two', duration: 166, genre: ['Sci-Fi', 'Adventure', 'Drama'], rating: '13+', director: 'Denis Villeneuve',
+    cast: ['Tissa Biani', 'Adinda Thomas', 'Achmad Megantara', 'Aghniny Haque'],
+    language: 'Indonesian',
+    from: -30,
+    until: 14,
+  },
+  {
+    id: 5,
+    title: 'Dune: Part Two',
+    duration: 166,
+    genre: ['Sci-Fi', 'Adventure', 'Drama'],
+    rating: '13+',
+    director: 'Denis Villeneuve',
     description: 'Paul Atreides unites with Chani and the Fremen on a path of revenge against those who destroyed his family.',
-    cast: ['Timothée Chalamet', 'Zendaya', 'Rebecca Ferguson', 'Javier Bardem', 'Austin Butler'], language: 'English', from: -7, until: 45, in3d: true },
-  { id: 6, title: 'Oppenheimer', duration: 180, genre: ['Biography', 'Drama', 'History'], rating: '17+', director: 'Christopher Nolan',
+    cast: ['Timothée Chalamet', 'Zendaya', 'Rebecca Ferguson', 'Javier Bardem', 'Austin Butler'],
+    language: 'English',
+    from: -7,
+    until: 45,
+    in3d: true,
+  },
+  {
+    id: 6,
+    title: 'Oppenheimer',
+    duration: 180,
+    genre: ['Biography', 'Drama', 'History'],
+    rating: '17+',
+    director: 'Christopher Nolan',
     description: 'The story of J. Robert Oppenheimer and the race to build the atomic bomb, and what it cost him.',
-    cast: ['Cillian Murphy', 'Emily Blunt', 'Matt Damon', 'Robert Downey Jr.', 'Florence Pugh'], language: 'English', from: -21, until: 21 },
-  { id: 7, title: 'Inside Out 2', duration: 96, genre: ['Animation', 'Family', 'Comedy'], rating: 'SU', director: 'Kelsey Mann',
+    cast: ['Cillian Murphy', 'Emily Blunt', 'Matt Damon', 'Robert Downey Jr.', 'Florence Pugh'],
+    language: 'English',
+    from: -21,
+    until: 21,
+  },
+  {
+    id: 7,
+    title: 'Inside Out 2',
+    duration: 96,
+    genre: ['Animation', 'Family', 'Comedy'],
+    rating: 'SU',
+    director: 'Kelsey Mann',
     description: 'Riley turns thirteen and new emotions, led by Anxiety, move into headquarters without asking.',
-    cast: ['Amy Poehler', 'Maya Hawke', 'Kensington Tallman', 'Liza Lapira', 'Tony Hale'], language: 'English', from: -3, until: 42, in3d: true },
-  { id: 8, title: 'Agak Laen', duration: 119, genre: ['Comedy', 'Horror'], rating: '13+', director: 'Muhadkly Acho',
+    cast: ['Amy Poehler', 'Maya Hawke', 'Kensington Tallman', 'Liza Lapira', 'Tony Hale'],
+    language: 'English',
+    from: -3,
+    until: 42,
+    in3d: true,
+  },
+  {
+    id: 8,
+    title: 'Agak Laen',
+    duration: 119,
+    genre: ['Comedy', 'Horror'],
+    rating: '13+',
+    director: 'Muhadkly Acho',
     description: 'Four friends running a failing night-market ghost house hide an accident inside it, and business booms.',
-    cast: ['Bene Dion Rajagukguk', 'Oki Rengga', 'Indra Jegel', 'Boris Bokir'], language: 'Indonesian', from: -5, until: 35 },
-  { id: 9, title: 'Jumbo', duration: 102, genre: ['Animation', 'Family', 'Adventure'], rating: 'SU', director: 'Ryan Adriandhy',
+    cast: ['Bene Dion Rajagukguk', 'Oki Rengga', 'Indra Jegel', 'Boris Bokir'],
+    language: 'Indonesian',
+    from: -5,
+    until: 35,
+  },
+  {
+    id: 9,
+    title: 'Jumbo',
+    duration: 102,
+    genre: ['Animation', 'Family', 'Adventure'],
+    rating: 'SU',
+    director: 'Ryan Adriandhy',
     description: 'Don, a boy teased as "Jumbo", sets out to win a village talent show with the storybook his parents left him.',
-    cast: ['Prince Poetiray', 'Quinn Salman', 'Bunga Citra Lestari', 'Ariel Noah'], language: 'Indonesian', from: 9, until: null },
-  { id: 10, title: 'Mission: Impossible - The Final Reckoning', duration: 169, genre: ['Action', 'Adventure', 'Thriller'], rating: '13+',
-    director: 'Christopher McQuarrie', description: 'Ethan Hunt and the IMF race to stop a rogue AI before it takes control of the world\'s nuclear arsenals.',
-    cast: ['Tom Cruise', 'Hayley Atwell', 'Ving Rhames', 'Simon Pegg'], language: 'English', from: 16, until: null },
+    cast: ['Prince Poetiray', 'Quinn Salman', 'Bunga Citra Lestari', 'Ariel Noah'],
+    language: 'Indonesian',
+    from: 9,
+    until: null,
+  },
+  {
+    id: 10,
+    title: 'Mission: Impossible - The Final Reckoning',
+    duration: 169,
+    genre: ['Action', 'Adventure', 'Thriller'],
+    rating: '13+',
+    director: 'Christopher McQuarrie',
+    description: "Ethan Hunt and the IMF race to stop a rogue AI before it takes control of the world's nuclear arsenals.",
+    cast: ['Tom Cruise', 'Hayley Atwell', 'Ving Rhames', 'Simon Pegg'],
+    language: 'English',
+    from: 16,
+    until: null,
+  },
 ];
 
 /**
@@ -164,7 +396,9 @@ async function insertCatalog(trx: Sql, now: Date, days: number): Promise<void> {
   // Runs are relative to the seeding day (in Jakarta, where most theaters are), and every movie that
   // is showing runs at least as long as the seeded week, so no screening falls outside its run.
   const rows = movies.map(({ from, until, in3d: _, ...m }) => ({
-    ...m, from, until: until === null ? null : Math.max(until, days),
+    ...m,
+    from,
+    until: until === null ? null : Math.max(until, days),
   }));
   await trx.query(
     `INSERT INTO movies (id, title, description, duration, genre, rating, director, "cast", language,
@@ -194,8 +428,15 @@ async function insertHalls(trx: Sql): Promise<void> {
       links.push({ hall_id: h.id, row_label: s.row_label, number: s.number, ref_row: other.row_label, ref_number: other.number, kind });
     }
     const { rows, aisles, screen } = layout;
-    return { id: h.id, theater_id: h.theater_id, name: h.name, screen_type: h.screen_type, has_3d: h.has_3d,
-      capacity: layout.seats.length, layout: { rows, aisles, screen } };
+    return {
+      id: h.id,
+      theater_id: h.theater_id,
+      name: h.name,
+      screen_type: h.screen_type,
+      has_3d: h.has_3d,
+      capacity: layout.seats.length,
+      layout: { rows, aisles, screen },
+    };
   });
   await trx.query(
     `INSERT INTO halls (id, theater_id, name, capacity, screen_type, has_3d_capability, layout)
@@ -208,8 +449,14 @@ async function insertHalls(trx: Sql): Promise<void> {
   await trx.query(
     `INSERT INTO seats (hall_id, row_label, number, seat_type, x, y)
      SELECT * FROM unnest($1::int[], $2::text[], $3::int[], $4::text[], $5::int[], $6::int[])`,
-    [seats.map((s) => s.hall_id), seats.map((s) => s.row_label), seats.map((s) => s.number),
-      seats.map((s) => s.seat_type), seats.map((s) => s.x), seats.map((s) => s.y)],
+    [
+      seats.map((s) => s.hall_id),
+      seats.map((s) => s.row_label),
+      seats.map((s) => s.number),
+      seats.map((s) => s.seat_type),
+      seats.map((s) => s.x),
+      seats.map((s) => s.y),
+    ],
   );
   await trx.query(
     `UPDATE seats s
@@ -275,8 +522,7 @@ async function insertScreenings(trx: Sql, now: Date, days: number, skipKeyChecks
      ) st
      WHERE st.show_time > $7::timestamptz
      ORDER BY h.id, st.show_time`,
-    [col('hall_id'), col('day'), col('after_open'), col('movie_id'), col('is_3d'), col('price'),
-      now.toISOString(), SURCHARGE_3D, WEEKEND_SURCHARGE],
+    [col('hall_id'), col('day'), col('after_open'), col('movie_id'), col('is_3d'), col('price'), now.toISOString(), SURCHARGE_3D, WEEKEND_SURCHARGE],
   );
   // On PGlite (one WASM core, the embedded cold start) the two foreign-key checks per row were most
   // of the seeding time. Every row here comes from a join of the two parents inside this

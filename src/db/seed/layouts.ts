@@ -57,10 +57,7 @@ export function makeLayout(opts: LayoutOptions): HallLayout {
   // seat numbers cut into blocks between aisles: couples and wheelchair places never straddle one
   const blocks = splitBlocks(seatsPerRow, aisleAfter);
   // "middle" is what lies between the outermost aisles; with fewer than two aisles, the whole row
-  const middle =
-    aisleAfter.length >= 2
-      ? { from: aisleAfter[0] + 1, to: aisleAfter[aisleAfter.length - 1] }
-      : { from: 1, to: seatsPerRow };
+  const middle = aisleAfter.length >= 2 ? { from: aisleAfter[0] + 1, to: aisleAfter[aisleAfter.length - 1] } : { from: 1, to: seatsPerRow };
 
   const labels = Array.from({ length: rows }, (_, i) => rowLabel(i));
   const seats: SeatSpec[] = [];
@@ -78,13 +75,7 @@ export function makeLayout(opts: LayoutOptions): HallLayout {
   return { rows: labels, aisles, screen: 'top', seats };
 }
 
-function checkOptions(
-  opts: LayoutOptions,
-  aisleAfter: number[],
-  vipRows: number,
-  coupleRows: number,
-  wheelchairSpots: number,
-): void {
+function checkOptions(opts: LayoutOptions, aisleAfter: number[], vipRows: number, coupleRows: number, wheelchairSpots: number): void {
   const whole = (v: number, min: number) => Number.isInteger(v) && v >= min;
   if (!whole(opts.rows, 1) || opts.rows > 26 * 27) throw new RangeError('rows must be 1..702');
   if (!whole(opts.seatsPerRow, 1)) throw new RangeError('seatsPerRow must be a positive integer');

@@ -14,7 +14,11 @@ async function main(): Promise<number> {
   const { DATABASE_URL, DATA_DIR = './data' } = process.env;
   if (DATABASE_URL && !/^postgres(ql)?:\/\//.test(DATABASE_URL)) throw new Error('DATABASE_URL must be a postgres:// URL');
   const { email, password } = await credentials();
-  const db = await openDb({ DATABASE_URL: DATABASE_URL || undefined, DB_POOL_MAX: 2, dataDir: DATA_DIR === ':memory:' ? ':memory:' : resolve(DATA_DIR) });
+  const db = await openDb({
+    DATABASE_URL: DATABASE_URL || undefined,
+    DB_POOL_MAX: 2,
+    dataDir: DATA_DIR === ':memory:' ? ':memory:' : resolve(DATA_DIR),
+  });
   try {
     await migrate(db);
     const r = await createAdmin(db, { email, password });

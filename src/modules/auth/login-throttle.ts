@@ -69,7 +69,12 @@ export function loginThrottle(kv: Kv, opts: LoginThrottleOptions, now: () => num
 
 function refuse(ms: number): never {
   const retryAfter = Math.max(1, Math.ceil(ms / 1000));
-  throw new AppError('rate_limited', `Too many failed logins; try again in ${retryAfter} s`, { retry_after: retryAfter }, {
-    'Retry-After': String(retryAfter),
-  });
+  throw new AppError(
+    'rate_limited',
+    `Too many failed logins; try again in ${retryAfter} s`,
+    { retry_after: retryAfter },
+    {
+      'Retry-After': String(retryAfter),
+    },
+  );
 }

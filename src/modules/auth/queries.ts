@@ -58,10 +58,7 @@ export interface RefreshRow {
   revoked_at: Date | null;
 }
 
-export async function insertRefreshToken(
-  sql: Sql,
-  t: { userId: number; familyId: string; tokenHash: string; ttlSeconds: number },
-): Promise<void> {
+export async function insertRefreshToken(sql: Sql, t: { userId: number; familyId: string; tokenHash: string; ttlSeconds: number }): Promise<void> {
   await sql.query(
     `INSERT INTO refresh_tokens (user_id, family_id, token_hash, expires_at)
      VALUES ($1, $2, $3, now() + make_interval(secs => $4))`,
@@ -124,7 +121,5 @@ export async function markRotated(sql: Sql, id: string): Promise<void> {
 }
 
 export async function revokeFamily(sql: Sql, familyId: string): Promise<void> {
-  await sql.query('UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL', [
-    familyId,
-  ]);
+  await sql.query('UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL', [familyId]);
 }

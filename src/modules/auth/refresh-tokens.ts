@@ -10,12 +10,7 @@ import type { Sessions } from './session-state.ts';
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-export async function issueRefreshToken(
-  sql: Sql,
-  userId: number,
-  ttlSeconds: number,
-  familyId: string = randomUUID(),
-): Promise<string> {
+export async function issueRefreshToken(sql: Sql, userId: number, ttlSeconds: number, familyId: string = randomUUID()): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   await insertRefreshToken(sql, { userId, familyId, tokenHash: hashToken(token), ttlSeconds });
   return token;

@@ -19,7 +19,9 @@ const Session = Type.Object({
   token_type: Type.Literal('Bearer'),
   expires_in: Type.Integer({ description: 'Seconds until the access token expires' }),
   refresh_token: Type.Optional(
-    Type.String({ description: 'Opaque; exchange at /auth/refresh; single use. Absent when it was set as an HttpOnly cookie (`refresh_cookie: true`)' }),
+    Type.String({
+      description: 'Opaque; exchange at /auth/refresh; single use. Absent when it was set as an HttpOnly cookie (`refresh_cookie: true`)',
+    }),
   ),
   user: UserSchema,
 });
@@ -41,7 +43,8 @@ export const RegisterBody = Type.Object({
   password: Type.String({
     minLength: 8,
     maxLength: 72,
-    description: 'At least 10 characters and hard to guess (zxcvbn score 3 of 4; not built from the email or name); a weak one is refused with 400 weak_password and suggestions',
+    description:
+      'At least 10 characters and hard to guess (zxcvbn score 3 of 4; not built from the email or name); a weak one is refused with 400 weak_password and suggestions',
     examples: ['violet tractor umbrella sings'],
   }),
   full_name: Type.String({ minLength: 1, maxLength: 100, examples: ['Siti Rahma'] }),

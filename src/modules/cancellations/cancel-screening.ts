@@ -116,12 +116,14 @@ export const WAITING_TICKETS = `SELECT 1 FROM tickets t
      AND NOT EXISTS (SELECT 1 FROM refunds cr WHERE cr.ticket_id = t.id AND cr.cancellation_id = c.id)`;
 
 async function releaseHolds(deps: Deps, screeningId: number): Promise<void> {
-  const { rows } = await deps.db.query<{ id: string }>(`SELECT id FROM holds WHERE screening_id = $1 AND status = 'active' ORDER BY id`, [screeningId]);
+  const { rows } = await deps.db.query<{ id: string }>(`SELECT id FROM holds WHERE screening_id = $1 AND status = 'active' ORDER BY id`, [
+    screeningId,
+  ]);
   for (const { id } of rows) {
     await abandonCheckout(deps, id);
     const out = await deps.db.tx(async (trx) => {
       const hold = await findHold(trx, id, true);
-      if (!hold || hold.status !== 'active') return null;
+      if (hold?.status !== 'active') return null;
       await cancelPendingTicket(trx, id);
       return { hold, released: await releaseHoldSeats(trx, hold, 'released', 'screening_cancelled') };
     });
@@ -166,10 +168,10 @@ async function refundTicket(trx: Sql, c: CancellationRow, ticketId: string): Pro
   const ctx = await loadRefundContext(trx, ticketId);
   if (!ctx || ctx.payment_id === null) return null;
   // read again under the ticket's lock: another run may have made it a moment ago
-  const { rows: mine } = await trx.query(
-    `SELECT 1 FROM refunds WHERE ticket_id = $1 AND cancellation_id = $2 AND status <> 'failed'`,
-    [ticketId, c.id],
-  );
+  const { rows: mine } = await trx.query(`SELECT 1 FROM refunds WHERE ticket_id = $1 AND cancellation_id = $2 AND status <> 'failed'`, [
+    ticketId,
+    c.id,
+  ]);
   if (mine.length > 0) return null;
   if (ctx.open_refund?.status === 'pending_review') {
     await trx.query(
@@ -217,7 +219,12 @@ async function refundTicket(trx: Sql, c: CancellationRow, ticketId: string): Pro
   if (amountMinor > 0) return { id };
   // nothing to send to a gateway (free seats, no fee): the seats go back at once
   await trx.query(`UPDATE refunds SET status = 'succeeded', process_time = now(), version = version + 1 WHERE id = $1`, [id]);
-  const restocked = await restockRefundedSeats(trx, ticketId, id, seats.map((s) => s.id));
+  const restocked = await restockRefundedSeats(
+    trx,
+    ticketId,
+    id,
+    seats.map((s) => s.id),
+  );
   return { id, restocked: restocked ?? undefined };
 }
 

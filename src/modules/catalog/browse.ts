@@ -61,11 +61,7 @@ export async function theaterScreenings(deps: Deps, theaterId: number, query: Sc
   );
 }
 
-export async function movieScreenings(
-  deps: Deps,
-  movieId: number,
-  query: ScreeningListQuery & { cityId?: number },
-): Promise<JsonPage> {
+export async function movieScreenings(deps: Deps, movieId: number, query: ScreeningListQuery & { cityId?: number }): Promise<JsonPage> {
   const date = localDate(query.date);
   const { cityId, after, limit } = query;
   const k = key('movie-screenings', movieId, cityId, date, after?.showTime, after?.id, limit);

@@ -45,15 +45,17 @@ export async function deleteCity(deps: Deps, ctx: WriteContext, id: number): Pro
     checkIfMatch(ctx.ifMatch, current.version);
     const theaters = await theatersOfCity(trx, id);
     if (theaters > 0) throw inUse(theaters);
-    await onForeignKey(() => deleteCityRow(trx, id), () => inUse(1));
+    await onForeignKey(
+      () => deleteCityRow(trx, id),
+      () => inUse(1),
+    );
     const before = presentCity(current);
     await recordAudit(trx, ctx.actor, { action: 'city.delete', entity: 'city', entityId: id, before });
     return before;
   });
 }
 
-const inUse = (theaters: number) =>
-  new AppError('in_use', `The city has ${theaters} theater(s); move or delete them first`, { theaters });
+const inUse = (theaters: number) => new AppError('in_use', `The city has ${theaters} theater(s); move or delete them first`, { theaters });
 
 // (name, province) is unique: two cities of one name are told apart by their province.
 async function uniqueName<T>(write: () => Promise<T>): Promise<T> {

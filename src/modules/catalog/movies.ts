@@ -42,8 +42,7 @@ export async function updateMovie(deps: Deps, ctx: WriteContext, id: number, pat
     const current = await findMovie(trx, id, true);
     if (!current) throw new AppError('movie_not_found');
     checkIfMatch(ctx.ifMatch, current.version);
-    const pick = <K extends keyof MovieWrite>(k: K): MovieWrite[K] =>
-      (patch[k] === undefined ? current[k] : patch[k]) as MovieWrite[K];
+    const pick = <K extends keyof MovieWrite>(k: K): MovieWrite[K] => (patch[k] === undefined ? current[k] : patch[k]) as MovieWrite[K];
     const w: MovieWrite = {
       title: pick('title'),
       description: pick('description'),
@@ -80,7 +79,10 @@ export async function deleteMovie(deps: Deps, ctx: WriteContext, id: number): Pr
     checkIfMatch(ctx.ifMatch, current.version);
     const screenings = await screeningsOfMovie(trx, id);
     if (screenings > 0) throw inUse(screenings);
-    await onForeignKey(() => deleteMovieRow(trx, id), () => inUse(1));
+    await onForeignKey(
+      () => deleteMovieRow(trx, id),
+      () => inUse(1),
+    );
     const before = presentMovie(current);
     await recordAudit(trx, ctx.actor, { action: 'movie.delete', entity: 'movie', entityId: id, before });
     return before;
@@ -94,5 +96,4 @@ function checkRun(w: MovieWrite) {
   }
 }
 
-const inUse = (screenings: number) =>
-  new AppError('in_use', `The movie has ${screenings} screening(s); it cannot be deleted`, { screenings });
+const inUse = (screenings: number) => new AppError('in_use', `The movie has ${screenings} screening(s); it cannot be deleted`, { screenings });

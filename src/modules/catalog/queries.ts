@@ -34,10 +34,10 @@ export async function cityExists(sql: Sql, id: number): Promise<boolean> {
 }
 
 export async function insertCity(sql: Sql, w: CityWrite): Promise<CityRow> {
-  const { rows } = await sql.query<CityRow>(
-    `INSERT INTO cities AS c (name, province) VALUES ($1, $2) RETURNING ${CITY_COLUMNS}`,
-    [w.name, w.province],
-  );
+  const { rows } = await sql.query<CityRow>(`INSERT INTO cities AS c (name, province) VALUES ($1, $2) RETURNING ${CITY_COLUMNS}`, [
+    w.name,
+    w.province,
+  ]);
   return rows[0];
 }
 
@@ -101,10 +101,7 @@ const THEATER_JSON = `json_build_object('id', t.id, 'city_id', t.city_id, 'name'
   'created_at', iso8601(t.created_at), 'updated_at', iso8601(t.updated_at))`;
 
 export async function findTheater(sql: Sql, id: number, lock = false): Promise<TheaterRow | undefined> {
-  const { rows } = await sql.query<TheaterRow>(
-    `SELECT ${THEATER_COLUMNS} FROM theaters t WHERE t.id = $1${lock ? ' FOR UPDATE OF t' : ''}`,
-    [id],
-  );
+  const { rows } = await sql.query<TheaterRow>(`SELECT ${THEATER_COLUMNS} FROM theaters t WHERE t.id = $1${lock ? ' FOR UPDATE OF t' : ''}`, [id]);
   return rows[0];
 }
 
@@ -140,10 +137,7 @@ export async function deleteTheaterRow(sql: Sql, id: number): Promise<void> {
 
 /** Whether PostgreSQL knows the time zone: the browse queries convert with it (AT TIME ZONE). */
 export async function databaseKnowsTimeZone(sql: Sql, zone: string): Promise<boolean> {
-  const { rows } = await sql.query<{ ok: boolean }>(
-    'SELECT EXISTS (SELECT 1 FROM pg_timezone_names WHERE lower(name) = lower($1)) AS ok',
-    [zone],
-  );
+  const { rows } = await sql.query<{ ok: boolean }>('SELECT EXISTS (SELECT 1 FROM pg_timezone_names WHERE lower(name) = lower($1)) AS ok', [zone]);
   return rows[0].ok;
 }
 
@@ -190,7 +184,17 @@ const MOVIE_JSON = `json_build_object('id', m.id, 'title', m.title, 'description
   'language', m.language, 'release_date', m.release_date, 'end_date', m.end_date, 'poster_url', m.poster_url,
   'created_at', iso8601(m.created_at), 'updated_at', iso8601(m.updated_at))`;
 const MOVIE_PARAMS = (w: MovieWrite) => [
-  w.title, w.description, w.duration, w.genre, w.rating, w.director, w.cast, w.language, w.release_date, w.end_date, w.poster_url,
+  w.title,
+  w.description,
+  w.duration,
+  w.genre,
+  w.rating,
+  w.director,
+  w.cast,
+  w.language,
+  w.release_date,
+  w.end_date,
+  w.poster_url,
 ];
 
 export async function findMovie(sql: Sql, id: number, lock = false): Promise<MovieRow | undefined> {

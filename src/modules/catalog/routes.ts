@@ -26,9 +26,7 @@ const writeContext = (req: FastifyRequest): WriteContext => ({ actor: actorOf(re
 async function browseRoutes(fastify: FastifyInstance, deps: Deps) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   // ---- cities
-  app.get('/cities', { schema: citySchemas.list }, async (_req, reply) =>
-    sendRawData(reply, 'Cities fetched successfully', await listCities(deps)),
-  );
+  app.get('/cities', { schema: citySchemas.list }, async (_req, reply) => sendRawData(reply, 'Cities fetched successfully', await listCities(deps)));
 
   app.get('/cities/:id', { schema: citySchemas.get }, async (req, reply) => {
     const row = await findCity(deps.db, req.params.id);

@@ -91,13 +91,9 @@ const movieFields = {
 
 type Fields = Record<string, TSchema>;
 /** Every field optional, at least one sent; unknown fields are dropped. PUT and PATCH share it. */
-const patchOf = <F extends Fields>(fields: F) =>
-  Type.Partial(Type.Object(fields), { minProperties: 1, additionalProperties: false });
+const patchOf = <F extends Fields>(fields: F) => Type.Partial(Type.Object(fields), { minProperties: 1, additionalProperties: false });
 
-export const CreateCityBody = Type.Object(
-  { name: cityFields.name, province: Type.Optional(cityFields.province) },
-  { additionalProperties: false },
-);
+export const CreateCityBody = Type.Object({ name: cityFields.name, province: Type.Optional(cityFields.province) }, { additionalProperties: false });
 export type CreateCityBody = Static<typeof CreateCityBody>;
 export const UpdateCityBody = patchOf(cityFields);
 export type UpdateCityBody = Static<typeof UpdateCityBody>;
@@ -192,7 +188,12 @@ export const BrowseScreeningSchema = Type.Object({
     poster_url: StringOrNull({}),
   }),
   theater: Type.Object({ id: Type.Integer(), name: Type.String(), city_id: Type.Integer(), time_zone: Type.String() }),
-  hall: Type.Object({ id: Type.Integer(), name: Type.String(), screen_type: StringOrNull({}), capacity: Type.Integer({ description: 'Seats in the hall (with available_seats: how full the show is)' }) }),
+  hall: Type.Object({
+    id: Type.Integer(),
+    name: Type.String(),
+    screen_type: StringOrNull({}),
+    capacity: Type.Integer({ description: 'Seats in the hall (with available_seats: how full the show is)' }),
+  }),
 });
 
 // ---- route schemas ------------------------------------------------------------------------------

@@ -27,7 +27,10 @@ export async function createTheater(deps: Deps, actor: Actor, body: CreateTheate
       companion_needs_wheelchair: body.companion_needs_wheelchair ?? true,
     };
     await checkCity(trx, w.city_id);
-    const row = await onForeignKey(() => insertTheater(trx, w), () => unknownCity(w.city_id));
+    const row = await onForeignKey(
+      () => insertTheater(trx, w),
+      () => unknownCity(w.city_id),
+    );
     const data = presentTheater(row);
     await recordAudit(trx, actor, { action: 'theater.create', entity: 'theater', entityId: row.id, after: data });
     return { data, version: row.version };
@@ -53,7 +56,10 @@ export async function updateTheater(deps: Deps, ctx: WriteContext, id: number, p
       companion_needs_wheelchair: patch.companion_needs_wheelchair ?? current.companion_needs_wheelchair,
     };
     if (w.city_id !== current.city_id) await checkCity(trx, w.city_id);
-    const row = await onForeignKey(() => updateTheaterRow(trx, id, w), () => unknownCity(w.city_id));
+    const row = await onForeignKey(
+      () => updateTheaterRow(trx, id, w),
+      () => unknownCity(w.city_id),
+    );
     const data = presentTheater(row);
     await recordAudit(trx, ctx.actor, {
       action: 'theater.update',
@@ -74,7 +80,10 @@ export async function deleteTheater(deps: Deps, ctx: WriteContext, id: number): 
     if (!current) throw new AppError('theater_not_found');
     checkIfMatch(ctx.ifMatch, current.version);
     if (current.total_halls > 0) throw inUse(current.total_halls);
-    await onForeignKey(() => deleteTheaterRow(trx, id), () => inUse(1));
+    await onForeignKey(
+      () => deleteTheaterRow(trx, id),
+      () => inUse(1),
+    );
     const before = presentTheater(current);
     await recordAudit(trx, ctx.actor, { action: 'theater.delete', entity: 'theater', entityId: id, before });
     return before;
@@ -87,5 +96,4 @@ async function checkCity(trx: Sql, cityId: number) {
 
 const unknownCity = (cityId: number) => new AppError('unknown_city', `No city with id ${cityId}`, { city_id: cityId });
 
-const inUse = (halls: number) =>
-  new AppError('in_use', `The theater has ${halls} hall(s); delete them first`, { halls });
+const inUse = (halls: number) => new AppError('in_use', `The theater has ${halls} hall(s); delete them first`, { halls });

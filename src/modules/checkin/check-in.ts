@@ -31,7 +31,12 @@ export async function checkIn(deps: Deps, actor: Actor, code: string) {
     if (rows.length === 0) return null;
     const view = (await loadTicketView(trx, ticketId)) as TicketView;
     const seats = soldSeats(view).map((s) => s.label);
-    await recordAudit(trx, actor, { action: 'ticket.check_in', entity: 'ticket', entityId: ticketId, after: { checked_in_at: rows[0].checked_in_at, seats } });
+    await recordAudit(trx, actor, {
+      action: 'ticket.check_in',
+      entity: 'ticket',
+      entityId: ticketId,
+      after: { checked_in_at: rows[0].checked_in_at, seats },
+    });
     return view;
   });
   if (!admitted) await refuse(deps.db, ticketId, opensMinutes);
@@ -43,7 +48,10 @@ async function resolveCode(deps: Deps, code: string): Promise<string> {
   if (text.startsWith('CT')) {
     const check = verifyTicket(deps.ticketKeys.publicKey, text);
     if (!check.ok) throw new AppError('invalid_ticket_code', 'The ticket code is forged, altered or unreadable', { reason: check.reason });
-    const { rows } = await deps.db.query<{ id: string }>('SELECT id FROM tickets WHERE id = $1 AND booking_code = $2', [check.claims.tid, check.claims.bc]);
+    const { rows } = await deps.db.query<{ id: string }>('SELECT id FROM tickets WHERE id = $1 AND booking_code = $2', [
+      check.claims.tid,
+      check.claims.bc,
+    ]);
     if (!rows[0]) throw new AppError('ticket_not_found');
     return rows[0].id;
   }

@@ -33,9 +33,7 @@ const checkInSchema = {
 
 async function checkinStaffRoutes(fastify: FastifyInstance, deps: Deps) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  app.post('/checkin', { schema: checkInSchema }, async (req) =>
-    ok('Admitted', await checkIn(deps, actorOf(req), req.body.code)),
-  );
+  app.post('/checkin', { schema: checkInSchema }, async (req) => ok('Admitted', await checkIn(deps, actorOf(req), req.body.code)));
 }
 
 export const checkinRoutes: RouteGroups = { staff: checkinStaffRoutes };

@@ -38,7 +38,7 @@ export async function abandonCheckout(deps: Deps, holdId: string): Promise<void>
 export async function cancelPendingTicket(trx: Sql, holdId: string): Promise<string | null> {
   const { rows } = await trx.query<{ id: string; status: string }>('SELECT id, status FROM tickets WHERE hold_id = $1 FOR UPDATE', [holdId]);
   const ticket = rows[0];
-  if (!ticket || ticket.status !== 'pending_payment') return null;
+  if (ticket?.status !== 'pending_payment') return null;
   await trx.query(
     `UPDATE payments SET status = 'cancelled', failure_code = coalesce(failure_code, 'hold_released'), updated_at = now()
       WHERE ticket_id = $1 AND status = 'pending'`,

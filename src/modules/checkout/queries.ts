@@ -81,10 +81,9 @@ export const PAYMENT_COLUMNS = `id, ticket_id, gateway, gateway_payment_id, meth
   currency, status, next_action, failure_code`;
 
 export async function pendingPaymentOf(trx: Sql, ticketId: string): Promise<PaymentRow | undefined> {
-  const { rows } = await trx.query<PaymentRow>(
-    `SELECT ${PAYMENT_COLUMNS} FROM payments WHERE ticket_id = $1 AND status = 'pending' FOR UPDATE`,
-    [ticketId],
-  );
+  const { rows } = await trx.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM payments WHERE ticket_id = $1 AND status = 'pending' FOR UPDATE`, [
+    ticketId,
+  ]);
   return rows[0];
 }
 
@@ -152,10 +151,10 @@ export async function recordGatewayPayment(sql: Sql, paymentId: string, gatewayI
 
 /** A payment the gateway refused (nothing happened there): failed, unless something settled it meanwhile. */
 export async function failPendingPayment(sql: Sql, paymentId: string, failureCode: string): Promise<void> {
-  await sql.query(
-    `UPDATE payments SET status = 'failed', failure_code = $2, updated_at = now() WHERE id = $1 AND status = 'pending'`,
-    [paymentId, failureCode],
-  );
+  await sql.query(`UPDATE payments SET status = 'failed', failure_code = $2, updated_at = now() WHERE id = $1 AND status = 'pending'`, [
+    paymentId,
+    failureCode,
+  ]);
 }
 
 export async function findPayment(sql: Sql, paymentId: string): Promise<PaymentRow | undefined> {

@@ -13,9 +13,7 @@ import { startCheckout } from './start-checkout.ts';
 /** Anyone: the shop shows the methods and their fees before anyone signs in. */
 async function checkoutPublicRoutes(fastify: FastifyInstance, deps: Deps) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  app.get('/payment-methods', { schema: methodsSchema }, async () =>
-    ok('Payment methods fetched', (await enabledMethods(deps)).map(presentMethod)),
-  );
+  app.get('/payment-methods', { schema: methodsSchema }, async () => ok('Payment methods fetched', (await enabledMethods(deps)).map(presentMethod)));
 }
 
 /** Any signed-in account: paying for its own hold. */

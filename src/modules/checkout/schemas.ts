@@ -11,7 +11,11 @@ export const NextActionSchema = Type.Union(
       account_number: Type.String({ description: 'Transfer the exact amount to this virtual account' }),
       expires_at: Type.String(),
     }),
-    Type.Object({ type: Type.Literal('qr'), qr_string: Type.String({ description: 'QRIS payload to show as a QR code' }), expires_at: Type.String() }),
+    Type.Object({
+      type: Type.Literal('qr'),
+      qr_string: Type.String({ description: 'QRIS payload to show as a QR code' }),
+      expires_at: Type.String(),
+    }),
     Type.Null(),
   ],
   { description: 'What the customer does next to pay, by method' },
@@ -48,12 +52,14 @@ export const checkoutSchema = {
   tags: ['checkout'],
   summary: 'Check out a hold: ticket + payment at the gateway',
   description:
-    'Creates the hold\'s ticket (pending_payment) and a payment at the gateway; `payment.next_action` says what the customer ' +
+    "Creates the hold's ticket (pending_payment) and a payment at the gateway; `payment.next_action` says what the customer " +
     'does next. The first checkout of a hold extends it once by CHECKOUT_EXTENSION_SECONDS. Idempotency-Key is required. ' +
     '402 payment_declined keeps the hold (try another method); 409 payment_in_progress while a payment is pending; ' +
     '410 hold_expired; 503 gateway_unavailable / 504 gateway_timeout: retry with the same key.',
   params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
-  headers: Type.Object({ 'idempotency-key': Type.String({ minLength: 1, maxLength: 255, description: 'Required: retries return the first answer' }) }),
+  headers: Type.Object({
+    'idempotency-key': Type.String({ minLength: 1, maxLength: 255, description: 'Required: retries return the first answer' }),
+  }),
   body: Type.Object({ payment_method: Type.Enum([...PAYMENT_METHODS]) }),
   response: { 201: Envelope(CheckoutSchema), ...problems(400, 401, 402, 404, 409, 410, 422, 502, 503, 504) },
 };

@@ -5,15 +5,7 @@ import { AppError } from '../../http/errors.ts';
 import { type Actor, recordAudit } from '../audit/record.ts';
 import { type LayoutSeat, validateLayout } from './layout.ts';
 import { presentHallWithLayout } from './presenter.ts';
-import {
-  findHallWithSeats,
-  insertHall,
-  insertSeats,
-  linkSeats,
-  nameChecked,
-  seatKey,
-  theaterExists,
-} from './queries.ts';
+import { findHallWithSeats, insertHall, insertSeats, linkSeats, nameChecked, seatKey, theaterExists } from './queries.ts';
 import type { CreateHallBody } from './schemas.ts';
 
 export async function createHall(deps: Deps, actor: Actor, body: CreateHallBody) {

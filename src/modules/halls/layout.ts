@@ -103,7 +103,10 @@ export function checkLayout(input: LayoutIn): { layout?: ValidLayout; problems: 
         valid = false;
       }
       const y = seat.y ?? r;
-      for (const [axis, v] of [['x', seat.x], ['y', y]] as const) {
+      for (const [axis, v] of [
+        ['x', seat.x],
+        ['y', y],
+      ] as const) {
         const problem = `seat ${name}: ${axis} must be an integer 0-${MAX_COORD}`;
         if (!isCoord(v)) report(`${path}.${axis}`, 'invalid_position', problem);
       }
@@ -176,12 +179,7 @@ export function checkLayout(input: LayoutIn): { layout?: ValidLayout; problems: 
   };
 }
 
-function checkPair(
-  seat: Placed,
-  name: string,
-  byNumber: Map<number, Placed>,
-  report: (path: string, rule: string, problem: string) => void,
-) {
+function checkPair(seat: Placed, name: string, byNumber: Map<number, Placed>, report: (path: string, rule: string, problem: string) => void) {
   const path = `${seat.path}.pair_with`;
   const partner = seat.pair_with === null ? undefined : byNumber.get(seat.pair_with);
   const other = partner && seatLabel(seat.row_label, partner.number);
@@ -203,6 +201,5 @@ function checkPair(
 const besideEachOther = (a: Placed, b: Placed) =>
   !isCoord(a.x) || !isCoord(a.y) || !isCoord(b.x) || !isCoord(b.y) || (Math.abs(a.x - b.x) === 1 && a.y === b.y);
 
-const isInt = (v: unknown, min: number, max: number): v is number =>
-  typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+const isInt = (v: unknown, min: number, max: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
 const isCoord = (v: unknown): v is number => isInt(v, 0, MAX_COORD);

@@ -37,9 +37,7 @@ export function presentLayout(stored: HallRow['layout'], seats: SeatRow[]) {
     else rows.set(s.row_label, [s]);
   }
   const front = (row: SeatRow[]) => Math.min(...row.map((s) => s.y));
-  const ordered = [...rows.entries()].sort(
-    ([a, ra], [b, rb]) => front(ra) - front(rb) || (a < b ? -1 : a > b ? 1 : 0),
-  );
+  const ordered = [...rows.entries()].sort(([a, ra], [b, rb]) => front(ra) - front(rb) || (a < b ? -1 : a > b ? 1 : 0));
   return {
     screen: 'top' as const,
     aisles: Array.isArray(stored.aisles) ? stored.aisles : [],

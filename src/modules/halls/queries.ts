@@ -61,9 +61,7 @@ export async function findHallWithSeats(sql: Sql, id: number): Promise<HallWithS
 
 /** Every seat of the hall, retired ones too (a layout change brings those back by row and number). */
 export async function allSeats(sql: Sql, hallId: number): Promise<SeatRow[]> {
-  const { rows } = await sql.query<SeatRow>(`SELECT ${SEAT_COLUMNS} FROM seats WHERE hall_id = $1 ORDER BY id`, [
-    hallId,
-  ]);
+  const { rows } = await sql.query<SeatRow>(`SELECT ${SEAT_COLUMNS} FROM seats WHERE hall_id = $1 ORDER BY id`, [hallId]);
   return rows;
 }
 
@@ -74,10 +72,11 @@ export async function theaterExists(sql: Sql, id: number): Promise<boolean> {
 
 /** A page of the theater's halls in id order, after the given id. */
 export async function hallsOfTheater(sql: Sql, theaterId: number, afterId: number, limit: number): Promise<HallRow[]> {
-  const { rows } = await sql.query<HallRow>(
-    `SELECT ${COLUMNS} FROM halls h WHERE h.theater_id = $1 AND h.id > $2 ORDER BY h.id LIMIT $3`,
-    [theaterId, afterId, limit],
-  );
+  const { rows } = await sql.query<HallRow>(`SELECT ${COLUMNS} FROM halls h WHERE h.theater_id = $1 AND h.id > $2 ORDER BY h.id LIMIT $3`, [
+    theaterId,
+    afterId,
+    limit,
+  ]);
   return rows;
 }
 
@@ -112,11 +111,7 @@ export async function insertHall(sql: Sql, w: HallWrite): Promise<HallRow> {
   return rows[0];
 }
 
-export async function updateHallRow(
-  sql: Sql,
-  id: number,
-  w: { name: string; screenType: string | null; has3d: boolean },
-): Promise<HallRow> {
+export async function updateHallRow(sql: Sql, id: number, w: { name: string; screenType: string | null; has3d: boolean }): Promise<HallRow> {
   const { rows } = await sql.query<HallRow>(
     `UPDATE halls AS h
         SET name = $2, screen_type = $3, has_3d_capability = $4, version = version + 1, updated_at = now()
@@ -127,16 +122,12 @@ export async function updateHallRow(
 }
 
 /** New layout: {screen, aisles} and the capacity that follows from the seats. */
-export async function setHallLayout(
-  sql: Sql,
-  id: number,
-  layout: { screen: string; aisles: number[] },
-  capacity: number,
-): Promise<void> {
-  await sql.query(
-    `UPDATE halls SET layout = $2, capacity = $3, version = version + 1, updated_at = now() WHERE id = $1`,
-    [id, JSON.stringify(layout), capacity],
-  );
+export async function setHallLayout(sql: Sql, id: number, layout: { screen: string; aisles: number[] }, capacity: number): Promise<void> {
+  await sql.query(`UPDATE halls SET layout = $2, capacity = $3, version = version + 1, updated_at = now() WHERE id = $1`, [
+    id,
+    JSON.stringify(layout),
+    capacity,
+  ]);
 }
 
 export async function deleteHallRow(sql: Sql, id: number): Promise<void> {
@@ -198,10 +189,7 @@ export async function clearSeatLinks(sql: Sql, hallId: number): Promise<void> {
   );
 }
 
-export async function linkSeats(
-  sql: Sql,
-  links: Array<{ id: number; pair: number | null; companion: number | null }>,
-): Promise<void> {
+export async function linkSeats(sql: Sql, links: Array<{ id: number; pair: number | null; companion: number | null }>): Promise<void> {
   if (links.length === 0) return;
   await sql.query(
     `UPDATE seats s SET pair_seat_id = l.pair, companion_for_seat_id = l.companion
@@ -323,11 +311,5 @@ export async function adjustScreenings(sql: Sql, hallId: number, deltas: Map<num
 export const seatKey = (row: string, number: number) => `${row}/${number}`;
 
 function seatColumns(seats: LayoutSeat[]) {
-  return [
-    seats.map((s) => s.row_label),
-    seats.map((s) => s.number),
-    seats.map((s) => s.seat_type),
-    seats.map((s) => s.x),
-    seats.map((s) => s.y),
-  ];
+  return [seats.map((s) => s.row_label), seats.map((s) => s.number), seats.map((s) => s.seat_type), seats.map((s) => s.x), seats.map((s) => s.y)];
 }

@@ -36,13 +36,7 @@ import {
 } from './queries.ts';
 import type { LayoutIn } from './schemas.ts';
 
-export async function replaceLayout(
-  deps: Deps,
-  actor: Actor,
-  id: number,
-  ifMatch: number[] | undefined,
-  input: LayoutIn,
-) {
+export async function replaceLayout(deps: Deps, actor: Actor, id: number, ifMatch: number[] | undefined, input: LayoutIn) {
   const layout = validateLayout(input);
   const out = await deps.db.tx(async (trx) => {
     const hall = await lockHall(trx, id);
@@ -52,30 +46,32 @@ export async function replaceLayout(
     const plan = planSeats(await allSeats(trx, id), layout);
 
     // Locked before anything changes, so no hold can take a retiring seat after this check.
-    const states = await lockSeatStates(trx, plan.retired.map((s) => s.id));
+    const states = await lockSeatStates(
+      trx,
+      plan.retired.map((s) => s.id),
+    );
     const taken = states.filter((s) => s.status === 'sold' || s.live_hold);
     if (taken.length > 0) {
       const label = new Map(plan.retired.map((s) => [s.id, seatLabel(s.row_label, s.number)]));
       const seats = new Set(taken.map((s) => s.seat_id)).size;
-      throw new AppError(
-        'layout_removes_sold_seats',
-        `The new layout removes ${seats} seat(s) sold or held in screenings that have not ended`,
-        {
-          seats: [...new Set(taken.map((s) => label.get(s.seat_id)!))],
-          screening_ids: [...new Set(taken.map((s) => s.screening_id))].sort((a, b) => a - b),
-          conflicts: taken.map((s) => ({
-            seat: label.get(s.seat_id),
-            seat_id: s.seat_id,
-            screening_id: s.screening_id,
-            status: s.status,
-          })),
-        },
-      );
+      throw new AppError('layout_removes_sold_seats', `The new layout removes ${seats} seat(s) sold or held in screenings that have not ended`, {
+        seats: [...new Set(taken.map((s) => label.get(s.seat_id)!))],
+        screening_ids: [...new Set(taken.map((s) => s.screening_id))].sort((a, b) => a - b),
+        conflicts: taken.map((s) => ({
+          seat: label.get(s.seat_id),
+          seat_id: s.seat_id,
+          screening_id: s.screening_id,
+          status: s.status,
+        })),
+      });
     }
 
     // Seats. Links first (a seat may stop being a couple seat), then positions in two phases.
     await clearSeatLinks(trx, id);
-    await retireSeats(trx, plan.retired.map((s) => s.id));
+    await retireSeats(
+      trx,
+      plan.retired.map((s) => s.id),
+    );
     await parkSeats(trx, plan.moved);
     await rewriteSeats(trx, plan.rewrite);
     const added = await insertSeats(trx, id, plan.added);
@@ -87,8 +83,14 @@ export async function replaceLayout(
     const deltas = new Map<number, number>();
     const bump = (screeningId: number, by: number) => deltas.set(screeningId, (deltas.get(screeningId) ?? 0) + by);
     for (const s of states) if (s.status !== 'blocked') bump(s.screening_id, -1);
-    await deleteSeatStates(trx, states.filter((s) => !s.referenced));
-    await blockSeatStates(trx, states.filter((s) => s.referenced && s.status !== 'blocked'));
+    await deleteSeatStates(
+      trx,
+      states.filter((s) => !s.referenced),
+    );
+    await blockSeatStates(
+      trx,
+      states.filter((s) => s.referenced && s.status !== 'blocked'),
+    );
     for (const screeningId of await addSeatStates(trx, id, [...added.values(), ...plan.reactivated])) {
       bump(screeningId, +1);
     }

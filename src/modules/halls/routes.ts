@@ -12,14 +12,7 @@ import { deleteHall } from './delete-hall.ts';
 import { presentHall, presentHallWithLayout } from './presenter.ts';
 import { findHallWithSeats, hallsOfTheater, theaterExists } from './queries.ts';
 import { replaceLayout } from './replace-layout.ts';
-import {
-  createSchema,
-  deleteSchema,
-  getSchema,
-  listByTheaterSchema,
-  replaceLayoutSchema,
-  updateSchema,
-} from './schemas.ts';
+import { createSchema, deleteSchema, getSchema, listByTheaterSchema, replaceLayoutSchema, updateSchema } from './schemas.ts';
 import { updateHall } from './update-hall.ts';
 
 /** Anyone, no token. */

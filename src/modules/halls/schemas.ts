@@ -9,19 +9,14 @@ export type SeatType = (typeof SEAT_TYPES)[number];
 // validation_failed; the rules between seats (duplicates, pairs, companions, aisles) are layout.ts's
 // and answer 400 invalid_layout with every problem listed.
 const Coord = (description: string) => Type.Integer({ minimum: 0, maximum: 999, description });
-const SeatNumber = (description: string, example: number) =>
-  Type.Integer({ minimum: 1, maximum: 9999, description, examples: [example] });
+const SeatNumber = (description: string, example: number) => Type.Integer({ minimum: 1, maximum: 9999, description, examples: [example] });
 
 const seatFields = {
   number: SeatNumber('Seat number, unique within its row', 1),
   x: Coord('Column, 0-999; aisle columns stay empty'),
   type: Type.Enum([...SEAT_TYPES], { description: 'regular | vip | couple | wheelchair | companion' }),
-  pair_with: Type.Optional(
-    SeatNumber('Couple seats only: number of the partner seat, same row, adjacent (x +/- 1), pointing back', 2),
-  ),
-  companion_for: Type.Optional(
-    SeatNumber('Companion seats only (required there): number of the wheelchair seat it serves, same row', 3),
-  ),
+  pair_with: Type.Optional(SeatNumber('Couple seats only: number of the partner seat, same row, adjacent (x +/- 1), pointing back', 2)),
+  companion_for: Type.Optional(SeatNumber('Companion seats only (required there): number of the wheelchair seat it serves, same row', 3)),
 };
 
 export const LayoutSeatIn = Type.Object({
@@ -56,9 +51,7 @@ const layoutExample = {
 export const LayoutIn = Type.Object(
   {
     screen: Type.Optional(Type.Literal('top', { default: 'top', description: 'Where the screen is drawn' })),
-    aisles: Type.Optional(
-      Type.Array(Coord('An x column kept empty'), { maxItems: 1000, default: [], examples: [[4, 13]] }),
-    ),
+    aisles: Type.Optional(Type.Array(Coord('An x column kept empty'), { maxItems: 1000, default: [], examples: [[4, 13]] })),
     rows: Type.Array(
       Type.Object({
         label: Type.String({ pattern: '^[A-Z0-9]{1,4}$', description: '1-4 characters A-Z 0-9', examples: ['A'] }),
@@ -78,9 +71,7 @@ export const LayoutOut = Type.Object({
   rows: Type.Array(
     Type.Object({
       label: Type.String(),
-      seats: Type.Array(
-        Type.Object({ id: Type.Integer({ examples: [101] }), ...seatFields, y: Type.Integer({ minimum: 0 }) }),
-      ),
+      seats: Type.Array(Type.Object({ id: Type.Integer({ examples: [101] }), ...seatFields, y: Type.Integer({ minimum: 0 }) })),
     }),
   ),
 });
@@ -129,9 +120,7 @@ export const UpdateHallBody = Type.Object(
 export type UpdateHallBody = Static<typeof UpdateHallBody>;
 
 export const IfMatchHeaders = Type.Object({
-  'if-match': Type.Optional(
-    Type.String({ description: 'The ETag last read; a stale one answers 412 and changes nothing', examples: ['"3"'] }),
-  ),
+  'if-match': Type.Optional(Type.String({ description: 'The ETag last read; a stale one answers 412 and changes nothing', examples: ['"3"'] })),
 });
 
 export const TheaterHallsQuery = Type.Object({
@@ -164,8 +153,7 @@ export const createSchema = {
   tags,
   summary: 'Create a hall with its seat layout (admin)',
   description:
-    'The layout is validated as a whole: every problem is listed in `problems` of a 400 invalid_layout. ' +
-    'Capacity is the number of seats.',
+    'The layout is validated as a whole: every problem is listed in `problems` of a 400 invalid_layout. ' + 'Capacity is the number of seats.',
   body: CreateHallBody,
   response: { 201: { ...Envelope(HallWithLayout), headers: etagHeader }, ...problems(400, 401, 403, 409) },
 };

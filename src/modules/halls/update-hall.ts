@@ -8,13 +8,7 @@ import { presentHall } from './presenter.ts';
 import { lockHall, nameChecked, upcoming3dScreenings, updateHallRow } from './queries.ts';
 import type { UpdateHallBody } from './schemas.ts';
 
-export async function updateHall(
-  deps: Deps,
-  actor: Actor,
-  id: number,
-  ifMatch: number[] | undefined,
-  body: UpdateHallBody,
-) {
+export async function updateHall(deps: Deps, actor: Actor, id: number, ifMatch: number[] | undefined, body: UpdateHallBody) {
   const out = await deps.db.tx(async (trx) => {
     const current = await lockHall(trx, id);
     if (!current) throw new AppError('hall_not_found');

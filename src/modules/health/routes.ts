@@ -22,7 +22,13 @@ export async function healthRoutes(app: FastifyInstance, deps: Deps) {
 
   app.get(
     '/readyz',
-    { schema: { tags: ['ops'], summary: 'Readiness: database and migrations (503 when not); Redis reported, degraded when down', response: { 200: ReadyBody, 503: ReadyBody } } },
+    {
+      schema: {
+        tags: ['ops'],
+        summary: 'Readiness: database and migrations (503 when not); Redis reported, degraded when down',
+        response: { 200: ReadyBody, 503: ReadyBody },
+      },
+    },
     async (_req, reply) => {
       const database = await deps.db.query('SELECT 1').then(
         () => ({ ok: true }),

@@ -25,7 +25,11 @@ export async function holdBestAvailable(deps: Deps, a: { screeningId: number; us
       if (!(err instanceof AppError && RETRYABLE.has(err.code))) throw err;
     }
   }
-  throw new AppError('not_enough_adjacent_seats', `No ${a.count} adjacent free seats${a.seatType ? ` of type ${a.seatType}` : ''} are left together`, {
-    count: a.count,
-  });
+  throw new AppError(
+    'not_enough_adjacent_seats',
+    `No ${a.count} adjacent free seats${a.seatType ? ` of type ${a.seatType}` : ''} are left together`,
+    {
+      count: a.count,
+    },
+  );
 }

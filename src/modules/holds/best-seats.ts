@@ -73,7 +73,7 @@ function blocks(seats: MapSeat[]): MapSeat[][] {
 /** Would the free seat at block[i] be left alone, with the new group on one side (dir points away)? */
 function strands(block: MapSeat[], i: number, dir: 1 | -1): boolean {
   const seat = block[i];
-  if (!seat || seat.status !== 'available') return false;
+  if (seat?.status !== 'available') return false;
   const beyond = block[i + dir];
-  return !beyond || beyond.status !== 'available';
+  return beyond?.status !== 'available';
 }

@@ -32,7 +32,10 @@ export type RefusalCause = 'fast_path' | 'contended' | 'taken';
 
 // holds_one_active: another request of this customer for this screening came first (PostgreSQL's
 // own unique violation, its DETAIL prose); our own SQLSTATEs are in http/sql-errors.ts
-const ONE_ACTIVE = { code: 'hold_in_progress', message: 'Another hold request of yours for this screening was just made; fetch your holds or try again' } as const;
+const ONE_ACTIVE = {
+  code: 'hold_in_progress',
+  message: 'Another hold request of yours for this screening was just made; fetch your holds or try again',
+} as const;
 
 /**
  * A refusal naming the seats by label (in place of `{seats}`, else after the message: `...: E7, E8`),
@@ -113,10 +116,7 @@ export async function createHold(deps: Deps, input: HoldInput) {
   seatsChanged(deps, {
     screening_id: input.screeningId,
     version: taken.map_version,
-    seats: [
-      ...released.map((id) => ({ id, status: 'available' as const })),
-      ...seatIds.map((id) => ({ id, status: 'held' as const })),
-    ],
+    seats: [...released.map((id) => ({ id, status: 'available' as const })), ...seatIds.map((id) => ({ id, status: 'held' as const }))],
   });
   return presentNewHold(deps, holdId, input, seatIds, taken, await seatLabels(deps.db, seatIds));
 }

@@ -59,9 +59,8 @@ export function limitRefusal(code: string | undefined, detail: string, l: HoldLi
 }
 
 export function seatLimitPerScreening(max: number, bought: number): AppError {
-  return new AppError(
-    SQL_ERRORS.CN426.code,
-    `At most ${max} seats per customer for a screening; you have bought ${bought} of it already`,
-    { max, bought },
-  );
+  return new AppError(SQL_ERRORS.CN426.code, `At most ${max} seats per customer for a screening; you have bought ${bought} of it already`, {
+    max,
+    bought,
+  });
 }

@@ -45,10 +45,7 @@ const HOLD_COLUMNS = `id, screening_id, user_id, seat_ids, prices::text[] AS pri
   currency, reserved_until, status, (status = 'active' AND reserved_until > now()) AS live, created_at`;
 
 export async function findHold(sql: Sql, id: string, lock = false): Promise<HoldRow | undefined> {
-  const { rows } = await sql.query<HoldRow>(
-    `SELECT ${HOLD_COLUMNS} FROM holds WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
-    [id],
-  );
+  const { rows } = await sql.query<HoldRow>(`SELECT ${HOLD_COLUMNS} FROM holds WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
   return rows[0];
 }
 
@@ -62,10 +59,11 @@ export async function releaseHoldSeats(
   status: 'released' | 'expired',
   reason: string,
 ): Promise<{ seats: number[]; version: number | null }> {
-  await sql.query(
-    `UPDATE holds SET status = $2, released_at = now(), released_reason = $3 WHERE id = $1 AND status = 'active'`,
-    [hold.id, status, reason],
-  );
+  await sql.query(`UPDATE holds SET status = $2, released_at = now(), released_reason = $3 WHERE id = $1 AND status = 'active'`, [
+    hold.id,
+    status,
+    reason,
+  ]);
   const { rows } = await sql.query<{ seat_id: number }>(
     `UPDATE screening_seats SET status = 'available', hold_id = NULL, held_until = NULL, version = version + 1,
             updated_at = now()

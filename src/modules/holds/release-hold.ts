@@ -25,8 +25,7 @@ export function presentHold(h: HoldRow, labels: string[]) {
   };
 }
 
-const visible = (h: HoldRow | undefined, user: AuthUser): h is HoldRow =>
-  h !== undefined && (h.user_id === user.id || user.role === 'admin');
+const visible = (h: HoldRow | undefined, user: AuthUser): h is HoldRow => h !== undefined && (h.user_id === user.id || user.role === 'admin');
 
 export async function getHold(deps: Deps, user: AuthUser, id: string) {
   const hold = await findHold(deps.db, id);

@@ -37,7 +37,10 @@ async function holdCustomerRoutes(fastify: FastifyInstance, deps: Deps) {
       'hold',
       async () => ({
         status: 201,
-        body: ok('Seats held', await createHold(deps, { screeningId: req.params.id, userId: req.user.id, seatIds: req.body.seat_ids, holdId: effect.id })),
+        body: ok(
+          'Seats held',
+          await createHold(deps, { screeningId: req.params.id, userId: req.user.id, seatIds: req.body.seat_ids, holdId: effect.id }),
+        ),
       }),
       { effect },
     );
@@ -67,13 +70,9 @@ async function holdCustomerRoutes(fastify: FastifyInstance, deps: Deps) {
     );
   });
 
-  app.get('/holds/:id', { schema: getHoldSchema }, async (req) =>
-    ok('Hold fetched', await getHold(deps, req.user, req.params.id)),
-  );
+  app.get('/holds/:id', { schema: getHoldSchema }, async (req) => ok('Hold fetched', await getHold(deps, req.user, req.params.id)));
 
-  app.delete('/holds/:id', { schema: releaseHoldSchema }, async (req) =>
-    ok('Hold released', await releaseHold(deps, req.user, req.params.id)),
-  );
+  app.delete('/holds/:id', { schema: releaseHoldSchema }, async (req) => ok('Hold released', await releaseHold(deps, req.user, req.params.id)));
 }
 
 export const holdRoutes: RouteGroups = { customer: holdCustomerRoutes };

@@ -171,10 +171,9 @@ function minorOf(amount: unknown): number | undefined {
 
 /** A late payment buys nothing for a screening that was cancelled or is over. */
 async function screeningOpen(trx: Sql, screeningId: number): Promise<boolean> {
-  const { rows } = await trx.query<{ open: boolean }>(
-    `SELECT (status = 'scheduled' AND end_time > now()) AS open FROM screenings WHERE id = $1`,
-    [screeningId],
-  );
+  const { rows } = await trx.query<{ open: boolean }>(`SELECT (status = 'scheduled' AND end_time > now()) AS open FROM screenings WHERE id = $1`, [
+    screeningId,
+  ]);
   return rows[0]?.open === true;
 }
 
@@ -182,9 +181,7 @@ async function screeningOpen(trx: Sql, screeningId: number): Promise<boolean> {
 async function seatsObtainable(trx: Sql, t: LockedTicket): Promise<boolean> {
   const seats = await lockSeatStates(trx, t.screening_id, t.seat_ids);
   if (seats.length !== t.seat_ids.length) return false;
-  return seats.every(
-    (s) => s.status === 'available' || (s.status === 'held' && (s.hold_id === t.hold_id || !s.live)),
-  );
+  return seats.every((s) => s.status === 'available' || (s.status === 'held' && (s.hold_id === t.hold_id || !s.live)));
 }
 
 async function refundLate(
@@ -202,7 +199,11 @@ async function refundLate(
     if (hold && hold.status === 'active') {
       const freed = await releaseHoldSeats(trx, hold, 'expired', 'payment_late');
       if (freed.version !== null) {
-        events.push({ screening_id: hold.screening_id, version: freed.version, seats: freed.seats.map((id) => ({ id, status: 'available' as const })) });
+        events.push({
+          screening_id: hold.screening_id,
+          version: freed.version,
+          seats: freed.seats.map((id) => ({ id, status: 'available' as const })),
+        });
         unmark = { screeningId: hold.screening_id, seatIds: freed.seats, owner: `u${ticket.user_id}` };
       }
     }

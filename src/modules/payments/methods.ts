@@ -27,9 +27,7 @@ export async function enabledMethods(deps: Deps): Promise<MethodRow[]> {
 
 /** The rule of an enabled method, or 400 payment_method_unavailable. */
 export async function enabledMethod(deps: Deps, code: string): Promise<MethodRow> {
-  const m = deps.config.paymentMethods.includes(code as PaymentMethod)
-    ? (await methodRows(deps.db)).find((r) => r.code === code)
-    : undefined;
+  const m = deps.config.paymentMethods.includes(code as PaymentMethod) ? (await methodRows(deps.db)).find((r) => r.code === code) : undefined;
   if (!m) {
     throw new AppError('payment_method_unavailable', `Payment method ${code} is not available`, {
       payment_method: code,

@@ -162,10 +162,10 @@ export async function restockRefundedSeats(trx: Sql, ticketId: string, refundId:
   if (moved.length === 0) return null;
   const screeningId = moved[0].screening_id;
   const seats = moved.map((m) => m.seat_id).sort((a, b) => a - b);
-  await trx.query(
-    `SELECT 1 FROM screening_seats WHERE screening_id = $1 AND seat_id = ANY($2::int[]) ORDER BY seat_id FOR UPDATE`,
-    [screeningId, seats],
-  );
+  await trx.query(`SELECT 1 FROM screening_seats WHERE screening_id = $1 AND seat_id = ANY($2::int[]) ORDER BY seat_id FOR UPDATE`, [
+    screeningId,
+    seats,
+  ]);
   const { rows: freed } = await trx.query<{ seat_id: number }>(
     `UPDATE screening_seats SET status = 'available', ticket_id = NULL, hold_id = NULL, held_until = NULL,
             version = version + 1, updated_at = now()

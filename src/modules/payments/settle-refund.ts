@@ -45,7 +45,7 @@ export async function sendRefund(deps: Deps, refundId: string, opts: SendOptions
     [refundId],
   );
   const r = rows[0];
-  if (!r || r.status !== 'processing' || !r.gateway_payment_id) return { outcome: 'skipped' };
+  if (r?.status !== 'processing' || !r.gateway_payment_id) return { outcome: 'skipped' };
   let gr: GatewayRefund;
   try {
     gr = await deps.gateway.refund({

@@ -40,7 +40,8 @@ export async function setPricing(deps: Deps, actor: Actor, theaterId: number, bo
     if (r.starts_at && r.ends_at && r.starts_at >= r.ends_at) {
       throw new AppError('validation_failed', `rules[${i}]: starts_at must be before ends_at`);
     }
-    const adjustment = r.adjustment < 0 ? `-${exactAmount(-r.adjustment, `rules[${i}].adjustment`)}` : exactAmount(r.adjustment, `rules[${i}].adjustment`);
+    const adjustment =
+      r.adjustment < 0 ? `-${exactAmount(-r.adjustment, `rules[${i}].adjustment`)}` : exactAmount(r.adjustment, `rules[${i}].adjustment`);
     return { name: r.name, days: r.days ?? 'all', startsAt: r.starts_at ?? null, endsAt: r.ends_at ?? null, adjustment };
   });
   const result = await deps.db.tx(async (trx) => {

@@ -47,7 +47,5 @@ export async function replacePricing(
       [theaterId, r.name, r.days, r.startsAt, r.endsAt, r.adjustment],
     );
   }
-  await sql.query('UPDATE theaters SET pricing_version = pricing_version + 1, updated_at = now() WHERE id = $1', [
-    theaterId,
-  ]);
+  await sql.query('UPDATE theaters SET pricing_version = pricing_version + 1, updated_at = now() WHERE id = $1', [theaterId]);
 }

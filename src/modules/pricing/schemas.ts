@@ -9,10 +9,12 @@ const LocalTime = (description: string) =>
 const SeatTypes = ['regular', 'vip', 'couple', 'wheelchair', 'companion'] as const;
 
 export const Surcharges = Type.Partial(
-  Type.Object(Object.fromEntries(SeatTypes.map((t) => [t, Money(`Added for ${t} seats`, 20000)])) as Record<
-    (typeof SeatTypes)[number],
-    ReturnType<typeof Money>
-  >),
+  Type.Object(
+    Object.fromEntries(SeatTypes.map((t) => [t, Money(`Added for ${t} seats`, 20000)])) as Record<
+      (typeof SeatTypes)[number],
+      ReturnType<typeof Money>
+    >,
+  ),
 );
 
 export const Rule = Type.Object({

@@ -96,7 +96,9 @@ export function checkTiers(tiers: Tier[]): Tier[] {
   for (let i = 1; i < sorted.length; i++) {
     if (sorted[i].min_hours_before === sorted[i - 1].min_hours_before) bad(`two tiers start ${sorted[i].min_hours_before} h before the show`);
     if (sorted[i].percent > sorted[i - 1].percent) {
-      bad(`${sorted[i].percent} % at ${sorted[i].min_hours_before} h is more than ${sorted[i - 1].percent} % at ${sorted[i - 1].min_hours_before} h: a later refund never returns more`);
+      bad(
+        `${sorted[i].percent} % at ${sorted[i].min_hours_before} h is more than ${sorted[i - 1].percent} % at ${sorted[i - 1].min_hours_before} h: a later refund never returns more`,
+      );
     }
   }
   return sorted;
@@ -150,13 +152,31 @@ export async function writePolicy(deps: Deps, actor: Actor, theaterId: number | 
           `UPDATE refund_policies SET tiers = $2::jsonb, fees_refundable = $3, review_threshold = $4, rounding = $5,
                   grace_minutes = $7, grace_min_hours_before = $8, version = version + 1, updated_by = $6, updated_at = now()
             WHERE id = $1 RETURNING ${COLUMNS}`,
-          [own.id, JSON.stringify(next.tiers), next.fees_refundable, next.review_threshold, next.rounding, actor.id, next.grace_minutes, next.grace_min_hours_before],
+          [
+            own.id,
+            JSON.stringify(next.tiers),
+            next.fees_refundable,
+            next.review_threshold,
+            next.rounding,
+            actor.id,
+            next.grace_minutes,
+            next.grace_min_hours_before,
+          ],
         )
       : await trx.query<PolicyRow>(
           `INSERT INTO refund_policies (theater_id, tiers, fees_refundable, review_threshold, rounding, updated_by,
                                         grace_minutes, grace_min_hours_before)
            VALUES ($1, $2::jsonb, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
-          [theaterId, JSON.stringify(next.tiers), next.fees_refundable, next.review_threshold, next.rounding, actor.id, next.grace_minutes, next.grace_min_hours_before],
+          [
+            theaterId,
+            JSON.stringify(next.tiers),
+            next.fees_refundable,
+            next.review_threshold,
+            next.rounding,
+            actor.id,
+            next.grace_minutes,
+            next.grace_min_hours_before,
+          ],
         );
     const after = presentPolicy(rows[0]);
     await recordAudit(trx, actor, {

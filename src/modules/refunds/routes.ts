@@ -47,7 +47,13 @@ async function refundCustomerRoutes(fastify: FastifyInstance, deps: Deps) {
       reply,
       'refund',
       async () => {
-        const answer = await requestRefund(deps, { ticketId: req.params.id, user: req.user, seatIds: req.body.seat_ids, reason: req.body.reason, refundId });
+        const answer = await requestRefund(deps, {
+          ticketId: req.params.id,
+          user: req.user,
+          seatIds: req.body.seat_ids,
+          reason: req.body.reason,
+          refundId,
+        });
         return { status: answer.status, body: ok(answer.message, answer.refund) };
       },
       { required: true, effect: { id: refundId, replay: (id) => replayRefundRequest(deps, userId, id) } },

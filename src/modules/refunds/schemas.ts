@@ -10,7 +10,12 @@ const Money = (description: string) => Type.Number({ description, examples: [50_
 const Nullable = <T extends ReturnType<typeof Type.String>>(s: T) => Type.Union([s, Type.Null()]);
 
 const TierSchema = Type.Object({
-  min_hours_before: Type.Integer({ minimum: 0, maximum: 8760, description: 'Applies when at least this many hours are left before the show', examples: [24] }),
+  min_hours_before: Type.Integer({
+    minimum: 0,
+    maximum: 8760,
+    description: 'Applies when at least this many hours are left before the show',
+    examples: [24],
+  }),
   percent: Type.Integer({ minimum: 0, maximum: 100, description: 'Share of each seat price returned', examples: [100] }),
 });
 
@@ -39,7 +44,9 @@ export const PolicySchema = Type.Object({
   source: Type.Enum(['default', 'theater'], { description: "theater: the theater's own override; default: the default applies" }),
   tiers: Type.Array(TierSchema, { description: 'Largest min_hours_before first; before the last tier nothing is refunded' }),
   fees_refundable: Type.Boolean({ description: 'The payment fee is returned (at the tier percent) by the refund that leaves no seat sold' }),
-  review_threshold: Type.Union([Type.Number(), Type.Null()], { description: "A customer's refund above this amount waits for staff review; null = never" }),
+  review_threshold: Type.Union([Type.Number(), Type.Null()], {
+    description: "A customer's refund above this amount waits for staff review; null = never",
+  }),
   rounding: Type.Enum(['half_up', 'down'], { description: 'Per-seat rounding of percentages to the minor unit' }),
   grace_minutes: GraceMinutes,
   grace_min_hours_before: GraceMinHours,
@@ -72,11 +79,15 @@ const QuoteSeat = Type.Object({ id: Type.Integer(), label: Type.String(), price:
 export const QuoteSchema = Type.Object({
   ticket_id: Type.String({ format: 'uuid' }),
   refundable: Type.Boolean(),
-  reason_code: Nullable(Type.String({ description: 'Why not, when refundable is false (the code POST would answer)', examples: ['refund_not_allowed'] })),
+  reason_code: Nullable(
+    Type.String({ description: 'Why not, when refundable is false (the code POST would answer)', examples: ['refund_not_allowed'] }),
+  ),
   reason: Nullable(Type.String()),
   percent: Type.Integer({ description: 'Of each seat price, by the tier that applies now' }),
   tier: Type.Union([AppliedTierSchema, Type.Null()]),
-  deadline: Nullable(Timestamp('When this tier ends (show time minus its hours; a grace period also ends its minutes after purchase); null when none applies')),
+  deadline: Nullable(
+    Timestamp('When this tier ends (show time minus its hours; a grace period also ends its minutes after purchase); null when none applies'),
+  ),
   seats: Type.Array(QuoteSeat),
   fee_refund: Money('Fee returned'),
   amount: Money('Total returned: seat refunds + fee refund'),
@@ -125,7 +136,9 @@ export const quoteSchema = {
     'the database clock; fees; rounding per seat). `seat_ids=1,2` quotes some seats; without it every seat still sold. A refusal is reported as ' +
     '`refundable: false` with the `reason_code` POST would answer. Seats not on the ticket: 400 seats_not_in_ticket.',
   params: TicketParams,
-  querystring: Type.Object({ seat_ids: Type.Optional(Type.String({ pattern: '^[0-9]{1,10}(,[0-9]{1,10}){0,99}$', description: 'Comma-separated seat ids' })) }),
+  querystring: Type.Object({
+    seat_ids: Type.Optional(Type.String({ pattern: '^[0-9]{1,10}(,[0-9]{1,10}){0,99}$', description: 'Comma-separated seat ids' })),
+  }),
   response: { 200: Envelope(QuoteSchema), ...problems(400, 401, 404) },
 };
 
@@ -139,7 +152,9 @@ export const requestSchema = {
     'refund_in_progress, ticket_not_paid; 400 seats_not_in_ticket; 502 refund_declined / gateway_error and 503 ' +
     'gateway_unavailable leave the ticket, seats and money as they were (the failed refund is in `refund`).',
   params: TicketParams,
-  headers: Type.Object({ 'idempotency-key': Type.String({ minLength: 1, maxLength: 255, description: 'Required: retries return the first answer' }) }),
+  headers: Type.Object({
+    'idempotency-key': Type.String({ minLength: 1, maxLength: 255, description: 'Required: retries return the first answer' }),
+  }),
   body: Type.Object({
     seat_ids: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 2147483647 }), { minItems: 1, maxItems: 100, uniqueItems: true })),
     reason: Type.String({ minLength: 1, maxLength: 500, examples: ['Cannot make it'] }),
@@ -177,7 +192,7 @@ export const listSchema = {
 export const myRefundsSchema = {
   tags,
   summary: 'My refunds, newest first',
-  description: 'The refunds of your tickets (yours and the cinema\'s). Filters: status, ticket_id. Keyset pages.',
+  description: "The refunds of your tickets (yours and the cinema's). Filters: status, ticket_id. Keyset pages.",
   querystring: Type.Object({
     ...PageQuery,
     status: Type.Optional(Type.Enum([...REFUND_STATUSES])),
@@ -231,7 +246,7 @@ export const putDefaultPolicySchema = {
 
 export const getTheaterPolicySchema = {
   tags: policyTags,
-  summary: "The refund policy that applies in a theater: its own, or the default (admin)",
+  summary: 'The refund policy that applies in a theater: its own, or the default (admin)',
   params: IdParams,
   response: policyResponse,
 };

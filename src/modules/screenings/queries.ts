@@ -28,8 +28,7 @@ export interface ScreeningRow {
 // holds alike; a list saying "from" must ask it too. A seat's price depends on the show and the seat's
 // type only, so one seat of each type the hall has stands for all of them: a few seats priced
 // instead of the whole map.
-const seatKinds = (hall: string) =>
-  `ARRAY(SELECT min(k.id) FROM seats k WHERE k.hall_id = ${hall} AND k.is_active GROUP BY k.seat_type)`;
+const seatKinds = (hall: string) => `ARRAY(SELECT min(k.id) FROM seats k WHERE k.hall_id = ${hall} AND k.is_active GROUP BY k.seat_type)`;
 const priceFrom = (screening: string, seatIds: string) => `(SELECT min(sp.price) FROM seat_prices(${screening}, ${seatIds}) sp)`;
 
 /** A screening row as a write returns it: its price_from is read after the write (findScreening). */
@@ -95,8 +94,11 @@ export async function searchScreeningsJson(sql: Sql, f: ScreeningFilter): Promis
   if (f.theaterId !== undefined) add((p) => `s.theater_id = ${p}`, f.theaterId);
   if (f.movieId !== undefined) add((p) => `s.movie_id = ${p}`, f.movieId);
   if (f.date !== undefined) {
-    add((p) => `s.show_time >= (${p}::date)::timestamp AT TIME ZONE t.time_zone
-      AND s.show_time < (${p}::date + 1)::timestamp AT TIME ZONE t.time_zone`, f.date);
+    add(
+      (p) => `s.show_time >= (${p}::date)::timestamp AT TIME ZONE t.time_zone
+      AND s.show_time < (${p}::date + 1)::timestamp AT TIME ZONE t.time_zone`,
+      f.date,
+    );
   }
   if (f.from !== undefined) add((p) => `s.show_time >= ${p}::timestamptz`, f.from);
   if (f.to !== undefined) add((p) => `s.show_time < ${p}::timestamptz`, f.to);
@@ -105,9 +107,7 @@ export async function searchScreeningsJson(sql: Sql, f: ScreeningFilter): Promis
     where.push(`(s.show_time, s.id) > ($${params.length - 1}::timestamptz, $${params.length}::int)`);
   }
   const needsTheater = f.cityId !== undefined || f.date !== undefined;
-  const expandJoins = f.expand
-    ? 'JOIN theaters t ON t.id = s.theater_id JOIN movies m ON m.id = s.movie_id JOIN halls h ON h.id = s.hall_id'
-    : '';
+  const expandJoins = f.expand ? 'JOIN theaters t ON t.id = s.theater_id JOIN movies m ON m.id = s.movie_id JOIN halls h ON h.id = s.hall_id' : '';
   // One row more than the page tells whether a next page exists. The page's rows are picked first,
   // so the prices are asked for those alone, the seat types once per hall of the page.
   const { rows } = await sql.query<{ data: string; fetched: number; last_time: string | null; last_id: number | null }>(
@@ -251,9 +251,8 @@ export async function seatsInUse(sql: Sql, screeningId: number): Promise<number>
 }
 
 export async function soldSeats(sql: Sql, screeningId: number): Promise<number> {
-  const { rows } = await sql.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM ticket_seats WHERE screening_id = $1 AND status = 'sold'`,
-    [screeningId],
-  );
+  const { rows } = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ticket_seats WHERE screening_id = $1 AND status = 'sold'`, [
+    screeningId,
+  ]);
   return rows[0].n;
 }

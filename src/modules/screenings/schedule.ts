@@ -14,12 +14,7 @@ export interface Slot {
   price3d: string | null;
 }
 
-export async function checkSlot(
-  trx: Sql,
-  slot: Slot,
-  gapMinutes: number,
-  exceptId?: number,
-): Promise<{ endTime: Date; capacity: number }> {
+export async function checkSlot(trx: Sql, slot: Slot, gapMinutes: number, exceptId?: number): Promise<{ endTime: Date; capacity: number }> {
   const duration = await movieDuration(trx, slot.movieId);
   if (duration === undefined) throw new AppError('unknown_movie', `No movie with id ${slot.movieId}`);
   if (!(await theaterExists(trx, slot.theaterId))) {
@@ -42,11 +37,9 @@ export async function checkSlot(
     exceptId,
   });
   if (clash !== undefined) {
-    throw new AppError(
-      'screening_overlap',
-      `Hall ${slot.hallId} is busy then (screening ${clash}, with a ${gapMinutes}-minute cleaning gap)`,
-      { conflicting_screening_id: clash },
-    );
+    throw new AppError('screening_overlap', `Hall ${slot.hallId} is busy then (screening ${clash}, with a ${gapMinutes}-minute cleaning gap)`, {
+      conflicting_screening_id: clash,
+    });
   }
   return { endTime, capacity: hall.capacity };
 }

@@ -108,8 +108,7 @@ export const updateSchema = {
 export const deleteSchema = {
   tags,
   summary: 'Delete a screening (admin, soft)',
-  description:
-    'Sets is_available to false. Refused with 409 while it has sold tickets: cancel the show instead. Optional If-Match.',
+  description: 'Sets is_available to false. Refused with 409 while it has sold tickets: cancel the show instead. Optional If-Match.',
   params: IdParams,
   response: { 200: Envelope(ScreeningSchema), ...problems(400, 401, 403, 404, 409, 412) },
 };

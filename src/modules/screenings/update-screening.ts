@@ -11,13 +11,7 @@ import { createSeatStates, dropSeatStates, findScreening, type ScreeningRow, sea
 import { checkSlot } from './schedule.ts';
 import type { UpdateScreeningBody } from './schemas.ts';
 
-export async function updateScreening(
-  deps: Deps,
-  actor: Actor,
-  id: number,
-  body: UpdateScreeningBody,
-  expected?: number[],
-) {
+export async function updateScreening(deps: Deps, actor: Actor, id: number, body: UpdateScreeningBody, expected?: number[]) {
   const price = body.price === undefined ? undefined : exactAmount(body.price, 'price');
   const price3dGiven = body.price_3d === undefined ? undefined : exactAmount(body.price_3d, 'price_3d');
 

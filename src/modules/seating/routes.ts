@@ -16,7 +16,7 @@ async function seatingPublicRoutes(fastify: FastifyInstance, deps: Deps) {
     const map = await seatMap(deps, req.params.id);
     reply.header('ETag', map.etag).header('Cache-Control', 'no-cache');
     const inm = req.headers['if-none-match'];
-    if (inm !== undefined && inm.split(',').some((t) => t.trim() === map.etag)) {
+    if (inm?.split(',').some((t) => t.trim() === map.etag)) {
       // no body and no Content-Length on a 304 (send(null) would announce a 4-byte "null")
       return (reply as FastifyReply).code(304).send();
     }

@@ -15,13 +15,15 @@ const byDb = new WeakMap<Db, Map<number, string>>();
  */
 export async function seatLabels(db: Db, seatIds: readonly number[], via: Sql = db): Promise<string[]> {
   let known = byDb.get(db);
-  if (!known) byDb.set(db, (known = new Map()));
+  if (!known) {
+    known = new Map();
+    byDb.set(db, known);
+  }
   const missing = seatIds.filter((id) => !known.has(id));
   if (missing.length > 0) {
-    const { rows } = await via.query<{ id: number; label: string }>(
-      'SELECT id, row_label || number AS label FROM seats WHERE id = ANY ($1::int[])',
-      [missing],
-    );
+    const { rows } = await via.query<{ id: number; label: string }>('SELECT id, row_label || number AS label FROM seats WHERE id = ANY ($1::int[])', [
+      missing,
+    ]);
     if (known.size + rows.length > MAX_SEATS) known.clear();
     for (const r of rows) known.set(r.id, r.label);
   }

@@ -29,14 +29,20 @@ export async function seatMap(deps: Deps, screeningId: number): Promise<Rendered
   const catalog = await deps.cache.generation('catalog');
   // A cached map older than a seat event this instance has heard of (from any instance) is stale.
   const fresh = (cached: string) => cached === '' || versionOf(cached) >= deps.hub.latestVersion(screeningId);
-  const cached = await deps.cache.get(seatMapScope(screeningId), `g${catalog}`, TTL_MS, async () => {
-    const { map, nextExpiry } = await seatMapJson(deps.db, screeningId);
-    if (map === undefined) return { value: '', ttlMs: 1_000 };
-    const body = `{"success":true,"message":"Seat map fetched successfully","data":${map}}`;
-    const etag = `W/"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
-    const untilExpiry = nextExpiry ? nextExpiry.getTime() - Date.now() : TTL_MS;
-    return { value: `${etag}\n${body}`, ttlMs: Math.max(50, Math.min(TTL_MS, untilExpiry)) };
-  }, fresh);
+  const cached = await deps.cache.get(
+    seatMapScope(screeningId),
+    `g${catalog}`,
+    TTL_MS,
+    async () => {
+      const { map, nextExpiry } = await seatMapJson(deps.db, screeningId);
+      if (map === undefined) return { value: '', ttlMs: 1_000 };
+      const body = `{"success":true,"message":"Seat map fetched successfully","data":${map}}`;
+      const etag = `W/"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
+      const untilExpiry = nextExpiry ? nextExpiry.getTime() - Date.now() : TTL_MS;
+      return { value: `${etag}\n${body}`, ttlMs: Math.max(50, Math.min(TTL_MS, untilExpiry)) };
+    },
+    fresh,
+  );
   if (cached === '') throw new AppError('screening_not_found');
   const last = rendered.get(screeningId);
   if (last && last.source === cached) return last.map;

@@ -51,7 +51,9 @@ async function ticketIssued(d: RenderDeps, msg: OutboxRow, v: TicketView): Promi
   const code = formatBookingCode(v.booking_code);
   const link = `${d.publicBaseUrl}/tickets/${v.id}`;
   if (msg.channel === 'sms') {
-    return { text: `${d.brand ?? 'Cinema'}: ${v.movie_title}, ${when(v)}, ${v.theater_name} ${v.hall_name}, seats ${seatList(v)}. Booking ${code}. ${link}` };
+    return {
+      text: `${d.brand ?? 'Cinema'}: ${v.movie_title}, ${when(v)}, ${v.theater_name} ${v.hall_name}, seats ${seatList(v)}. Booking ${code}. ${link}`,
+    };
   }
   const pdf = await (d.renderPdf ?? renderTicketPdf)({ ...toPdfView(v, qr), brand: d.brand ?? null });
   const total = formatMoney(toMinor(v.total_amount) + toMinor(v.fee_amount), v.currency);
@@ -141,7 +143,10 @@ async function refundOf(d: RenderDeps, msg: OutboxRow): Promise<RefundFacts> {
 }
 
 const labelsOf = (v: TicketView, seatIds: number[]) =>
-  v.seats.filter((s) => seatIds.includes(s.id)).map((s) => s.label).join(', ');
+  v.seats
+    .filter((s) => seatIds.includes(s.id))
+    .map((s) => s.label)
+    .join(', ');
 
 async function refundSucceeded(d: RenderDeps, msg: OutboxRow, v: TicketView): Promise<RenderedMessage> {
   const r = await refundOf(d, msg);
@@ -149,7 +154,9 @@ async function refundSucceeded(d: RenderDeps, msg: OutboxRow, v: TicketView): Pr
   const seats = labelsOf(v, r.seat_ids);
   const left = soldSeats(v);
   if (msg.channel === 'sms') {
-    return { text: `${d.brand ?? 'Cinema'}: ${amount} refunded for seats ${seats}, ${v.movie_title}, ${when(v)}. Booking ${formatBookingCode(v.booking_code)}.` };
+    return {
+      text: `${d.brand ?? 'Cinema'}: ${amount} refunded for seats ${seats}, ${v.movie_title}, ${when(v)}. Booking ${formatBookingCode(v.booking_code)}.`,
+    };
   }
   return {
     subject: `Refund of ${amount}: ${v.movie_title}`,
@@ -192,7 +199,9 @@ async function screeningCancelled(d: RenderDeps, msg: OutboxRow, v: TicketView):
   const amount = formatMoney(toMinor(r.amount), r.currency);
   const what = `${v.movie_title}, ${when(v)}, ${v.theater_name} ${v.hall_name}`;
   if (msg.channel === 'sms') {
-    return { text: `${d.brand ?? 'Cinema'}: we are sorry, ${what} is cancelled. ${amount} is being refunded to you in full. Booking ${formatBookingCode(v.booking_code)}.` };
+    return {
+      text: `${d.brand ?? 'Cinema'}: we are sorry, ${what} is cancelled. ${amount} is being refunded to you in full. Booking ${formatBookingCode(v.booking_code)}.`,
+    };
   }
   return {
     subject: `Cancelled: ${v.movie_title}, ${when(v)}`,

@@ -9,9 +9,7 @@ import { getTicketSchema, myTicketsSchema, ticketPdfSchema } from './schemas.ts'
 /** Any signed-in account. */
 async function ticketCustomerRoutes(fastify: FastifyInstance, deps: Deps) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  app.get('/tickets/:id', { schema: getTicketSchema }, async (req) =>
-    ok('Ticket fetched', await getTicket(deps, req.user, req.params.id)),
-  );
+  app.get('/tickets/:id', { schema: getTicketSchema }, async (req) => ok('Ticket fetched', await getTicket(deps, req.user, req.params.id)));
 
   app.get('/me/tickets', { schema: myTicketsSchema }, async (req) => {
     const limit = req.query.limit ?? 20;

@@ -42,9 +42,7 @@ export async function simulatorControlRoutes(fastify: FastifyInstance, opts: { s
   await pageHeaders(fastify);
   useGatewayErrors(app);
 
-  app.get('/_gateway/faults', { schema: { tags, summary: 'Current faults', response: { 200: FaultsSchema } } }, async () =>
-    sim.faults(),
-  );
+  app.get('/_gateway/faults', { schema: { tags, summary: 'Current faults', response: { 200: FaultsSchema } } }, async () => sim.faults());
 
   app.post(
     '/_gateway/faults',
@@ -64,10 +62,8 @@ export async function simulatorControlRoutes(fastify: FastifyInstance, opts: { s
     return { payments, totals: ledgerTotals(payments) };
   });
 
-  app.get(
-    '/_gateway/deliveries',
-    { schema: { tags, summary: 'Webhook delivery log', response: { 200: Type.Array(DeliverySchema) } } },
-    async () => sim.deliveries(),
+  app.get('/_gateway/deliveries', { schema: { tags, summary: 'Webhook delivery log', response: { 200: Type.Array(DeliverySchema) } } }, async () =>
+    sim.deliveries(),
   );
 
   app.get(

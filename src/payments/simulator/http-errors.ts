@@ -5,13 +5,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { GatewayError, type GatewayFailure } from '../gateway.ts';
 
 // Refusals about the state of things, not the shape of the request: 409, the rest of 'invalid' 400.
-const CONFLICTS = new Set([
-  'idempotency_mismatch',
-  'payment_not_pending',
-  'payment_captured',
-  'payment_not_captured',
-  'amount_exceeds_remaining',
-]);
+const CONFLICTS = new Set(['idempotency_mismatch', 'payment_not_pending', 'payment_captured', 'payment_not_captured', 'amount_exceeds_remaining']);
 
 export function statusOf(err: GatewayError): number {
   switch (err.failure) {

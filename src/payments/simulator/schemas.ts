@@ -61,7 +61,7 @@ export const CreatePaymentBody = Type.Object({
   reference: Type.String({ minLength: 1, maxLength: 200 }),
   description: Type.Optional(Type.String({ maxLength: 500 })),
   expires_in_seconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 30 * 86_400 })),
-  return_url: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 2000, description: "Where the payment page sends the customer back" })),
+  return_url: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 2000, description: 'Where the payment page sends the customer back' })),
 });
 export type CreatePaymentBody = Static<typeof CreatePaymentBody>;
 

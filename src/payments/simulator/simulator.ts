@@ -136,12 +136,15 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   function scheduleAutoCapture(p: PaymentRecord) {
     if (options.autoCaptureMs === undefined || p.status !== 'pending') return;
     const due = Date.parse(p.created_at) + options.autoCaptureMs - clock();
-    const timer = setTimeout(() => {
-      autoCaptures.delete(timer);
-      const current = loaded.state.payments.get(p.id);
-      if (current) t.expireIfDue(books, current);
-      if (current?.status === 'pending') t.capture(books, p.id);
-    }, Math.max(0, due));
+    const timer = setTimeout(
+      () => {
+        autoCaptures.delete(timer);
+        const current = loaded.state.payments.get(p.id);
+        if (current) t.expireIfDue(books, current);
+        if (current?.status === 'pending') t.capture(books, p.id);
+      },
+      Math.max(0, due),
+    );
     timer.unref();
     autoCaptures.add(timer);
   }

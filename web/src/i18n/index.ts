@@ -46,7 +46,10 @@ export function money(amount: number | string, currency = 'IDR'): string {
   const k = `${tag()}|${currency}`;
   let f = moneyFormats.get(k);
   if (!f) {
-    f = { format: new Intl.NumberFormat(tag(), { style: 'currency', currency, minimumFractionDigits: 0, maximumFractionDigits: 2 }), said: new Map() };
+    f = {
+      format: new Intl.NumberFormat(tag(), { style: 'currency', currency, minimumFractionDigits: 0, maximumFractionDigits: 2 }),
+      said: new Map(),
+    };
     moneyFormats.set(k, f);
   }
   // a hall has a handful of prices: each is formatted once

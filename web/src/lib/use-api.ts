@@ -10,7 +10,11 @@ export interface Loaded<T> {
 }
 
 export function useApi<T>(load: () => Promise<{ data?: { data: T }; error?: unknown; response: Response }>, deps: unknown[]): Loaded<T> {
-  const [state, setState] = useState<{ data: T | undefined; error: string | undefined; loading: boolean }>({ data: undefined, error: undefined, loading: true });
+  const [state, setState] = useState<{ data: T | undefined; error: string | undefined; loading: boolean }>({
+    data: undefined,
+    error: undefined,
+    loading: true,
+  });
   const seq = useRef(0);
   const run = useCallback(() => {
     const mine = ++seq.current;

@@ -118,7 +118,9 @@ function Checkout({ holdId }: { holdId: string }) {
       </dl>
       {problem && <Notice kind="warn">{problem}</Notice>}
       <button type="button" class="primary" disabled={!method || busy} onClick={pay}>
-        {busy && method && chosen?.code !== 'bank_transfer' && chosen?.code !== 'qris' ? t('checkout.redirecting') : t('checkout.pay', { total: money(h.total_amount + fee, h.currency) })}
+        {busy && method && chosen?.code !== 'bank_transfer' && chosen?.code !== 'qris'
+          ? t('checkout.redirecting')
+          : t('checkout.pay', { total: money(h.total_amount + fee, h.currency) })}
       </button>
     </article>
   );
@@ -146,7 +148,10 @@ function AwaitPayment({ ticketId, action, amount, currency }: { ticketId: string
         <section class="panel">
           <p>{t('checkout.va', { amount: money(amount, currency), bank: action.bank })}</p>
           <p>
-            {t('checkout.va_number')}: <strong class="va" data-testid="va-number">{action.account_number}</strong>
+            {t('checkout.va_number')}:{' '}
+            <strong class="va" data-testid="va-number">
+              {action.account_number}
+            </strong>
           </p>
           <p class="muted">{t('checkout.pay_before', { time: localTime(action.expires_at, 'Asia/Jakarta', true) })}</p>
         </section>

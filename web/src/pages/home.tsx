@@ -63,7 +63,10 @@ function MovieList({ cityId, status, q, title }: { cityId: number; status: 'now_
       <ul class="movies">
         {movies.data?.map((m) => (
           <li key={m.id}>
-            <MovieCard movie={m} extra={status === 'coming_soon' && m.release_date ? t('movie.release', { date: longDate(m.release_date) }) : undefined} />
+            <MovieCard
+              movie={m}
+              extra={status === 'coming_soon' && m.release_date ? t('movie.release', { date: longDate(m.release_date) }) : undefined}
+            />
           </li>
         ))}
       </ul>

@@ -21,7 +21,7 @@ export function LoginPage({ mode }: { mode: 'login' | 'register' }) {
   return (
     <section class="narrow">
       <h1>{mode === 'login' ? t('auth.login') : t('auth.register')}</h1>
-      <LoginForm mode={mode} next={next && next.startsWith('/') && !next.startsWith('//') ? next : '/'} />
+      <LoginForm mode={mode} next={next?.startsWith('/') && !next.startsWith('//') ? next : '/'} />
       <p>
         {mode === 'login' ? t('auth.no_account') : t('auth.have_account')}{' '}
         <a href={`/${mode === 'login' ? 'register' : 'login'}${next ? `?next=${encodeURIComponent(next)}` : ''}`}>
@@ -62,7 +62,14 @@ function LoginForm({ mode, next }: { mode: 'login' | 'register'; next: string })
       )}
       <label>
         {t('auth.email')}
-        <input name="email" type="email" autoComplete="email" required value={email} onInput={(e) => setEmail((e.target as HTMLInputElement).value)} />
+        <input
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          value={email}
+          onInput={(e) => setEmail((e.target as HTMLInputElement).value)}
+        />
       </label>
       <label>
         {t('auth.password')}

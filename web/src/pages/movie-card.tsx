@@ -14,7 +14,11 @@ export function MovieCard({ movie, extra }: { movie: MovieSummary; extra?: strin
   const hue = (movie.id * 67) % 360;
   return (
     <a class="movie-card" href={`/movies/${movie.id}`}>
-      <span class="poster" style={{ background: `linear-gradient(160deg, hsl(${hue} 55% 38%), hsl(${(hue + 40) % 360} 60% 18%))` }} aria-hidden="true">
+      <span
+        class="poster"
+        style={{ background: `linear-gradient(160deg, hsl(${hue} 55% 38%), hsl(${(hue + 40) % 360} 60% 18%))` }}
+        aria-hidden="true"
+      >
         {movie.title.slice(0, 1)}
       </span>
       <span class="movie-info">

@@ -16,7 +16,10 @@ export function MoviePage({ id }: { id: number }) {
   const [day, setDay] = useState(days[0]);
   const movie = useApi(() => api.GET('/api/v1/movies/{id}', { params: { path: { id } } }), [id]);
   const shows = useApi(
-    () => api.GET('/api/v1/movies/{id}/screenings', { params: { path: { id }, query: { date: day, limit: 100, ...(cityId ? { city_id: cityId } : {}) } } }),
+    () =>
+      api.GET('/api/v1/movies/{id}/screenings', {
+        params: { path: { id }, query: { date: day, limit: 100, ...(cityId ? { city_id: cityId } : {}) } },
+      }),
     [id, day, cityId],
   );
   if (movie.error) return <ErrorBox message={movie.error} retry={movie.reload} />;

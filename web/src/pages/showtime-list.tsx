@@ -42,9 +42,7 @@ export function ShowtimeButtons({ list }: { list: BrowseScreening[] }) {
         return (
           <li key={s.id}>
             {full === 'sold_out' ? (
-              <span class="showtime disabled">
-                {body}
-              </span>
+              <span class="showtime disabled">{body}</span>
             ) : (
               <a class="showtime" href={`/showtimes/${s.id}`}>
                 {body}
@@ -62,7 +60,9 @@ export function nextDays(timeZone: string, n = 7): string[] {
   const days: string[] = [];
   const now = Date.now();
   for (let i = 0; i < n; i++) {
-    days.push(new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(now + i * 86_400_000)));
+    days.push(
+      new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(now + i * 86_400_000)),
+    );
   }
   return days;
 }

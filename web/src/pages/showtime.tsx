@@ -103,7 +103,9 @@ export function ShowtimePage({ id }: { id: number }) {
     }
   };
   const key = () => ({ 'idempotency-key': crypto.randomUUID() });
-  const holdSelected = holding(() => api.POST('/api/v1/screenings/{id}/holds', { params: { path: { id }, header: key() }, body: { seat_ids: selected } }));
+  const holdSelected = holding(() =>
+    api.POST('/api/v1/screenings/{id}/holds', { params: { path: { id }, header: key() }, body: { seat_ids: selected } }),
+  );
   const holdBest = holding(() =>
     api.POST('/api/v1/screenings/{id}/holds/best-available', { params: { path: { id }, header: key() }, body: { count: bestCount } }),
   );
@@ -120,7 +122,8 @@ export function ShowtimePage({ id }: { id: number }) {
     } else setMessage({ kind: 'warn', text: r ? problemText(r.error, r.response) : t('common.offline') });
   };
 
-  if (show.error) return <ErrorBox message={show.error === 'No such screening on sale (past, closed or unknown)' ? t('seats.not_on_sale') : show.error} />;
+  if (show.error)
+    return <ErrorBox message={show.error === 'No such screening on sale (past, closed or unknown)' ? t('seats.not_on_sale') : show.error} />;
   if (!show.data) return <Loading />;
   const s = show.data;
 
@@ -133,16 +136,28 @@ export function ShowtimePage({ id }: { id: number }) {
         {s.is_3d ? ' · 3D' : ''} · <time dateTime={s.show_time}>{localTime(s.show_time, s.theater.time_zone, true)}</time>
       </p>
       <p class="live-state" role="status" aria-live="polite" data-state={live}>
-        {live === 'live' ? t('seats.live') : live === 'polling' ? t('seats.polling') : live === 'reconnecting' ? t('seats.reconnecting') : t('common.loading')}
+        {live === 'live'
+          ? t('seats.live')
+          : live === 'polling'
+            ? t('seats.polling')
+            : live === 'reconnecting'
+              ? t('seats.reconnecting')
+              : t('common.loading')}
       </p>
       {!map ? <Loading /> : <SeatGrid map={markMine(map, mine)} selected={hold ? [...mine] : selected} onToggle={hold ? () => undefined : toggle} />}
       <div aria-live="polite">{message && <Notice kind={message.kind}>{message.text}</Notice>}</div>
       {hold ? (
-        <HoldPanel hold={hold} busy={busy} onRelease={release} onEnd={() => {
+        <HoldPanel
+          hold={hold}
+          busy={busy}
+          onRelease={release}
+          onEnd={() => {
             setHold(undefined);
             setMessage({ kind: 'warn', text: t('hold.expired') });
             following.current?.resync();
-          }} onPay={() => navigate(`/checkout/${hold.id}`)} />
+          }}
+          onPay={() => navigate(`/checkout/${hold.id}`)}
+        />
       ) : (
         <section class="panel" aria-label={t('seats.title')}>
           <h2>{t('seats.title')}</h2>
@@ -202,7 +217,19 @@ function markMine(map: SeatMap, mine: Set<number>): SeatMap {
   return { ...map, seats: map.seats.map((s) => (mine.has(s.id) ? { ...s, status: 'available' as const } : s)) };
 }
 
-function HoldPanel({ hold, busy, onRelease, onEnd, onPay }: { hold: Hold; busy: boolean; onRelease: () => void; onEnd: () => void; onPay: () => void }) {
+function HoldPanel({
+  hold,
+  busy,
+  onRelease,
+  onEnd,
+  onPay,
+}: {
+  hold: Hold;
+  busy: boolean;
+  onRelease: () => void;
+  onEnd: () => void;
+  onPay: () => void;
+}) {
   const { seconds, ended } = useCountdown(hold.reserved_until);
   useEffect(() => {
     if (ended) onEnd();

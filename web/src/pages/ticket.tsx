@@ -125,7 +125,10 @@ function RefundPanel({ ticketId, zone, onDone }: { ticketId: string; zone: strin
       .catch(() => undefined);
     setBusy(false);
     if (r?.data) {
-      setResult({ kind: 'ok', text: t('refund.done', { status: t(`refund.status.${r.data.data.status}`), amount: money(r.data.data.amount, r.data.data.currency) }) });
+      setResult({
+        kind: 'ok',
+        text: t('refund.done', { status: t(`refund.status.${r.data.data.status}`), amount: money(r.data.data.amount, r.data.data.currency) }),
+      });
       onDone();
     } else setResult({ kind: 'warn', text: r ? problemText(r.error, r.response) : t('common.offline') });
   };

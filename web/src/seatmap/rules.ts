@@ -13,7 +13,12 @@ export function toggleSeat(selected: number[], seat: Seat, byId: Map<number, Sea
 }
 
 /** What the customer should know about the current selection, in words; empty when nothing. */
-export function ruleNotes(selected: number[], seats: Seat[], byId: Map<number, Seat>, opts: { orphanRule: boolean; companionNeedsWheelchair: boolean }): string[] {
+export function ruleNotes(
+  selected: number[],
+  seats: Seat[],
+  byId: Map<number, Seat>,
+  opts: { orphanRule: boolean; companionNeedsWheelchair: boolean },
+): string[] {
   const notes: string[] = [];
   const chosen = new Set(selected);
   for (const id of selected) {

@@ -44,7 +44,9 @@ function neighbour(seats: Seat[], from: Seat, key: string): Seat | undefined {
     const row = seats.filter((s) => s.y === from.y && Math.sign(s.x - from.x) === dx);
     return row.sort((a, b) => Math.abs(a.x - from.x) - Math.abs(b.x - from.x))[0];
   }
-  const ys = [...new Set(seats.filter((s) => Math.sign(s.y - from.y) === dy).map((s) => s.y))].sort((a, b) => Math.abs(a - from.y) - Math.abs(b - from.y));
+  const ys = [...new Set(seats.filter((s) => Math.sign(s.y - from.y) === dy).map((s) => s.y))].sort(
+    (a, b) => Math.abs(a - from.y) - Math.abs(b - from.y),
+  );
   if (ys.length === 0) return undefined;
   return seats.filter((s) => s.y === ys[0]).sort((a, b) => Math.abs(a.x - from.x) - Math.abs(b.x - from.x))[0];
 }
@@ -168,7 +170,7 @@ function Legend({ seats, currency }: { seats: Seat[]; currency: string }) {
     return money(Math.min(...prices), currency);
   };
   return (
-    <div class="legend" aria-label={t('seats.legend')}>
+    <div class="legend" role="group" aria-label={t('seats.legend')}>
       {types.map((type) => (
         <span key={type}>
           <i class={`seat ${type} available`} aria-hidden="true" /> {t(`seats.type.${type}`)} {priceOf(type)}
