@@ -70,7 +70,7 @@ const DRAIN_LIMIT_MS = 60_000;
 const OUTBOX_INTERVAL_MS = Number(process.env.OUTBOX_INTERVAL_MS ?? 1000);
 // Gateway calls that wait GATEWAY_LATENCY_MS in one customer cycle: only createPayment, inside POST
 // .../checkout (src/modules/checkout/start-checkout.ts). The approve is a control route that calls
-// sim.approve() directly (src/payments/simulator/control-routes.ts: no portCall, so no latency), and
+// sim.approve() directly (src/gateway-simulator/control-routes.ts: no portCall, so no latency), and
 // the webhook is the simulator POSTing to the API, scheduled at once (webhooks.ts: schedule(d, 0));
 // confirmPayment applies the event's data without asking the gateway. getPayment / cancelPayment
 // (the reconciler after RECONCILE_AFTER_SECONDS = 30 s, a release) do not happen in this flow.

@@ -33,7 +33,7 @@ import { webhookRoutes } from './modules/payments/webhook.ts';
 import { ticketRoutes } from './modules/tickets/routes.ts';
 import { refundRoutes } from './modules/refunds/routes.ts';
 import { cancellationRoutes } from './modules/cancellations/routes.ts';
-import { simulatorControlRoutes } from './payments/simulator/control-routes.ts';
+import { simulatorControlRoutes } from './gateway-simulator/control-routes.ts';
 import { mailboxDir } from './jobs/outbox.ts';
 import { mailboxRoutes } from './notify/mailbox-routes.ts';
 

@@ -7,8 +7,8 @@ import { Value } from 'typebox/value';
 import { ConfigError } from './config-error.ts';
 import { allowedOrigins } from './http/cors.ts';
 import { trustProxyOf } from './http/trust-proxy.ts';
-import { PAYMENT_METHODS, type PaymentMethod } from './payments/gateway.ts';
-import { loadTicketKeys, TicketKeyError } from './tickets/signing-key.ts';
+import { PAYMENT_METHODS, type PaymentMethod } from './gateway/gateway.ts';
+import { loadTicketKeys, TicketKeyError } from './eticket/signing-key.ts';
 
 const Int = (def: number, min: number, max: number) => Type.Integer({ default: def, minimum: min, maximum: max });
 

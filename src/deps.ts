@@ -4,12 +4,12 @@ import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
 import type { Kv } from './kv/kv.ts';
 import type { Clock } from './lib/clock.ts';
-import type { FastPath } from './modules/holds/fast-path.ts';
-import type { PaymentGateway } from './payments/gateway.ts';
-import type { Simulator } from './payments/simulator/simulator.ts';
+import type { FastPath } from './kv/seat-fast-path.ts';
+import type { PaymentGateway } from './gateway/gateway.ts';
+import type { Simulator } from './gateway-simulator/simulator.ts';
 import type { SeatEvents } from './realtime/events.ts';
 import type { Hub } from './realtime/hub.ts';
-import type { TicketKeys } from './tickets/signing-key.ts';
+import type { TicketKeys } from './eticket/signing-key.ts';
 
 export interface Deps {
   config: Config;

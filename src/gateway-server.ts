@@ -4,9 +4,9 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { simulatorApiRoutes } from './payments/simulator/api-routes.ts';
-import { simulatorControlRoutes } from './payments/simulator/control-routes.ts';
-import { createSimulator, type Simulator, type SimulatorOptions } from './payments/simulator/simulator.ts';
+import { simulatorApiRoutes } from './gateway-simulator/api-routes.ts';
+import { simulatorControlRoutes } from './gateway-simulator/control-routes.ts';
+import { createSimulator, type Simulator, type SimulatorOptions } from './gateway-simulator/simulator.ts';
 
 export interface GatewayServerOptions {
   port?: number;

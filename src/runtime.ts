@@ -13,15 +13,15 @@ import type { Deps } from './deps.ts';
 import type { Kv } from './kv/kv.ts';
 import { memoryKv } from './kv/memory.ts';
 import { redisClient, redisKv, redisSubscriber } from './kv/redis.ts';
-import { noFastPath, redisFastPath } from './modules/holds/fast-path.ts';
+import { noFastPath, redisFastPath } from './kv/seat-fast-path.ts';
 import { memoryEvents, redisEvents } from './realtime/events.ts';
 import { createHub } from './realtime/hub.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { ensureFirstAdmin } from './modules/auth/create-admin.ts';
 import { ticketKeysFor } from './modules/tickets/keys.ts';
-import type { PaymentGateway } from './payments/gateway.ts';
-import { createHttpGateway } from './payments/http-gateway.ts';
-import { createSimulator, type Simulator } from './payments/simulator/simulator.ts';
+import type { PaymentGateway } from './gateway/gateway.ts';
+import { createHttpGateway } from './gateway/http-gateway.ts';
+import { createSimulator, type Simulator } from './gateway-simulator/simulator.ts';
 
 export async function openDb(config: Pick<Config, 'DATABASE_URL' | 'DB_POOL_MAX' | 'dataDir'>): Promise<Db> {
   if (config.DATABASE_URL) return connectPostgres({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX });

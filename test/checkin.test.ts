@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { signTicket } from '../src/tickets/ticket-signing.ts';
+import { signTicket } from '../src/eticket/ticket-signing.ts';
 import { assertProblem, call, loginAs } from './helpers/http.ts';
 import { approve, checkout, heldSeats, listen, webhooksSettled } from './helpers/checkout.ts';
 import { startTestApp, type TestApp } from './helpers/runtime.ts';

@@ -9,11 +9,11 @@ import jsqr from 'jsqr';
 import { getDocument, OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { PNG } from 'pngjs';
 import { ConfigError } from '../src/config.ts';
-import { BOOKING_CODE_ALPHABET, formatBookingCode, newBookingCode, normaliseBookingCode } from '../src/tickets/booking-code.ts';
-import { formatMoney, formatShowTime, renderTicketPdf, type TicketPdfView } from '../src/tickets/pdf.ts';
-import { qrPng, qrSvg } from '../src/tickets/qr.ts';
-import { loadTicketKeys, newTicketKeyPem, TicketKeyError, ticketKeyId } from '../src/tickets/signing-key.ts';
-import { signTicket, verifyTicket, type TicketClaims } from '../src/tickets/ticket-signing.ts';
+import { BOOKING_CODE_ALPHABET, formatBookingCode, newBookingCode, normaliseBookingCode } from '../src/eticket/booking-code.ts';
+import { formatMoney, formatShowTime, renderTicketPdf, type TicketPdfView } from '../src/eticket/pdf.ts';
+import { qrPng, qrSvg } from '../src/eticket/qr.ts';
+import { loadTicketKeys, newTicketKeyPem, TicketKeyError, ticketKeyId } from '../src/eticket/signing-key.ts';
+import { signTicket, verifyTicket, type TicketClaims } from '../src/eticket/ticket-signing.ts';
 
 const keys = loadTicketKeys({ dataDir: ':memory:' });
 const claims: TicketClaims = {

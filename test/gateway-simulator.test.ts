@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { gatewayOptionsFromEnv, startGatewayServer, type GatewayServer } from '../src/gateway-server.ts';
-import { GatewayError, type CreatePaymentInput, type GatewayEvent, type PaymentGateway } from '../src/payments/gateway.ts';
-import { createHttpGateway } from '../src/payments/http-gateway.ts';
-import { createSimulator, type SimulatorOptions } from '../src/payments/simulator/simulator.ts';
-import { GATEWAY_SIGNATURE_HEADER, signWebhook, verifyWebhook } from '../src/payments/webhook-signature.ts';
+import { GatewayError, type CreatePaymentInput, type GatewayEvent, type PaymentGateway } from '../src/gateway/gateway.ts';
+import { createHttpGateway } from '../src/gateway/http-gateway.ts';
+import { createSimulator, type SimulatorOptions } from '../src/gateway-simulator/simulator.ts';
+import { GATEWAY_SIGNATURE_HEADER, signWebhook, verifyWebhook } from '../src/gateway/webhook-signature.ts';
 
 const SECRET = 'whsec_test_secret';
 const API_KEY = 'sk_test_gateway_tests';

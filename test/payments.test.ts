@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { runOnce } from '../src/jobs/payment-reconciler.ts';
-import type { GatewayPayment } from '../src/payments/gateway.ts';
+import type { GatewayPayment } from '../src/gateway/gateway.ts';
 import { assertProblem, call, loginAs } from './helpers/http.ts';
 import {
   approve,
@@ -101,11 +101,7 @@ describe('webhook', () => {
       // the body altered after signing
       const body = JSON.stringify(event);
       const tampered = await postWebhook(t, body.replace('"captured"', '"failed"'), {
-        header: (await import('../src/payments/webhook-signature.ts')).signWebhook(
-          t.config.gatewayWebhookSecret,
-          body,
-          Math.floor(Date.now() / 1000),
-        ),
+        header: (await import('../src/gateway/webhook-signature.ts')).signWebhook(t.config.gatewayWebhookSecret, body, Math.floor(Date.now() / 1000)),
       });
       assertProblem(tampered, 401, 'invalid_signature');
       assert.equal((await ticketState(t, c.ticketId)).status, 'pending_payment');

@@ -1,9 +1,9 @@
-// E-ticket PDFs rendered on a worker thread (tickets/pdf-thread.ts) are the same documents as those
+// E-ticket PDFs rendered on a worker thread (eticket/pdf-thread.ts) are the same documents as those
 // rendered in process; the thread restarts after it is gone; concurrent renders each get their own.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { renderTicketPdf, type TicketPdfView } from '../src/tickets/pdf.ts';
-import { startPdfThread } from '../src/tickets/pdf-thread.ts';
+import { renderTicketPdf, type TicketPdfView } from '../src/eticket/pdf.ts';
+import { startPdfThread } from '../src/eticket/pdf-thread.ts';
 
 const view = (code: string): TicketPdfView => ({
   ticketId: '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b',

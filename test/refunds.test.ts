@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { runOnce } from '../src/jobs/payment-reconciler.ts';
-import type { GatewayRefund } from '../src/payments/gateway.ts';
+import type { GatewayRefund } from '../src/gateway/gateway.ts';
 import { checkout, listen, newCustomer, postWebhook, setFaults } from './helpers/checkout.ts';
 import { assertProblem, call, loginAs } from './helpers/http.ts';
 import { liveClient } from './helpers/live-client.ts';

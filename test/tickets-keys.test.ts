@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadConfig } from '../src/config.ts';
 import { ticketKeysFor } from '../src/modules/tickets/keys.ts';
-import { newTicketKeyPem } from '../src/tickets/signing-key.ts';
+import { newTicketKeyPem } from '../src/eticket/signing-key.ts';
 
 const url = 'postgres://postgres@127.0.0.1:5432/x';
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { verifyTicket } from '../src/tickets/ticket-signing.ts';
+import { verifyTicket } from '../src/eticket/ticket-signing.ts';
 import { assertProblem, call, loginAs } from './helpers/http.ts';
 import { approve, checkout, heldSeats, listen, newCustomer, webhooksSettled } from './helpers/checkout.ts';
 import { liveClient } from './helpers/live-client.ts';

@@ -11,7 +11,7 @@ import { call, pool } from './http.ts';
 import { query } from './database.ts';
 import type { Cycle } from './checkout-flow.ts';
 import { countBy, latency, type Latency } from './stats.ts';
-import type { DeliveryRecord } from '../../src/payments/simulator/webhooks.ts';
+import type { DeliveryRecord } from '../../src/gateway-simulator/webhooks.ts';
 
 export interface CheckoutCheck {
   tickets_by_status: Record<string, number>;

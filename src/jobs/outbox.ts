@@ -10,7 +10,7 @@ import { messageRenderer } from '../modules/tickets/render-message.ts';
 import { createLocalMailbox } from '../notify/local-mailbox.ts';
 import { createSmtpMailer, type Mailer } from '../notify/mailer.ts';
 import { createHttpSmsProvider, createLogSmsProvider, type SmsProvider } from '../notify/sms.ts';
-import { startPdfThread } from '../tickets/pdf-thread.ts';
+import { startPdfThread } from '../eticket/pdf-thread.ts';
 import { type OutboxWorker, startOutboxWorker, type WorkerLog } from '../outbox/worker.ts';
 
 /** Where local mail and the SMS log go when no SMTP server / SMS provider is configured. */

@@ -14,7 +14,7 @@
 //   one row at once, and a payment the gateway keeps calling pending is asked less and less often.
 import type { Deps } from '../deps.ts';
 import { minorToDecimal, toMinor } from '../lib/money.ts';
-import { type GatewayPayment, GatewayError } from '../payments/gateway.ts';
+import { type GatewayPayment, GatewayError } from '../gateway/gateway.ts';
 import { recordGatewayPayment, secondsLeft } from '../modules/checkout/queries.ts';
 import type { AnomalyLog } from '../modules/payments/anomalies.ts';
 import { confirmPayment, type Settlement } from '../modules/payments/confirm-payment.ts';

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { GatewayEvent, GatewayPayment } from '../../src/payments/gateway.ts';
-import { GATEWAY_SIGNATURE_HEADER, signWebhook } from '../../src/payments/webhook-signature.ts';
+import type { GatewayEvent, GatewayPayment } from '../../src/gateway/gateway.ts';
+import { GATEWAY_SIGNATURE_HEADER, signWebhook } from '../../src/gateway/webhook-signature.ts';
 import { call, type Res } from './http.ts';
 import type { TestApp } from './runtime.ts';
 import { newScreening, seatMapOf } from './screenings.ts';

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Sql } from '../../src/db/client.ts';
 import { toMinor } from '../../src/lib/money.ts';
-import type { LedgerEntry } from '../../src/payments/simulator/ledger.ts';
+import type { LedgerEntry } from '../../src/gateway-simulator/ledger.ts';
 import { messageRenderer } from '../../src/modules/tickets/render-message.ts';
 import type { OutboxRow, RenderedMessage } from '../../src/outbox/message.ts';
 import { approve, checkout, webhooksSettled } from './checkout.ts';

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { runOnce } from '../../src/jobs/payment-reconciler.ts';
-import type { GatewayPayment, GatewayRefund } from '../../src/payments/gateway.ts';
+import type { GatewayPayment, GatewayRefund } from '../../src/gateway/gateway.ts';
 import {
   approve,
   checkout,

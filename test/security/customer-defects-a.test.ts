@@ -12,7 +12,7 @@ import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { OutboxRow, RenderedEmail } from '../../src/outbox/message.ts';
 import { TICKET_ISSUED } from '../../src/modules/tickets/messages.ts';
 import { messageRenderer } from '../../src/modules/tickets/render-message.ts';
-import { formatMoney } from '../../src/tickets/pdf.ts';
+import { formatMoney } from '../../src/eticket/pdf.ts';
 import { toMinor } from '../../src/lib/money.ts';
 import { approve, checkout, heldSeats, listen, webhooksSettled } from '../helpers/checkout.ts';
 import { assertProblem, call, loginAs } from '../helpers/http.ts';

@@ -9,7 +9,7 @@
 // confirmPayment, since its ticket is cancelled.
 import type { Deps } from '../../deps.ts';
 import type { Sql } from '../../db/client.ts';
-import { GatewayError } from '../../payments/gateway.ts';
+import { GatewayError } from '../../gateway/gateway.ts';
 import { confirmPayment } from '../payments/confirm-payment.ts';
 import { closeTicket } from '../payments/queries.ts';
 

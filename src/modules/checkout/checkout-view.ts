@@ -3,7 +3,7 @@
 // that settled the payment before this response shows as paid.
 import type { Sql } from '../../db/client.ts';
 import { decimalToNumber } from '../../lib/money.ts';
-import type { NextAction } from '../../payments/gateway.ts';
+import type { NextAction } from '../../gateway/gateway.ts';
 import { PAYMENT_COLUMNS, type PaymentRow } from './queries.ts';
 
 interface ViewRow {

@@ -1,8 +1,8 @@
 // Data access for checkout. Functions that lock take the transaction first; lock order as everywhere:
 // hold -> ticket -> payment -> seat rows -> screening.
 import type { Sql } from '../../db/client.ts';
-import type { NextAction, PaymentMethod } from '../../payments/gateway.ts';
-import { newBookingCode } from '../../tickets/booking-code.ts';
+import type { NextAction, PaymentMethod } from '../../gateway/gateway.ts';
+import { newBookingCode } from '../../eticket/booking-code.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 
 export interface CheckoutHold {

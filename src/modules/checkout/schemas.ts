@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { Envelope, problems, Timestamp } from '../../http/schemas.ts';
-import { PAYMENT_METHODS } from '../../payments/gateway.ts';
+import { PAYMENT_METHODS } from '../../gateway/gateway.ts';
 
 export const NextActionSchema = Type.Union(
   [

@@ -14,7 +14,7 @@ import type { Deps } from '../../deps.ts';
 import type { Sql } from '../../db/client.ts';
 import { AppError } from '../../http/errors.ts';
 import { minorToDecimal, toMinor } from '../../lib/money.ts';
-import { type GatewayPayment, GatewayError, type PaymentMethod } from '../../payments/gateway.ts';
+import { type GatewayPayment, GatewayError, type PaymentMethod } from '../../gateway/gateway.ts';
 import { seatLimitPerScreening } from '../holds/hold-limits.ts';
 import { confirmPayment } from '../payments/confirm-payment.ts';
 import { feeMinor } from '../payments/fees.ts';

@@ -20,7 +20,7 @@
 import type { Deps } from '../../deps.ts';
 import { pgCode, PG, type Sql } from '../../db/client.ts';
 import { MoneyError, toMinor } from '../../lib/money.ts';
-import type { GatewayPayment } from '../../payments/gateway.ts';
+import type { GatewayPayment } from '../../gateway/gateway.ts';
 import type { SeatEvent } from '../../realtime/events.ts';
 import { releaseHoldSeats } from '../holds/queries.ts';
 import { type Anomaly, type AnomalyLog, reportAnomaly } from './anomalies.ts';

@@ -4,7 +4,7 @@ import type { Deps } from '../../deps.ts';
 import type { Sql } from '../../db/client.ts';
 import { AppError } from '../../http/errors.ts';
 import { decimalToNumber } from '../../lib/money.ts';
-import type { PaymentMethod } from '../../payments/gateway.ts';
+import type { PaymentMethod } from '../../gateway/gateway.ts';
 import type { FeeRule } from './fees.ts';
 
 export interface MethodRow extends FeeRule {

@@ -12,7 +12,7 @@
 import type { Deps } from '../../deps.ts';
 import type { Sql } from '../../db/client.ts';
 import { minorToDecimal, toMinor } from '../../lib/money.ts';
-import { GatewayError, type GatewayFailure, type GatewayRefund } from '../../payments/gateway.ts';
+import { GatewayError, type GatewayFailure, type GatewayRefund } from '../../gateway/gateway.ts';
 import { seatsChanged } from '../seating/seat-map.ts';
 import { enqueueRefundSucceeded } from '../tickets/messages.ts';
 import { type Restocked, restockRefundedSeats } from './queries.ts';

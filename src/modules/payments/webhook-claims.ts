@@ -5,7 +5,7 @@
 // does not back (money moved, another amount, currency or reference) is an anomaly.
 import { AppError } from '../../http/errors.ts';
 import { toMinor } from '../../lib/money.ts';
-import { GatewayError, type GatewayPayment, type GatewayRefund } from '../../payments/gateway.ts';
+import { GatewayError, type GatewayPayment, type GatewayRefund } from '../../gateway/gateway.ts';
 
 /**
  * The gateway's own answer; undefined when it does not know the id. Any other failure (unreachable,

@@ -4,7 +4,7 @@ import type { Deps } from '../../deps.ts';
 import type { AuthUser } from '../../http/auth.ts';
 import { AppError } from '../../http/errors.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
-import { renderTicketPdf } from '../../tickets/pdf.ts';
+import { renderTicketPdf } from '../../eticket/pdf.ts';
 import { presentTicket } from './presenter.ts';
 import { loadTicketView, type TicketStatus, ticketQr, ticketViewsOf, type TicketView, toPdfView } from './ticket-view.ts';
 

@@ -6,7 +6,7 @@
 // JWT_SECRET would make rotating that secret invalidate every printed ticket.
 import { hkdfSync } from 'node:crypto';
 import type { Config } from '../../config.ts';
-import { loadTicketKeys, type TicketKeys } from '../../tickets/signing-key.ts';
+import { loadTicketKeys, type TicketKeys } from '../../eticket/signing-key.ts';
 
 // PKCS#8 DER header of an Ed25519 private key; the 32-byte seed follows.
 const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');

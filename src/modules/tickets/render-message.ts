@@ -6,9 +6,9 @@
 import type { Sql } from '../../db/client.ts';
 import { toMinor } from '../../lib/money.ts';
 import type { OutboxRow, Render, RenderedMessage } from '../../outbox/message.ts';
-import { formatBookingCode } from '../../tickets/booking-code.ts';
-import { formatMoney, formatShowTime, renderTicketPdf, type TicketPdfView } from '../../tickets/pdf.ts';
-import type { TicketKeys } from '../../tickets/signing-key.ts';
+import { formatBookingCode } from '../../eticket/booking-code.ts';
+import { formatMoney, formatShowTime, renderTicketPdf, type TicketPdfView } from '../../eticket/pdf.ts';
+import type { TicketKeys } from '../../eticket/signing-key.ts';
 import { PAYMENT_REFUNDED_LATE, REFUND_REJECTED, REFUND_SUCCEEDED, SCREENING_CANCELLED, TICKET_ISSUED } from './messages.ts';
 import { loadTicketView, soldSeats, type TicketView, ticketQr, toPdfView } from './ticket-view.ts';
 

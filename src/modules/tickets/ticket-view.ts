@@ -2,9 +2,9 @@
 // e-mail renderer uses it too: loadTicketView + ticketQr + toPdfView.
 import type { Sql } from '../../db/client.ts';
 import { toMinor } from '../../lib/money.ts';
-import type { TicketPdfView } from '../../tickets/pdf.ts';
-import { signTicket } from '../../tickets/ticket-signing.ts';
-import type { TicketKeys } from '../../tickets/signing-key.ts';
+import type { TicketPdfView } from '../../eticket/pdf.ts';
+import { signTicket } from '../../eticket/ticket-signing.ts';
+import type { TicketKeys } from '../../eticket/signing-key.ts';
 
 export type TicketStatus = 'pending_payment' | 'paid' | 'expired' | 'cancelled' | 'partially_refunded' | 'refunded';
 

@@ -3,7 +3,7 @@
 // restarted gateway still knows what it charged: the service's crash recovery asks it.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { GatewayEvent, GatewayPaymentStatus, GatewayRefund, PaymentMethod } from '../gateway.ts';
+import type { GatewayEvent, GatewayPaymentStatus, GatewayRefund, PaymentMethod } from '../gateway/gateway.ts';
 
 export interface PaymentRecord {
   id: string;

@@ -4,13 +4,13 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { GatewayError } from '../gateway.ts';
+import { GatewayError } from '../gateway/gateway.ts';
 import { PAGE_CSP, renderApprovePage, renderNotFoundPage } from './approve-page.ts';
 import { useGatewayErrors } from './http-errors.ts';
 import { ledgerTotals } from './ledger.ts';
 import { DeliverySchema, ErrorSchema, FaultsBody, FaultsSchema, IdParams, LedgerSchema, PaymentSchema } from './schemas.ts';
 import type { Simulator } from './simulator.ts';
-import { pageHeaders } from '../../http/security-headers.ts';
+import { pageHeaders } from '../http/security-headers.ts';
 
 const tags = ['gateway simulator'];
 

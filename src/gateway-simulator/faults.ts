@@ -1,6 +1,6 @@
 // Failures the simulator can be told to produce, switchable at runtime, so the service's handling of
 // a gateway that says no, breaks, hangs or loses messages can be exercised on purpose.
-import { GatewayError } from '../gateway.ts';
+import { GatewayError } from '../gateway/gateway.ts';
 
 export const CALL_FAULTS = ['ok', 'decline', 'timeout', 'error', 'drop'] as const;
 export const WEBHOOK_FAULTS = ['ok', 'timeout', 'error', 'drop', 'duplicate', 'reorder'] as const;

@@ -2,7 +2,7 @@
 // real gateway would use, so the HTTP adapter can map them back onto the port's GatewayError. Set
 // inside each simulator plugin, so the host API's problem+json handler is untouched.
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { GatewayError, type GatewayFailure } from '../gateway.ts';
+import { GatewayError, type GatewayFailure } from '../gateway/gateway.ts';
 
 // Refusals about the state of things, not the shape of the request: 409, the rest of 'invalid' 400.
 const CONFLICTS = new Set(['idempotency_mismatch', 'payment_not_pending', 'payment_captured', 'payment_not_captured', 'amount_exceeds_remaining']);

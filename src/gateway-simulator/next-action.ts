@@ -2,7 +2,7 @@
 // approve (card 3-D Secure, e-wallet), a BCA virtual account number, or a QRIS payload. Derived from
 // the payment id so the same payment always shows the same number and QR.
 import { createHash } from 'node:crypto';
-import type { NextAction, PaymentMethod } from '../gateway.ts';
+import type { NextAction, PaymentMethod } from '../gateway/gateway.ts';
 
 export interface NextActionInput {
   id: string;

@@ -2,8 +2,8 @@
 // with exponential backoff until a 2xx or the attempts run out. The webhook faults make the failure
 // modes a receiver must survive happen on demand: lost, late, repeated and out-of-order deliveries.
 // Timers are unref'd: pending deliveries never keep the process alive.
-import type { GatewayEvent, GatewayEventType } from '../gateway.ts';
-import { GATEWAY_SIGNATURE_HEADER, signWebhook } from '../webhook-signature.ts';
+import type { GatewayEvent, GatewayEventType } from '../gateway/gateway.ts';
+import { GATEWAY_SIGNATURE_HEADER, signWebhook } from '../gateway/webhook-signature.ts';
 import type { WebhookFault } from './faults.ts';
 
 export interface WebhookRetry {

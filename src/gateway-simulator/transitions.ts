@@ -3,7 +3,7 @@
 // refunded as refunds succeed. Every transition leaves an event. Amounts are integer minor units in
 // the maths and decimal strings at rest.
 import { randomBytes } from 'node:crypto';
-import { MoneyError, minorToDecimal, toMinor } from '../../lib/money.ts';
+import { MoneyError, minorToDecimal, toMinor } from '../lib/money.ts';
 import {
   GatewayError,
   PAYMENT_METHODS,
@@ -12,7 +12,7 @@ import {
   type GatewayEventType,
   type GatewayPayment,
   type GatewayRefund,
-} from '../gateway.ts';
+} from '../gateway/gateway.ts';
 import type { PaymentRecord, RefundRecord, SimulatorState } from './store.ts';
 
 /** What the transitions need from the simulator around them. */

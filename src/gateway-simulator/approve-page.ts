@@ -1,7 +1,7 @@
 // The page a customer lands on from next_action: what is being paid, and Approve / Decline buttons
 // (plain forms, no script) standing in for a bank's 3-D Secure or an e-wallet's confirmation.
 // Every value is escaped: references and descriptions come from the service's callers.
-import type { GatewayPayment } from '../gateway.ts';
+import type { GatewayPayment } from '../gateway/gateway.ts';
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 

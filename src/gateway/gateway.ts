@@ -1,6 +1,6 @@
 // The payment-gateway port: what the service needs from a payment provider, nothing more.
-// Implementations: the built-in simulator (in process, src/payments/simulator/) and an HTTP client
-// for a gateway in another process (src/payments/http-gateway.ts; `npm run gateway` serves the
+// Implementations: the built-in simulator (in process, src/gateway-simulator/) and an HTTP client
+// for a gateway in another process (src/gateway/http-gateway.ts; `npm run gateway` serves the
 // simulator that way). Amounts cross this port as decimal strings in major units ('85000.00'),
 // never floats.
 

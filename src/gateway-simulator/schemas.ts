@@ -1,7 +1,7 @@
 // Wire shapes of the simulator's HTTP faces (/v1 API and /_gateway control). The port's types in
 // gateway.ts are the source; the compile-time checks at the bottom keep these schemas equal to them.
 import { Type, type Static } from 'typebox';
-import type { GatewayPayment, GatewayRefund } from '../gateway.ts';
+import type { GatewayPayment, GatewayRefund } from '../gateway/gateway.ts';
 import { CALL_FAULTS, MAX_LATENCY_MS, WEBHOOK_FAULTS, type Faults } from './faults.ts';
 
 const Amount = Type.String({ pattern: '^\\d{1,10}(\\.\\d{1,2})?$', description: 'Major units, decimal', examples: ['85000.00'] });

@@ -1,7 +1,7 @@
 // The payment-gateway simulator: the PaymentGateway port with a real gateway's behaviour. Payments
 // wait for the customer (approve page, VA transfer, QR scan), settle asynchronously by signed
 // webhook, expire, refund partially; keys make retries safe; faults make it fail on purpose.
-import { GatewayError, type CreatePaymentInput, type GatewayPayment, type GatewayRefund, type PaymentGateway } from '../gateway.ts';
+import { GatewayError, type CreatePaymentInput, type GatewayPayment, type GatewayRefund, type PaymentGateway } from '../gateway/gateway.ts';
 import { checkFaultsPatch, failBeforeCall, NO_FAULTS, type CallFault, type Faults, type FaultsPatch } from './faults.ts';
 import { ledgerEntry, type LedgerEntry } from './ledger.ts';
 import { nextActionFor } from './next-action.ts';

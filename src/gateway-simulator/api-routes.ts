@@ -4,7 +4,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { GatewayError } from '../gateway.ts';
+import { GatewayError } from '../gateway/gateway.ts';
 import { errorBody, useGatewayErrors } from './http-errors.ts';
 import { CreatePaymentBody, CreateRefundBody, ErrorSchema, IdempotencyHeaders, IdParams, PaymentSchema, RefundSchema } from './schemas.ts';
 import type { Simulator } from './simulator.ts';

@@ -1,7 +1,7 @@
 // What the gateway holds per payment: captured, refunded and what it keeps. Reconciliation compares
 // this with the service's own books (captured - refunded here must equal what the database says).
-import { minorToDecimal, toMinor } from '../../lib/money.ts';
-import type { GatewayPaymentStatus } from '../gateway.ts';
+import { minorToDecimal, toMinor } from '../lib/money.ts';
+import type { GatewayPaymentStatus } from '../gateway/gateway.ts';
 import type { PaymentRecord } from './store.ts';
 
 export interface LedgerEntry {
