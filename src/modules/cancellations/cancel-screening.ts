@@ -22,7 +22,7 @@ import { AppError } from '../../http/errors.ts';
 import { minorToDecimal, toMinor } from '../../lib/money.ts';
 import { type Actor, recordAudit } from '../audit/record.ts';
 import { abandonCheckout, cancelPendingTicket } from '../checkout/cancel-checkout.ts';
-import { findHold, releaseHoldSeats } from '../holds/queries.ts';
+import { lockHold, releaseHoldSeats } from '../holds/index.ts';
 import { type Restocked, restockRefundedSeats } from '../payments/queries.ts';
 import { afterRestock, sendRefund } from '../payments/settle-refund.ts';
 import { insertRefund } from '../refunds/queries.ts';
@@ -122,7 +122,7 @@ async function releaseHolds(deps: Deps, screeningId: number): Promise<void> {
   for (const { id } of rows) {
     await abandonCheckout(deps, id);
     const out = await deps.db.tx(async (trx) => {
-      const hold = await findHold(trx, id, true);
+      const hold = await lockHold(trx, id);
       if (hold?.status !== 'active') return null;
       await cancelPendingTicket(trx, id);
       return { hold, released: await releaseHoldSeats(trx, hold, 'released', 'screening_cancelled') };

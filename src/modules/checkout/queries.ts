@@ -4,30 +4,7 @@ import type { Sql } from '../../db/client.ts';
 import type { NextAction, PaymentMethod } from '../../gateway/gateway.ts';
 import { newBookingCode } from '../../eticket/booking-code.ts';
 import { uuidv7 } from '../../lib/ids.ts';
-
-export interface CheckoutHold {
-  id: string;
-  screening_id: number;
-  user_id: number;
-  seat_ids: number[];
-  prices: string[];
-  total_amount: string;
-  currency: string;
-  status: 'active' | 'released' | 'expired' | 'converted';
-  /** active and not past reserved_until, by the database clock */
-  live: boolean;
-  extended: boolean;
-}
-
-export async function lockHold(trx: Sql, id: string): Promise<CheckoutHold | undefined> {
-  const { rows } = await trx.query<CheckoutHold>(
-    `SELECT id, screening_id, user_id, seat_ids, coalesce(prices, '{}')::text[] AS prices, total_amount::text AS total_amount,
-            currency, status, (status = 'active' AND reserved_until > now()) AS live, extended
-       FROM holds WHERE id = $1 FOR UPDATE`,
-    [id],
-  );
-  return rows[0];
-}
+import type { HoldRow } from '../holds/index.ts';
 
 export interface TicketRow {
   id: string;
@@ -43,7 +20,7 @@ export async function lockTicketOfHold(trx: Sql, holdId: string): Promise<Ticket
  * The hold's one ticket, prices frozen from the hold. A booking code that clashes with another
  * ticket's (40 random bits: rare) is drawn again; ON CONFLICT keeps the transaction usable.
  */
-export async function insertTicket(trx: Sql, hold: CheckoutHold): Promise<TicketRow> {
+export async function insertTicket(trx: Sql, hold: HoldRow): Promise<TicketRow> {
   const id = uuidv7();
   for (let attempt = 1; ; attempt++) {
     const { rows } = await trx.query<TicketRow>(
@@ -58,7 +35,7 @@ export async function insertTicket(trx: Sql, hold: CheckoutHold): Promise<Ticket
   await trx.query(
     `INSERT INTO ticket_seats (ticket_id, screening_id, seat_id, price, status)
      SELECT $1, $2, u.seat_id, u.price, 'pending' FROM unnest($3::int[], $4::numeric[]) AS u(seat_id, price)`,
-    [id, hold.screening_id, hold.seat_ids, hold.prices],
+    [id, hold.screening_id, hold.seat_ids, hold.prices ?? []],
   );
   return { id, status: 'pending_payment' };
 }
@@ -105,7 +82,7 @@ export async function insertPayment(
  * Gives a slow payer more time, once per hold: reserved_until (and its seats' held_until) becomes
  * at least now + seconds; it never shrinks. Seat statuses do not change, so no seat-map version bump.
  */
-export async function extendHoldOnce(trx: Sql, hold: CheckoutHold, seconds: number): Promise<void> {
+export async function extendHoldOnce(trx: Sql, hold: HoldRow, seconds: number): Promise<void> {
   if (hold.extended || seconds <= 0) return;
   const { rows } = await trx.query<{ reserved_until: Date }>(
     `UPDATE holds SET extended = true, reserved_until = greatest(reserved_until, now() + make_interval(secs => $2))

@@ -15,7 +15,7 @@ import type { Sql } from '../../db/client.ts';
 import { AppError } from '../../http/errors.ts';
 import { minorToDecimal, toMinor } from '../../lib/money.ts';
 import { type GatewayPayment, GatewayError, type PaymentMethod } from '../../gateway/gateway.ts';
-import { seatLimitPerScreening } from '../holds/hold-limits.ts';
+import { lockHold, seatLimitPerScreening } from '../holds/index.ts';
 import { confirmPayment } from '../payments/confirm-payment.ts';
 import { feeMinor } from '../payments/fees.ts';
 import { enabledMethod, type MethodRow } from '../payments/methods.ts';
@@ -25,7 +25,6 @@ import {
   failPendingPayment,
   insertPayment,
   insertTicket,
-  lockHold,
   lockTicketOfHold,
   type PaymentRow,
   pendingPaymentOf,

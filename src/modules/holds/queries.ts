@@ -38,14 +38,25 @@ export interface HoldRow {
   status: 'active' | 'released' | 'expired' | 'converted';
   /** active and not past reserved_until, by the database clock */
   live: boolean;
+  /** given more time once at checkout (checkout/queries.ts extendHoldOnce) */
+  extended: boolean;
   created_at: Date;
 }
 
 const HOLD_COLUMNS = `id, screening_id, user_id, seat_ids, prices::text[] AS prices, total_amount::text AS total_amount,
-  currency, reserved_until, status, (status = 'active' AND reserved_until > now()) AS live, created_at`;
+  currency, reserved_until, status, (status = 'active' AND reserved_until > now()) AS live, extended, created_at`;
 
-export async function findHold(sql: Sql, id: string, lock = false): Promise<HoldRow | undefined> {
-  const { rows } = await sql.query<HoldRow>(`SELECT ${HOLD_COLUMNS} FROM holds WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+export async function findHold(sql: Sql, id: string): Promise<HoldRow | undefined> {
+  const { rows } = await sql.query<HoldRow>(`SELECT ${HOLD_COLUMNS} FROM holds WHERE id = $1`, [id]);
+  return rows[0];
+}
+
+/**
+ * The hold, its row locked until the transaction ends: the one way to lock a hold (releasing it,
+ * checking it out, selling or expiring it on a payment, cancelling its screening).
+ */
+export async function lockHold(trx: Sql, id: string): Promise<HoldRow | undefined> {
+  const { rows } = await trx.query<HoldRow>(`SELECT ${HOLD_COLUMNS} FROM holds WHERE id = $1 FOR UPDATE`, [id]);
   return rows[0];
 }
 

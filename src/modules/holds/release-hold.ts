@@ -6,7 +6,7 @@ import { decimalToNumber } from '../../lib/money.ts';
 import { abandonCheckout, cancelPendingTicket } from '../checkout/cancel-checkout.ts';
 import { seatLabels } from '../seating/seat-labels.ts';
 import { seatsChanged } from '../seating/seat-map.ts';
-import { findHold, type HoldRow, releaseHoldSeats } from './queries.ts';
+import { findHold, type HoldRow, lockHold, releaseHoldSeats } from './queries.ts';
 
 export function presentHold(h: HoldRow, labels: string[]) {
   const prices = (h.prices ?? []).map((p) => decimalToNumber(p) as number);
@@ -43,7 +43,7 @@ export async function releaseHold(deps: Deps, user: AuthUser, id: string) {
   if (!visible(found, user)) throw new AppError('hold_not_found');
   await abandonCheckout(deps, id);
   const result = await deps.db.tx(async (trx) => {
-    const hold = await findHold(trx, id, true);
+    const hold = await lockHold(trx, id);
     if (!visible(hold, user)) throw new AppError('hold_not_found');
     if (hold.status !== 'active') throw new AppError('hold_not_active', `The hold is ${hold.status}`);
     await cancelPendingTicket(trx, id);

@@ -22,7 +22,7 @@ import { pgCode, PG, type Sql } from '../../db/client.ts';
 import { MoneyError, toMinor } from '../../lib/money.ts';
 import type { GatewayPayment } from '../../gateway/gateway.ts';
 import type { SeatEvent } from '../../realtime/events.ts';
-import { releaseHoldSeats } from '../holds/queries.ts';
+import { type HoldRow, lockHold, releaseHoldSeats } from '../holds/index.ts';
 import { type Anomaly, type AnomalyLog, reportAnomaly } from './anomalies.ts';
 import { seatsChanged } from '../seating/seat-map.ts';
 import { enqueueRefundedLate, enqueueTicketIssued } from '../tickets/messages.ts';
@@ -30,9 +30,7 @@ import {
   closeTicket,
   findPaymentRef,
   insertSystemRefund,
-  type LockedHold,
   type LockedTicket,
-  lockHoldRow,
   lockPayment,
   lockSeatStates,
   lockTicket,
@@ -104,7 +102,7 @@ async function settle(trx: Sql, deps: Deps, gp: GatewayPayment, opts: ConfirmOpt
   if (opts.first && !(await opts.first(trx))) return { result: 'duplicate', events: [] };
   const ref = await findPaymentRef(trx, deps.gateway.name, gp.reference, gp.id);
   if (!ref) return { result: 'unknown', events: [] };
-  const hold = ref.hold_id ? await lockHoldRow(trx, ref.hold_id) : undefined;
+  const hold = ref.hold_id ? await lockHold(trx, ref.hold_id) : undefined;
   const ticket = await lockTicket(trx, ref.ticket_id);
   const payment = await lockPayment(trx, ref.payment_id);
   // A payment that moved no money may end whatever it claimed to cost; any other must be ours.
@@ -188,7 +186,7 @@ async function refundLate(
   trx: Sql,
   ticket: LockedTicket,
   payment: Awaited<ReturnType<typeof lockPayment>>,
-  hold: LockedHold | undefined,
+  hold: HoldRow | undefined,
   reason: 'seats_gone' | 'screening_closed' | 'ticket_cancelled' | 'duplicate_payment',
 ): Promise<Outcome> {
   const events: SeatEvent[] = [];

@@ -24,17 +24,6 @@ export async function findPaymentRef(sql: Sql, gateway: string, reference: strin
   return rows[0];
 }
 
-export interface LockedHold {
-  id: string;
-  screening_id: number;
-  status: 'active' | 'released' | 'expired' | 'converted';
-}
-
-export async function lockHoldRow(trx: Sql, id: string): Promise<LockedHold | undefined> {
-  const { rows } = await trx.query<LockedHold>('SELECT id, screening_id, status FROM holds WHERE id = $1 FOR UPDATE', [id]);
-  return rows[0];
-}
-
 export interface LockedTicket {
   id: string;
   user_id: number;
