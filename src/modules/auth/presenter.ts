@@ -1,7 +1,9 @@
+import type { Static } from 'typebox';
+import type { UserSchema } from './schemas.ts';
 import type { UserRow } from './queries.ts';
 
 /** The wire shape of an account (never the hash). date_of_birth keeps the seed's RFC 3339 form. */
-export function presentUser(u: UserRow) {
+export function presentUser(u: UserRow): Static<typeof UserSchema> {
   return {
     id: u.id,
     email: u.email,

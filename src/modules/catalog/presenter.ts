@@ -1,8 +1,10 @@
 // The wire shapes of catalog resources, built from rows. queries.ts builds the same shapes in SQL for
 // the browse lists; a test checks that both agree.
+import type { Static } from 'typebox';
+import type { CitySchema, MovieSchema, TheaterSchema } from './schemas.ts';
 import type { CityRow, MovieRow, TheaterRow } from './queries.ts';
 
-export function presentCity(c: CityRow) {
+export function presentCity(c: CityRow): Static<typeof CitySchema> {
   return {
     id: c.id,
     name: c.name,
@@ -12,7 +14,7 @@ export function presentCity(c: CityRow) {
   };
 }
 
-export function presentTheater(t: TheaterRow) {
+export function presentTheater(t: TheaterRow): Static<typeof TheaterSchema> {
   return {
     id: t.id,
     city_id: t.city_id,
@@ -30,7 +32,7 @@ export function presentTheater(t: TheaterRow) {
   };
 }
 
-export function presentMovie(m: MovieRow) {
+export function presentMovie(m: MovieRow): Static<typeof MovieSchema> {
   return {
     id: m.id,
     title: m.title,

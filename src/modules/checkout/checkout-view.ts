@@ -1,14 +1,16 @@
 // What a checkout answers: the ticket waiting for (or done with) its payment, and the payment with
 // what the customer does next. Read back from the database after the gateway answered, so a webhook
 // that settled the payment before this response shows as paid.
+import type { Static } from 'typebox';
+import type { CheckoutSchema, PaymentSchema } from './schemas.ts';
 import type { Sql } from '../../db/client.ts';
 import { decimalToNumber } from '../../lib/money.ts';
 import type { NextAction } from '../../gateway/gateway.ts';
-import { PAYMENT_COLUMNS, type PaymentRow } from './queries.ts';
+import { PAYMENT_COLUMNS, type PaymentRow, type TicketRow } from './queries.ts';
 
 interface ViewRow {
   id: string;
-  status: string;
+  status: TicketRow['status'];
   booking_code: string;
   total_amount: string;
   fee_amount: string;
@@ -35,7 +37,7 @@ export async function checkoutView(sql: Sql, ticketId: string, paymentId: string
 
 const paid = new Set(['paid', 'partially_refunded']);
 
-export function presentCheckout(t: ViewRow, p: PaymentRow) {
+export function presentCheckout(t: ViewRow, p: PaymentRow): Static<typeof CheckoutSchema> {
   return {
     ticket: {
       id: t.id,
@@ -54,7 +56,7 @@ export function presentCheckout(t: ViewRow, p: PaymentRow) {
 }
 
 /** A payment as the customer sees it: `id` is the gateway's (its pages and control routes use it). */
-export function presentPayment(p: PaymentRow) {
+export function presentPayment(p: PaymentRow): Static<typeof PaymentSchema> {
   return {
     id: p.gateway_payment_id,
     reference: p.id,

@@ -1,7 +1,9 @@
+import type { Static } from 'typebox';
+import type { HallSchema, HallWithLayout, LayoutOut } from './schemas.ts';
 import type { HallRow, HallWithSeats, SeatRow } from './queries.ts';
 
 /** The hall's own fields; capacity is the number of active seats. */
-export function presentHall(h: HallRow) {
+export function presentHall(h: HallRow): Static<typeof HallSchema> {
   return {
     id: h.id,
     theater_id: h.theater_id,
@@ -15,7 +17,7 @@ export function presentHall(h: HallRow) {
   };
 }
 
-export function presentHallWithLayout(h: HallWithSeats) {
+export function presentHallWithLayout(h: HallWithSeats): Static<typeof HallWithLayout> {
   return { ...presentHall(h), layout: presentLayout(h.layout, h.seats) };
 }
 
@@ -23,7 +25,7 @@ export function presentHallWithLayout(h: HallWithSeats) {
  * The layout in the format it is posted in, rebuilt from the active seats: rows front to back (by
  * their nearest seat to the screen, then label), seats left to right, links as seat numbers.
  */
-export function presentLayout(stored: HallRow['layout'], seats: SeatRow[]) {
+export function presentLayout(stored: HallRow['layout'], seats: SeatRow[]): Static<typeof LayoutOut> {
   const byId = new Map(seats.map((s) => [s.id, s]));
   // a link names the other seat by number (it is in the same row); absent when there is none
   const linkAs = (field: 'pair_with' | 'companion_for', seatId: number | null) => {

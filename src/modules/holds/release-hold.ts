@@ -1,4 +1,6 @@
 // Reading and releasing a hold. A customer sees only their own holds: anyone else's id is a 404.
+import type { Static } from 'typebox';
+import type { HoldSchema } from './schemas.ts';
 import type { Deps } from '../../deps.ts';
 import type { AuthUser } from '../../http/auth.ts';
 import { AppError } from '../../http/errors.ts';
@@ -8,7 +10,7 @@ import { seatLabels } from '../seating/seat-labels.ts';
 import { seatsChanged } from '../seating/seat-map.ts';
 import { findHold, type HoldRow, lockHold, releaseHoldSeats } from './queries.ts';
 
-export function presentHold(h: HoldRow, labels: string[]) {
+export function presentHold(h: HoldRow, labels: string[]): Static<typeof HoldSchema> {
   const prices = (h.prices ?? []).map((p) => decimalToNumber(p) as number);
   return {
     id: h.id,

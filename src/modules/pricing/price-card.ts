@@ -1,14 +1,15 @@
 // A theater's price card: read it, or replace it whole (admin). Prices themselves are computed by
 // the database function seat_prices() (src/db/functions/seat_prices.sql), the one place the seat map and holds share.
+import type { Static } from 'typebox';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../http/errors.ts';
 import { decimalToNumber } from '../../lib/money.ts';
 import { type Actor, recordAudit } from '../audit/record.ts';
 import { exactAmount } from '../../http/amounts.ts';
 import { loadPricing, type PricingRows, replacePricing } from './queries.ts';
-import type { PricingBody } from './schemas.ts';
+import type { Pricing, PricingBody } from './schemas.ts';
 
-export function presentPricing(p: PricingRows, currency: string) {
+export function presentPricing(p: PricingRows, currency: string): Static<typeof Pricing> {
   return {
     theater_id: p.theater.id,
     currency,

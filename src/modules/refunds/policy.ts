@@ -4,6 +4,8 @@
 // strictly decreasing, percent 0-100 and never rising as the show nears (a later request never gets
 // more back than an earlier one). The purchase grace period (grace_minutes, 0 = off; migration 017)
 // sits beside the tiers: quote.ts applies it first.
+import type { Static } from 'typebox';
+import { MAX_TIERS, type PolicySchema } from './schemas.ts';
 import type { Deps } from '../../deps.ts';
 import type { Sql } from '../../db/client.ts';
 import { AppError } from '../../http/errors.ts';
@@ -11,10 +13,6 @@ import { checkIfMatch } from '../../http/etag.ts';
 import { decimalToNumber, minorToDecimal, MoneyError, toMinor } from '../../lib/money.ts';
 import { type Actor, recordAudit } from '../audit/record.ts';
 import type { PolicyRules, Rounding, Tier } from './quote.ts';
-
-export const MAX_TIERS = 10;
-/** A grace period of at most a day (the column's check, migration 017). */
-export const MAX_GRACE_MINUTES = 1440;
 
 export interface PolicyRow {
   id: number;
@@ -62,7 +60,7 @@ export const reviewThresholdMinor = (p: PolicyRow): number | null => (p.review_t
 
 const sortTiers = (tiers: Tier[]) => [...tiers].sort((a, b) => b.min_hours_before - a.min_hours_before);
 
-export function presentPolicy(p: PolicyRow, theaterId: number | null = p.theater_id) {
+export function presentPolicy(p: PolicyRow, theaterId: number | null = p.theater_id): Static<typeof PolicySchema> {
   return {
     theater_id: theaterId,
     source: p.theater_id === null ? ('default' as const) : ('theater' as const),

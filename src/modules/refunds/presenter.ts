@@ -1,8 +1,10 @@
 // The wire shape of a refund (GET /refunds, /refunds/{id}, and what refund requests answer).
+import type { Static } from 'typebox';
+import type { RefundSchema } from './schemas.ts';
 import { decimalToNumber } from '../../lib/money.ts';
 import type { RefundRow } from './queries.ts';
 
-export function presentRefund(r: RefundRow) {
+export function presentRefund(r: RefundRow): Static<typeof RefundSchema> {
   return {
     id: r.id,
     ticket_id: r.ticket_id,

@@ -1,6 +1,8 @@
 // What refunding (some seats of) a ticket would return now, and whether the customer may: read by
 // GET /tickets/{id}/refund-quote and, under the ticket's row lock, by the refund request itself, so
 // the two always agree. "Now" is the database's clock (now()), the one every instance shares.
+import type { Static } from 'typebox';
+import type { QuoteSchema } from './schemas.ts';
 import type { Sql } from '../../db/client.ts';
 import { AppError, ERRORS, type ErrorCode } from '../../http/errors.ts';
 import { minorToNumber, toMinor } from '../../lib/money.ts';
@@ -137,7 +139,7 @@ export async function evaluate(sql: Sql, ctx: RefundContext, seatIds?: number[])
   return { refusal: null, detail: null, seats, lines, emptiesTicket, needsReview, policy };
 }
 
-export function presentQuote(ctx: RefundContext, e: Evaluation) {
+export function presentQuote(ctx: RefundContext, e: Evaluation): Static<typeof QuoteSchema> {
   const tier = e.lines.tier;
   return {
     ticket_id: ctx.id,

@@ -3,8 +3,11 @@
 import { Type } from 'typebox';
 import { Envelope, IdParams, ListMeta, problems, Timestamp } from '../../http/schemas.ts';
 import { PageQuery } from '../../http/paging.ts';
-import { MAX_GRACE_MINUTES, MAX_TIERS } from './policy.ts';
 import { REFUND_STATUSES } from './queries.ts';
+
+export const MAX_TIERS = 10;
+/** A grace period of at most a day (the column's check, migration 017). */
+export const MAX_GRACE_MINUTES = 1440;
 
 const Money = (description: string) => Type.Number({ description, examples: [50_000] });
 const Nullable = <T extends ReturnType<typeof Type.String>>(s: T) => Type.Union([s, Type.Null()]);

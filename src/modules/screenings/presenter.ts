@@ -1,8 +1,10 @@
+import type { Static } from 'typebox';
+import type { ScreeningSchema } from './schemas.ts';
 import { decimalToNumber } from '../../lib/money.ts';
 import type { ScreeningRow } from './queries.ts';
 
 /** The seed's screening fields, plus currency and status. */
-export function presentScreening(s: ScreeningRow) {
+export function presentScreening(s: ScreeningRow): Static<typeof ScreeningSchema> {
   return {
     id: s.id,
     movie_id: s.movie_id,

@@ -1,5 +1,7 @@
 // A ticket on the wire. Times in UTC and on the theater's wall clock (with its offset and zone);
 // the booking code and the QR payload only once the ticket was paid.
+import type { Static } from 'typebox';
+import type { TicketSchema } from './schemas.ts';
 import { decimalToNumber, minorToNumber, toMinor } from '../../lib/money.ts';
 import { ADMITS, type TicketView } from './ticket-view.ts';
 
@@ -13,7 +15,7 @@ export function withOffset(local: string, instant: Date): string {
   return `${local}${sign}${String(Math.trunc(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
 
-export function presentTicket(v: TicketView, qr: string | null) {
+export function presentTicket(v: TicketView, qr: string | null): Static<typeof TicketSchema> {
   const money = (d: string) => decimalToNumber(d) as number;
   return {
     id: v.id,
