@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { logIn, newPage, openFirstShowtime, skipBrowser, webAppAndBrowser } from './helpers.ts';
+import { logIn, newPage, openShowtime, skipBrowser, webAppAndBrowser } from './helpers.ts';
 
 describe('checkout in the browser', { skip: skipBrowser }, () => {
   const ctx = webAppAndBrowser();
@@ -13,7 +13,7 @@ describe('checkout in the browser', { skip: skipBrowser }, () => {
     await page.goto(`${ctx.web.base}/login`);
     await logIn(page);
     await page.waitForURL(`${ctx.web.base}/`);
-    await openFirstShowtime(page, ctx.web.base, 'Oppenheimer');
+    await openShowtime(page, ctx.web, 'Oppenheimer');
     for (const l of labels) await page.locator(`button.seat[aria-label^="Row ${l[0]} seat ${l.slice(1)},"]`).click();
     await page.getByRole('button', { name: 'Hold these seats' }).click();
     await page.getByRole('button', { name: 'Continue to payment' }).click();

@@ -60,28 +60,44 @@ export async function logIn(page: Page, email = 'customer@cinema.com', password 
   await page.getByRole('button', { name: 'Log in' }).click();
 }
 
-/** From the home page to the seat picker of the first showtime in the date strip that has one. */
-export async function openFirstShowtime(page: Page, base: string, movie = 'Dune: Part Two') {
-  await page.goto(`${base}/`);
+/**
+ * From the home page to the seat picker of the movie's next show in Jakarta in a big hall with couple
+ * seats (the tests pick seats by row and need a couple pair), choosing its day in the date strip and
+ * its link in the list as a person would. Not simply "the first showtime": which of today's shows are
+ * still on sale depends on the hour the test runs, and with them the hall.
+ */
+export async function openShowtime(page: Page, web: WebApp, movie = 'Dune: Part Two'): Promise<number> {
+  const { rows } = await web.t.rt.db.query<{ id: number }>(
+    `SELECT s.id FROM screenings s JOIN movies m ON m.id = s.movie_id JOIN theaters t ON t.id = s.theater_id
+      WHERE m.title = $1 AND t.city_id = 1 AND s.status = 'scheduled' AND s.is_available
+        AND s.show_time > now() + interval '1 hour'
+        AND (SELECT count(DISTINCT row_label) FROM seats WHERE hall_id = s.hall_id) >= 8
+        AND EXISTS (SELECT 1 FROM seats WHERE hall_id = s.hall_id AND seat_type = 'couple')
+      ORDER BY s.show_time LIMIT 1`,
+    [movie],
+  );
+  if (!rows[0]) throw new Error(`no show of ${movie} in a big Jakarta hall with couple seats`);
+  const id = rows[0].id;
+  await page.goto(`${web.base}/`);
   await page
     .getByRole('link', { name: new RegExp(movie) })
     .first()
     .click();
   await page.getByRole('heading', { level: 1, name: movie }).waitFor();
   const days = page.locator('.dates button');
+  const link = page.locator(`a.showtime[href="/showtimes/${id}"]`);
   for (let i = 0; i < (await days.count()); i++) {
     await days.nth(i).click();
-    const first = page.locator('a.showtime').first();
     try {
-      await first.waitFor({ timeout: 3000 });
+      await link.waitFor({ timeout: 3000 });
     } catch {
       continue;
     }
-    await first.click();
+    await link.click();
     await page.locator('.seat').first().waitFor();
-    return Number(new URL(page.url()).pathname.split('/').pop());
+    return id;
   }
-  throw new Error(`no showtime of ${movie} in the next 7 days`);
+  throw new Error(`show ${id} of ${movie} is not in the date strip`);
 }
 
 /** A describe block's app and browser, started before its tests and closed after them. */

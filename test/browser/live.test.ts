@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { call, loginAs } from '../helpers/http.ts';
-import { logIn, newPage, openFirstShowtime, skipBrowser, skipBrowserAnyMode, type WebApp, webAppAndBrowser } from './helpers.ts';
+import { logIn, newPage, openShowtime, skipBrowser, skipBrowserAnyMode, type WebApp, webAppAndBrowser } from './helpers.ts';
 
 const seatButton = (page: Page, label: string) => page.locator(`button.seat[aria-label^="Row ${label[0]} seat ${label.slice(1)},"]`);
 
@@ -32,7 +32,7 @@ async function watcher(browser: Browser, web: WebApp, errors: string[]) {
   await page.goto(`${web.base}/login`);
   await logIn(page);
   await page.waitForURL(`${web.base}/`);
-  const id = await openFirstShowtime(page, web.base);
+  const id = await openShowtime(page, web);
   await page.getByText('Live: the map follows').waitFor();
   return { page, id, context };
 }

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
-import { logIn, newPage, openFirstShowtime, skipBrowser, webAppAndBrowser } from './helpers.ts';
+import { logIn, newPage, openShowtime, skipBrowser, webAppAndBrowser } from './helpers.ts';
 
 describe('buying a ticket in the browser', { skip: skipBrowser }, () => {
   const ctx = webAppAndBrowser();
@@ -12,7 +12,7 @@ describe('buying a ticket in the browser', { skip: skipBrowser }, () => {
     const errors: string[] = [];
     const context = await ctx.browser.newContext({ acceptDownloads: true });
     const page = await newPage(context, errors);
-    const screeningId = await openFirstShowtime(page, ctx.web.base);
+    const screeningId = await openShowtime(page, ctx.web);
 
     // holding asks for a login, then comes back to the same seat picker
     await page.getByRole('link', { name: 'Log in to hold seats' }).click();
