@@ -26,13 +26,7 @@ export interface Migration {
 }
 
 export function listMigrations(dir = DIR): Migration[] {
-  return readdirSync(dir)
-    .filter((f) => /^\d{3}_[\w-]+\.sql$/.test(f))
-    .sort()
-    .map((f) => {
-      const sql = readFileSync(join(dir, f), 'utf8');
-      return { version: f.replace(/\.sql$/, ''), sql, checksum: sha256(sql) };
-    });
+  return sqlFiles(dir, /^\d{3}_[\w-]+\.sql$/).map(({ base, sql, checksum }) => ({ version: base, sql, checksum }));
 }
 
 /** One SQL function's live definition (functions/<name>.sql). */
@@ -43,12 +37,17 @@ export interface SqlFunction {
 }
 
 export function listFunctions(dir = FUNCTIONS_DIR): SqlFunction[] {
+  return sqlFiles(dir, /^\w+\.sql$/).map(({ base, sql, checksum }) => ({ name: base, sql, checksum }));
+}
+
+/** The .sql files of a folder whose names match, in name order, with their text and checksum. */
+function sqlFiles(dir: string, name: RegExp): { base: string; sql: string; checksum: string }[] {
   return readdirSync(dir)
-    .filter((f) => /^\w+\.sql$/.test(f))
+    .filter((f) => name.test(f))
     .sort()
     .map((f) => {
       const sql = readFileSync(join(dir, f), 'utf8');
-      return { name: f.replace(/\.sql$/, ''), sql, checksum: sha256(sql) };
+      return { base: f.replace(/\.sql$/, ''), sql, checksum: sha256(sql) };
     });
 }
 

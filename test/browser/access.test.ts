@@ -20,6 +20,23 @@ async function axeProblems(page: Page): Promise<string[]> {
   return found.map((f) => `${new URL(page.url()).pathname} ${f}`);
 }
 
+/** Clicks through the date strip until a day lists showtimes. */
+async function firstDayWithShows(page: Page) {
+  const days = page.locator('.dates button');
+  for (let i = 0; i < (await days.count()); i++) {
+    await days.nth(i).click();
+    if (
+      await page
+        .locator('a.showtime')
+        .first()
+        .isVisible()
+        .catch(() => false)
+    )
+      return;
+    await page.waitForTimeout(500);
+  }
+}
+
 const press = async (page: Page, key: string, times = 1) => {
   for (let i = 0; i < times; i++) await page.keyboard.press(key);
 };
@@ -127,19 +144,7 @@ describe('access: keyboard, axe-core, Bahasa Indonesia, a 360 px phone', { skip:
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'id');
     await page.getByRole('link', { name: /Oppenheimer/ }).click();
     await page.getByRole('heading', { name: 'Jadwal tayang' }).waitFor();
-    const days = page.locator('.dates button');
-    for (let i = 0; i < (await days.count()); i++) {
-      await days.nth(i).click();
-      if (
-        await page
-          .locator('a.showtime')
-          .first()
-          .isVisible()
-          .catch(() => false)
-      )
-        break;
-      await page.waitForTimeout(500);
-    }
+    await firstDayWithShows(page);
     const price = (await page.locator('a.showtime').first().textContent()) ?? '';
     assert.match(price, /mulai Rp\s?\d{1,3}(\.\d{3})+/);
     assert.deepEqual(await axeProblems(page), []);
@@ -169,19 +174,7 @@ describe('access: keyboard, axe-core, Bahasa Indonesia, a 360 px phone', { skip:
     await page.getByRole('link', { name: /Oppenheimer/ }).click();
     await page.locator('.dates button').first().waitFor();
     assert.equal(await overflow(), 0, 'movie');
-    const days = page.locator('.dates button');
-    for (let i = 0; i < (await days.count()); i++) {
-      await days.nth(i).click();
-      if (
-        await page
-          .locator('a.showtime')
-          .first()
-          .isVisible()
-          .catch(() => false)
-      )
-        break;
-      await page.waitForTimeout(500);
-    }
+    await firstDayWithShows(page);
     await page.locator('a.showtime').first().click();
     await page.locator('.seat').first().waitFor();
     assert.equal(await overflow(), 0, 'seat picker');
