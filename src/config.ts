@@ -34,7 +34,7 @@ const EnvSchema = Type.Object({
   // family, a role or password change refuses the old access tokens on every instance within this
   SESSION_CHECK_MS: Int(2_000, 0, 60_000),
   AUTH_RATE_LIMIT: Int(10, 1, 1_000_000),
-  // the perimeter (http/request-limit.ts, http/login-throttle.ts, http/cors.ts, http/trust-proxy.ts):
+  // the perimeter (http/request-limit.ts, modules/auth/login-throttle.ts, http/cors.ts, http/trust-proxy.ts):
   // requests per client address per window over the whole API; registrations per address and per email
   // an hour; failed logins per account and address before the progressive backoff, and its longest
   // wait; the proxies whose X-Forwarded-For is believed; the browser origins allowed to call the API
@@ -71,7 +71,7 @@ const EnvSchema = Type.Object({
   HOLD_RENEWAL_COOLDOWN_SECONDS: Int(300, 0, 86_400),
   HOLD_RATE_PER_ACCOUNT: Int(30, 1, 100_000_000),
   HOLD_RATE_PER_ADDRESS: Int(300, 1, 100_000_000),
-  // hold batches each instance has in flight to PostgreSQL (take-batcher.ts); capped at DB_POOL_MAX / 2
+  // hold batches each instance has in flight to PostgreSQL (modules/inventory/take-batcher.ts); capped at DB_POOL_MAX / 2
   HOLD_BATCHES_IN_FLIGHT: Int(2, 1, 100),
   FASTPATH_TTL_MS: Int(30_000, 1_000, 900_000),
   SWEEP_INTERVAL_MS: Int(1_000, 0, 60_000),

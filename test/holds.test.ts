@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { sweepExpiredHolds } from '../src/jobs/hold-sweeper.ts';
+import { sweepExpiredHolds } from '../src/modules/holds/index.ts';
 import type { SeatEvent } from '../src/realtime/events.ts';
 import { assertProblem, call, loginAs } from './helpers/http.ts';
 import { onPostgres, startTestApp, type TestApp } from './helpers/runtime.ts';

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { Db } from '../src/db/client.ts';
 import { holdLimits } from '../src/modules/holds/hold-limits.ts';
-import { createTakeBatcher, TakeError } from '../src/modules/holds/take-batcher.ts';
+import { createTakeBatcher, TakeError } from '../src/modules/inventory/take-batcher.ts';
 import { loginAs } from './helpers/http.ts';
 import { startTestApp, type TestApp } from './helpers/runtime.ts';
 import { newScreening, seatMapOf } from './helpers/screenings.ts';

@@ -5,7 +5,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { AppError } from './errors.ts';
 import { problems } from './schemas.ts';
-import { paymentAnomalies } from '../modules/payments/anomalies.ts';
+import { paymentAnomalies } from '../gateway/anomalies.ts';
 
 export interface MetricsOptions {
   /** METRICS_TOKEN: when set, /metrics asks for `Authorization: Bearer <token>` */

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../config.ts';
 import type { Deps } from '../deps.ts';
-import { messageRenderer } from '../modules/tickets/render-message.ts';
+import { messageRenderer } from '../modules/tickets/index.ts';
 import { createLocalMailbox } from '../notify/local-mailbox.ts';
 import { createSmtpMailer, type Mailer } from '../notify/mailer.ts';
 import { createHttpSmsProvider, createLogSmsProvider, type SmsProvider } from '../notify/sms.ts';

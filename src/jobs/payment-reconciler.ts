@@ -15,12 +15,13 @@
 import type { Deps } from '../deps.ts';
 import { minorToDecimal, toMinor } from '../lib/money.ts';
 import { type GatewayPayment, GatewayError } from '../gateway/gateway.ts';
-import { recordGatewayPayment, secondsLeft } from '../modules/checkout/queries.ts';
-import type { AnomalyLog } from '../modules/payments/anomalies.ts';
-import { confirmPayment, type Settlement } from '../modules/payments/confirm-payment.ts';
-import { markUnpaid } from '../modules/payments/queries.ts';
-import { settleRefund } from '../modules/payments/settle-refund.ts';
-import { resumeCancellations } from '../modules/cancellations/run.ts';
+import type { AnomalyLog } from '../gateway/anomalies.ts';
+import { resumeCancellations } from '../modules/cancellations/index.ts';
+import { confirmPayment, type Settlement } from '../modules/checkout/index.ts';
+import { secondsLeft } from '../modules/holds/index.ts';
+import { type DuePayment, leaseDuePayments, markUnpaid, recordGatewayPayment } from '../modules/payments/index.ts';
+import { leaseDueRefunds, settleRefund } from '../modules/refunds/index.ts';
+import { expireAbandonedTickets } from '../modules/tickets/index.ts';
 
 const BATCH = 50;
 
@@ -34,26 +35,17 @@ export interface ReconcileResult {
   expiredTickets: string[];
 }
 
-interface DuePayment {
-  id: string;
-  gateway_payment_id: string | null;
-  method: GatewayPayment['method'];
-  amount: string;
-  currency: string;
-  hold_id: string | null;
-}
-
 /** One pass. Safe to run on any number of instances at once. `log` hears of payment anomalies. */
 export async function runOnce(deps: Deps, onError: (err: unknown) => void = () => {}, log?: AnomalyLog): Promise<ReconcileResult> {
   const out: ReconcileResult = { payments: {}, refunds: {}, cancellations: [], expiredTickets: [] };
-  for (const p of await leasePayments(deps)) {
+  for (const p of await leaseDuePayments(deps.db, deps.config.RECONCILE_AFTER_SECONDS, BATCH, leaseFloor(deps))) {
     try {
       out.payments[p.id] = await reconcilePayment(deps, p, log);
     } catch (err) {
       onError(err);
     }
   }
-  for (const id of await leaseRefunds(deps)) {
+  for (const id of await leaseDueRefunds(deps.db, deps.config.RECONCILE_AFTER_SECONDS, BATCH, leaseFloor(deps))) {
     try {
       out.refunds[id] = await settleRefund(deps, id);
     } catch (err) {
@@ -61,42 +53,8 @@ export async function runOnce(deps: Deps, onError: (err: unknown) => void = () =
     }
   }
   out.cancellations = await resumeCancellations(deps, onError);
-  out.expiredTickets = await expireAbandonedTickets(deps);
+  out.expiredTickets = await deps.db.tx((trx) => expireAbandonedTickets(trx, BATCH));
   return out;
-}
-
-// The lease outlives a slow gateway call, and doubles with every answer that settled nothing.
-const LEASE = `least(600, greatest($3::int, 5 * power(2, least(reconcile_attempts, 7))))`;
-
-async function leasePayments(deps: Deps): Promise<DuePayment[]> {
-  const { rows } = await deps.db.query<DuePayment>(
-    `WITH due AS (
-       SELECT id FROM payments
-        WHERE status = 'pending' AND created_at <= now() - make_interval(secs => $1)
-          AND (reconcile_at IS NULL OR reconcile_at <= now())
-        ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-     UPDATE payments p SET reconcile_at = now() + make_interval(secs => ${LEASE}), reconcile_attempts = p.reconcile_attempts + 1
-       FROM due, tickets t
-      WHERE p.id = due.id AND t.id = p.ticket_id
-     RETURNING p.id, p.gateway_payment_id, p.method, p.amount::text AS amount, p.currency, t.hold_id`,
-    [deps.config.RECONCILE_AFTER_SECONDS, BATCH, leaseFloor(deps)],
-  );
-  return rows;
-}
-
-async function leaseRefunds(deps: Deps): Promise<string[]> {
-  const { rows } = await deps.db.query<{ id: string }>(
-    `WITH due AS (
-       SELECT id FROM refunds
-        WHERE status = 'processing' AND payment_id IS NOT NULL AND created_at <= now() - make_interval(secs => $1)
-          AND (reconcile_at IS NULL OR reconcile_at <= now())
-        ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-     UPDATE refunds r SET reconcile_at = now() + make_interval(secs => ${LEASE}), reconcile_attempts = r.reconcile_attempts + 1
-       FROM due WHERE r.id = due.id
-     RETURNING r.id`,
-    [deps.config.RECONCILE_AFTER_SECONDS, BATCH, leaseFloor(deps)],
-  );
-  return rows.map((r) => r.id);
 }
 
 const leaseFloor = (deps: Deps) => Math.ceil((deps.config.GATEWAY_TIMEOUT_MS * 2) / 1000);
@@ -126,27 +84,6 @@ async function reconcilePayment(deps: Deps, p: DuePayment, log?: AnomalyLog): Pr
     return 'failed';
   }
   return confirmPayment(deps, gp, { log, source: 'reconciler' });
-}
-
-/** Tickets still pending_payment whose hold has ended and that have no payment in flight. */
-async function expireAbandonedTickets(deps: Deps): Promise<string[]> {
-  return deps.db.tx(async (trx) => {
-    const { rows } = await trx.query<{ id: string }>(
-      `WITH due AS (
-         SELECT t.id FROM tickets t JOIN holds h ON h.id = t.hold_id
-          WHERE t.status = 'pending_payment' AND NOT (h.status = 'active' AND h.reserved_until > now())
-            AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.ticket_id = t.id AND p.status = 'pending')
-          ORDER BY t.created_at LIMIT $1 FOR UPDATE OF t SKIP LOCKED)
-       UPDATE tickets t SET status = 'expired', version = t.version + 1, updated_at = now()
-         FROM due WHERE t.id = due.id
-       RETURNING t.id`,
-      [BATCH],
-    );
-    if (rows.length > 0) {
-      await trx.query(`UPDATE ticket_seats SET status = 'void' WHERE ticket_id = ANY($1::uuid[]) AND status = 'pending'`, [rows.map((r) => r.id)]);
-    }
-    return rows.map((r) => r.id);
-  });
 }
 
 /** Runs a pass every RECONCILE_INTERVAL_MS (never two at once in this process) until stopped. */

@@ -4,14 +4,13 @@
 // version) and deltas {type:"delta", from, version, seats:[{id,status}]} whose versions only grow.
 // A client whose version + 1 is below a delta's `from` missed something and re-fetches the map.
 import type { FastifyInstance } from 'fastify';
-import { Type } from 'typebox';
 import type { WebSocket } from 'ws';
 import type { Deps } from '../deps.ts';
 import type { RouteGroups } from '../http/access.ts';
 import { authenticateToken, type AuthUser, tokenFrom } from '../http/auth.ts';
 import { AppError } from '../http/errors.ts';
-import { seatMap } from '../modules/seating/seat-map.ts';
-import { documentLiveRoute } from './schemas.ts';
+import { seatMap } from '../modules/seating/index.ts';
+import { documentLiveRoute, liveSchema } from './schemas.ts';
 
 const AUTH_WINDOW_MS = 5_000;
 // A viewer that cannot keep up (1 MiB unsent) is cut off rather than buffered without limit.
@@ -28,15 +27,7 @@ async function livePublicRoutes(app: FastifyInstance, deps: Deps) {
     {
       websocket: true,
       config: { swaggerTransform: documentLiveRoute, access: 'socket' },
-      schema: {
-        tags: ['seating'],
-        summary: 'Live seat map (WebSocket)',
-        description:
-          'Upgrade to a WebSocket. Authenticate with ?access_token= or a first message {"type":"auth","token":"..."}. ' +
-          'Messages: {"type":"snapshot", data: <seat map>} then {"type":"delta", from, version, seats}.',
-        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
-        querystring: Type.Object({ access_token: Type.Optional(Type.String()) }),
-      },
+      schema: liveSchema,
     },
     (socket: WebSocket, req) => {
       const screeningId = (req.params as { id: number }).id;

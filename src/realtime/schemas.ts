@@ -4,7 +4,7 @@
 // @fastify/websocket hides every WebSocket route from the document; documentLiveRoute shows it again.
 import type { FastifySchema } from 'fastify';
 import { Type } from 'typebox';
-import { SeatMapSchema, SeatStatus } from '../modules/seating/schemas.ts';
+import { SeatMapSchema, SeatStatus } from '../modules/seating/index.ts';
 
 export const LiveAuthMessage = Type.Object(
   { type: Type.Literal('auth'), token: Type.String({ description: 'An access token' }) },
@@ -71,3 +71,13 @@ export function documentLiveRoute({ schema, url }: { schema: FastifySchema; url:
     } as FastifySchema,
   };
 }
+
+export const liveSchema = {
+  tags: ['seating'],
+  summary: 'Live seat map (WebSocket)',
+  description:
+    'Upgrade to a WebSocket. Authenticate with ?access_token= or a first message {"type":"auth","token":"..."}. ' +
+    'Messages: {"type":"snapshot", data: <seat map>} then {"type":"delta", from, version, seats}.',
+  params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+  querystring: Type.Object({ access_token: Type.Optional(Type.String()) }),
+};

@@ -14,21 +14,26 @@
 //      one waiting for review is rejected, superseded by this one.
 //   4. send them: leased in small batches (reconcile_at, as the reconciler does), CANCEL_CONCURRENCY
 //      gateway calls at a time, the refund id as idempotency key; each yes restocks the seats in
-//      its own transaction (payments/settle-refund.ts).
+//      its own transaction (refunds/settle-refund.ts).
 //   5. completed_at once no refund of it is in flight and no ticket waits.
 import type { Deps } from '../../deps.ts';
 import type { Sql } from '../../db/client.ts';
 import { AppError } from '../../http/errors.ts';
 import { minorToDecimal, toMinor } from '../../lib/money.ts';
-import { type Actor, recordAudit } from '../audit/record.ts';
-import { abandonCheckout, cancelPendingTicket } from '../checkout/cancel-checkout.ts';
-import { lockHold, releaseHoldSeats } from '../holds/index.ts';
-import { type Restocked, restockRefundedSeats } from '../payments/queries.ts';
-import { afterRestock, sendRefund } from '../payments/settle-refund.ts';
-import { insertRefund } from '../refunds/queries.ts';
-import { loadRefundContext } from '../refunds/refund-quote.ts';
-import { seatsChanged } from '../seating/seat-map.ts';
-import { enqueueScreeningCancelled } from '../tickets/messages.ts';
+import { type Actor, recordAudit } from '../audit/index.ts';
+import { endHold } from '../checkout/index.ts';
+import { markCancelled } from '../screenings/index.ts';
+import type { SeatsChanged } from '../inventory/index.ts';
+import {
+  afterRestock,
+  insertRefund,
+  leaseCancellationRefunds,
+  loadRefundContext,
+  markSucceededWithoutGateway,
+  rejectForCancellation,
+  sendRefund,
+} from '../refunds/index.ts';
+import { enqueueScreeningCancelled, restockRefundedSeats } from '../tickets/index.ts';
 
 const TICKET_BATCH = 100;
 
@@ -60,12 +65,7 @@ export async function recordCancellation(deps: Deps, actor: Actor, screeningId: 
     const seen = await findCancellation(trx, screeningId);
     if (seen) return seen;
     if (s.ended) throw new AppError('screening_ended', 'The screening is over: refund its tickets one by one if needed');
-    await trx.query(
-      `UPDATE screenings SET status = 'cancelled', is_available = false, cancelled_at = now(), cancel_reason = $2,
-              version = version + 1, updated_at = now()
-        WHERE id = $1`,
-      [screeningId, reason],
-    );
+    await markCancelled(trx, screeningId, reason);
     const { rows: made } = await trx.query<CancellationRow>(
       `INSERT INTO screening_cancellations (screening_id, reason, cancelled_by) VALUES ($1, $2, $3) RETURNING ${COLUMNS}`,
       [screeningId, reason, actor.id],
@@ -119,28 +119,12 @@ async function releaseHolds(deps: Deps, screeningId: number): Promise<void> {
   const { rows } = await deps.db.query<{ id: string }>(`SELECT id FROM holds WHERE screening_id = $1 AND status = 'active' ORDER BY id`, [
     screeningId,
   ]);
-  for (const { id } of rows) {
-    await abandonCheckout(deps, id);
-    const out = await deps.db.tx(async (trx) => {
-      const hold = await lockHold(trx, id);
-      if (hold?.status !== 'active') return null;
-      await cancelPendingTicket(trx, id);
-      return { hold, released: await releaseHoldSeats(trx, hold, 'released', 'screening_cancelled') };
-    });
-    if (out && out.released.version !== null) {
-      await deps.fastPath.unmark(out.hold.screening_id, out.released.seats, `u${out.hold.user_id}`);
-      seatsChanged(deps, {
-        screening_id: out.hold.screening_id,
-        version: out.released.version,
-        seats: out.released.seats.map((seatId) => ({ id: seatId, status: 'available' as const })),
-      });
-    }
-  }
+  for (const { id } of rows) await endHold(deps, id, 'screening_cancelled', (hold) => hold?.status === 'active');
 }
 
 /** One batch of tickets: a refund each (and its notice), in one transaction. */
 async function createRefunds(deps: Deps, c: CancellationRow, retryFailed: boolean): Promise<{ locked: number; created: number }> {
-  const restocks: Restocked[] = [];
+  const restocks: SeatsChanged[] = [];
   const out = await deps.db.tx(async (trx) => {
     const { rows: tickets } = await trx.query<{ id: string }>(
       `SELECT t.id FROM tickets t
@@ -164,7 +148,7 @@ async function createRefunds(deps: Deps, c: CancellationRow, retryFailed: boolea
 }
 
 /** The ticket is locked by the caller. Returns null when it has nothing to refund or must wait. */
-async function refundTicket(trx: Sql, c: CancellationRow, ticketId: string): Promise<{ id: string; restocked?: Restocked } | null> {
+async function refundTicket(trx: Sql, c: CancellationRow, ticketId: string): Promise<{ id: string; restocked?: SeatsChanged } | null> {
   const ctx = await loadRefundContext(trx, ticketId);
   if (!ctx || ctx.payment_id === null) return null;
   // read again under the ticket's lock: another run may have made it a moment ago
@@ -174,12 +158,7 @@ async function refundTicket(trx: Sql, c: CancellationRow, ticketId: string): Pro
   ]);
   if (mine.length > 0) return null;
   if (ctx.open_refund?.status === 'pending_review') {
-    await trx.query(
-      `UPDATE refunds SET status = 'rejected', review_note = 'The screening was cancelled: the cinema refunds the ticket in full',
-              reviewed_at = now(), process_time = now(), version = version + 1, updated_at = now()
-        WHERE id = $1`,
-      [ctx.open_refund.id],
-    );
+    await rejectForCancellation(trx, ctx.open_refund.id);
   } else if (ctx.open_refund) {
     return null; // a customer's refund in flight: this ticket is picked up once it settled
   }
@@ -218,7 +197,7 @@ async function refundTicket(trx: Sql, c: CancellationRow, ticketId: string): Pro
   await enqueueScreeningCancelled(trx, ticketId, id);
   if (amountMinor > 0) return { id };
   // nothing to send to a gateway (free seats, no fee): the seats go back at once
-  await trx.query(`UPDATE refunds SET status = 'succeeded', process_time = now(), version = version + 1 WHERE id = $1`, [id]);
+  await markSucceededWithoutGateway(trx, id);
   const restocked = await restockRefundedSeats(
     trx,
     ticketId,
@@ -233,18 +212,9 @@ async function sendRefunds(deps: Deps, cancellationId: number): Promise<void> {
   const width = deps.config.CANCEL_CONCURRENCY;
   const lease = Math.ceil((deps.config.GATEWAY_TIMEOUT_MS * 2) / 1000);
   for (;;) {
-    const { rows } = await deps.db.query<{ id: string }>(
-      `WITH due AS (
-         SELECT id FROM refunds
-          WHERE cancellation_id = $1 AND status = 'processing' AND (reconcile_at IS NULL OR reconcile_at <= now())
-          ORDER BY created_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)
-       UPDATE refunds r SET reconcile_at = now() + make_interval(secs => $3), reconcile_attempts = r.reconcile_attempts + 1
-         FROM due WHERE r.id = due.id
-       RETURNING r.id`,
-      [cancellationId, width, lease],
-    );
-    if (rows.length === 0) return;
+    const ids = await leaseCancellationRefunds(deps.db, cancellationId, width, lease);
+    if (ids.length === 0) return;
     // owed money: a gateway that cannot be reached leaves them processing, sent again later
-    await Promise.all(rows.map((r) => sendRefund(deps, r.id)));
+    await Promise.all(ids.map((id) => sendRefund(deps, id)));
   }
 }

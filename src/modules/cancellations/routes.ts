@@ -6,7 +6,7 @@ import type { RouteGroups } from '../../http/access.ts';
 import { AppError } from '../../http/errors.ts';
 import { idempotent } from '../../http/idempotency.ts';
 import { ok } from '../../http/schemas.ts';
-import { actorOf } from '../audit/record.ts';
+import { actorOf } from '../audit/index.ts';
 import { progressOfScreening } from './progress.ts';
 import { type Background, cancelScreening } from './run.ts';
 import { cancelSchema, progressSchema } from './schemas.ts';

@@ -3,7 +3,7 @@
 // process that died, a gateway that was down, a customer refund that was in flight).
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Deps } from '../../deps.ts';
-import type { Actor } from '../audit/record.ts';
+import type { Actor } from '../audit/index.ts';
 import { type CancellationRow, recordCancellation, runCancellation } from './cancel-screening.ts';
 import { type Progress, progressOfScreening } from './progress.ts';
 

@@ -5,7 +5,7 @@
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../http/errors.ts';
 import type { TimeKey } from '../../http/paging.ts';
-import { searchScreeningsJson, type JsonPage } from '../screenings/queries.ts';
+import { searchScreeningsJson, type JsonPage } from '../screenings/index.ts';
 import { cityExists, cityTheatersJson, citiesJson, movieExists, moviesJson, theaterExists } from './queries.ts';
 
 const SCOPE = 'catalog';

@@ -3,7 +3,7 @@ import type { Deps } from '../../deps.ts';
 import { pgCode, PG } from '../../db/client.ts';
 import { AppError } from '../../http/errors.ts';
 import { checkIfMatch } from '../../http/etag.ts';
-import { type Actor, recordAudit } from '../audit/record.ts';
+import { type Actor, recordAudit } from '../audit/index.ts';
 import { presentCity } from './presenter.ts';
 import { deleteCityRow, findCity, insertCity, theatersOfCity, updateCityRow, type CityWrite } from './queries.ts';
 import type { CreateCityBody, UpdateCityBody } from './schemas.ts';

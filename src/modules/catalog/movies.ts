@@ -4,7 +4,7 @@
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../http/errors.ts';
 import { checkIfMatch } from '../../http/etag.ts';
-import { type Actor, recordAudit } from '../audit/record.ts';
+import { type Actor, recordAudit } from '../audit/index.ts';
 import { presentMovie } from './presenter.ts';
 import { deleteMovieRow, findMovie, insertMovie, type MovieWrite, screeningsOfMovie, updateMovieRow } from './queries.ts';
 import type { CreateMovieBody, UpdateMovieBody } from './schemas.ts';

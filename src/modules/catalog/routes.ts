@@ -8,7 +8,7 @@ import { ifMatch, setEtag } from '../../http/etag.ts';
 import { afterCursor, sendPage } from '../../http/paging.ts';
 import { sendRawData } from '../../http/raw-json.ts';
 import { ok } from '../../http/schemas.ts';
-import { actorOf } from '../audit/record.ts';
+import { actorOf } from '../audit/index.ts';
 import { listCities, listCityTheaters, listMovies, movieScreenings, showtime, theaterScreenings } from './browse.ts';
 import { createCity, deleteCity, updateCity } from './cities.ts';
 import { createMovie, deleteMovie, updateMovie } from './movies.ts';

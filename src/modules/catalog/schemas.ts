@@ -3,7 +3,7 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { PageQuery } from '../../http/paging.ts';
 import { Envelope, IdParams, ListMeta, problems, Timestamp } from '../../http/schemas.ts';
-import { ScreeningSchema } from '../screenings/schemas.ts';
+import { ScreeningSchema } from '../screenings/index.ts';
 
 /**
  * A string that may be null. `nullable` rather than a union with null: with coerceTypes, ajv tries

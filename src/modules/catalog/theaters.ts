@@ -4,7 +4,7 @@ import type { Sql } from '../../db/client.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../http/errors.ts';
 import { checkIfMatch } from '../../http/etag.ts';
-import { type Actor, recordAudit } from '../audit/record.ts';
+import { type Actor, recordAudit } from '../audit/index.ts';
 import { presentTheater } from './presenter.ts';
 import { cityExists, deleteTheaterRow, findTheater, insertTheater, updateTheaterRow, type TheaterWrite } from './queries.ts';
 import type { CreateTheaterBody, UpdateTheaterBody } from './schemas.ts';

@@ -3,7 +3,7 @@
 import { pgCode, PG, type Sql } from '../../db/client.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../http/errors.ts';
-import type { Actor } from '../audit/record.ts';
+import type { Actor } from '../audit/index.ts';
 
 export interface WriteContext {
   actor: Actor;

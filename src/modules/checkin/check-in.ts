@@ -5,37 +5,30 @@
 // admit), screening scheduled, and now within [show time - CHECKIN_OPENS_MINUTES, end]. Two scanners
 // racing on one ticket: one UPDATE wins, the other finds it checked in. When nothing was updated, a
 // second read says why, with a stable code.
+import type { Static } from 'typebox';
 import type { Deps } from '../../deps.ts';
 import type { Sql } from '../../db/client.ts';
 import { AppError } from '../../http/errors.ts';
 import { localTime } from '../../lib/dates.ts';
+import type { AdmissionSchema } from './schemas.ts';
 import { normaliseBookingCode } from '../../eticket/booking-code.ts';
 import { verifyTicket } from '../../eticket/ticket-signing.ts';
-import { type Actor, recordAudit } from '../audit/record.ts';
-import { withOffset } from '../tickets/presenter.ts';
-import { loadTicketView, soldSeats, type TicketView } from '../tickets/ticket-view.ts';
+import { type Actor, recordAudit } from '../audit/index.ts';
+import { admitTicket, loadTicketView, soldSeats, type TicketView, withOffset } from '../tickets/index.ts';
 
 export async function checkIn(deps: Deps, actor: Actor, code: string) {
   const ticketId = await resolveCode(deps, code);
   const opensMinutes = deps.config.CHECKIN_OPENS_MINUTES;
   const admitted = await deps.db.tx(async (trx) => {
-    const { rows } = await trx.query<{ checked_in_at: Date }>(
-      `UPDATE tickets t SET checked_in_at = now(), checked_in_by = $2, version = t.version + 1, updated_at = now()
-         FROM screenings s
-        WHERE t.id = $1 AND s.id = t.screening_id AND t.checked_in_at IS NULL
-          AND t.status IN ('paid', 'partially_refunded') AND s.status = 'scheduled'
-          AND now() >= s.show_time - make_interval(mins => $3) AND now() <= s.end_time
-       RETURNING t.checked_in_at`,
-      [ticketId, actor.id, opensMinutes],
-    );
-    if (rows.length === 0) return null;
+    const checkedInAt = await admitTicket(trx, ticketId, actor.id, opensMinutes);
+    if (checkedInAt === null) return null;
     const view = (await loadTicketView(trx, ticketId)) as TicketView;
     const seats = soldSeats(view).map((s) => s.label);
     await recordAudit(trx, actor, {
       action: 'ticket.check_in',
       entity: 'ticket',
       entityId: ticketId,
-      after: { checked_in_at: rows[0].checked_in_at, seats },
+      after: { checked_in_at: checkedInAt, seats },
     });
     return view;
   });
@@ -106,7 +99,7 @@ async function refuse(sql: Sql, ticketId: string, opensMinutes: number): Promise
   throw new AppError('already_checked_in', 'The ticket changed while checking in; scan again', { ticket_id: ticketId });
 }
 
-function presentAdmission(v: TicketView) {
+function presentAdmission(v: TicketView): Static<typeof AdmissionSchema> {
   return {
     ticket_id: v.id,
     booking_code: v.booking_code,

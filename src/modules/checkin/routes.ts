@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.ts';
 import type { RouteGroups } from '../../http/access.ts';
 import { ok } from '../../http/schemas.ts';
-import { actorOf } from '../audit/record.ts';
+import { actorOf } from '../audit/index.ts';
 import { checkIn } from './check-in.ts';
 import { checkInSchema } from './schemas.ts';
 

@@ -1,5 +1,5 @@
 // When a customer releases a hold that is being paid: the checkout ends with it. The hold's release
-// path (holds/release-hold.ts) calls the two halves:
+// path (release-hold.ts) calls the two halves:
 //   1. abandonCheckout(deps, holdId), after the owner check and before its transaction: pending
 //      payments are cancelled at the gateway, best effort. One the gateway reports captured is
 //      confirmed instead (the customer paid after all: the hold is then converted, not released).
@@ -10,8 +10,9 @@
 import type { Deps } from '../../deps.ts';
 import type { Sql } from '../../db/client.ts';
 import { GatewayError } from '../../gateway/gateway.ts';
-import { confirmPayment } from '../payments/confirm-payment.ts';
-import { closeTicket } from '../payments/queries.ts';
+import { confirmPayment } from './confirm-payment.ts';
+import { cancelPendingPayments } from '../payments/index.ts';
+import { closeTicket, lockTicketOfHold } from '../tickets/index.ts';
 
 export async function abandonCheckout(deps: Deps, holdId: string): Promise<void> {
   const { rows } = await deps.db.query<{ gateway_payment_id: string }>(
@@ -36,14 +37,9 @@ export async function abandonCheckout(deps: Deps, holdId: string): Promise<void>
 
 /** Returns the cancelled ticket's id, or null when the hold had no unpaid ticket. */
 export async function cancelPendingTicket(trx: Sql, holdId: string): Promise<string | null> {
-  const { rows } = await trx.query<{ id: string; status: string }>('SELECT id, status FROM tickets WHERE hold_id = $1 FOR UPDATE', [holdId]);
-  const ticket = rows[0];
+  const ticket = await lockTicketOfHold(trx, holdId);
   if (ticket?.status !== 'pending_payment') return null;
-  await trx.query(
-    `UPDATE payments SET status = 'cancelled', failure_code = coalesce(failure_code, 'hold_released'), updated_at = now()
-      WHERE ticket_id = $1 AND status = 'pending'`,
-    [ticket.id],
-  );
+  await cancelPendingPayments(trx, ticket.id);
   await closeTicket(trx, ticket.id, 'cancelled');
   return ticket.id;
 }

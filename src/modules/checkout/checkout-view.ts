@@ -6,7 +6,8 @@ import type { CheckoutSchema, PaymentSchema } from './schemas.ts';
 import type { Sql } from '../../db/client.ts';
 import { decimalToNumber } from '../../lib/money.ts';
 import type { NextAction } from '../../gateway/gateway.ts';
-import { PAYMENT_COLUMNS, type PaymentRow, type TicketRow } from './queries.ts';
+import { PAYMENT_COLUMNS, type PaymentRow } from '../payments/index.ts';
+import type { TicketRow } from '../tickets/index.ts';
 
 interface ViewRow {
   id: string;

@@ -5,7 +5,9 @@ import type { RouteGroups } from '../../http/access.ts';
 import { idempotent } from '../../http/idempotency.ts';
 import { ok } from '../../http/schemas.ts';
 import { uuidv7 } from '../../lib/ids.ts';
-import { enabledMethods, presentMethod } from '../payments/methods.ts';
+import { enabledMethods, presentMethod } from '../payments/index.ts';
+import { releaseHoldSchema } from '../holds/index.ts';
+import { releaseHold } from './release-hold.ts';
 import { replayCheckout } from './replay-checkout.ts';
 import { checkoutSchema, methodsSchema } from './schemas.ts';
 import { startCheckout } from './start-checkout.ts';
@@ -37,6 +39,9 @@ async function checkoutCustomerRoutes(fastify: FastifyInstance, deps: Deps) {
       { required: true, effect: { id: paymentId, replay: (id) => replayCheckout(deps, userId, id, 'Checkout started') } },
     );
   });
+
+  // Releasing a hold ends its checkout: here rather than among the holds' routes (release-hold.ts).
+  app.delete('/holds/:id', { schema: releaseHoldSchema }, async (req) => ok('Hold released', await releaseHold(deps, req.user, req.params.id)));
 }
 
 export const checkoutRoutes: RouteGroups = { public: checkoutPublicRoutes, customer: checkoutCustomerRoutes };

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { Envelope, problems, Timestamp } from '../../http/schemas.ts';
 import { PAYMENT_METHODS } from '../../gateway/gateway.ts';
+import { MethodSchema } from '../payments/index.ts';
 
 export const NextActionSchema = Type.Union(
   [
@@ -63,16 +64,6 @@ export const checkoutSchema = {
   body: Type.Object({ payment_method: Type.Enum([...PAYMENT_METHODS]) }),
   response: { 201: Envelope(CheckoutSchema), ...problems(400, 401, 402, 404, 409, 410, 422, 502, 503, 504) },
 };
-
-export const MethodSchema = Type.Object({
-  code: Type.Enum([...PAYMENT_METHODS]),
-  name: Type.String(),
-  fee: Type.Object({
-    fixed: Type.Number({ description: 'Fixed part, in the currency', examples: [2000] }),
-    rate_bp: Type.Integer({ description: 'Percentage part in basis points (290 = 2.9 %), rounded half up to the minor unit', examples: [290] }),
-    description: Type.String({ examples: ['2.9 % + 2000'] }),
-  }),
-});
 
 export const methodsSchema = {
   tags: ['checkout'],

@@ -15,24 +15,20 @@ import type { Sql } from '../../db/client.ts';
 import { AppError } from '../../http/errors.ts';
 import { minorToDecimal, toMinor } from '../../lib/money.ts';
 import { type GatewayPayment, GatewayError, type PaymentMethod } from '../../gateway/gateway.ts';
-import { lockHold, seatLimitPerScreening } from '../holds/index.ts';
-import { confirmPayment } from '../payments/confirm-payment.ts';
-import { feeMinor } from '../payments/fees.ts';
-import { enabledMethod, type MethodRow } from '../payments/methods.ts';
-import { checkoutView, presentPayment } from './checkout-view.ts';
+import { extendHoldOnce, lockHold, seatLimitPerScreening, secondsLeft } from '../holds/index.ts';
+import { confirmPayment } from './confirm-payment.ts';
 import {
-  extendHoldOnce,
+  enabledMethod,
   failPendingPayment,
+  feeMinor,
   insertPayment,
-  insertTicket,
-  lockTicketOfHold,
+  type MethodRow,
   type PaymentRow,
   pendingPaymentOf,
   recordGatewayPayment,
-  seatsBoughtBy,
-  secondsLeft,
-  type TicketRow,
-} from './queries.ts';
+} from '../payments/index.ts';
+import { insertTicket, lockTicketOfHold, seatsBoughtBy, setTicketFee, type TicketRow } from '../tickets/index.ts';
+import { checkoutView, presentPayment } from './checkout-view.ts';
 
 export interface CheckoutInput {
   holdId: string;
@@ -114,6 +110,7 @@ async function prepare(trx: Sql, deps: Deps, input: CheckoutInput, rule: MethodR
     fee: minorToDecimal(fee),
     currency: hold.currency,
   });
+  await setTicketFee(trx, ticket.id, payment.fee);
   await extendHoldOnce(trx, hold, deps.config.CHECKOUT_EXTENSION_SECONDS);
   return { ticket, payment };
 }

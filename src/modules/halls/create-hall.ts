@@ -2,7 +2,7 @@
 // companion links (they need the seat ids). Capacity is the number of seats, never posted.
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../http/errors.ts';
-import { type Actor, recordAudit } from '../audit/record.ts';
+import { type Actor, recordAudit } from '../audit/index.ts';
 import { type LayoutSeat, validateLayout } from './layout.ts';
 import { presentHallWithLayout } from './presenter.ts';
 import { findHallWithSeats, insertHall, insertSeats, linkSeats, nameChecked, seatKey, theaterExists } from './queries.ts';

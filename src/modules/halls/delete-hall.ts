@@ -3,7 +3,7 @@
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../http/errors.ts';
 import { checkIfMatch } from '../../http/etag.ts';
-import { type Actor, recordAudit } from '../audit/record.ts';
+import { type Actor, recordAudit } from '../audit/index.ts';
 import { presentHall, presentHallWithLayout } from './presenter.ts';
 import { deleteHallRow, findHallWithSeats, lockHall, screeningsOfHall } from './queries.ts';
 

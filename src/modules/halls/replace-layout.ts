@@ -11,22 +11,18 @@
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../http/errors.ts';
 import { checkIfMatch } from '../../http/etag.ts';
-import { type Actor, recordAudit } from '../audit/record.ts';
+import { type Actor, recordAudit } from '../audit/index.ts';
 import { seatLinks } from './create-hall.ts';
 import { type LayoutSeat, seatLabel, type ValidLayout, validateLayout } from './layout.ts';
 import { presentHallWithLayout } from './presenter.ts';
+import { addSeatStates, adjustHallScreenings, deleteSeatStates, lockSeatStatesOf, retireSeatStates } from '../inventory/index.ts';
 import {
-  addSeatStates,
-  adjustScreenings,
   allSeats,
-  blockSeatStates,
   clearSeatLinks,
-  deleteSeatStates,
   findHallWithSeats,
   insertSeats,
   linkSeats,
   lockHall,
-  lockSeatStates,
   parkSeats,
   retireSeats,
   rewriteSeats,
@@ -46,7 +42,7 @@ export async function replaceLayout(deps: Deps, actor: Actor, id: number, ifMatc
     const plan = planSeats(await allSeats(trx, id), layout);
 
     // Locked before anything changes, so no hold can take a retiring seat after this check.
-    const states = await lockSeatStates(
+    const states = await lockSeatStatesOf(
       trx,
       plan.retired.map((s) => s.id),
     );
@@ -87,14 +83,14 @@ export async function replaceLayout(deps: Deps, actor: Actor, id: number, ifMatc
       trx,
       states.filter((s) => !s.referenced),
     );
-    await blockSeatStates(
+    await retireSeatStates(
       trx,
       states.filter((s) => s.referenced && s.status !== 'blocked'),
     );
     for (const screeningId of await addSeatStates(trx, id, [...added.values(), ...plan.reactivated])) {
       bump(screeningId, +1);
     }
-    const screenings = await adjustScreenings(trx, id, deltas);
+    const screenings = await adjustHallScreenings(trx, id, deltas);
 
     const after = presentHallWithLayout((await findHallWithSeats(trx, id))!);
     const label = (s: { row_label: string; number: number }) => seatLabel(s.row_label, s.number);

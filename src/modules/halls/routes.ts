@@ -6,7 +6,7 @@ import { AppError } from '../../http/errors.ts';
 import { ifMatch, setEtag } from '../../http/etag.ts';
 import { ok } from '../../http/schemas.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
-import { actorOf } from '../audit/record.ts';
+import { actorOf } from '../audit/index.ts';
 import { createHall } from './create-hall.ts';
 import { deleteHall } from './delete-hall.ts';
 import { presentHall, presentHallWithLayout } from './presenter.ts';

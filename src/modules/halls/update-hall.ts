@@ -3,7 +3,7 @@
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../http/errors.ts';
 import { checkIfMatch } from '../../http/etag.ts';
-import { type Actor, recordAudit } from '../audit/record.ts';
+import { type Actor, recordAudit } from '../audit/index.ts';
 import { presentHall } from './presenter.ts';
 import { lockHall, nameChecked, upcoming3dScreenings, updateHallRow } from './queries.ts';
 import type { UpdateHallBody } from './schemas.ts';

@@ -3,47 +3,27 @@
 // unreachable Redis only makes the instance 'degraded' (still 200): Redis is an accelerator, and
 // holds, caches and limits keep working without it (see docs/decisions.md).
 import type { FastifyInstance } from 'fastify';
-import { Type } from 'typebox';
 import { migrationsApplied } from '../../db/migrate.ts';
 import type { Deps } from '../../deps.ts';
-
-const Check = Type.Object({ ok: Type.Boolean(), detail: Type.Optional(Type.String()) });
-const ReadyBody = Type.Object({
-  status: Type.Enum(['ready', 'degraded', 'not_ready']),
-  checks: Type.Object({ database: Check, migrations: Check, redis: Check }),
-});
+import { livenessSchema, readinessSchema } from './schemas.ts';
 
 export async function healthRoutes(app: FastifyInstance, deps: Deps) {
-  app.get(
-    '/healthz',
-    { schema: { tags: ['ops'], summary: 'Liveness', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
-    async () => ({ status: 'ok' as const }),
-  );
+  app.get('/healthz', { schema: livenessSchema }, async () => ({ status: 'ok' as const }));
 
-  app.get(
-    '/readyz',
-    {
-      schema: {
-        tags: ['ops'],
-        summary: 'Readiness: database and migrations (503 when not); Redis reported, degraded when down',
-        response: { 200: ReadyBody, 503: ReadyBody },
-      },
-    },
-    async (_req, reply) => {
-      const database = await deps.db.query('SELECT 1').then(
-        () => ({ ok: true }),
-        (err: Error) => ({ ok: false, detail: err.message }),
-      );
-      const migrations = database.ok ? { ok: await migrationsApplied(deps.db) } : { ok: false, detail: 'database down' };
-      const redis =
-        deps.kv.kind === 'memory'
-          ? { ok: true, detail: 'in-process (no REDIS_URL)' }
-          : (await deps.kv.ping())
-            ? { ok: true }
-            : { ok: false, detail: 'no answer to PING' };
-      const ready = database.ok && migrations.ok;
-      const status = !ready ? 'not_ready' : redis.ok ? 'ready' : 'degraded';
-      return reply.code(ready ? 200 : 503).send({ status, checks: { database, migrations, redis } });
-    },
-  );
+  app.get('/readyz', { schema: readinessSchema }, async (_req, reply) => {
+    const database = await deps.db.query('SELECT 1').then(
+      () => ({ ok: true }),
+      (err: Error) => ({ ok: false, detail: err.message }),
+    );
+    const migrations = database.ok ? { ok: await migrationsApplied(deps.db) } : { ok: false, detail: 'database down' };
+    const redis =
+      deps.kv.kind === 'memory'
+        ? { ok: true, detail: 'in-process (no REDIS_URL)' }
+        : (await deps.kv.ping())
+          ? { ok: true }
+          : { ok: false, detail: 'no answer to PING' };
+    const ready = database.ok && migrations.ok;
+    const status = !ready ? 'not_ready' : redis.ok ? 'ready' : 'degraded';
+    return reply.code(ready ? 200 : 503).send({ status, checks: { database, migrations, redis } });
+  });
 }

@@ -2,7 +2,7 @@
 // customer's own choice (take_seats decides). If someone takes a candidate first, try the next.
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../http/errors.ts';
-import { seatMapJson } from '../seating/queries.ts';
+import { seatMapJson } from '../seating/index.ts';
 import { type MapSeat, bestSeats } from './best-seats.ts';
 import { createHold } from './create-hold.ts';
 

@@ -2,26 +2,27 @@
 // 1. Redis fast path (if configured): seats marked by another customer in the last moments turn the
 //    request away cheaply (409, cause "fast_path"). Never the arbiter: failures skip it.
 // 2. PostgreSQL decides in one statement, take_seats() (several holds share a round trip and a
-//    commit when they queue up: take-batcher.ts): the seat rules, the replacement of the
+//    commit when they queue up: inventory/take-batcher.ts): the seat rules, the replacement of the
 //    customer's previous hold for this screening, and the conditional write of the seats
 //    (409 cause "taken" when a seat is not free; cause "contended" when another call is taking it
 //    at this very moment: seat rows busy in another transaction are skipped, never waited for).
 //    It also decides the limits a cinema sets (hold-limits.ts): seats held per account, seats per
 //    customer and screening, how long a customer's holds on a screening may go on (409).
-// 3. After commit: the seat event for live viewers and the seat-map cache bump.
+// 3. After commit: afterSeatChange() (inventory): marks of seats a replaced hold let go dropped, the
+//    seat event for live viewers and cached maps.
 // Seats are named to people by label (E7) beside their ids, in refusals and in the hold: labels come
 // from the instance's label cache (seat-labels.ts), not from another statement on the hold path.
+import type { Static } from 'typebox';
 import type { Deps } from '../../deps.ts';
 import { pgCode, PG } from '../../db/client.ts';
 import { AppError } from '../../http/errors.ts';
 import { isSqlErrorState, SQL_ERRORS } from '../../http/sql-errors.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import { decimalToNumber } from '../../lib/money.ts';
-import { seatLabels } from '../seating/seat-labels.ts';
-import { seatsChanged } from '../seating/seat-map.ts';
+import { seatLabels } from '../seating/index.ts';
 import { holdLimits, limitRefusal } from './hold-limits.ts';
-import { type TakeResult, takeSeats } from './queries.ts';
-import { takeBatcherFor } from './take-batcher.ts';
+import { afterSeatChange, type TakeResult, takeBatcherFor, takeSeats } from '../inventory/index.ts';
+import type { HoldSchema } from './schemas.ts';
 
 /**
  * Why seats were refused: `fast_path` = another customer marked them in Redis within the last
@@ -112,16 +113,25 @@ export async function createHold(deps: Deps, input: HoldInput) {
 
   // Seats of a replaced hold that the new hold does not keep are free again.
   const released = (taken.released_seats ?? []).filter((id) => !seatIds.includes(id));
-  if (released.length > 0) await deps.fastPath.unmark(input.screeningId, released, owner);
-  seatsChanged(deps, {
-    screening_id: input.screeningId,
-    version: taken.map_version,
-    seats: [...released.map((id) => ({ id, status: 'available' as const })), ...seatIds.map((id) => ({ id, status: 'held' as const }))],
+  await afterSeatChange(deps, {
+    event: {
+      screening_id: input.screeningId,
+      version: taken.map_version,
+      seats: [...released.map((id) => ({ id, status: 'available' as const })), ...seatIds.map((id) => ({ id, status: 'held' as const }))],
+    },
+    freed: [{ seatIds: released, owner }],
   });
   return presentNewHold(deps, holdId, input, seatIds, taken, await seatLabels(deps.db, seatIds));
 }
 
-export function presentNewHold(deps: Deps, id: string, input: HoldInput, seatIds: number[], t: TakeResult, labels: string[]) {
+export function presentNewHold(
+  deps: Deps,
+  id: string,
+  input: HoldInput,
+  seatIds: number[],
+  t: TakeResult,
+  labels: string[],
+): Static<typeof HoldSchema> {
   const prices = t.prices.map((p) => decimalToNumber(p) as number);
   return {
     id,

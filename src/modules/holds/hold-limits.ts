@@ -12,14 +12,7 @@
 import type { Config } from '../../config.ts';
 import { AppError } from '../../http/errors.ts';
 import { SQL_ERRORS } from '../../http/sql-errors.ts';
-
-export interface HoldLimits {
-  ttlSeconds: number;
-  maxLifeSeconds: number;
-  cooldownSeconds: number;
-  accountSeats: number;
-  screeningSeats: number;
-}
+import type { HoldLimits } from '../inventory/index.ts';
 
 export function holdLimits(config: Config): HoldLimits {
   return {
@@ -30,9 +23,6 @@ export function holdLimits(config: Config): HoldLimits {
     screeningSeats: config.MAX_SEATS_PER_CUSTOMER_PER_SCREENING,
   };
 }
-
-/** The arguments of take_seats() / take_seats_batch() after the hold's own, in their order. */
-export const limitArgs = (l: HoldLimits) => [l.maxLifeSeconds, l.cooldownSeconds, l.accountSeats, l.screeningSeats];
 
 /** The refusal for a limit take_seats_core() raised (CN425-CN427, DETAIL a number), else undefined. */
 export function limitRefusal(code: string | undefined, detail: string, l: HoldLimits): AppError | undefined {

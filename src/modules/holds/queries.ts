@@ -1,30 +1,6 @@
-// Data access for holds. take_seats() (src/db/functions/take_seats_core.sql) is the whole hold in one statement.
+// Data access for holds. A hold is made with its seats by take_seats() (inventory/take-seats.ts).
 import type { Sql } from '../../db/client.ts';
-import { type HoldLimits, limitArgs } from './hold-limits.ts';
-
-export interface TakeResult {
-  reserved_until: Date;
-  total_amount: string;
-  prices: string[];
-  map_version: number;
-  released_holds: string[] | null;
-  released_seats: number[] | null;
-}
-
-export async function takeSeats(
-  sql: Sql,
-  a: { holdId: string; screeningId: number; userId: number; seatIds: number[]; limits: HoldLimits },
-): Promise<TakeResult> {
-  const { rows } = await sql.query<TakeResult>('SELECT * FROM take_seats($1, $2, $3, $4::int[], $5, $6, $7, $8, $9)', [
-    a.holdId,
-    a.screeningId,
-    a.userId,
-    a.seatIds,
-    a.limits.ttlSeconds,
-    ...limitArgs(a.limits),
-  ]);
-  return rows[0];
-}
+import { bumpSeatMap, extendHeldSeats, freeHeldSeats } from '../inventory/index.ts';
 
 export interface HoldRow {
   id: string;
@@ -38,7 +14,7 @@ export interface HoldRow {
   status: 'active' | 'released' | 'expired' | 'converted';
   /** active and not past reserved_until, by the database clock */
   live: boolean;
-  /** given more time once at checkout (checkout/queries.ts extendHoldOnce) */
+  /** given more time once at checkout (extendHoldOnce) */
   extended: boolean;
   created_at: Date;
 }
@@ -61,7 +37,7 @@ export async function lockHold(trx: Sql, id: string): Promise<HoldRow | undefine
 }
 
 /**
- * Releases a hold's seats (those it still holds) and marks it; bumps the seat-map version when a
+ * Marks the hold ended and gives back the seats it still holds; bumps the seat-map version when a
  * seat changed. Lock order as everywhere: hold, then seat states, then the screening row.
  */
 export async function releaseHoldSeats(
@@ -75,18 +51,49 @@ export async function releaseHoldSeats(
     status,
     reason,
   ]);
-  const { rows } = await sql.query<{ seat_id: number }>(
-    `UPDATE screening_seats SET status = 'available', hold_id = NULL, held_until = NULL, version = version + 1,
-            updated_at = now()
-      WHERE screening_id = $1 AND seat_id = ANY ((SELECT seat_ids FROM holds WHERE id = $2)::int[])
-        AND hold_id = $2 AND status = 'held'
-      RETURNING seat_id`,
-    [hold.screening_id, hold.id],
+  const seats = await freeHeldSeats(sql, hold.screening_id, hold.id);
+  if (seats.length === 0) return { seats: [], version: null };
+  return { seats, version: await bumpSeatMap(sql, hold.screening_id) };
+}
+
+/** Due holds (active, past their time) marked expired, up to batch of them, skipping any locked. */
+export async function expireDueHolds(trx: Sql, batch: number): Promise<{ id: string; user_id: number; screening_id: number }[]> {
+  const { rows } = await trx.query<{ id: string; user_id: number; screening_id: number }>(
+    `WITH due AS (
+       SELECT id FROM holds WHERE status = 'active' AND reserved_until <= now()
+        ORDER BY reserved_until LIMIT $1 FOR UPDATE SKIP LOCKED)
+     UPDATE holds h SET status = 'expired', released_at = now(), released_reason = 'expired'
+       FROM due WHERE h.id = due.id
+     RETURNING h.id, h.user_id, h.screening_id`,
+    [batch],
   );
-  if (rows.length === 0) return { seats: [], version: null };
-  const v = await sql.query<{ seat_map_version: number }>(
-    'UPDATE screenings SET seat_map_version = seat_map_version + 1 WHERE id = $1 RETURNING seat_map_version',
-    [hold.screening_id],
+  return rows;
+}
+
+/**
+ * Gives a slow payer more time, once per hold: reserved_until (and its seats' held_until) becomes
+ * at least now + seconds; it never shrinks. Seat statuses do not change, so no seat-map version bump.
+ */
+export async function extendHoldOnce(trx: Sql, hold: HoldRow, seconds: number): Promise<void> {
+  if (hold.extended || seconds <= 0) return;
+  const { rows } = await trx.query<{ reserved_until: Date }>(
+    `UPDATE holds SET extended = true, reserved_until = greatest(reserved_until, now() + make_interval(secs => $2))
+      WHERE id = $1 RETURNING reserved_until`,
+    [hold.id, seconds],
   );
-  return { seats: rows.map((r) => r.seat_id), version: v.rows[0].seat_map_version };
+  await extendHeldSeats(trx, hold.screening_id, hold.id, rows[0].reserved_until);
+}
+
+/** Whole seconds the hold has left (0 when past), by the database clock. */
+export async function secondsLeft(sql: Sql, holdId: string): Promise<number> {
+  const { rows } = await sql.query<{ s: number }>(
+    `SELECT greatest(0, floor(extract(epoch FROM reserved_until - now())))::int AS s FROM holds WHERE id = $1`,
+    [holdId],
+  );
+  return rows[0]?.s ?? 0;
+}
+
+/** The hold became a sale: its seats are the ticket's now. */
+export async function markHoldConverted(trx: Sql, holdId: string): Promise<void> {
+  await trx.query(`UPDATE holds SET status = 'converted' WHERE id = $1`, [holdId]);
 }

@@ -6,7 +6,7 @@
 import type { Deps } from '../../deps.ts';
 import type { Outcome } from '../../http/idempotency.ts';
 import { ok } from '../../http/schemas.ts';
-import { seatLabels } from '../seating/seat-labels.ts';
+import { seatLabels } from '../seating/index.ts';
 import { presentNewHold } from './create-hold.ts';
 import { findHold } from './queries.ts';
 

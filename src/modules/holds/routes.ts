@@ -9,9 +9,9 @@ import { uuidv7 } from '../../lib/ids.ts';
 import { holdBestAvailable } from './best-available.ts';
 import { createHold } from './create-hold.ts';
 import { holdAttempts } from './hold-attempts.ts';
-import { getHold, releaseHold } from './release-hold.ts';
+import { getHold } from './get-hold.ts';
 import { replayNewHold } from './replay-hold.ts';
-import { bestAvailableSchema, createHoldSchema, getHoldSchema, releaseHoldSchema } from './schemas.ts';
+import { bestAvailableSchema, createHoldSchema, getHoldSchema } from './schemas.ts';
 
 /** Any signed-in account (the scope authenticates before these hooks run). */
 async function holdCustomerRoutes(fastify: FastifyInstance, deps: Deps) {
@@ -71,8 +71,7 @@ async function holdCustomerRoutes(fastify: FastifyInstance, deps: Deps) {
   });
 
   app.get('/holds/:id', { schema: getHoldSchema }, async (req) => ok('Hold fetched', await getHold(deps, req.user, req.params.id)));
-
-  app.delete('/holds/:id', { schema: releaseHoldSchema }, async (req) => ok('Hold released', await releaseHold(deps, req.user, req.params.id)));
+  // DELETE /holds/:id ends the checkout too: checkout/routes.ts
 }
 
 export const holdRoutes: RouteGroups = { customer: holdCustomerRoutes };

@@ -1,11 +1,13 @@
 // Payment methods are data (table payment_methods: name and fee rule); which ones customers may
 // choose is configuration (PAYMENT_METHODS).
+import type { Static } from 'typebox';
 import type { Deps } from '../../deps.ts';
 import type { Sql } from '../../db/client.ts';
 import { AppError } from '../../http/errors.ts';
 import { decimalToNumber } from '../../lib/money.ts';
 import type { PaymentMethod } from '../../gateway/gateway.ts';
 import type { FeeRule } from './fees.ts';
+import type { MethodSchema } from './schemas.ts';
 
 export interface MethodRow extends FeeRule {
   code: PaymentMethod;
@@ -37,7 +39,7 @@ export async function enabledMethod(deps: Deps, code: string): Promise<MethodRow
   return m;
 }
 
-export function presentMethod(m: MethodRow) {
+export function presentMethod(m: MethodRow): Static<typeof MethodSchema> {
   return {
     code: m.code,
     name: m.name,

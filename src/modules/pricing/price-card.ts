@@ -4,7 +4,7 @@ import type { Static } from 'typebox';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../http/errors.ts';
 import { decimalToNumber } from '../../lib/money.ts';
-import { type Actor, recordAudit } from '../audit/record.ts';
+import { type Actor, recordAudit } from '../audit/index.ts';
 import { exactAmount } from '../../http/amounts.ts';
 import { loadPricing, type PricingRows, replacePricing } from './queries.ts';
 import type { Pricing, PricingBody } from './schemas.ts';

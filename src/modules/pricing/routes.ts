@@ -4,7 +4,7 @@ import type { Deps } from '../../deps.ts';
 import type { RouteGroups } from '../../http/access.ts';
 import { ifMatch, setEtag } from '../../http/etag.ts';
 import { ok } from '../../http/schemas.ts';
-import { actorOf } from '../audit/record.ts';
+import { actorOf } from '../audit/index.ts';
 import { getPricing, setPricing } from './price-card.ts';
 import { getPricingSchema, putPricingSchema } from './schemas.ts';
 

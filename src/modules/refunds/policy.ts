@@ -11,7 +11,7 @@ import type { Sql } from '../../db/client.ts';
 import { AppError } from '../../http/errors.ts';
 import { checkIfMatch } from '../../http/etag.ts';
 import { decimalToNumber, minorToDecimal, MoneyError, toMinor } from '../../lib/money.ts';
-import { type Actor, recordAudit } from '../audit/record.ts';
+import { type Actor, recordAudit } from '../audit/index.ts';
 import type { PolicyRules, Rounding, Tier } from './quote.ts';
 
 export interface PolicyRow {

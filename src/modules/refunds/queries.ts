@@ -1,5 +1,8 @@
 // Data access for refunds. Lock order as everywhere: ticket -> payment -> refund -> seats -> screening.
 import type { Sql } from '../../db/client.ts';
+import { RECONCILE_LEASE } from '../../db/reconcile-lease.ts';
+import type { PaymentRow } from '../payments/index.ts';
+import type { LockedTicket } from '../tickets/index.ts';
 
 export type RefundStatus = 'requested' | 'pending_review' | 'processing' | 'succeeded' | 'failed' | 'rejected';
 export const REFUND_STATUSES: readonly RefundStatus[] = ['requested', 'pending_review', 'processing', 'succeeded', 'failed', 'rejected'];
@@ -147,3 +150,58 @@ export async function listRefunds(sql: Sql, f: RefundFilter): Promise<RefundRow[
 
 /** Seconds the sender of a refund keeps the reconciler away: as the reconciler's own lease. */
 export const senderLeaseSeconds = (gatewayTimeoutMs: number) => Math.ceil((gatewayTimeoutMs * 2) / 1000);
+
+export async function insertSystemRefund(trx: Sql, t: LockedTicket, p: PaymentRow, reason: string): Promise<string> {
+  const { rows } = await trx.query<{ id: string }>(
+    `INSERT INTO refunds (ticket_id, payment_id, seat_ids, amount, currency, status, reason, initiated_by)
+     VALUES ($1, $2, $3, $4, $5, 'processing', $6, 'system') RETURNING id`,
+    [t.id, p.id, t.seat_ids, p.amount, p.currency, reason],
+  );
+  return rows[0].id;
+}
+
+/** Refunds still processing `afterSeconds` after they were made, leased like due payments. */
+export async function leaseDueRefunds(sql: Sql, afterSeconds: number, batch: number, leaseFloorSeconds: number): Promise<string[]> {
+  const { rows } = await sql.query<{ id: string }>(
+    `WITH due AS (
+       SELECT id FROM refunds
+        WHERE status = 'processing' AND payment_id IS NOT NULL AND created_at <= now() - make_interval(secs => $1)
+          AND (reconcile_at IS NULL OR reconcile_at <= now())
+        ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+     UPDATE refunds r SET reconcile_at = now() + make_interval(secs => ${RECONCILE_LEASE}), reconcile_attempts = r.reconcile_attempts + 1
+       FROM due WHERE r.id = due.id
+     RETURNING r.id`,
+    [afterSeconds, batch, leaseFloorSeconds],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** A customer's request waiting for review, overtaken by the screening's cancellation. */
+export async function rejectForCancellation(trx: Sql, refundId: string): Promise<void> {
+  await trx.query(
+    `UPDATE refunds SET status = 'rejected', review_note = 'The screening was cancelled: the cinema refunds the ticket in full',
+            reviewed_at = now(), process_time = now(), version = version + 1, updated_at = now()
+      WHERE id = $1`,
+    [refundId],
+  );
+}
+
+/** A refund of nothing (free seats, no fee): done without the gateway. */
+export async function markSucceededWithoutGateway(trx: Sql, refundId: string): Promise<void> {
+  await trx.query(`UPDATE refunds SET status = 'succeeded', process_time = now(), version = version + 1 WHERE id = $1`, [refundId]);
+}
+
+/** Up to `batch` of a cancellation's processing refunds not leased by anyone, leased for `leaseSeconds`. */
+export async function leaseCancellationRefunds(sql: Sql, cancellationId: number, batch: number, leaseSeconds: number): Promise<string[]> {
+  const { rows } = await sql.query<{ id: string }>(
+    `WITH due AS (
+       SELECT id FROM refunds
+        WHERE cancellation_id = $1 AND status = 'processing' AND (reconcile_at IS NULL OR reconcile_at <= now())
+        ORDER BY created_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)
+     UPDATE refunds r SET reconcile_at = now() + make_interval(secs => $3), reconcile_attempts = r.reconcile_attempts + 1
+       FROM due WHERE r.id = due.id
+     RETURNING r.id`,
+    [cancellationId, batch, leaseSeconds],
+  );
+  return rows.map((r) => r.id);
+}

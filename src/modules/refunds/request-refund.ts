@@ -4,7 +4,7 @@
 //      the amount is over the policy's review threshold (then staff approve it: review-refund.ts).
 //      The seats stay SOLD; the ticket does not change. Commit.
 //   2. the gateway's refund, idempotency key = reference = the refund id.
-//   3. its yes is applied in one transaction (payments/settle-refund.ts: refund succeeded, seats back
+//   3. its yes is applied in one transaction (settle-refund.ts: refund succeeded, seats back
 //      on sale, ticket partially_refunded / refunded, payment's refunded amount, the confirmation
 //      queued), then the live map hears of it.
 // A gateway that says no (declined, invalid) or cannot be reached leaves the refund 'failed' and the
@@ -15,7 +15,7 @@ import type { Deps } from '../../deps.ts';
 import type { AuthUser } from '../../http/auth.ts';
 import { AppError } from '../../http/errors.ts';
 import { minorToDecimal } from '../../lib/money.ts';
-import { type SendResult, sendRefund } from '../payments/settle-refund.ts';
+import { type SendResult, sendRefund } from './settle-refund.ts';
 import { presentRefund, type RefundView } from './presenter.ts';
 import { findRefund, insertRefund, type QuoteSnapshot, senderLeaseSeconds } from './queries.ts';
 import { type Evaluation, evaluate, loadRefundContext } from './refund-quote.ts';

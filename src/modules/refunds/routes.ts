@@ -7,7 +7,7 @@ import { ifMatch, setEtag } from '../../http/etag.ts';
 import { idempotent } from '../../http/idempotency.ts';
 import { ok } from '../../http/schemas.ts';
 import { uuidv7 } from '../../lib/ids.ts';
-import { actorOf } from '../audit/record.ts';
+import { actorOf } from '../audit/index.ts';
 import { readPolicy, removeOverride, writePolicy } from './policy.ts';
 import { getRefund, quoteRefund, refundsPage } from './read-refunds.ts';
 import { replayRefundRequest } from './replay-refund.ts';

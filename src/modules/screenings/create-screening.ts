@@ -2,9 +2,10 @@
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../http/errors.ts';
 import { exactAmount } from '../../http/amounts.ts';
-import { type Actor, recordAudit } from '../audit/record.ts';
+import { type Actor, recordAudit } from '../audit/index.ts';
 import { presentScreening } from './presenter.ts';
-import { createSeatStates, findScreening, insertScreening, type ScreeningRow } from './queries.ts';
+import { createSeatStates } from '../inventory/index.ts';
+import { findScreening, insertScreening, type ScreeningRow } from './queries.ts';
 import { checkSlot } from './schedule.ts';
 import type { CreateScreeningBody } from './schemas.ts';
 

@@ -3,7 +3,7 @@
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../http/errors.ts';
 import { checkIfMatch } from '../../http/etag.ts';
-import { type Actor, recordAudit } from '../audit/record.ts';
+import { type Actor, recordAudit } from '../audit/index.ts';
 import { presentScreening } from './presenter.ts';
 import { findScreening, setUnavailable, soldSeats } from './queries.ts';
 

@@ -202,17 +202,13 @@ export async function insertScreening(sql: Sql, w: ScreeningWrite, capacity: num
   return rows[0];
 }
 
-export async function updateScreeningRow(
-  sql: Sql,
-  id: number,
-  w: ScreeningWrite & { isAvailable: boolean; availableSeats: number },
-): Promise<ScreeningRecord> {
+export async function updateScreeningRow(sql: Sql, id: number, w: ScreeningWrite & { isAvailable: boolean }): Promise<ScreeningRecord> {
   const { rows } = await sql.query<ScreeningRecord>(
     `UPDATE screenings SET movie_id = $2, theater_id = $3, hall_id = $4, show_time = $5, end_time = $6,
-            price = $7, price_3d = $8, is_3d = $9, is_available = $10, available_seats = $11,
+            price = $7, price_3d = $8, is_3d = $9, is_available = $10,
             version = version + 1, updated_at = now()
       WHERE id = $1 RETURNING ${COLUMNS}`,
-    [id, w.movieId, w.theaterId, w.hallId, w.showTime, w.endTime, w.price, w.price3d, w.is3d, w.isAvailable, w.availableSeats],
+    [id, w.movieId, w.theaterId, w.hallId, w.showTime, w.endTime, w.price, w.price3d, w.is3d, w.isAvailable],
   );
   return rows[0];
 }
@@ -224,19 +220,6 @@ export async function setUnavailable(sql: Sql, id: number): Promise<ScreeningRec
     [id],
   );
   return rows[0];
-}
-
-/** One seat-state row per active seat of the hall: the per-screening availability. */
-export async function createSeatStates(sql: Sql, screeningId: number, hallId: number): Promise<void> {
-  await sql.query(
-    `INSERT INTO screening_seats (screening_id, seat_id)
-     SELECT $1, id FROM seats WHERE hall_id = $2 AND is_active`,
-    [screeningId, hallId],
-  );
-}
-
-export async function dropSeatStates(sql: Sql, screeningId: number): Promise<void> {
-  await sql.query('DELETE FROM screening_seats WHERE screening_id = $1', [screeningId]);
 }
 
 /** Seats that are sold, blocked or held by a hold still running: they pin the screening's hall. */
@@ -255,4 +238,14 @@ export async function soldSeats(sql: Sql, screeningId: number): Promise<number> 
     screeningId,
   ]);
   return rows[0].n;
+}
+
+/** The screening is called off: off sale, status cancelled, with its reason. */
+export async function markCancelled(sql: Sql, id: number, reason: string): Promise<void> {
+  await sql.query(
+    `UPDATE screenings SET status = 'cancelled', is_available = false, cancelled_at = now(), cancel_reason = $2,
+            version = version + 1, updated_at = now()
+      WHERE id = $1`,
+    [id, reason],
+  );
 }

@@ -8,7 +8,7 @@ import { afterCursor, pageBody } from '../../http/paging.ts';
 import { sendJsonText } from '../../http/raw-json.ts';
 import { isCalendarDate } from '../../lib/dates.ts';
 import { ok } from '../../http/schemas.ts';
-import { actorOf } from '../audit/record.ts';
+import { actorOf } from '../audit/index.ts';
 import { createScreening } from './create-screening.ts';
 import { deleteScreening } from './delete-screening.ts';
 import { presentScreening } from './presenter.ts';

@@ -4,10 +4,11 @@
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../http/errors.ts';
 import { checkIfMatch } from '../../http/etag.ts';
-import { type Actor, recordAudit } from '../audit/record.ts';
+import { type Actor, recordAudit } from '../audit/index.ts';
 import { exactAmount } from '../../http/amounts.ts';
 import { presentScreening } from './presenter.ts';
-import { createSeatStates, dropSeatStates, findScreening, type ScreeningRow, seatsInUse, updateScreeningRow } from './queries.ts';
+import { resetSeatStates } from '../inventory/index.ts';
+import { findScreening, type ScreeningRow, seatsInUse, updateScreeningRow } from './queries.ts';
 import { checkSlot } from './schedule.ts';
 import type { UpdateScreeningBody } from './schemas.ts';
 
@@ -31,7 +32,7 @@ export async function updateScreening(deps: Deps, actor: Actor, id: number, body
       is3d: body.is_3d ?? current.is_3d,
       price3d: price3dGiven ?? current.price_3d,
     };
-    const { endTime, capacity } = await checkSlot(trx, slot, deps.config.CLEANING_GAP_MINUTES, id);
+    const { endTime } = await checkSlot(trx, slot, deps.config.CLEANING_GAP_MINUTES, id);
 
     const hallChanged = slot.hallId !== current.hall_id;
     if (hallChanged) {
@@ -39,8 +40,7 @@ export async function updateScreening(deps: Deps, actor: Actor, id: number, body
       if (inUse > 0) {
         throw new AppError('screening_has_sales', `${inUse} seats are held, sold or blocked; the hall cannot change`);
       }
-      await dropSeatStates(trx, id);
-      await createSeatStates(trx, id, slot.hallId);
+      await resetSeatStates(trx, id, slot.hallId);
     }
     const row = await updateScreeningRow(trx, id, {
       ...slot,
@@ -48,7 +48,6 @@ export async function updateScreening(deps: Deps, actor: Actor, id: number, body
       price: price ?? current.price,
       currency: current.currency,
       isAvailable: body.is_available ?? current.is_available,
-      availableSeats: hallChanged ? capacity : current.available_seats,
     });
     const out = presentScreening((await findScreening(trx, id)) as ScreeningRow);
     await recordAudit(trx, actor, {

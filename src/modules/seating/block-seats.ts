@@ -2,10 +2,9 @@
 // All or nothing: if any seat is held or sold, nothing changes and the answer lists those seats.
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../http/errors.ts';
-import { type Actor, recordAudit } from '../audit/record.ts';
-import { afterAdminSeatChange, blockSeats, unblockSeats } from './queries.ts';
+import { type Actor, recordAudit } from '../audit/index.ts';
+import { afterSeatChange, blockSeats, bumpSeatMap, seatEvent, unblockSeats } from '../inventory/index.ts';
 import { seatLabels } from './seat-labels.ts';
-import { seatsChanged } from './seat-map.ts';
 
 export async function setBlocked(deps: Deps, actor: Actor, screeningId: number, seatIds: number[], block: boolean, reason?: string) {
   const ids = [...new Set(seatIds)].sort((a, b) => a - b);
@@ -30,7 +29,7 @@ export async function setBlocked(deps: Deps, actor: Actor, screeningId: number, 
         seat_labels: labels,
       });
     }
-    const v = await afterAdminSeatChange(trx, screeningId, block ? -ids.length : ids.length);
+    const v = await bumpSeatMap(trx, screeningId, block ? -ids.length : ids.length);
     await recordAudit(trx, actor, {
       action: block ? 'seats.block' : 'seats.unblock',
       entity: 'screening',
@@ -39,11 +38,7 @@ export async function setBlocked(deps: Deps, actor: Actor, screeningId: number, 
     });
     return v;
   });
-  seatsChanged(deps, {
-    screening_id: screeningId,
-    version,
-    seats: ids.map((id) => ({ id, status: block ? ('blocked' as const) : ('available' as const) })),
-  });
+  await afterSeatChange(deps, { event: seatEvent(screeningId, version, ids, block ? 'blocked' : 'available') });
   await deps.cache.invalidate('catalog');
   return { screening_id: screeningId, seat_ids: ids, status: block ? ('blocked' as const) : ('available' as const) };
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Deps } from '../../deps.ts';
 import type { RouteGroups } from '../../http/access.ts';
 import { ok } from '../../http/schemas.ts';
-import { actorOf } from '../audit/record.ts';
+import { actorOf } from '../audit/index.ts';
 import { setBlocked } from './block-seats.ts';
 import { blockSchema, seatMapSchema, unblockSchema } from './schemas.ts';
 import { seatMap } from './seat-map.ts';

@@ -3,7 +3,6 @@
 // outlives the first live hold on it, since that seat turns available by time alone.
 import { createHash } from 'node:crypto';
 import type { Deps } from '../../deps.ts';
-import type { SeatEvent } from '../../realtime/events.ts';
 import { AppError } from '../../http/errors.ts';
 import { seatMapJson } from './queries.ts';
 
@@ -51,13 +50,4 @@ export async function seatMap(deps: Deps, screeningId: number): Promise<Rendered
   if (rendered.size >= MAX_RENDERED) rendered.clear();
   rendered.set(screeningId, { source: cached, map });
   return map;
-}
-
-/**
- * After seat states of a screening changed and the transaction committed: the seat event tells live
- * viewers, and tells every instance's hub the new version, which makes cached maps older than it
- * stale at once (no cache round trip needed). Every seat-changing path goes through here.
- */
-export function seatsChanged(deps: Deps, event: SeatEvent): void {
-  deps.events.publish(event);
 }

@@ -78,7 +78,7 @@ async function ticketIssued(d: RenderDeps, msg: OutboxRow, v: TicketView): Promi
   };
 }
 
-// refunds.reason of the refunds confirmPayment starts by itself (payments/confirm-payment.ts)
+// refunds.reason of the refunds confirmPayment starts by itself (checkout/confirm-payment.ts)
 const LATE_REASONS: Record<string, { short: string; long: string }> = {
   seats_gone: {
     short: 'arrived after the seats were released',

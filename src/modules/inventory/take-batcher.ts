@@ -9,8 +9,7 @@
 // and the next free slot takes all of them (up to maxBatch). Items are sorted by screening so every
 // batch takes screening row locks in the same order (no lock cycles between batches).
 import type { Db } from '../../db/client.ts';
-import { type HoldLimits, limitArgs } from './hold-limits.ts';
-import type { TakeResult } from './queries.ts';
+import { type HoldLimits, limitArgs, type TakeResult } from './take-seats.ts';
 
 export interface TakeRequest {
   holdId: string;

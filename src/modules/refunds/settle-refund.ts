@@ -13,9 +13,9 @@ import type { Deps } from '../../deps.ts';
 import type { Sql } from '../../db/client.ts';
 import { minorToDecimal, toMinor } from '../../lib/money.ts';
 import { GatewayError, type GatewayFailure, type GatewayRefund } from '../../gateway/gateway.ts';
-import { seatsChanged } from '../seating/seat-map.ts';
-import { enqueueRefundSucceeded } from '../tickets/messages.ts';
-import { type Restocked, restockRefundedSeats } from './queries.ts';
+import { afterSeatChange, type SeatsChanged } from '../inventory/index.ts';
+import { addRefunded, lockPaymentRow } from '../payments/index.ts';
+import { enqueueRefundSucceeded, lockTicketRow, restockRefundedSeats } from '../tickets/index.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -85,7 +85,7 @@ export async function markRefundFailed(sql: Sql, refundId: string, code: string)
 export interface Applied {
   outcome: RefundOutcome;
   /** the restock, to announce after commit (afterRestock) */
-  restocked?: Restocked;
+  restocked?: SeatsChanged;
 }
 
 /** The gateway's state of a refund applied in its own transaction; the seat event follows the commit. */
@@ -96,10 +96,8 @@ export async function applyRefund(deps: Deps, gr: GatewayRefund): Promise<Refund
 }
 
 /** After the restock committed: live viewers and cached maps hear of it; the buyer's seat marks go. */
-export async function afterRestock(deps: Deps, r: Restocked | null | undefined): Promise<void> {
-  if (!r) return;
-  seatsChanged(deps, r.event);
-  await deps.fastPath.unmark(r.unmark.screeningId, r.unmark.seatIds, r.unmark.owner);
+export async function afterRestock(deps: Deps, r: SeatsChanged | null | undefined): Promise<void> {
+  if (r) await afterSeatChange(deps, r);
 }
 
 /**
@@ -114,8 +112,8 @@ export async function applyRefundIn(trx: Sql, gr: GatewayRefund): Promise<Applie
   );
   const ref = found.rows[0];
   if (!ref) return { outcome: 'skipped' };
-  await trx.query('SELECT 1 FROM tickets WHERE id = $1 FOR UPDATE', [ref.ticket_id]);
-  await trx.query('SELECT 1 FROM payments WHERE id = $1 FOR UPDATE', [ref.payment_id]);
+  await lockTicketRow(trx, ref.ticket_id);
+  await lockPaymentRow(trx, ref.payment_id);
   const { rows } = await trx.query<{ status: string; amount: string; seat_ids: number[]; initiated_by: 'customer' | 'cinema' | 'system' }>(
     'SELECT status, amount::text AS amount, seat_ids, initiated_by FROM refunds WHERE id = $1 FOR UPDATE',
     [ref.id],
@@ -143,13 +141,7 @@ export async function applyRefundIn(trx: Sql, gr: GatewayRefund): Promise<Applie
       WHERE id = $1`,
     [ref.id, gr.id],
   );
-  await trx.query(
-    `UPDATE payments SET refunded_amount = least(amount, refunded_amount + $2::numeric),
-            status = CASE WHEN refunded_amount + $2::numeric >= amount THEN 'refunded' ELSE 'partially_refunded' END,
-            updated_at = now()
-      WHERE id = $1`,
-    [ref.payment_id, refund.amount],
-  );
+  await addRefunded(trx, ref.payment_id, refund.amount);
   // A system refund gives back a payment that bought nothing (or a second payment): no seats move.
   if (refund.initiated_by === 'system') return { outcome: 'succeeded' };
   const restocked = await restockRefundedSeats(trx, ref.ticket_id, ref.id, refund.seat_ids);

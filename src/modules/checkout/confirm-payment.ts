@@ -1,10 +1,10 @@
 // confirmPayment: what the gateway says about a payment, applied to our records in ONE transaction.
 // The webhook, the reconciler and checkout itself (a payment settled at once) all come here, in any
 // order and any number of times: the rules are monotonic, so repeats and reordering change nothing.
-// What comes here is the gateway API's own answer, never a webhook's body (webhook.ts asks first).
+// What comes here is the gateway API's own answer, never a webhook's body (webhooks/routes.ts asks first).
 //   not ours (amount, currency, or another gateway payment than the one we recorded; any status
 //   but failed / cancelled, which moved no money) -> nothing at all: an anomaly, logged and counted
-//   (anomalies.ts); the payment stays pending, so the reconciler keeps asking, less and less often
+//   (gateway/anomalies.ts); the payment stays pending, so the reconciler keeps asking, less and less often
 //   pending                      -> nothing (the gateway's id is recorded if we lacked it)
 //   failed / cancelled (expired) -> our pending payment ends so; a settled one is never downgraded
 //   captured                     -> if ours is captured already: nothing (dedupe). Else money moved:
@@ -21,25 +21,21 @@ import type { Deps } from '../../deps.ts';
 import { pgCode, PG, type Sql } from '../../db/client.ts';
 import { MoneyError, toMinor } from '../../lib/money.ts';
 import type { GatewayPayment } from '../../gateway/gateway.ts';
-import type { SeatEvent } from '../../realtime/events.ts';
-import { type HoldRow, lockHold, releaseHoldSeats } from '../holds/index.ts';
-import { type Anomaly, type AnomalyLog, reportAnomaly } from './anomalies.ts';
-import { seatsChanged } from '../seating/seat-map.ts';
-import { enqueueRefundedLate, enqueueTicketIssued } from '../tickets/messages.ts';
+import { type HoldRow, lockHold, markHoldConverted, releaseHoldSeats } from '../holds/index.ts';
+import { type Anomaly, type AnomalyLog, reportAnomaly } from '../../gateway/anomalies.ts';
+import { afterSeatChange, lockSeatStates, type SeatsChanged, seatEvent } from '../inventory/index.ts';
+import { findPaymentRef, lockPayment, markCaptured, markRefundedUncaptured, markUnpaid, recordGatewayPayment } from '../payments/index.ts';
+import { insertSystemRefund } from '../refunds/index.ts';
 import {
   closeTicket,
-  findPaymentRef,
-  insertSystemRefund,
+  enqueueRefundedLate,
+  enqueueTicketIssued,
   type LockedTicket,
-  lockPayment,
-  lockSeatStates,
   lockTicket,
-  markCaptured,
   markTicketPaid,
-  markUnpaid,
-  sellSeats,
-} from './queries.ts';
-import { settleRefund } from './settle-refund.ts';
+  sellTicketSeats,
+} from '../tickets/index.ts';
+import { settleRefund } from '../refunds/index.ts';
 
 export type Settlement = 'unknown' | 'duplicate' | 'unchanged' | 'pending' | 'failed' | 'cancelled' | 'sold' | 'refunding' | 'anomaly';
 
@@ -60,9 +56,9 @@ export interface ConfirmOptions {
 
 interface Outcome {
   result: Settlement;
-  events: SeatEvent[];
+  /** seat changes to follow up after commit */
+  changes: SeatsChanged[];
   refundId?: string;
-  unmark?: { screeningId: number; seatIds: number[]; owner: string };
   anomaly?: Anomaly;
 }
 
@@ -83,8 +79,7 @@ export async function confirmPayment(deps: Deps, gp: GatewayPayment, opts: Confi
       throw err;
     }
     if (out.anomaly) reportAnomaly(opts.log, { ...out.anomaly, source: opts.source ?? 'gateway' });
-    for (const e of out.events) seatsChanged(deps, e);
-    if (out.unmark) await deps.fastPath.unmark(out.unmark.screeningId, out.unmark.seatIds, out.unmark.owner);
+    for (const c of out.changes) await afterSeatChange(deps, c);
     if (out.refundId) {
       const refunding = settleRefund(deps, out.refundId);
       if (opts.awaitRefund === false) void refunding.catch((err) => opts.onRefundError?.(err));
@@ -99,34 +94,30 @@ function soldTwice(err: unknown): boolean {
 }
 
 async function settle(trx: Sql, deps: Deps, gp: GatewayPayment, opts: ConfirmOptions, refundOnly: boolean): Promise<Outcome> {
-  if (opts.first && !(await opts.first(trx))) return { result: 'duplicate', events: [] };
+  if (opts.first && !(await opts.first(trx))) return { result: 'duplicate', changes: [] };
   const ref = await findPaymentRef(trx, deps.gateway.name, gp.reference, gp.id);
-  if (!ref) return { result: 'unknown', events: [] };
+  if (!ref) return { result: 'unknown', changes: [] };
   const hold = ref.hold_id ? await lockHold(trx, ref.hold_id) : undefined;
   const ticket = await lockTicket(trx, ref.ticket_id);
   const payment = await lockPayment(trx, ref.payment_id);
   // A payment that moved no money may end whatever it claimed to cost; any other must be ours.
   const anomaly = gp.status === 'failed' || gp.status === 'cancelled' ? undefined : notOurs(payment, gp);
-  if (anomaly) return { result: 'anomaly', events: [], anomaly };
+  if (anomaly) return { result: 'anomaly', changes: [], anomaly };
 
   if (gp.status === 'pending') {
-    await trx.query(
-      `UPDATE payments SET gateway_payment_id = coalesce(gateway_payment_id, $2), next_action = coalesce(next_action, $3::jsonb)
-        WHERE id = $1`,
-      [payment.id, gp.id, gp.next_action === null ? null : JSON.stringify(gp.next_action)],
-    );
-    return { result: 'pending', events: [] };
+    await recordGatewayPayment(trx, payment.id, gp.id, gp.next_action);
+    return { result: 'pending', changes: [] };
   }
   if (gp.status === 'failed' || gp.status === 'cancelled') {
-    if (payment.status !== 'pending') return { result: 'unchanged', events: [] };
+    if (payment.status !== 'pending') return { result: 'unchanged', changes: [] };
     await markUnpaid(trx, payment.id, gp.id, gp.status, gp.failure_code);
-    return { result: gp.status, events: [] };
+    return { result: gp.status, changes: [] };
   }
-  if (CAPTURED.has(payment.status)) return { result: 'unchanged', events: [] };
+  if (CAPTURED.has(payment.status)) return { result: 'unchanged', changes: [] };
   if (gp.status === 'refunded') {
     // money went back before we ever saw it captured: record that, sell nothing
-    await trx.query(`UPDATE payments SET status = 'refunded', refunded_amount = amount, updated_at = now() WHERE id = $1`, [payment.id]);
-    return { result: 'unchanged', events: [] };
+    await markRefundedUncaptured(trx, payment.id);
+    return { result: 'unchanged', changes: [] };
   }
 
   // captured (or partially refunded at the gateway): the customer paid
@@ -134,12 +125,13 @@ async function settle(trx: Sql, deps: Deps, gp: GatewayPayment, opts: ConfirmOpt
   const wantsSeats = (ticket.status === 'pending_payment' || ticket.status === 'expired') && ticket.purchase_time === null;
   const open = wantsSeats && (await screeningOpen(trx, ticket.screening_id));
   if (open && !refundOnly && (await seatsObtainable(trx, ticket))) {
-    const version = await sellSeats(trx, ticket);
+    const version = await sellTicketSeats(trx, ticket);
     await markTicketPaid(trx, ticket, payment);
+    if (ticket.hold_id) await markHoldConverted(trx, ticket.hold_id);
     await enqueueTicketIssued(trx, ticket.id);
     return {
       result: 'sold',
-      events: [{ screening_id: ticket.screening_id, version, seats: ticket.seat_ids.map((id) => ({ id, status: 'sold' as const })) }],
+      changes: [{ event: seatEvent(ticket.screening_id, version, ticket.seat_ids, 'sold') }],
     };
   }
   const reason = !wantsSeats ? (ticket.status === 'cancelled' ? 'ticket_cancelled' : 'duplicate_payment') : open ? 'seats_gone' : 'screening_closed';
@@ -189,24 +181,21 @@ async function refundLate(
   hold: HoldRow | undefined,
   reason: 'seats_gone' | 'screening_closed' | 'ticket_cancelled' | 'duplicate_payment',
 ): Promise<Outcome> {
-  const events: SeatEvent[] = [];
-  let unmark: Outcome['unmark'];
+  const changes: SeatsChanged[] = [];
   if (reason === 'seats_gone' || reason === 'screening_closed') {
     await closeTicket(trx, ticket.id, 'expired');
     // what the hold still holds (past its time) is free now; tell viewers
     if (hold && hold.status === 'active') {
       const freed = await releaseHoldSeats(trx, hold, 'expired', 'payment_late');
       if (freed.version !== null) {
-        events.push({
-          screening_id: hold.screening_id,
-          version: freed.version,
-          seats: freed.seats.map((id) => ({ id, status: 'available' as const })),
+        changes.push({
+          event: seatEvent(hold.screening_id, freed.version, freed.seats, 'available'),
+          freed: [{ seatIds: freed.seats, owner: `u${ticket.user_id}` }],
         });
-        unmark = { screeningId: hold.screening_id, seatIds: freed.seats, owner: `u${ticket.user_id}` };
       }
     }
   }
   const refundId = await insertSystemRefund(trx, ticket, payment, reason);
   await enqueueRefundedLate(trx, ticket.id, refundId);
-  return { result: 'refunding', events, refundId, unmark };
+  return { result: 'refunding', changes, refundId };
 }

@@ -1,7 +1,7 @@
 // POST /api/v1/payments/webhook: the gateway tells us what happened to a payment or refund.
 // - The signature (HMAC-SHA256 over the timestamp and the raw bytes) is checked before anything is
 //   parsed; a bad or stale one is 401 and changes nothing. The raw body is kept in this plugin only.
-// - The body is a claim, not the truth (webhook-claims.ts): the payment or refund it names is read
+// - The body is a claim, not the truth (claims.ts): the payment or refund it names is read
 //   from the gateway's API and that answer is settled, so a leaked secret cannot mint tickets. A body
 //   the answer does not back is an anomaly (logged, counted); a gateway that cannot be asked answers
 //   503, nothing recorded, and the gateway delivers again.
@@ -13,33 +13,18 @@
 // - We answer as soon as the effect committed (a refund it causes is sent in the background); a
 //   database failure answers 503 and the gateway delivers again.
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import { Type } from 'typebox';
 import type { Deps } from '../../deps.ts';
 import type { RouteGroups } from '../../http/access.ts';
 import type { Sql } from '../../db/client.ts';
 import { AppError } from '../../http/errors.ts';
-import { Envelope, ok, problems } from '../../http/schemas.ts';
+import { ok } from '../../http/schemas.ts';
 import type { GatewayEvent, GatewayPayment, GatewayRefund } from '../../gateway/gateway.ts';
 import { GATEWAY_SIGNATURE_HEADER, verifyWebhook } from '../../gateway/webhook-signature.ts';
-import { reportAnomaly } from './anomalies.ts';
-import { confirmPayment } from './confirm-payment.ts';
-import { afterRestock, type Applied, applyRefundIn } from './settle-refund.ts';
-import { fromGateway, paymentClaimDiffers, refundClaimDiffers } from './webhook-claims.ts';
-
-const webhookSchema = {
-  tags: ['payments'],
-  summary: 'Gateway webhook (signed)',
-  description:
-    `Called by the payment gateway. The \`${GATEWAY_SIGNATURE_HEADER}\` header carries \`t=<unix seconds>,v1=<hex HMAC-SHA256 ` +
-    'of "<t>.<raw body>">` with GATEWAY_WEBHOOK_SECRET; older than 5 minutes or wrong is 401 invalid_signature. ' +
-    'Events are deduplicated by id; 200 means recorded (or seen before). The payment or refund an event names is read back ' +
-    "from the gateway's API and only that answer is applied; 503 when the gateway cannot be asked (deliver again).",
-  headers: Type.Object({ [GATEWAY_SIGNATURE_HEADER]: Type.Optional(Type.String()) }),
-  response: {
-    200: Envelope(Type.Object({ event_id: Type.String(), result: Type.String({ description: 'what it changed, e.g. sold, duplicate' }) })),
-    ...problems(400, 401, 503),
-  },
-};
+import { reportAnomaly } from '../../gateway/anomalies.ts';
+import { confirmPayment } from '../checkout/index.ts';
+import { afterRestock, type Applied, applyRefundIn } from '../refunds/index.ts';
+import { fromGateway, paymentClaimDiffers, refundClaimDiffers } from './claims.ts';
+import { webhookSchema } from './schemas.ts';
 
 /** Public: the gateway calls it; its signature, not a token, is checked (and then it is only a hint). */
 async function webhookPublicRoutes(app: FastifyInstance, deps: Deps) {

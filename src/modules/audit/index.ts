@@ -1,0 +1,2 @@
+// What other parts of the service may use of audit.
+export { type Actor, actorOf, recordAudit } from './record.ts';

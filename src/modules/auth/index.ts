@@ -1,0 +1,3 @@
+// What other parts of the service may use of auth.
+export { ensureFirstAdmin } from './create-admin.ts';
+export { sessionState } from './session-state.ts';

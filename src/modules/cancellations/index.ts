@@ -1,0 +1,2 @@
+// What other parts of the service may use of cancellations.
+export { resumeCancellations } from './run.ts';

@@ -1,0 +1,27 @@
+// After a transaction that changed seat states has committed: the one follow-up every writer calls.
+// 1. The Redis marks of seats that went back on sale are dropped (the fast path would otherwise
+//    refuse them to others until the marks run out); first, so a viewer told "available" can take it.
+// 2. The seat event goes out: live viewers see the change, and every instance's hub learns the new
+//    version, which makes its cached maps older than it stale at once.
+// Near-sold-out alerts will hook in here.
+import type { Deps } from '../../deps.ts';
+import type { SeatEvent } from '../../realtime/events.ts';
+
+export interface SeatsChanged {
+  event: SeatEvent;
+  /** seats that went back on sale, by whose marks they were (`u<user id>`) */
+  freed?: { seatIds: number[]; owner: string }[];
+}
+
+export async function afterSeatChange(deps: Deps, change: SeatsChanged): Promise<void> {
+  const { event, freed } = change;
+  for (const f of freed ?? []) if (f.seatIds.length > 0) await deps.fastPath.unmark(event.screening_id, f.seatIds, f.owner);
+  deps.events.publish(event);
+}
+
+/** The event of seats that all moved to one status. */
+export const seatEvent = (screeningId: number, version: number, seatIds: number[], status: SeatEvent['seats'][number]['status']): SeatEvent => ({
+  screening_id: screeningId,
+  version,
+  seats: seatIds.map((id) => ({ id, status })),
+});
