@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { assertProblem, call, loginAs } from './helpers/http.ts';
 import { claims, signHs256, unsigned } from './helpers/jwt.ts';
 import { startTestApp, TEST_SECRET, type TestApp } from './helpers/runtime.ts';
+import { DEMO } from '../src/db/seed/demo-ids.ts';
 
 let t: TestApp;
 before(async () => {
@@ -97,10 +98,16 @@ describe('roles', () => {
   test('a customer gets 403 on every admin route; staff too', async () => {
     for (const email of ['customer@cinema.com', 'staff@cinema.com']) {
       const token = await loginAs(t.app, email);
-      const body = { movie_id: 1, theater_id: 1, hall_id: 1, show_time: '2030-01-01T10:00:00Z', price: 50000 };
+      const body = {
+        movie_id: DEMO.movies.avengersEndgame,
+        theater_id: DEMO.theaters.grandIndonesia,
+        hall_id: DEMO.halls.grandIndonesiaImax,
+        show_time: '2030-01-01T10:00:00Z',
+        price: 50000,
+      };
       assertProblem(await call(t.app, { method: 'POST', url: '/api/v1/screenings', token, payload: body }), 403, 'forbidden');
-      assertProblem(await call(t.app, { method: 'PUT', url: '/api/v1/screenings/1', token, payload: { price: 1 } }), 403, 'forbidden');
-      assertProblem(await call(t.app, { method: 'DELETE', url: '/api/v1/screenings/1', token }), 403, 'forbidden');
+      assertProblem(await call(t.app, { method: 'PUT', url: '/api/v1/screenings/999999', token, payload: { price: 1 } }), 403, 'forbidden');
+      assertProblem(await call(t.app, { method: 'DELETE', url: '/api/v1/screenings/999999', token }), 403, 'forbidden');
     }
     const { rows } = await t.rt.db.query<{ n: number }>(
       "SELECT count(*)::int AS n FROM screenings WHERE show_time = '2030-01-01T10:00:00Z' OR price = 1",
@@ -123,7 +130,13 @@ describe('registration and refresh tokens', () => {
       method: 'POST',
       url: '/api/v1/screenings',
       token,
-      payload: { movie_id: 1, theater_id: 1, hall_id: 1, show_time: '2030-01-01T10:00:00Z', price: 50000 },
+      payload: {
+        movie_id: DEMO.movies.avengersEndgame,
+        theater_id: DEMO.theaters.grandIndonesia,
+        hall_id: DEMO.halls.grandIndonesiaImax,
+        show_time: '2030-01-01T10:00:00Z',
+        price: 50000,
+      },
     });
     assertProblem(create, 403, 'forbidden');
   });

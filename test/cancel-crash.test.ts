@@ -6,7 +6,8 @@
 // invariant holds. The gateway lives in this test's process; the API is a child process.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { type ApiProcess, apiProcess, buy, plainScreening, signIn, until } from './helpers/api-process.ts';
+import { type ApiProcess, apiProcess, buy, signIn, until } from './helpers/api-process.ts';
+import { plainScreening } from './helpers/screenings.ts';
 import { assertMoneyInvariant } from './helpers/refunds.ts';
 
 let p: ApiProcess;

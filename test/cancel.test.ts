@@ -11,9 +11,9 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import { runOnce } from '../src/jobs/payment-reconciler.ts';
 import { checkout, listen, newCustomer, setFaults } from './helpers/checkout.ts';
 import { assertProblem, call, loginAs } from './helpers/http.ts';
-import { assertMoneyInvariant, paidTicket, plainHall, quote, refund, refundState, renderedMessages, screeningIn } from './helpers/refunds.ts';
+import { assertMoneyInvariant, paidTicket, quote, refund, refundState, renderedMessages } from './helpers/refunds.ts';
 import { startTestApp, type TestApp } from './helpers/runtime.ts';
-import { seatMapOf } from './helpers/screenings.ts';
+import { plainHall, screeningIn, seatMapOf } from './helpers/screenings.ts';
 
 let t: TestApp;
 let admin: string;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { assertProblem, call, type Res } from './helpers/http.ts';
 import { signedInApp, type TestApp } from './helpers/runtime.ts';
+import { DEMO } from '../src/db/seed/demo-ids.ts';
 
 let t: TestApp;
 let admin: string;
@@ -28,7 +29,7 @@ const newCity = async (over: Record<string, unknown> = {}) => {
   return r.body.data;
 };
 const newTheater = async (over: Record<string, unknown> = {}) => {
-  const r = await send('POST', '/theaters', { city_id: 1, name: unique('Theater'), address: 'Jl. Test 1', ...over });
+  const r = await send('POST', '/theaters', { city_id: DEMO.cities.jakarta, name: unique('Theater'), address: 'Jl. Test 1', ...over });
   assert.equal(r.status, 201, JSON.stringify(r.body));
   return r.body.data;
 };
@@ -84,25 +85,25 @@ describe('public browse reads (no token)', () => {
   });
 
   test('theaters of a city: active ones by name, with total_halls; items equal the single read', async () => {
-    const r = await get('/cities/1/theaters');
+    const r = await get(`/cities/${DEMO.cities.jakarta}/theaters`);
     assert.equal(r.status, 200);
-    assert.deepEqual(ids(r).slice(0, 2).sort(), [1, 2]);
+    assert.deepEqual(ids(r).slice(0, 2).sort(), [DEMO.theaters.grandIndonesia, DEMO.theaters.pacificPlace].sort());
     for (const th of r.body.data) {
-      assert.equal(th.city_id, 1);
+      assert.equal(th.city_id, DEMO.cities.jakarta);
       assert.equal(th.is_active, true);
       const one = await get(`/theaters/${th.id}`);
       assert.deepEqual(one.body.data, th);
       assert.match(String(one.headers.etag), /^"\d+"$/);
     }
     assert.equal(r.body.data.find((x: { id: number }) => x.id === 1).total_halls, 2);
-    const bali = (await get('/cities/4/theaters')).body.data;
+    const bali = (await get(`/cities/${DEMO.cities.denpasar}/theaters`)).body.data;
     assert.equal(bali[0].time_zone, 'Asia/Makassar');
   });
 
   test('inactive theaters leave the city list unless include_inactive=true', async () => {
-    const th = await newTheater({ city_id: 3, is_active: false });
-    assert.ok(!ids(await get('/cities/3/theaters')).includes(th.id));
-    assert.ok(ids(await get('/cities/3/theaters?include_inactive=true')).includes(th.id));
+    const th = await newTheater({ city_id: DEMO.cities.surabaya, is_active: false });
+    assert.ok(!ids(await get(`/cities/${DEMO.cities.surabaya}/theaters`)).includes(th.id));
+    assert.ok(ids(await get(`/cities/${DEMO.cities.surabaya}/theaters?include_inactive=true`)).includes(th.id));
   });
 
   test('movies: all of them, newest release first; items equal the single read', async () => {
@@ -124,10 +125,10 @@ describe('public browse reads (no token)', () => {
     const seen: number[] = [];
     let cursor: string | null = null;
     do {
-      const r: Res = await get(`/theaters/1/screenings?limit=7${cursor ? `&cursor=${cursor}` : ''}`);
+      const r: Res = await get(`/theaters/${DEMO.theaters.grandIndonesia}/screenings?limit=7${cursor ? `&cursor=${cursor}` : ''}`);
       assert.equal(r.status, 200, JSON.stringify(r.body));
       for (const s of r.body.data) {
-        assert.equal(s.theater_id, 1);
+        assert.equal(s.theater_id, DEMO.theaters.grandIndonesia);
         assert.equal(s.theater.time_zone, 'Asia/Jakarta');
         assert.ok(new Date(s.show_time).getTime() > Date.now());
         assert.match(s.local_time, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/);
@@ -139,21 +140,22 @@ describe('public browse reads (no token)', () => {
     } while (cursor);
     assert.equal(new Set(seen).size, seen.length);
     const { rows } = await t.rt.db.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM screenings WHERE theater_id = 1 AND show_time > now() AND is_available AND status = 'scheduled'",
+      "SELECT count(*)::int AS n FROM screenings WHERE theater_id = $1 AND show_time > now() AND is_available AND status = 'scheduled'",
+      [DEMO.theaters.grandIndonesia],
     );
     assert.equal(seen.length, rows[0].n);
   });
 
   test('screenings of a movie, by city and local date', async () => {
-    const r = await get('/movies/1/screenings?city_id=1&limit=100');
+    const r = await get(`/movies/${DEMO.movies.avengersEndgame}/screenings?city_id=${DEMO.cities.jakarta}&limit=100`);
     assert.equal(r.status, 200);
     assert.ok(r.body.data.length > 0);
     for (const s of r.body.data) {
-      assert.equal(s.movie_id, 1);
-      assert.equal(s.theater.city_id, 1);
+      assert.equal(s.movie_id, DEMO.movies.avengersEndgame);
+      assert.equal(s.theater.city_id, DEMO.cities.jakarta);
     }
     const date = r.body.data[0].local_time.slice(0, 10);
-    const onDate = await get(`/movies/1/screenings?city_id=1&date=${date}&limit=100`);
+    const onDate = await get(`/movies/${DEMO.movies.avengersEndgame}/screenings?city_id=${DEMO.cities.jakarta}&date=${date}&limit=100`);
     assert.ok(onDate.body.data.length > 0);
     for (const s of onDate.body.data) assert.equal(s.local_time.slice(0, 10), date);
   });
@@ -165,7 +167,7 @@ describe('public browse reads (no token)', () => {
     assertProblem(await get('/theaters/999999/screenings'), 404, 'theater_not_found');
     assertProblem(await get('/movies/999999'), 404, 'movie_not_found');
     assertProblem(await get('/movies/999999/screenings'), 404, 'movie_not_found');
-    assertProblem(await get('/movies/1/screenings?city_id=999999'), 400, 'unknown_city');
+    assertProblem(await get(`/movies/${DEMO.movies.avengersEndgame}/screenings?city_id=999999`), 400, 'unknown_city');
     assertProblem(await get('/movies?city_id=999999'), 400, 'unknown_city');
     for (const url of [
       '/cities/0',
@@ -177,14 +179,14 @@ describe('public browse reads (no token)', () => {
       '/movies?city_id=0',
       '/movies?city_id=abc',
       `/movies?q=${'x'.repeat(101)}`,
-      '/theaters/1/screenings?date=2026-02-30',
-      '/theaters/1/screenings?date=2026-2-1',
-      '/theaters/1/screenings?date=25-12-2026',
-      '/theaters/1/screenings?date=2026-12-25T10:00',
-      '/movies/1/screenings?date=2027-13-01',
-      '/movies/1/screenings?city_id=0',
-      '/theaters/1/screenings?limit=0',
-      '/theaters/1/screenings?cursor=bm9wZQ',
+      `/theaters/${DEMO.theaters.grandIndonesia}/screenings?date=2026-02-30`,
+      `/theaters/${DEMO.theaters.grandIndonesia}/screenings?date=2026-2-1`,
+      `/theaters/${DEMO.theaters.grandIndonesia}/screenings?date=25-12-2026`,
+      `/theaters/${DEMO.theaters.grandIndonesia}/screenings?date=2026-12-25T10:00`,
+      `/movies/${DEMO.movies.avengersEndgame}/screenings?date=2027-13-01`,
+      `/movies/${DEMO.movies.avengersEndgame}/screenings?city_id=0`,
+      `/theaters/${DEMO.theaters.grandIndonesia}/screenings?limit=0`,
+      `/theaters/${DEMO.theaters.grandIndonesia}/screenings?cursor=bm9wZQ`,
     ]) {
       assertProblem(await get(url), 400, 'validation_failed');
     }
@@ -238,24 +240,24 @@ describe('movie filters', () => {
     assert.deepEqual(ids(await get(`/movies?city_id=${city.id}`)), [m.id]);
     assert.deepEqual(ids(await get(`/movies?city_id=${city.id}&q=cityfilter`)), [m.id]);
     assert.deepEqual(ids(await get(`/movies?city_id=${city.id}&status=coming_soon`)), []);
-    assert.ok(!ids(await get('/movies?city_id=4')).includes(m.id));
+    assert.ok(!ids(await get(`/movies?city_id=${DEMO.cities.denpasar}`)).includes(m.id));
   });
 });
 
 describe('admin writes: who may', () => {
   const writes: [string, string][] = [
     ['POST', '/cities'],
-    ['PUT', '/cities/1'],
-    ['PATCH', '/cities/1'],
-    ['DELETE', '/cities/1'],
+    ['PUT', `/cities/${DEMO.cities.jakarta}`],
+    ['PATCH', `/cities/${DEMO.cities.jakarta}`],
+    ['DELETE', `/cities/${DEMO.cities.jakarta}`],
     ['POST', '/theaters'],
-    ['PUT', '/theaters/1'],
-    ['PATCH', '/theaters/1'],
-    ['DELETE', '/theaters/1'],
+    ['PUT', `/theaters/${DEMO.theaters.grandIndonesia}`],
+    ['PATCH', `/theaters/${DEMO.theaters.grandIndonesia}`],
+    ['DELETE', `/theaters/${DEMO.theaters.grandIndonesia}`],
     ['POST', '/movies'],
-    ['PUT', '/movies/1'],
-    ['PATCH', '/movies/1'],
-    ['DELETE', '/movies/1'],
+    ['PUT', `/movies/${DEMO.movies.avengersEndgame}`],
+    ['PATCH', `/movies/${DEMO.movies.avengersEndgame}`],
+    ['DELETE', `/movies/${DEMO.movies.avengersEndgame}`],
   ];
   for (const [method, url] of writes) {
     test(`${method} ${url}: 401 without a token, 403 for a customer, nothing written`, async () => {
@@ -311,11 +313,11 @@ describe('cities', () => {
     assertProblem(await send('PATCH', '/cities/999999', { name: 'X' }), 404, 'city_not_found');
     assertProblem(await send('DELETE', '/cities/999999'), 404, 'city_not_found');
     assertProblem(await send('PATCH', '/cities/abc', { name: 'X' }), 400, 'validation_failed');
-    const r = await send('DELETE', '/cities/1');
+    const r = await send('DELETE', `/cities/${DEMO.cities.jakarta}`);
     assertProblem(r, 409, 'in_use');
     assert.match(r.body.detail, /theater/);
     assert.ok(r.body.theaters >= 2);
-    assert.equal((await get('/cities/1')).status, 200);
+    assert.equal((await get(`/cities/${DEMO.cities.jakarta}`)).status, 200);
   });
 
   test('null clears the province', async () => {
@@ -328,7 +330,7 @@ describe('cities', () => {
 
 describe('theaters', () => {
   test('create with defaults, total_halls counts halls, update, delete', async () => {
-    const r = await send('POST', '/theaters', { city_id: 2, name: 'Bandung Test Cinema', address: 'Jl. Braga 1' });
+    const r = await send('POST', '/theaters', { city_id: DEMO.cities.bandung, name: 'Bandung Test Cinema', address: 'Jl. Braga 1' });
     assert.equal(r.status, 201, JSON.stringify(r.body));
     assert.equal(r.headers.etag, '"1"');
     const th = r.body.data;
@@ -342,9 +344,9 @@ describe('theaters', () => {
     assert.equal(p.status, 200);
     assert.equal(p.headers.etag, '"2"');
     assert.equal(p.body.data.address, 'Jl. Braga 1');
-    const u = await send('PUT', `/theaters/${th.id}`, { city_id: 3, time_zone: 'asia/makassar' });
+    const u = await send('PUT', `/theaters/${th.id}`, { city_id: DEMO.cities.surabaya, time_zone: 'asia/makassar' });
     assert.equal(u.status, 200, JSON.stringify(u.body));
-    assert.equal(u.body.data.city_id, 3);
+    assert.equal(u.body.data.city_id, DEMO.cities.surabaya);
     assert.equal(u.body.data.time_zone, 'Asia/Makassar', 'stored in its usual spelling');
     assert.equal(u.body.data.contact_email, 'braga@example.com');
     assert.equal(await auditCount('theater.update', th.id), 2);
@@ -364,12 +366,12 @@ describe('theaters', () => {
 
   test('time zones: IANA names only', async () => {
     for (const tz of ['Mars/Olympus_Mons', '+07:00', 'UTC+7', 'GMT+0700', 'Asia/Jakarta; DROP TABLE', '']) {
-      const r = await send('POST', '/theaters', { city_id: 1, name: unique('TZ'), address: 'x', time_zone: tz });
+      const r = await send('POST', '/theaters', { city_id: DEMO.cities.jakarta, name: unique('TZ'), address: 'x', time_zone: tz });
       assert.equal(r.status, 400, `${tz}: ${JSON.stringify(r.body)}`);
       assert.ok(['invalid_time_zone', 'validation_failed'].includes(r.body.code), tz);
     }
     assertProblem(
-      await send('POST', '/theaters', { city_id: 1, name: unique('TZ'), address: 'x', time_zone: 'Europe/Atlantis' }),
+      await send('POST', '/theaters', { city_id: DEMO.cities.jakarta, name: unique('TZ'), address: 'x', time_zone: 'Europe/Atlantis' }),
       400,
       'invalid_time_zone',
     );
@@ -386,11 +388,19 @@ describe('theaters', () => {
     assertProblem(await send('POST', '/theaters', { city_id: 999999, name: 'X', address: 'Y' }), 400, 'unknown_city');
     const th = await newTheater();
     assertProblem(await send('PATCH', `/theaters/${th.id}`, { city_id: 999999 }), 400, 'unknown_city');
-    assert.equal((await get(`/theaters/${th.id}`)).body.data.city_id, 1);
+    assert.equal((await get(`/theaters/${th.id}`)).body.data.city_id, DEMO.cities.jakarta);
     assertProblem(await send('POST', '/theaters', { city_id: 0, name: 'X', address: 'Y' }), 400, 'validation_failed');
-    assertProblem(await send('POST', '/theaters', { city_id: 1, name: 'X' }), 400, 'validation_failed');
-    assertProblem(await send('POST', '/theaters', { city_id: 1, name: 'X', address: 'Y', contact_email: 'nope' }), 400, 'validation_failed');
-    assertProblem(await send('POST', '/theaters', { city_id: 1, name: 'X', address: 'Y', contact_phone: 'call me' }), 400, 'validation_failed');
+    assertProblem(await send('POST', '/theaters', { city_id: DEMO.cities.jakarta, name: 'X' }), 400, 'validation_failed');
+    assertProblem(
+      await send('POST', '/theaters', { city_id: DEMO.cities.jakarta, name: 'X', address: 'Y', contact_email: 'nope' }),
+      400,
+      'validation_failed',
+    );
+    assertProblem(
+      await send('POST', '/theaters', { city_id: DEMO.cities.jakarta, name: 'X', address: 'Y', contact_phone: 'call me' }),
+      400,
+      'validation_failed',
+    );
     assertProblem(await send('PATCH', '/theaters/999999', { name: 'X' }), 404, 'theater_not_found');
   });
 });
@@ -462,13 +472,13 @@ describe('movies', () => {
   });
 
   test('a movie with screenings cannot be deleted, nor its duration changed while they are upcoming', async () => {
-    const d = await send('DELETE', '/movies/1');
+    const d = await send('DELETE', `/movies/${DEMO.movies.avengersEndgame}`);
     assertProblem(d, 409, 'in_use');
     assert.match(d.body.detail, /screening/);
-    const dur = await send('PATCH', '/movies/1', { duration: 200 });
+    const dur = await send('PATCH', `/movies/${DEMO.movies.avengersEndgame}`, { duration: 200 });
     assertProblem(dur, 409, 'in_use');
-    assert.equal((await get('/movies/1')).body.data.duration, 181);
-    assert.equal((await send('PATCH', '/movies/1', { rating: '13+' })).status, 200, 'other fields may change');
+    assert.equal((await get(`/movies/${DEMO.movies.avengersEndgame}`)).body.data.duration, 181);
+    assert.equal((await send('PATCH', `/movies/${DEMO.movies.avengersEndgame}`, { rating: '13+' })).status, 200, 'other fields may change');
   });
 });
 
@@ -546,8 +556,8 @@ describe('browse cache', () => {
   });
 
   test('theaters of a city, movies and screening lists are fresh after a write', async () => {
-    const th = await newTheater({ city_id: 2 });
-    const inCity = async () => (await get('/cities/2/theaters')).body.data.find((x: { id: number }) => x.id === th.id);
+    const th = await newTheater({ city_id: DEMO.cities.bandung });
+    const inCity = async () => (await get(`/cities/${DEMO.cities.bandung}/theaters`)).body.data.find((x: { id: number }) => x.id === th.id);
     assert.equal((await inCity()).name, th.name);
     await send('PATCH', `/theaters/${th.id}`, { name: 'Cached Theater Renamed' });
     assert.equal((await inCity()).name, 'Cached Theater Renamed');
@@ -561,19 +571,19 @@ describe('browse cache', () => {
     const created = await newMovie({ title: 'Cachetest Second' });
     assert.deepEqual(ids(await get('/movies?q=cachetest')), [created.id]);
 
-    const first = await get('/theaters/1/screenings?limit=3');
+    const first = await get(`/theaters/${DEMO.theaters.grandIndonesia}/screenings?limit=3`);
     assert.equal(first.body.data[0].theater.name, 'Cinema XXI Grand Indonesia');
-    await send('PATCH', '/theaters/1', { name: 'Grand Indonesia XXI' });
-    const again = await get('/theaters/1/screenings?limit=3');
+    await send('PATCH', `/theaters/${DEMO.theaters.grandIndonesia}`, { name: 'Grand Indonesia XXI' });
+    const again = await get(`/theaters/${DEMO.theaters.grandIndonesia}/screenings?limit=3`);
     assert.equal(again.body.data[0].theater.name, 'Grand Indonesia XXI');
-    const movieList = await get(`/movies/${again.body.data[0].movie_id}/screenings?city_id=1&limit=100`);
+    const movieList = await get(`/movies/${again.body.data[0].movie_id}/screenings?city_id=${DEMO.cities.jakarta}&limit=100`);
     assert.ok(movieList.body.data.some((s: { theater: { name: string } }) => s.theater.name === 'Grand Indonesia XXI'));
   });
 });
 
 describe('local dates in the theater time zone', () => {
   test('Asia/Jakarta (UTC+7): 23:30 local on D is on D, 00:30 local on D+1 is on D+1, though both are D in UTC', async () => {
-    const th = await newTheater({ city_id: 1, time_zone: 'Asia/Jakarta' });
+    const th = await newTheater({ city_id: DEMO.cities.jakarta, time_zone: 'Asia/Jakarta' });
     const [hallA, hallB] = [await newHall(th.id), await newHall(th.id)];
     const m = await newMovie({ duration: 100 });
     const d = day(75);
@@ -593,8 +603,8 @@ describe('local dates in the theater time zone', () => {
     assert.deepEqual(ids(await get(`/theaters/${th.id}/screenings`)), [late.id, early.id]);
 
     assert.deepEqual(ids(await get(`/movies/${m.id}/screenings?date=${d}`)), [late.id]);
-    assert.deepEqual(ids(await get(`/movies/${m.id}/screenings?date=${d1}&city_id=1`)), [early.id]);
-    assert.deepEqual(ids(await get(`/movies/${m.id}/screenings?date=${d1}&city_id=2`)), []);
+    assert.deepEqual(ids(await get(`/movies/${m.id}/screenings?date=${d1}&city_id=${DEMO.cities.jakarta}`)), [early.id]);
+    assert.deepEqual(ids(await get(`/movies/${m.id}/screenings?date=${d1}&city_id=${DEMO.cities.bandung}`)), []);
   });
 });
 

@@ -15,6 +15,7 @@ import type { OutboxWorker } from '../src/outbox/worker.ts';
 import { eventually, listen } from './helpers/checkout.ts';
 import { liveClient } from './helpers/live-client.ts';
 import { startTestApp, type TestApp } from './helpers/runtime.ts';
+import { DEMO } from '../src/db/seed/demo-ids.ts';
 
 let t: TestApp;
 let base: string;
@@ -82,25 +83,26 @@ async function http(method: string, path: string, token?: string, body?: unknown
 }
 
 test('register -> hold -> checkout -> webhook -> sold -> email + SMS -> check-in once', async () => {
-  // the cinema: a show starting in an hour (check-in opens a day ahead here), in demo hall 1
+  // the cinema: a show starting in an hour (check-in opens a day ahead here), in the demo's IMAX hall
   const admin = (await http('POST', '/api/v1/login', undefined, { email: 'admin@cinema.com', password: 'password' })).body.data.token;
   const show = new Date(Date.now() + 60 * 60_000 + Math.floor(Math.random() * 30) * 60_000);
   let screening = await http('POST', '/api/v1/screenings', admin, {
-    movie_id: 2,
-    theater_id: 1,
-    hall_id: 1,
+    movie_id: DEMO.movies.theBatman,
+    theater_id: DEMO.theaters.grandIndonesia,
+    hall_id: DEMO.halls.grandIndonesiaImax,
     show_time: show.toISOString(),
     price: 50000,
   });
   if (screening.status === 409) {
     // the demo schedule has that hall busy now: move the demo show out of the way (test database)
     await t.rt.db.query(
-      `UPDATE screenings SET status = 'cancelled', is_available = false WHERE hall_id = 1 AND end_time > now() - interval '1 hour' AND show_time < now() + interval '6 hours'`,
+      `UPDATE screenings SET status = 'cancelled', is_available = false WHERE hall_id = $1 AND end_time > now() - interval '1 hour' AND show_time < now() + interval '6 hours'`,
+      [DEMO.halls.grandIndonesiaImax],
     );
     screening = await http('POST', '/api/v1/screenings', admin, {
-      movie_id: 2,
-      theater_id: 1,
-      hall_id: 1,
+      movie_id: DEMO.movies.theBatman,
+      theater_id: DEMO.theaters.grandIndonesia,
+      hall_id: DEMO.halls.grandIndonesiaImax,
       show_time: show.toISOString(),
       price: 50000,
     });

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { assertProblem, call, type Res } from './helpers/http.ts';
 import { signedInApp, type TestApp } from './helpers/runtime.ts';
+import { createScreening } from './helpers/screenings.ts';
+import { DEMO } from '../src/db/seed/demo-ids.ts';
 
 let t: TestApp;
 let admin: string;
@@ -40,7 +42,7 @@ async function createHall(layout: Layout, over: Record<string, unknown> = {}) {
     method: 'POST',
     url: '/api/v1/halls',
     token: admin,
-    payload: { theater_id: 1, name: uniqueName(), screen_type: 'Regular', layout, ...over },
+    payload: { theater_id: DEMO.theaters.grandIndonesia, name: uniqueName(), screen_type: 'Regular', layout, ...over },
   });
   assert.equal(r.status, 201, JSON.stringify(r.body));
   return r.body.data;
@@ -61,16 +63,9 @@ const replace = (id: number, layout: Layout, etag?: string) =>
     headers: ifMatch(etag),
   });
 
-async function createScreening(hallId: number, days: number, over: Record<string, unknown> = {}) {
-  const r = await call(t.app, {
-    method: 'POST',
-    url: '/api/v1/screenings',
-    token: admin,
-    payload: { movie_id: 1, theater_id: 1, hall_id: hallId, show_time: future(days), price: 50000, ...over },
-  });
-  assert.equal(r.status, 201, JSON.stringify(r.body));
-  return r.body.data;
-}
+/** A screening of Avengers: Endgame in a hall of Grand Indonesia, `days` ahead. */
+const screeningIn = (hallId: number, days: number, over: Record<string, unknown> = {}): Promise<any> =>
+  createScreening(t.app, admin, { movie_id: DEMO.movies.avengersEndgame, hall_id: hallId, show_time: future(days), ...over });
 
 const q = async <R>(text: string, params: unknown[] = []) => (await t.rt.db.query<R>(text, params)).rows;
 
@@ -195,7 +190,7 @@ describe('POST /halls and GET /halls/:id', () => {
       method: 'POST',
       url: '/api/v1/halls',
       token: admin,
-      payload: { theater_id: 1, name: 'Studio Round Trip', screen_type: 'IMAX', has_3d_capability: true, layout: posted },
+      payload: { theater_id: DEMO.theaters.grandIndonesia, name: 'Studio Round Trip', screen_type: 'IMAX', has_3d_capability: true, layout: posted },
     });
     assert.equal(r.status, 201, JSON.stringify(r.body));
     assert.equal(r.headers.etag, '"1"');
@@ -256,7 +251,7 @@ describe('POST /halls and GET /halls/:id', () => {
   });
 
   test('401 without a token, 403 for a customer; nothing is created', async () => {
-    const payload = { theater_id: 1, name: 'Never', layout: grid(['A'], 2) };
+    const payload = { theater_id: DEMO.theaters.grandIndonesia, name: 'Never', layout: grid(['A'], 2) };
     assertProblem(await call(t.app, { method: 'POST', url: '/api/v1/halls', payload }), 401, 'unauthorized');
     assertProblem(await call(t.app, { method: 'POST', url: '/api/v1/halls', payload, token: customer }), 403, 'forbidden');
     assert.equal((await q("SELECT 1 FROM halls WHERE name = 'Never'")).length, 0);
@@ -266,7 +261,7 @@ describe('POST /halls and GET /halls/:id', () => {
     const layout = grid(['A', 'A'], 2);
     layout.rows[1].seats[0].type = 'couple';
     layout.rows[1].seats[1].y = 0; // on A-2's place
-    const r = await postHall({ theater_id: 1, name: 'Bad', layout });
+    const r = await postHall({ theater_id: DEMO.theaters.grandIndonesia, name: 'Bad', layout });
     assertProblem(r, 400, 'invalid_layout');
     assert.deepEqual(r.body.problems.map((p: { rule: string }) => p.rule).sort(), [
       'couple_without_pair',
@@ -274,10 +269,10 @@ describe('POST /halls and GET /halls/:id', () => {
       'duplicate_row_label',
     ]);
     const fields = { aisles: [], rows: [{ label: 'a', seats: [{ number: 0, x: 1000, type: 'sofa' }] }] };
-    const bad = await postHall({ theater_id: 1, name: 'Bad', layout: fields });
+    const bad = await postHall({ theater_id: DEMO.theaters.grandIndonesia, name: 'Bad', layout: fields });
     assertProblem(bad, 400, 'validation_failed');
     assert.equal(bad.body.errors.length, 4, 'label, number, x and type');
-    const c = await postHall({ theater_id: 1, name: 'Bad', capacity: 5, layout: grid(['A'], 1) });
+    const c = await postHall({ theater_id: DEMO.theaters.grandIndonesia, name: 'Bad', capacity: 5, layout: grid(['A'], 1) });
     assert.equal(c.status, 201, 'a posted capacity is ignored');
     assert.equal(c.body.data.capacity, 1);
   });
@@ -286,8 +281,8 @@ describe('POST /halls and GET /halls/:id', () => {
     const layout = grid(['A'], 2);
     const post = (payload: Record<string, unknown>) => postHall(payload);
     assertProblem(await post({ theater_id: 9999, name: 'X', layout }), 400, 'unknown_theater');
-    assertProblem(await post({ theater_id: 1, name: 'Hall 1', layout }), 409, 'hall_name_taken');
-    const other = await post({ theater_id: 2, name: 'Hall 1', layout });
+    assertProblem(await post({ theater_id: DEMO.theaters.grandIndonesia, name: 'Hall 1', layout }), 409, 'hall_name_taken');
+    const other = await post({ theater_id: DEMO.theaters.pacificPlace, name: 'Hall 1', layout });
     assert.equal(other.status, 201, 'the same name in another theater is fine');
   });
 
@@ -297,30 +292,33 @@ describe('POST /halls and GET /halls/:id', () => {
   });
 
   test("a demo hall's layout reads back valid: PUT what GET returned changes no seat", async () => {
-    const before = await getHall(1);
-    const countStates = () => q('SELECT count(*)::int AS n FROM screening_seats ss JOIN screenings s ON s.id = ss.screening_id WHERE s.hall_id = 1');
+    const hall = DEMO.halls.grandIndonesiaImax;
+    const before = await getHall(hall);
+    const countStates = () =>
+      q('SELECT count(*)::int AS n FROM screening_seats ss JOIN screenings s ON s.id = ss.screening_id WHERE s.hall_id = $1', [hall]);
     const states = await countStates();
-    const seatsBefore = await q('SELECT * FROM seats WHERE hall_id = 1 ORDER BY id');
-    const r = await replace(1, before.body.data.layout, before.headers.etag as string);
+    const seatsOf = () => q('SELECT * FROM seats WHERE hall_id = $1 ORDER BY id', [hall]);
+    const seatsBefore = await seatsOf();
+    const r = await replace(hall, before.body.data.layout, before.headers.etag as string);
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.deepEqual(r.body.data.layout, before.body.data.layout);
     assert.equal(r.body.data.version, before.body.data.version + 1);
-    assert.deepEqual(await q('SELECT * FROM seats WHERE hall_id = 1 ORDER BY id'), seatsBefore);
+    assert.deepEqual(await seatsOf(), seatsBefore);
     assert.deepEqual(await countStates(), states);
   });
 });
 
 describe('GET /theaters/:id/halls', () => {
   test("lists a theater's halls in pages, public; unknown theater 404", async () => {
-    const all = await q<{ id: number }>('SELECT id FROM halls WHERE theater_id = 1 ORDER BY id');
+    const all = await q<{ id: number }>('SELECT id FROM halls WHERE theater_id = $1 ORDER BY id', [DEMO.theaters.grandIndonesia]);
     const seen: number[] = [];
     let cursor: string | null = null;
     do {
-      const url: string = `/api/v1/theaters/1/halls?limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+      const url: string = `/api/v1/theaters/${DEMO.theaters.grandIndonesia}/halls?limit=2${cursor ? `&cursor=${cursor}` : ''}`;
       const r: Res = await call(t.app, { method: 'GET', url });
       assert.equal(r.status, 200);
       for (const h of r.body.data) {
-        assert.equal(h.theater_id, 1);
+        assert.equal(h.theater_id, DEMO.theaters.grandIndonesia);
         assert.equal(typeof h.capacity, 'number');
         assert.equal('layout' in h, false);
         seen.push(h.id);
@@ -332,7 +330,11 @@ describe('GET /theaters/:id/halls', () => {
       all.map((h) => h.id),
     );
     assertProblem(await call(t.app, { method: 'GET', url: '/api/v1/theaters/9999/halls' }), 404, 'theater_not_found');
-    assertProblem(await call(t.app, { method: 'GET', url: '/api/v1/theaters/1/halls?cursor=bm9wZQ' }), 400, 'validation_failed');
+    assertProblem(
+      await call(t.app, { method: 'GET', url: `/api/v1/theaters/${DEMO.theaters.grandIndonesia}/halls?cursor=bm9wZQ` }),
+      400,
+      'validation_failed',
+    );
   });
 });
 
@@ -433,7 +435,7 @@ describe('optimistic concurrency (If-Match)', () => {
 describe('halls in use', () => {
   test('DELETE of a hall with screenings -> 409 in_use, nothing changes', async () => {
     const { id } = await createHall(grid(['A'], 4));
-    const s = await createScreening(id, 61);
+    const s = await screeningIn(id, 61);
     const before = await snapshot(id);
     const r = await deleteHall(id);
     assertProblem(r, 409, 'in_use');
@@ -443,7 +445,7 @@ describe('halls in use', () => {
 
   test('turning 3D off while an upcoming 3D screening uses the hall -> 409 in_use', async () => {
     const { id } = await createHall(grid(['A'], 4), { has_3d_capability: true });
-    const s = await createScreening(id, 62, { is_3d: true, price_3d: 70000 });
+    const s = await screeningIn(id, 62, { is_3d: true, price_3d: 70000 });
     const r = await patchHall(id, { has_3d_capability: false });
     assertProblem(r, 409, 'in_use');
     assert.deepEqual(r.body.screening_ids, [s.id]);
@@ -464,7 +466,7 @@ describe('PUT /halls/:id/layout with screenings', () => {
 
   test('adding seats gives upcoming screenings their states; removing a free seat takes its state away', async () => {
     const hall = await createHall(grid(['A', 'B'], 4));
-    const s = await createScreening(hall.id, 63);
+    const s = await screeningIn(hall.id, 63);
     assert.equal(s.available_seats, 8);
     const ids = await seatIds(hall.id);
 
@@ -509,7 +511,7 @@ describe('PUT /halls/:id/layout with screenings', () => {
 
   test('removing a sold seat -> 409 layout_removes_sold_seats, nothing changes', async () => {
     const hall = await createHall(grid(['A', 'B'], 4));
-    const s = await createScreening(hall.id, 64);
+    const s = await screeningIn(hall.id, 64);
     const ids = await seatIds(hall.id);
     await sellSeat(s.id, ids.get('B-2')!);
     const before = await snapshot(hall.id);
@@ -538,7 +540,7 @@ describe('PUT /halls/:id/layout with screenings', () => {
 
   test('a live hold blocks the removal too; an expired one does not', async () => {
     const hall = await createHall(grid(['A'], 4));
-    const s = await createScreening(hall.id, 65);
+    const s = await screeningIn(hall.id, 65);
     const ids = await seatIds(hall.id);
     await holdSeat(s.id, ids.get('A-3')!, 10, 3);
     await holdSeat(s.id, ids.get('A-4')!, -5, 2);
@@ -560,7 +562,7 @@ describe('PUT /halls/:id/layout with screenings', () => {
 
   test('a hold committed while the replace waits for the seat state is seen: 409, the hold survives', async () => {
     const hall = await createHall(grid(['A'], 4));
-    const s = await createScreening(hall.id, 68);
+    const s = await screeningIn(hall.id, 68);
     const ids = await seatIds(hall.id);
     let commitHold!: () => void;
     const gate = new Promise<void>((resolve) => (commitHold = resolve));
@@ -597,7 +599,7 @@ describe('PUT /halls/:id/layout with screenings', () => {
 
   test('a removed seat a refunded ticket points at keeps a blocked state, freed when the seat returns', async () => {
     const hall = await createHall(grid(['A'], 4));
-    const s = await createScreening(hall.id, 66);
+    const s = await screeningIn(hall.id, 66);
     const ids = await seatIds(hall.id);
     await sellSeat(s.id, ids.get('A-4')!, 'refunded'); // ticket row refunded, seat state available again
     const r = await replace(hall.id, grid(['A'], 3));
@@ -630,7 +632,7 @@ describe('PUT /halls/:id/layout with screenings', () => {
 
   test('two seats swap places in one replace; ids stay with row and number', async () => {
     const hall = await createHall(grid(['A', 'B'], 3));
-    await createScreening(hall.id, 67);
+    await screeningIn(hall.id, 67);
     const ids = await seatIds(hall.id);
     const swapped = grid(['A', 'B'], 3);
     const [a1, a2, a3] = swapped.rows[0].seats;

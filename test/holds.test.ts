@@ -8,6 +8,7 @@ import type { SeatEvent } from '../src/realtime/events.ts';
 import { assertProblem, call, loginAs } from './helpers/http.ts';
 import { onPostgres, startTestApp, type TestApp } from './helpers/runtime.ts';
 import { newScreening, seatMapOf } from './helpers/screenings.ts';
+import { DEMO } from '../src/db/seed/demo-ids.ts';
 
 let t: TestApp;
 let admin: string;
@@ -204,13 +205,23 @@ describe('seat rules', () => {
     assertProblem(r, 409, 'orphan_seat');
     assert.deepEqual(r.body.seat_ids, [m.id('B4')]);
     assert.equal((await hold(s.id, [m.id('B4'), m.id('B5'), m.id('B6')])).status, 201);
-    const off = await call(t.app, { method: 'PATCH', url: '/api/v1/theaters/1', token: admin, payload: { orphan_seat_rule: false } });
+    const off = await call(t.app, {
+      method: 'PATCH',
+      url: `/api/v1/theaters/${DEMO.theaters.grandIndonesia}`,
+      token: admin,
+      payload: { orphan_seat_rule: false },
+    });
     assert.equal(off.status, 200, JSON.stringify(off.body));
     assert.equal(off.body.data.orphan_seat_rule, false);
     try {
       assert.equal((await hold(s.id, [m.id('C5'), m.id('C6')], bob)).status, 201);
     } finally {
-      await call(t.app, { method: 'PATCH', url: '/api/v1/theaters/1', token: admin, payload: { orphan_seat_rule: true } });
+      await call(t.app, {
+        method: 'PATCH',
+        url: `/api/v1/theaters/${DEMO.theaters.grandIndonesia}`,
+        token: admin,
+        payload: { orphan_seat_rule: true },
+      });
     }
   });
 });
@@ -374,7 +385,7 @@ describe('best available', () => {
   });
 
   test('sold out -> 409', async () => {
-    const s = await newScreening(t.app, admin, { theater_id: 2, hall_id: 3 });
+    const s = await newScreening(t.app, admin, { theater_id: DEMO.theaters.pacificPlace, hall_id: DEMO.halls.pacificPlace4dx });
     const m = await seatMapOf(t.app, s.id);
     await call(t.app, {
       method: 'POST',

@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 import { type GatewayServer, startGatewayServer } from '../src/gateway-server.ts';
 import { freePort, type Server, startServer, waitFor } from './helpers/process.ts';
 import { freshDatabase, onPostgres, TEST_SECRET } from './helpers/runtime.ts';
+import { createScreening, seatMapOf } from './helpers/screenings.ts';
 
 const WEBHOOK_SECRET = 'crash-test-webhook-secret-0123456789';
 const API_KEY = 'sk_test_crash';
@@ -83,11 +84,10 @@ test('killed between the capture and the ticket commit: after a restart the reco
   const alice = (await json('POST', '/login', { email: 'customer@cinema.com', password: 'password' })).body.data.token;
   const show = new Date(Date.now() + 200 * 86_400_000);
   show.setUTCHours(3, 0, 0, 0);
-  const s = await json('POST', '/screenings', { movie_id: 2, theater_id: 1, hall_id: 1, show_time: show.toISOString(), price: 50000 }, admin);
-  assert.equal(s.status, 201, JSON.stringify(s.body));
-  const map = await json('GET', `/screenings/${s.body.data.id}/seats`);
-  const seatIds = ['D6', 'D7'].map((label) => map.body.data.seats.find((x: any) => x.label === label).id as number);
-  const hold = await json('POST', `/screenings/${s.body.data.id}/holds`, { seat_ids: seatIds }, alice);
+  const s = await createScreening({ json }, admin, { show_time: show.toISOString() });
+  const map = await seatMapOf({ json }, s.id);
+  const seatIds = [map.id('D6'), map.id('D7')];
+  const hold = await json('POST', `/screenings/${s.id}/holds`, { seat_ids: seatIds }, alice);
   assert.equal(hold.status, 201, JSON.stringify(hold.body));
   const co = await json('POST', `/holds/${hold.body.data.id}/checkout`, { payment_method: 'card' }, alice, { 'idempotency-key': 'crash-1' });
   assert.equal(co.status, 201, JSON.stringify(co.body));
@@ -109,13 +109,13 @@ test('killed between the capture and the ticket commit: after a restart the reco
   } while (ticket?.status !== 'paid' && Date.now() < deadline);
   assert.equal(ticket.status, 'paid', `ticket ${JSON.stringify(ticket)}`);
   assert.equal(ticket.payment.status, 'captured');
-  const mine = (await json('GET', '/me/tickets', undefined, alice)).body.data.filter((x: any) => x.screening.id === s.body.data.id);
+  const mine = (await json('GET', '/me/tickets', undefined, alice)).body.data.filter((x: any) => x.screening.id === s.id);
   assert.deepEqual(
     mine.map((x: any) => x.status),
     ['paid'],
     'exactly one ticket for the screening, paid',
   );
-  const after = await json('GET', `/screenings/${s.body.data.id}/seats`);
+  const after = await json('GET', `/screenings/${s.id}/seats`);
   for (const id of seatIds) assert.equal(after.body.data.seats.find((x: any) => x.id === id).status, 'sold');
   const entry = gateway.simulator.ledger().find((e) => e.payment_id === co.body.data.payment.id);
   assert.equal(entry?.status, 'captured', 'kept, not refunded');

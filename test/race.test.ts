@@ -9,6 +9,7 @@ import { claims, signHs256 } from './helpers/jwt.ts';
 import { freePort, type Server, startServer, waitFor } from './helpers/process.ts';
 import { startRedis } from './helpers/redis-server.ts';
 import { freshDatabase, onPostgres } from './helpers/runtime.ts';
+import { DEMO } from '../src/db/seed/demo-ids.ts';
 
 const SECRET = 'race-secret-0123456789abcdef0123456789abcdef';
 const CUSTOMERS = 500;
@@ -87,12 +88,12 @@ describe('race for one screening', { skip: !onPostgres && 'needs PostgreSQL: PGl
         seats: Array.from({ length: PER_ROW }, (_, x) => ({ number: x + 1, x, y, type: 'regular' })),
       })),
     };
-    const hall = await post(bases[0], '/api/v1/halls', admin, { theater_id: 1, name, layout });
+    const hall = await post(bases[0], '/api/v1/halls', admin, { theater_id: DEMO.theaters.grandIndonesia, name, layout });
     assert.equal(hall.status, 201, JSON.stringify(hall.body));
     const show = new Date(Date.now() + 30 * 86_400_000).toISOString();
     const s = await post(bases[0], '/api/v1/screenings', admin, {
-      movie_id: 1,
-      theater_id: 1,
+      movie_id: DEMO.movies.avengersEndgame,
+      theater_id: DEMO.theaters.grandIndonesia,
       hall_id: hall.body.data.id,
       show_time: show,
       price: 50000,

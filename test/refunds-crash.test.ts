@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { toMinor } from '../src/lib/money.ts';
-import { type ApiProcess, apiProcess, buy, plainScreening, signIn, until } from './helpers/api-process.ts';
+import { type ApiProcess, apiProcess, buy, signIn, until } from './helpers/api-process.ts';
+import { plainScreening } from './helpers/screenings.ts';
 import { assertMoneyInvariant } from './helpers/refunds.ts';
 
 let p: ApiProcess;

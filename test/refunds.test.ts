@@ -12,9 +12,9 @@ import type { GatewayRefund } from '../src/gateway/gateway.ts';
 import { checkout, listen, newCustomer, postWebhook, setFaults } from './helpers/checkout.ts';
 import { assertProblem, call, loginAs } from './helpers/http.ts';
 import { liveClient } from './helpers/live-client.ts';
-import { assertMoneyInvariant, paidTicket, plainHall, quote, refund, refundState, renderedMessages, screeningIn } from './helpers/refunds.ts';
+import { assertMoneyInvariant, paidTicket, quote, refund, refundState, renderedMessages } from './helpers/refunds.ts';
 import { startTestApp, type TestApp } from './helpers/runtime.ts';
-import { seatMapOf } from './helpers/screenings.ts';
+import { plainHall, screeningIn, seatMapOf } from './helpers/screenings.ts';
 
 let t: TestApp;
 let base: string;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { assertProblem, call } from './helpers/http.ts';
 import { signedInApp, type TestApp } from './helpers/runtime.ts';
+import { DEMO } from '../src/db/seed/demo-ids.ts';
 
 let t: TestApp;
 let admin: string;
@@ -21,9 +22,9 @@ const future = (days: number, hour = 10) => {
 
 const create = (payload: Record<string, unknown>, token = admin) => call(t.app, { method: 'POST', url: '/api/v1/screenings', token, payload });
 const base = (over: Record<string, unknown> = {}) => ({
-  movie_id: 1,
-  theater_id: 1,
-  hall_id: 1,
+  movie_id: DEMO.movies.avengersEndgame,
+  theater_id: DEMO.theaters.grandIndonesia,
+  hall_id: DEMO.halls.grandIndonesiaImax,
   show_time: future(40),
   price: 50000,
   ...over,
@@ -96,9 +97,11 @@ describe('GET /screenings', () => {
 
 describe('GET /screenings/:id', () => {
   test('found, not found, invalid id', async () => {
-    const r = await call(t.app, { method: 'GET', url: '/api/v1/screenings/1', token: customer });
+    const made = (await create(base({ show_time: future(43) }))).body.data;
+    const r = await call(t.app, { method: 'GET', url: `/api/v1/screenings/${made.id}`, token: customer });
     assert.equal(r.status, 200);
-    assert.equal(r.body.data.id, 1);
+    assert.equal(r.body.data.id, made.id);
+    assert.equal(r.body.data.hall_id, DEMO.halls.grandIndonesiaImax);
     assertProblem(await call(t.app, { method: 'GET', url: '/api/v1/screenings/999999', token: customer }), 404, 'screening_not_found');
     assertProblem(await call(t.app, { method: 'GET', url: '/api/v1/screenings/abc', token: customer }), 400, 'validation_failed');
     assertProblem(await call(t.app, { method: 'GET', url: '/api/v1/screenings/0', token: customer }), 400, 'validation_failed');
@@ -111,12 +114,12 @@ describe('POST /screenings', () => {
     assert.equal(r.status, 201, JSON.stringify(r.body));
     const s = r.body.data;
     const { rows } = await t.rt.db.query<{ duration: number; capacity: number; states: number; audit: number }>(
-      `SELECT (SELECT duration FROM movies WHERE id = 1) AS duration,
-              (SELECT count(*)::int FROM seats WHERE hall_id = 1 AND is_active) AS capacity,
+      `SELECT (SELECT duration FROM movies WHERE id = $2) AS duration,
+              (SELECT count(*)::int FROM seats WHERE hall_id = $3 AND is_active) AS capacity,
               (SELECT count(*)::int FROM screening_seats WHERE screening_id = $1 AND status = 'available') AS states,
               (SELECT count(*)::int FROM audit_log WHERE entity = 'screening' AND entity_id = $1::text
-                 AND action = 'screening.create' AND actor_id = 1) AS audit`,
-      [s.id],
+                 AND action = 'screening.create' AND actor_id = $4) AS audit`,
+      [s.id, DEMO.movies.avengersEndgame, DEMO.halls.grandIndonesiaImax, DEMO.users.admin],
     );
     assert.equal(new Date(s.end_time).getTime() - new Date(s.show_time).getTime(), rows[0].duration * 60_000);
     assert.equal(s.available_seats, rows[0].capacity);
@@ -142,7 +145,7 @@ describe('POST /screenings', () => {
     ['unknown movie', { movie_id: 9999 }, 400, 'unknown_movie'],
     ['unknown theater', { theater_id: 9999 }, 400, 'unknown_theater'],
     ['unknown hall', { hall_id: 9999 }, 400, 'unknown_hall'],
-    ['hall of another theater', { theater_id: 2 }, 400, 'hall_not_in_theater'],
+    ['hall of another theater', { theater_id: DEMO.theaters.pacificPlace }, 400, 'hall_not_in_theater'],
     ['time without offset', { show_time: '2031-01-01T10:00:00' }, 400, 'validation_failed'],
     ['not a time', { show_time: 'tomorrow' }, 400, 'validation_failed'],
     ['in the past', { show_time: '2020-01-01T10:00:00Z' }, 400, 'screening_in_past'],
@@ -151,7 +154,12 @@ describe('POST /screenings', () => {
     ['negative price', { price: -5 }, 400, 'validation_failed'],
     ['price as a string', { price: 'free' }, 400, 'validation_failed'],
     ['3D without price_3d', { is_3d: true }, 400, 'price_3d_required'],
-    ['3D in a hall without 3D', { theater_id: 2, hall_id: 4, is_3d: true, price_3d: 70000 }, 400, 'hall_not_3d'],
+    [
+      '3D in a hall without 3D',
+      { theater_id: DEMO.theaters.pacificPlace, hall_id: DEMO.halls.pacificPlaceRegular, is_3d: true, price_3d: 70000 },
+      400,
+      'hall_not_3d',
+    ],
     ['missing hall_id', { hall_id: undefined }, 400, 'validation_failed'],
   ];
   for (const [name, over, status, code] of refusals) {
@@ -181,7 +189,7 @@ describe('POST /screenings', () => {
     );
     // exactly at the end of the gap: fine; another hall at the same time: fine
     assert.equal((await create(base({ show_time: new Date(end + 15 * 60_000).toISOString() }))).status, 201);
-    assert.equal((await create(base({ hall_id: 2, show_time: future(60, 11) }))).status, 201);
+    assert.equal((await create(base({ hall_id: DEMO.halls.grandIndonesiaDolby, show_time: future(60, 11) }))).status, 201);
   });
 
   test('concurrent creates for one slot: exactly one wins', async () => {
@@ -226,14 +234,19 @@ describe('PUT /screenings/:id', () => {
 
   test('moving to another hall rebuilds the seat states; the movie change re-derives end_time', async () => {
     const s = (await create(base({ show_time: future(95) }))).body.data;
-    const r = await call(t.app, { method: 'PUT', url: `/api/v1/screenings/${s.id}`, token: admin, payload: { hall_id: 2, movie_id: 2 } });
+    const r = await call(t.app, {
+      method: 'PUT',
+      url: `/api/v1/screenings/${s.id}`,
+      token: admin,
+      payload: { hall_id: DEMO.halls.grandIndonesiaDolby, movie_id: DEMO.movies.theBatman },
+    });
     assert.equal(r.status, 200, JSON.stringify(r.body));
     const { rows } = await t.rt.db.query<{ cap: number; states: number; dur: number }>(
-      `SELECT (SELECT count(*)::int FROM seats WHERE hall_id = 2) AS cap,
+      `SELECT (SELECT count(*)::int FROM seats WHERE hall_id = $2) AS cap,
               (SELECT count(*)::int FROM screening_seats ss JOIN seats st ON st.id = ss.seat_id
-                WHERE ss.screening_id = $1 AND st.hall_id = 2) AS states,
-              (SELECT duration FROM movies WHERE id = 2) AS dur`,
-      [s.id],
+                WHERE ss.screening_id = $1 AND st.hall_id = $2) AS states,
+              (SELECT duration FROM movies WHERE id = $3) AS dur`,
+      [s.id, DEMO.halls.grandIndonesiaDolby, DEMO.movies.theBatman],
     );
     assert.equal(r.body.data.available_seats, rows[0].cap);
     assert.equal(rows[0].states, rows[0].cap);
@@ -246,9 +259,14 @@ describe('PUT /screenings/:id', () => {
       404,
       'screening_not_found',
     );
-    assertProblem(await call(t.app, { method: 'PUT', url: '/api/v1/screenings/1', token: admin, payload: { price: 1.234 } }), 400, 'invalid_amount');
+    const s = (await create(base({ show_time: future(96) }))).body.data;
     assertProblem(
-      await call(t.app, { method: 'PUT', url: '/api/v1/screenings/1', token: admin, payload: { hall_id: 3 } }),
+      await call(t.app, { method: 'PUT', url: `/api/v1/screenings/${s.id}`, token: admin, payload: { price: 1.234 } }),
+      400,
+      'invalid_amount',
+    );
+    assertProblem(
+      await call(t.app, { method: 'PUT', url: `/api/v1/screenings/${s.id}`, token: admin, payload: { hall_id: DEMO.halls.pacificPlace4dx } }),
       400,
       'hall_not_in_theater',
     );
@@ -311,10 +329,12 @@ describe('GET /screenings filters', () => {
   };
 
   test('theater, movie and city filters return only matching screenings', async () => {
-    for (const s of await list('theater_id=2')) assert.equal(s.theater_id, 2);
-    for (const s of await list('movie_id=2')) assert.equal(s.movie_id, 2);
-    const bandung = await list('city_id=2');
-    const { rows } = await t.rt.db.query<{ id: number }>('SELECT id FROM theaters WHERE city_id = 2');
+    const pacific = await list(`theater_id=${DEMO.theaters.pacificPlace}`);
+    assert.ok(pacific.length > 0);
+    for (const s of pacific) assert.equal(s.theater_id, DEMO.theaters.pacificPlace);
+    for (const s of await list(`movie_id=${DEMO.movies.theBatman}`)) assert.equal(s.movie_id, DEMO.movies.theBatman);
+    const bandung = await list(`city_id=${DEMO.cities.bandung}`);
+    const { rows } = await t.rt.db.query<{ id: number }>('SELECT id FROM theaters WHERE city_id = $1', [DEMO.cities.bandung]);
     const ids = new Set(rows.map((r) => r.id));
     assert.ok(bandung.length > 0);
     for (const s of bandung) assert.ok(ids.has(s.theater_id));
@@ -324,10 +344,10 @@ describe('GET /screenings filters', () => {
     const day = new Date(Date.now() + 120 * DAY).toISOString().slice(0, 10);
     const next = new Date(Date.parse(day) + DAY).toISOString().slice(0, 10);
     const late = (await create(base({ show_time: `${day}T23:30:00+07:00` }))).body.data; // 16:30Z on `day`
-    const early = (await create(base({ hall_id: 2, show_time: `${next}T00:30:00+07:00` }))).body.data; // 17:30Z on `day`
+    const early = (await create(base({ hall_id: DEMO.halls.grandIndonesiaDolby, show_time: `${next}T00:30:00+07:00` }))).body.data; // 17:30Z on `day`
     assert.match(early.show_time, new RegExp(`^${day}T17:30`));
-    const onDay = (await list(`theater_id=1&date=${day}`)).map((s) => s.id);
-    const onNext = (await list(`theater_id=1&date=${next}`)).map((s) => s.id);
+    const onDay = (await list(`theater_id=${DEMO.theaters.grandIndonesia}&date=${day}`)).map((s) => s.id);
+    const onNext = (await list(`theater_id=${DEMO.theaters.grandIndonesia}&date=${next}`)).map((s) => s.id);
     assert.ok(onDay.includes(late.id) && !onDay.includes(early.id));
     assert.ok(onNext.includes(early.id) && !onNext.includes(late.id));
   });
@@ -344,20 +364,20 @@ describe('GET /screenings filters', () => {
   });
 
   test('pages neither skip nor repeat while screenings are inserted between page requests', async () => {
-    const before = (await list('theater_id=1')).map((s) => s.id);
+    const before = (await list(`theater_id=${DEMO.theaters.grandIndonesia}`)).map((s) => s.id);
     const seen: number[] = [];
     let cursor: string | null = null;
     let i = 0;
     do {
       const r: any = await call(t.app, {
         method: 'GET',
-        url: `/api/v1/screenings?theater_id=1&limit=7${cursor ? `&cursor=${cursor}` : ''}`,
+        url: `/api/v1/screenings?theater_id=${DEMO.theaters.grandIndonesia}&limit=7${cursor ? `&cursor=${cursor}` : ''}`,
         token: customer,
       });
       seen.push(...r.body.data.map((s: any) => s.id));
       cursor = r.body.meta.next_cursor;
       // insert one screening far ahead (after every page) and one soon (before the cursor)
-      await create(base({ hall_id: 2, show_time: future(200 + i, 9) }));
+      await create(base({ hall_id: DEMO.halls.grandIndonesiaDolby, show_time: future(200 + i, 9) }));
       i++;
     } while (cursor);
     assert.equal(new Set(seen).size, seen.length, 'no repeats');

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { assertProblem, call } from './helpers/http.ts';
 import { signedInApp, type TestApp } from './helpers/runtime.ts';
+import { createScreening } from './helpers/screenings.ts';
+import { DEMO } from '../src/db/seed/demo-ids.ts';
 
 let t: TestApp;
 let admin: string;
@@ -14,29 +16,23 @@ after(() => t.close());
 
 const seats = (id: number, headers: Record<string, string> = {}) => call(t.app, { method: 'GET', url: `/api/v1/screenings/${id}/seats`, headers });
 
-/** A screening in hall 1 (theater 1, Asia/Jakarta) at a local time `days` ahead; returns it. */
-async function screeningAt(daysAhead: number, localHour: number, over: Record<string, unknown> = {}) {
-  const d = new Date(Date.now() + daysAhead * 86_400_000);
-  const date = d.toISOString().slice(0, 10);
-  const show = `${date}T${String(localHour).padStart(2, '0')}:00:00+07:00`;
-  const r = await call(t.app, {
-    method: 'POST',
-    url: '/api/v1/screenings',
-    token: admin,
-    payload: { movie_id: 1, theater_id: 1, hall_id: 1, show_time: show, price: 50000, ...over },
-  });
-  assert.equal(r.status, 201, JSON.stringify(r.body));
-  return r.body.data;
+/** A screening of Avengers: Endgame in Grand Indonesia's IMAX hall (Asia/Jakarta) at a local hour `days` ahead. */
+async function screeningAt(daysAhead: number, localHour: number, over: Record<string, unknown> = {}): Promise<any> {
+  const date = new Date(Date.now() + daysAhead * 86_400_000).toISOString().slice(0, 10);
+  const show_time = `${date}T${String(localHour).padStart(2, '0')}:00:00+07:00`;
+  return createScreening(t.app, admin, { movie_id: DEMO.movies.avengersEndgame, show_time, ...over });
 }
 
 describe('seat map', () => {
   test('is public and lists every seat of the hall with status, price and position', async () => {
-    const r = await seats(1);
+    const s = await screeningAt(60, 20);
+    const r = await seats(s.id);
     assert.equal(r.status, 200);
     const map = r.body.data;
     const { rows } = await t.rt.db.query<{ id: number; x: number; y: number; seat_type: string; label: string }>(
       `SELECT st.id, st.x, st.y, st.seat_type, st.row_label || st.number AS label
-         FROM screening_seats ss JOIN seats st ON st.id = ss.seat_id WHERE ss.screening_id = 1 ORDER BY st.id`,
+         FROM screening_seats ss JOIN seats st ON st.id = ss.seat_id WHERE ss.screening_id = $1 ORDER BY st.id`,
+      [s.id],
     );
     assert.equal(map.seats.length, rows.length);
     const byId = new Map(map.seats.map((s: any) => [s.id, s]));
@@ -47,7 +43,7 @@ describe('seat map', () => {
       assert.equal(typeof s.price, 'number');
     }
     assert.equal(map.counts.available, rows.length);
-    assert.equal(map.screening_id, 1);
+    assert.equal(map.screening_id, s.id);
     assert.equal(map.currency, 'IDR');
     assert.equal(map.on_sale, true);
     assert.ok(Array.isArray(map.hall.aisles));
@@ -156,12 +152,12 @@ describe('layout round trip through the seat map', () => {
       method: 'POST',
       url: '/api/v1/halls',
       token: admin,
-      payload: { theater_id: 1, name: 'Round Trip 12', screen_type: 'Regular', layout: { aisles: [3, 12], rows } },
+      payload: { theater_id: DEMO.theaters.grandIndonesia, name: 'Round Trip 12', screen_type: 'Regular', layout: { aisles: [3, 12], rows } },
     });
     assert.equal(hall.status, 201, JSON.stringify(hall.body));
     const put = await call(t.app, {
       method: 'PUT',
-      url: '/api/v1/theaters/1/pricing',
+      url: `/api/v1/theaters/${DEMO.theaters.grandIndonesia}/pricing`,
       token: admin,
       payload: { surcharges: { vip: 15000, couple: 30000, wheelchair: 0 }, rules: [] },
     });
@@ -171,7 +167,13 @@ describe('layout round trip through the seat map', () => {
       method: 'POST',
       url: '/api/v1/screenings',
       token: admin,
-      payload: { movie_id: 2, theater_id: 1, hall_id: hall.body.data.id, show_time: `${day}T12:00:00Z`, price: 45000 },
+      payload: {
+        movie_id: DEMO.movies.theBatman,
+        theater_id: DEMO.theaters.grandIndonesia,
+        hall_id: hall.body.data.id,
+        show_time: `${day}T12:00:00Z`,
+        price: 45000,
+      },
     });
     assert.equal(s.status, 201, JSON.stringify(s.body));
 
@@ -208,7 +210,7 @@ describe('price card', () => {
     const weekday = nextWeekday(3, 70);
     const put = await call(t.app, {
       method: 'PUT',
-      url: '/api/v1/theaters/1/pricing',
+      url: `/api/v1/theaters/${DEMO.theaters.grandIndonesia}/pricing`,
       token: admin,
       payload: {
         surcharges: { vip: 20000, couple: 35000.5 },
@@ -239,22 +241,22 @@ describe('price card', () => {
   });
 
   test('GET is public with an ETag; a stale If-Match -> 412 and the card is unchanged', async () => {
-    const got = await call(t.app, { method: 'GET', url: '/api/v1/theaters/1/pricing' });
+    const got = await call(t.app, { method: 'GET', url: `/api/v1/theaters/${DEMO.theaters.grandIndonesia}/pricing` });
     assert.equal(got.status, 200);
     const etag = String(got.headers.etag);
     const stale = await call(t.app, {
       method: 'PUT',
-      url: '/api/v1/theaters/1/pricing',
+      url: `/api/v1/theaters/${DEMO.theaters.grandIndonesia}/pricing`,
       token: admin,
       headers: { 'if-match': '"0"' },
       payload: { surcharges: {}, rules: [] },
     });
     assertProblem(stale, 412, 'precondition_failed');
-    const still = await call(t.app, { method: 'GET', url: '/api/v1/theaters/1/pricing' });
+    const still = await call(t.app, { method: 'GET', url: `/api/v1/theaters/${DEMO.theaters.grandIndonesia}/pricing` });
     assert.deepEqual(still.body.data, got.body.data);
     const fresh = await call(t.app, {
       method: 'PUT',
-      url: '/api/v1/theaters/1/pricing',
+      url: `/api/v1/theaters/${DEMO.theaters.grandIndonesia}/pricing`,
       token: admin,
       headers: { 'if-match': etag },
       payload: { surcharges: { vip: 1000 }, rules: [] },
@@ -265,7 +267,7 @@ describe('price card', () => {
 
   test('bad cards are refused: 3 decimals, negative surcharge, inverted times, customer', async () => {
     const put = (payload: Record<string, unknown>, token = admin) =>
-      call(t.app, { method: 'PUT', url: '/api/v1/theaters/1/pricing', token, payload });
+      call(t.app, { method: 'PUT', url: `/api/v1/theaters/${DEMO.theaters.grandIndonesia}/pricing`, token, payload });
     assertProblem(await put({ surcharges: { vip: 1.001 }, rules: [] }), 400, 'invalid_amount');
     assertProblem(await put({ surcharges: { vip: -5 }, rules: [] }), 400, 'invalid_amount');
     assertProblem(

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { assertProblem, call } from './helpers/http.ts';
 import { startTestApp, type TestApp } from './helpers/runtime.ts';
+import { DEMO } from '../src/db/seed/demo-ids.ts';
 
 const INDEX = '<!doctype html><title>Cinema</title><script type="module" src="/assets/index-AbC123.js"></script>';
 let t: TestApp;
@@ -65,7 +66,7 @@ describe('serving the web app', () => {
 
 describe('GET /api/v1/showtimes/{id}: one screening as the lists show it, public', () => {
   test('an upcoming screening with its movie, theater, hall capacity and local time', async () => {
-    const list = await call(t.app, { method: 'GET', url: '/api/v1/movies/1/screenings?limit=1' });
+    const list = await call(t.app, { method: 'GET', url: `/api/v1/movies/${DEMO.movies.avengersEndgame}/screenings?limit=1` });
     const s = list.body.data[0];
     const r = await call(t.app, { method: 'GET', url: `/api/v1/showtimes/${s.id}` });
     assert.equal(r.status, 200);

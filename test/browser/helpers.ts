@@ -8,6 +8,7 @@ import { after, before } from 'node:test';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { WEB_DIST } from '../../src/http/web-app.ts';
+import { DEMO } from '../../src/db/seed/demo-ids.ts';
 import { freePort } from '../helpers/process.ts';
 import { onPostgres, startTestApp, type TestApp } from '../helpers/runtime.ts';
 
@@ -71,12 +72,12 @@ export async function logIn(page: Page, email = 'customer@cinema.com', password 
 export async function openShowtime(page: Page, web: WebApp, movie = 'Dune: Part Two'): Promise<number> {
   const { rows } = await web.t.rt.db.query<{ id: number }>(
     `SELECT s.id FROM screenings s JOIN movies m ON m.id = s.movie_id JOIN theaters t ON t.id = s.theater_id
-      WHERE m.title = $1 AND t.city_id = 1 AND s.status = 'scheduled' AND s.is_available
+      WHERE m.title = $1 AND t.city_id = $2 AND s.status = 'scheduled' AND s.is_available
         AND s.show_time > now() + interval '3 hours'
         AND (SELECT count(DISTINCT row_label) FROM seats WHERE hall_id = s.hall_id) >= 8
         AND EXISTS (SELECT 1 FROM seats WHERE hall_id = s.hall_id AND seat_type = 'couple')
       ORDER BY s.show_time LIMIT 1`,
-    [movie],
+    [movie, DEMO.cities.jakarta],
   );
   if (!rows[0]) throw new Error(`no show of ${movie} in a big Jakarta hall with couple seats`);
   const id = rows[0].id;

@@ -120,46 +120,6 @@ export async function signIn(p: ApiProcess, email: string, password = 'password'
   return r.body.data.token;
 }
 
-/** A theater without seat rules, a hall of rows x perRow regular seats, and a screening `hours` ahead. */
-export async function plainScreening(p: ApiProcess, admin: string, rows: number, perRow: number, hours: number) {
-  const th = await p.json(
-    'POST',
-    '/theaters',
-    {
-      city_id: 1,
-      name: `Crash ${Date.now()}`,
-      address: 'Jl. Test',
-      time_zone: 'Asia/Jakarta',
-      orphan_seat_rule: false,
-      companion_needs_wheelchair: false,
-    },
-    admin,
-  );
-  assert.equal(th.status, 201, JSON.stringify(th.body));
-  const labels = 'ABCDEFGHIJKLMNOPQRST';
-  const layout = {
-    aisles: [],
-    rows: Array.from({ length: rows }, (_, r) => ({
-      label: labels[r],
-      seats: Array.from({ length: perRow }, (_, i) => ({ number: i + 1, x: i, type: 'regular' })),
-    })),
-  };
-  const hall = await p.json('POST', '/halls', { theater_id: th.body.data.id, name: 'Crash Hall', screen_type: 'Regular', layout }, admin);
-  assert.equal(hall.status, 201, JSON.stringify(hall.body));
-  const show = new Date(Date.now() + hours * 3_600_000);
-  show.setUTCSeconds(0, 0);
-  const s = await p.json(
-    'POST',
-    '/screenings',
-    { movie_id: 2, theater_id: th.body.data.id, hall_id: hall.body.data.id, show_time: show.toISOString(), price: 50000 },
-    admin,
-  );
-  assert.equal(s.status, 201, JSON.stringify(s.body));
-  const map = await p.json('GET', `/screenings/${s.body.data.id}/seats`);
-  const ids = new Map<string, number>(map.body.data.seats.map((x: any) => [x.label, x.id]));
-  return { screeningId: s.body.data.id as number, seatId: (label: string) => ids.get(label) as number, seats: map.body.data.seats.length as number };
-}
-
 /** Hold -> checkout -> the gateway captures (its customer side); returns the ticket and gateway payment ids. */
 export async function buy(p: ApiProcess, token: string, screeningId: number, seatIds: number[]): Promise<{ ticketId: string; paymentId: string }> {
   const hold = await p.json('POST', `/screenings/${screeningId}/holds`, { seat_ids: seatIds }, token);

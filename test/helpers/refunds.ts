@@ -1,9 +1,8 @@
-// Refund scenarios for tests: a theater and hall of plain seats (no seat rules in the way), screenings
-// a chosen number of hours ahead, paid tickets through the real checkout, refund calls, and the money
-// invariant between the gateway's books and ours.
+// Refund scenarios for tests: paid tickets through the real checkout (in a plain hall of
+// screenings.ts, a chosen number of hours ahead), refund calls, and the money invariant between the
+// gateway's books and ours.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
 import type { Sql } from '../../src/db/client.ts';
 import { toMinor } from '../../src/lib/money.ts';
 import type { LedgerEntry } from '../../src/gateway-simulator/ledger.ts';
@@ -13,55 +12,6 @@ import { approve, checkout, webhooksSettled } from './checkout.ts';
 import { call, type Res } from './http.ts';
 import type { TestApp } from './runtime.ts';
 import { seatMapOf } from './screenings.ts';
-
-const ROWS = 'ABCDEFGHIJKLMNOPQRST';
-
-/** A theater without seat rules and one hall of `rows` x `perRow` regular seats, labelled A1... */
-export async function plainHall(app: FastifyInstance, admin: string, rows = 12, perRow = 10): Promise<{ theaterId: number; hallId: number }> {
-  const th = await call(app, {
-    method: 'POST',
-    url: '/api/v1/theaters',
-    token: admin,
-    payload: {
-      city_id: 1,
-      name: `Refund Test ${randomUUID().slice(0, 8)}`,
-      address: 'Jl. Test 1',
-      time_zone: 'Asia/Jakarta',
-      orphan_seat_rule: false,
-      companion_needs_wheelchair: false,
-    },
-  });
-  assert.equal(th.status, 201, JSON.stringify(th.body));
-  const layout = {
-    aisles: [],
-    rows: Array.from({ length: rows }, (_, r) => ({
-      label: ROWS[r],
-      seats: Array.from({ length: perRow }, (_, i) => ({ number: i + 1, x: i, type: 'regular' })),
-    })),
-  };
-  const hall = await call(app, {
-    method: 'POST',
-    url: '/api/v1/halls',
-    token: admin,
-    payload: { theater_id: th.body.data.id, name: `Hall ${randomUUID().slice(0, 8)}`, screen_type: 'Regular', layout },
-  });
-  assert.equal(hall.status, 201, JSON.stringify(hall.body));
-  return { theaterId: th.body.data.id, hallId: hall.body.data.id };
-}
-
-/** A screening `hours` from now (to the minute) in the hall, at `price` per seat. */
-export async function screeningIn(app: FastifyInstance, admin: string, where: { theaterId: number; hallId: number }, hours: number, price = 50_000) {
-  const show = new Date(Date.now() + hours * 3_600_000);
-  show.setUTCSeconds(0, 0);
-  const r = await call(app, {
-    method: 'POST',
-    url: '/api/v1/screenings',
-    token: admin,
-    payload: { movie_id: 2, theater_id: where.theaterId, hall_id: where.hallId, show_time: show.toISOString(), price },
-  });
-  assert.equal(r.status, 201, JSON.stringify(r.body));
-  return r.body.data as { id: number; available_seats: number; show_time: string };
-}
 
 export interface PaidTicket {
   ticketId: string;

@@ -5,8 +5,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { listen } from '../helpers/checkout.ts';
 import { assertProblem, call, loginAs } from '../helpers/http.ts';
-import { paidTicket, plainHall, screeningIn } from '../helpers/refunds.ts';
+import { paidTicket } from '../helpers/refunds.ts';
+import { plainHall, screeningIn } from '../helpers/screenings.ts';
 import { startTestApp, type TestApp } from '../helpers/runtime.ts';
+import { DEMO } from '../../src/db/seed/demo-ids.ts';
 
 let t: TestApp;
 let admin: string;
@@ -46,7 +48,7 @@ describe('a NUL byte in any string is 400 validation_failed, not 500', () => {
       method: 'POST',
       url: '/api/v1/theaters',
       token: admin,
-      payload: { city_id: 1, name: 'Nul\u0000 Cinema', address: 'Jl. Test 1', time_zone: 'Asia/Jakarta' },
+      payload: { city_id: DEMO.cities.jakarta, name: 'Nul\u0000 Cinema', address: 'Jl. Test 1', time_zone: 'Asia/Jakarta' },
     });
     assertProblem(theater, 400, 'validation_failed');
     assertProblem(await call(t.app, { method: 'GET', url: '/api/v1/tickets/abc%00def', token: alice }), 400, 'validation_failed');

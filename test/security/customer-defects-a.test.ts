@@ -18,6 +18,7 @@ import { approve, checkout, heldSeats, listen, webhooksSettled } from '../helper
 import { assertProblem, call, loginAs } from '../helpers/http.ts';
 import { startTestApp, type TestApp } from '../helpers/runtime.ts';
 import { newScreening, seatMapOf } from '../helpers/screenings.ts';
+import { DEMO } from '../../src/db/seed/demo-ids.ts';
 
 let t: TestApp;
 let admin: string;
@@ -135,7 +136,11 @@ describe('17: listed prices are the prices of the seats', () => {
   }
 
   test('a 3D show lists the cheapest 3D seat, not the 2D price', async () => {
-    const { cheapest, lists } = await check({ theater_id: 1, hall_id: 1, price: 75000, price_3d: 90000, is_3d: true }, 5, 1);
+    const { cheapest, lists } = await check(
+      { theater_id: DEMO.theaters.grandIndonesia, hall_id: DEMO.halls.grandIndonesiaImax, price: 75000, price_3d: 90000, is_3d: true },
+      5,
+      1,
+    );
     assert.ok(cheapest >= 90000, `every seat of a 3D show costs at least its 3D price (${cheapest})`);
     assert.equal(lists.all.price, 75000, 'the base prices stay as the admin set them');
   });
@@ -143,7 +148,7 @@ describe('17: listed prices are the prices of the seats', () => {
   test("a show in an all-VIP hall lists the VIP price (surcharge and the theater's rules included)", async () => {
     await t.rt.db.query(`INSERT INTO seat_type_surcharges (theater_id, seat_type, amount) VALUES (3, 'vip', 25000)`);
     await t.rt.db.query(`INSERT INTO price_rules (theater_id, name, adjustment) VALUES (3, 'Service', 7000)`);
-    const { cheapest, map } = await check({ theater_id: 3, hall_id: 6, price: 150000 }, 6, 3);
+    const { cheapest, map } = await check({ theater_id: DEMO.theaters.parisVanJava, hall_id: DEMO.halls.parisVanJavaGoldClass, price: 150000 }, 6, 3);
     assert.ok(map.seats.every((x) => x.type === 'vip'));
     assert.equal(cheapest, 150000 + 25000 + 7000);
   });
@@ -173,7 +178,11 @@ describe("19: times in messages are on the theater's clock", () => {
   test('too early: "Check-in opens at <local time> (<offset>)"; checked in twice: the first time, local too', async () => {
     // a zone where the show (90 minutes from now) is on today's date: the refusal must be too_early
     const zone = ZONES.find((z) => localHour(z) >= 3 && localHour(z) < 20) as string;
-    const s = await newScreening(t.app, admin, { theater_id: 4, hall_id: 7, movie_id: 4 });
+    const s = await newScreening(t.app, admin, {
+      theater_id: DEMO.theaters.tunjunganPlaza,
+      hall_id: DEMO.halls.tunjunganStudio1,
+      movie_id: DEMO.movies.kknDiDesaPenari,
+    });
     const [{ old }] = (await t.rt.db.query<{ old: string }>(`SELECT time_zone AS old FROM theaters WHERE id = 4`)).rows;
     await t.rt.db.query('UPDATE theaters SET time_zone = $1 WHERE id = 4', [zone]);
     try {

@@ -9,9 +9,9 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { listen, newCustomer } from '../helpers/checkout.ts';
 import { assertProblem, call, loginAs } from '../helpers/http.ts';
-import { assertMoneyInvariant, paidTicket, plainHall, quote, refund, screeningIn } from '../helpers/refunds.ts';
+import { assertMoneyInvariant, paidTicket, quote, refund } from '../helpers/refunds.ts';
 import { startTestApp, type TestApp } from '../helpers/runtime.ts';
-import { newScreening, seatMapOf } from '../helpers/screenings.ts';
+import { newScreening, plainHall, screeningIn, seatMapOf } from '../helpers/screenings.ts';
 
 let t: TestApp;
 let admin: string;

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
-import { type ApiProcess, apiProcess, plainScreening, signIn } from '../helpers/api-process.ts';
+import { type ApiProcess, apiProcess, signIn } from '../helpers/api-process.ts';
+import { plainScreening } from '../helpers/screenings.ts';
 import { eventually } from '../helpers/checkout.ts';
 import { onPostgres } from '../helpers/runtime.ts';
 

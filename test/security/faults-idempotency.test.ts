@@ -9,9 +9,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { call, loginAs, type Res } from '../helpers/http.ts';
 import { checkout, listen, newCustomer } from '../helpers/checkout.ts';
-import { paidTicket, plainHall, refund, screeningIn } from '../helpers/refunds.ts';
+import { paidTicket, refund } from '../helpers/refunds.ts';
 import { startTestApp, type TestApp } from '../helpers/runtime.ts';
-import { newScreening, seatMapOf } from '../helpers/screenings.ts';
+import { newScreening, plainHall, screeningIn, seatMapOf } from '../helpers/screenings.ts';
 
 let t: TestApp;
 let admin: string;

@@ -3,7 +3,10 @@
 // Everything is set-based SQL inside one transaction, so a failed seed leaves nothing behind and PGlite
 // seeds in well under a second on PostgreSQL and about a second on PGlite (~40k screening_seats rows).
 import type { Db, Sql } from '../client.ts';
+import { DEMO } from './demo-ids.ts';
 import { makeLayout, type LayoutOptions } from './layouts.ts';
+
+const M = DEMO.movies;
 
 // bcrypt of "password": the seed's documented default login, kept so its Postman collection works.
 const PASSWORD_HASH = '$2a$10$92IXUNpkjO0rOQ5byMi.Ye4oKoEa3Ro9llC/.og/at2.uheWG/igi';
@@ -15,22 +18,43 @@ const EVENING = 11 * 60 + 30; // when a day fills early, spread it so the last s
 const HALL_1_MAX_DAYS = 7; // a test schedules hall 1 at +60 days and must not meet seeded shows
 
 const users = [
-  { id: 1, email: 'admin@cinema.com', role: 'admin', full_name: 'Admin User', phone_number: '08123456789', date_of_birth: '1990-01-01' },
-  { id: 2, email: 'staff@cinema.com', role: 'staff', full_name: 'Staff User', phone_number: '08123456780', date_of_birth: '1992-05-12' },
-  { id: 3, email: 'customer@cinema.com', role: 'customer', full_name: 'Customer User', phone_number: '08129876543', date_of_birth: '1998-09-23' },
+  {
+    id: DEMO.users.admin,
+    email: 'admin@cinema.com',
+    role: 'admin',
+    full_name: 'Admin User',
+    phone_number: '08123456789',
+    date_of_birth: '1990-01-01',
+  },
+  {
+    id: DEMO.users.staff,
+    email: 'staff@cinema.com',
+    role: 'staff',
+    full_name: 'Staff User',
+    phone_number: '08123456780',
+    date_of_birth: '1992-05-12',
+  },
+  {
+    id: DEMO.users.customer,
+    email: 'customer@cinema.com',
+    role: 'customer',
+    full_name: 'Customer User',
+    phone_number: '08129876543',
+    date_of_birth: '1998-09-23',
+  },
 ];
 
 const cities = [
-  { id: 1, name: 'Jakarta', province: 'DKI Jakarta' },
-  { id: 2, name: 'Bandung', province: 'Jawa Barat' },
-  { id: 3, name: 'Surabaya', province: 'Jawa Timur' },
-  { id: 4, name: 'Denpasar', province: 'Bali' },
+  { id: DEMO.cities.jakarta, name: 'Jakarta', province: 'DKI Jakarta' },
+  { id: DEMO.cities.bandung, name: 'Bandung', province: 'Jawa Barat' },
+  { id: DEMO.cities.surabaya, name: 'Surabaya', province: 'Jawa Timur' },
+  { id: DEMO.cities.denpasar, name: 'Denpasar', province: 'Bali' },
 ];
 
 const theaters = [
   {
-    id: 1,
-    city_id: 1,
+    id: DEMO.theaters.grandIndonesia,
+    city_id: DEMO.cities.jakarta,
     name: 'Cinema XXI Grand Indonesia',
     address: 'Jl. M.H. Thamrin No.1, Jakarta',
     contact_phone: '021-1234567',
@@ -38,8 +62,8 @@ const theaters = [
     time_zone: 'Asia/Jakarta',
   },
   {
-    id: 2,
-    city_id: 1,
+    id: DEMO.theaters.pacificPlace,
+    city_id: DEMO.cities.jakarta,
     name: 'CGV Pacific Place',
     address: 'Jl. Jend. Sudirman Kav. 52-53, Jakarta',
     contact_phone: '021-7654321',
@@ -47,8 +71,8 @@ const theaters = [
     time_zone: 'Asia/Jakarta',
   },
   {
-    id: 3,
-    city_id: 2,
+    id: DEMO.theaters.parisVanJava,
+    city_id: DEMO.cities.bandung,
     name: 'CGV Paris Van Java',
     address: 'Jl. Sukajadi No.131-139, Bandung',
     contact_phone: '022-82063630',
@@ -56,8 +80,8 @@ const theaters = [
     time_zone: 'Asia/Jakarta',
   },
   {
-    id: 4,
-    city_id: 3,
+    id: DEMO.theaters.tunjunganPlaza,
+    city_id: DEMO.cities.surabaya,
     name: 'Cinema XXI Tunjungan Plaza',
     address: 'Jl. Basuki Rahmat No.8-12, Surabaya',
     contact_phone: '031-5311088',
@@ -66,8 +90,8 @@ const theaters = [
   },
   // WITA, one hour ahead of Jakarta: keeps "local time" honest in every query and test
   {
-    id: 5,
-    city_id: 4,
+    id: DEMO.theaters.level21,
+    city_id: DEMO.cities.denpasar,
     name: 'Cinema XXI Level 21',
     address: 'Jl. Teuku Umar No.1, Denpasar',
     contact_phone: '0361-4725021',
@@ -89,103 +113,103 @@ type HallSeed = {
 
 const halls: HallSeed[] = [
   {
-    id: 1,
-    theater_id: 1,
+    id: DEMO.halls.grandIndonesiaImax,
+    theater_id: DEMO.theaters.grandIndonesia,
     name: 'Hall 1',
     screen_type: 'IMAX',
     has_3d: true,
     price: 75000,
-    program: [1, 5, 6],
+    program: [M.avengersEndgame, M.dunePartTwo, M.oppenheimer],
     layout: { rows: 10, seatsPerRow: 15, aisleAfter: [3, 12], vipRows: 2, coupleRows: 1, wheelchairSpots: 2 },
   },
   {
-    id: 2,
-    theater_id: 1,
+    id: DEMO.halls.grandIndonesiaDolby,
+    theater_id: DEMO.theaters.grandIndonesia,
     name: 'Hall 2',
     screen_type: 'Dolby Atmos',
     has_3d: true,
     price: 60000,
-    program: [2, 5, 7, 1],
+    program: [M.theBatman, M.dunePartTwo, M.insideOut2, M.avengersEndgame],
     layout: { rows: 8, seatsPerRow: 14, aisleAfter: [3, 11], coupleRows: 1, wheelchairSpots: 2 },
   },
   {
-    id: 3,
-    theater_id: 2,
+    id: DEMO.halls.pacificPlace4dx,
+    theater_id: DEMO.theaters.pacificPlace,
     name: 'Studio 1',
     screen_type: '4DX',
     has_3d: true,
     price: 75000,
-    program: [1, 5, 2],
+    program: [M.avengersEndgame, M.dunePartTwo, M.theBatman],
     layout: { rows: 6, seatsPerRow: 12, aisleAfter: [4, 8], wheelchairSpots: 2 },
   },
   {
-    id: 4,
-    theater_id: 2,
+    id: DEMO.halls.pacificPlaceRegular,
+    theater_id: DEMO.theaters.pacificPlace,
     name: 'Studio 2',
     screen_type: 'Regular',
     has_3d: false,
     price: 50000,
-    program: [3, 8, 4, 7],
+    program: [M.pengabdiSetan2, M.agakLaen, M.kknDiDesaPenari, M.insideOut2],
     layout: { rows: 10, seatsPerRow: 14, aisleAfter: [3, 11], coupleRows: 1, wheelchairSpots: 2 },
   },
   {
-    id: 5,
-    theater_id: 3,
+    id: DEMO.halls.parisVanJavaAuditorium,
+    theater_id: DEMO.theaters.parisVanJava,
     name: 'Auditorium 1',
     screen_type: 'Regular',
     has_3d: true,
     price: 50000,
-    program: [1, 3, 7, 8, 5],
+    program: [M.avengersEndgame, M.pengabdiSetan2, M.insideOut2, M.agakLaen, M.dunePartTwo],
     layout: { rows: 15, seatsPerRow: 20, aisleAfter: [4, 16], vipRows: 3, coupleRows: 1, wheelchairSpots: 4 },
   },
   {
-    id: 6,
-    theater_id: 3,
+    id: DEMO.halls.parisVanJavaGoldClass,
+    theater_id: DEMO.theaters.parisVanJava,
     name: 'Gold Class',
     screen_type: 'Gold Class',
     has_3d: false,
     price: 150000,
-    program: [6, 2, 5],
+    program: [M.oppenheimer, M.theBatman, M.dunePartTwo],
     layout: { rows: 4, seatsPerRow: 10, aisleAfter: [5], vipRows: 4 },
   },
   {
-    id: 7,
-    theater_id: 4,
+    id: DEMO.halls.tunjunganStudio1,
+    theater_id: DEMO.theaters.tunjunganPlaza,
     name: 'Studio 1',
     screen_type: 'Regular',
     has_3d: false,
     price: 45000,
-    program: [4, 8, 3, 7, 2],
+    program: [M.kknDiDesaPenari, M.agakLaen, M.pengabdiSetan2, M.insideOut2, M.theBatman],
     layout: { rows: 9, seatsPerRow: 12, aisleAfter: [2, 10], coupleRows: 1, wheelchairSpots: 2 },
   },
   {
-    id: 8,
-    theater_id: 4,
+    id: DEMO.halls.tunjunganStudio2,
+    theater_id: DEMO.theaters.tunjunganPlaza,
     name: 'Studio 2',
     screen_type: 'Dolby Atmos',
     has_3d: true,
     price: 55000,
-    program: [1, 5, 7],
+    program: [M.avengersEndgame, M.dunePartTwo, M.insideOut2],
     layout: { rows: 8, seatsPerRow: 12, aisleAfter: [4, 8], vipRows: 2, wheelchairSpots: 2 },
   },
   {
-    id: 9,
-    theater_id: 5,
+    id: DEMO.halls.level21Studio1,
+    theater_id: DEMO.theaters.level21,
     name: 'Studio 1',
     screen_type: 'Regular',
     has_3d: true,
     price: 50000,
-    program: [1, 8, 7, 3],
+    program: [M.avengersEndgame, M.agakLaen, M.insideOut2, M.pengabdiSetan2],
     layout: { rows: 9, seatsPerRow: 12, aisleAfter: [2, 10], coupleRows: 1, wheelchairSpots: 2 },
   },
   {
-    id: 10,
-    theater_id: 5,
+    id: DEMO.halls.level21Premiere,
+    theater_id: DEMO.theaters.level21,
     name: 'The Premiere',
     screen_type: 'Premiere',
     has_3d: false,
     price: 100000,
-    program: [6, 5, 2],
+    program: [M.oppenheimer, M.dunePartTwo, M.theBatman],
     layout: { rows: 4, seatsPerRow: 8, aisleAfter: [4], vipRows: 4 },
   },
 ];
@@ -210,7 +234,7 @@ type MovieSeed = {
 
 const movies: MovieSeed[] = [
   {
-    id: 1,
+    id: DEMO.movies.avengersEndgame,
     title: 'Avengers: Endgame',
     duration: 181,
     genre: ['Action', 'Adventure', 'Sci-Fi'],
@@ -224,7 +248,7 @@ const movies: MovieSeed[] = [
     in3d: true,
   },
   {
-    id: 2,
+    id: DEMO.movies.theBatman,
     title: 'The Batman',
     duration: 176,
     genre: ['Action', 'Crime', 'Drama'],
@@ -237,7 +261,7 @@ const movies: MovieSeed[] = [
     until: 35,
   },
   {
-    id: 3,
+    id: DEMO.movies.pengabdiSetan2,
     title: 'Pengabdi Setan 2: Communion',
     duration: 119,
     genre: ['Horror'],
@@ -250,7 +274,7 @@ const movies: MovieSeed[] = [
     until: 30,
   },
   {
-    id: 4,
+    id: DEMO.movies.kknDiDesaPenari,
     title: 'KKN di Desa Penari',
     duration: 130,
     genre: ['Horror', 'Thriller'],
@@ -263,7 +287,7 @@ const movies: MovieSeed[] = [
     until: 14,
   },
   {
-    id: 5,
+    id: DEMO.movies.dunePartTwo,
     title: 'Dune: Part Two',
     duration: 166,
     genre: ['Sci-Fi', 'Adventure', 'Drama'],
@@ -277,7 +301,7 @@ const movies: MovieSeed[] = [
     in3d: true,
   },
   {
-    id: 6,
+    id: DEMO.movies.oppenheimer,
     title: 'Oppenheimer',
     duration: 180,
     genre: ['Biography', 'Drama', 'History'],
@@ -290,7 +314,7 @@ const movies: MovieSeed[] = [
     until: 21,
   },
   {
-    id: 7,
+    id: DEMO.movies.insideOut2,
     title: 'Inside Out 2',
     duration: 96,
     genre: ['Animation', 'Family', 'Comedy'],
@@ -304,7 +328,7 @@ const movies: MovieSeed[] = [
     in3d: true,
   },
   {
-    id: 8,
+    id: DEMO.movies.agakLaen,
     title: 'Agak Laen',
     duration: 119,
     genre: ['Comedy', 'Horror'],
@@ -317,7 +341,7 @@ const movies: MovieSeed[] = [
     until: 35,
   },
   {
-    id: 9,
+    id: DEMO.movies.jumbo,
     title: 'Jumbo',
     duration: 102,
     genre: ['Animation', 'Family', 'Adventure'],
@@ -330,7 +354,7 @@ const movies: MovieSeed[] = [
     until: null,
   },
   {
-    id: 10,
+    id: DEMO.movies.missionImpossible,
     title: 'Mission: Impossible - The Final Reckoning',
     duration: 169,
     genre: ['Action', 'Adventure', 'Thriller'],
@@ -478,7 +502,7 @@ function planShows(days: number): Show[] {
   const byId = new Map(movies.map((m) => [m.id, m]));
   const shows: Show[] = [];
   for (const h of halls) {
-    const hallDays = h.id === 1 ? Math.min(days, HALL_1_MAX_DAYS) : days;
+    const hallDays = h.id === DEMO.halls.grandIndonesiaImax ? Math.min(days, HALL_1_MAX_DAYS) : days;
     for (let day = 0; day < hallDays; day++) {
       const starts: number[] = [];
       const picks: MovieSeed[] = [];
