@@ -17,6 +17,7 @@ import { registerRequestLimit } from './http/request-limit.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerWebApp, type SpaFallback } from './http/web-app.ts';
 import { trustProxyOf } from './http/trust-proxy.ts';
+import { auditRoutes } from './modules/audit/routes.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { sessionState } from './modules/auth/index.ts';
 import { catalogRoutes } from './modules/catalog/routes.ts';
@@ -102,6 +103,7 @@ export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<Fas
     checkinRoutes,
     refundRoutes,
     cancellationRoutes,
+    auditRoutes,
   ];
   await app.register((api) => registerByAccess(api, modules, deps), { prefix: '/api/v1' });
   // The simulator's control panel (approve page, faults) exists only while it is the gateway. Its

@@ -112,6 +112,10 @@ const EnvSchema = Type.Object({
   OUTBOX_BACKOFF_BASE_MS: Int(10_000, 10, 3_600_000),
   OUTBOX_BACKOFF_MAX_MS: Int(1_800_000, 10, 86_400_000),
   OUTBOX_LEASE_MS: Int(60_000, 1_000, 3_600_000),
+  // the audit trail: entries older than AUDIT_RETENTION_DAYS are deleted every AUDIT_PURGE_INTERVAL_MS
+  // (0 = never); younger ones cannot be deleted at all (a trigger refuses it)
+  AUDIT_RETENTION_DAYS: Int(730, 1, 36_500),
+  AUDIT_PURGE_INTERVAL_MS: Int(3_600_000, 0, 86_400_000),
 });
 type Env = Static<typeof EnvSchema>;
 

@@ -8,6 +8,7 @@ import { noCache, readCache } from './cache/read-cache.ts';
 import { ConfigError, type Config } from './config.ts';
 import { connectPglite, connectPostgres, type Db } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
+import { applyRetention } from './modules/audit/index.ts';
 import { demoAccountsIn, seedDemo } from './db/seed/demo.ts';
 import type { Deps } from './deps.ts';
 import type { Kv } from './kv/kv.ts';
@@ -81,6 +82,7 @@ export async function openRuntime(config: Config, clock: Clock = systemClock): P
   const kv = openKv(config);
   try {
     await migrate(db);
+    await applyRetention(db, config.AUDIT_RETENTION_DAYS);
     if (config.SEED_DEMO) await seedDemo(db);
     if (config.production) await refuseDemoAccounts(db);
     await ensureFirstAdmin(db, config);

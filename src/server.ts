@@ -2,6 +2,7 @@
 // requests finish (bounded by SHUTDOWN_GRACE_MS), then close the pools.
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { startAuditPurge } from './jobs/audit-purge.ts';
 import { startHoldSweeper } from './jobs/hold-sweeper.ts';
 import { deliveryNotices, startOutbox } from './jobs/outbox.ts';
 import { startPaymentReconciler } from './jobs/payment-reconciler.ts';
@@ -39,6 +40,8 @@ async function main() {
     config.RECONCILE_INTERVAL_MS > 0
       ? startPaymentReconciler(runtime, (err) => app.log.error({ err }, 'payment reconciliation failed'), app.log.child({ job: 'reconciler' }))
       : async () => {};
+  const stopPurge =
+    config.AUDIT_PURGE_INTERVAL_MS > 0 ? startAuditPurge(runtime, (err) => app.log.error({ err }, 'audit purge failed')) : async () => {};
   const outbox = config.OUTBOX_INTERVAL_MS > 0 ? startOutbox(runtime, app.log.child({ job: 'outbox' })) : undefined;
   for (const n of deliveryNotices(config)) app.log[n.level]({ dir: n.dir }, n.message);
   app.log.info({ storage: runtime.db.kind, kv: runtime.kv.kind, startupMs: Math.round(performance.now() - started) }, 'cinema api ready');
@@ -58,6 +61,7 @@ async function main() {
       await app.close();
       await stopSweeper();
       await stopReconciler();
+      await stopPurge();
       await outbox?.stop();
       await runtime.close();
       process.exit(0);

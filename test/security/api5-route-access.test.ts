@@ -92,6 +92,7 @@ const API: Record<string, Level> = {
   'GET /theaters/:id/refund-policy': 'admin',
   'PUT /theaters/:id/refund-policy': 'admin',
   'DELETE /theaters/:id/refund-policy': 'admin',
+  'GET /audit-log': 'admin',
 };
 
 // Outside /api/v1: operations, docs, the web app and (development only) the simulator and mailbox.

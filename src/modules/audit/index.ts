@@ -1,2 +1,3 @@
 // What other parts of the service may use of audit.
-export { type Actor, actorOf, recordAudit } from './record.ts';
+export { type Actor, type AuditActor, actorOf, originOf, recordAudit } from './record.ts';
+export { applyRetention, purgeAuditLog } from './retention.ts';

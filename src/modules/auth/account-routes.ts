@@ -10,6 +10,7 @@ import { changeRole } from './change-role.ts';
 import { presentUser } from './presenter.ts';
 import { findUserById } from './queries.ts';
 import { changePasswordSchema, changeRoleSchema, meSchema } from './schemas.ts';
+import { actorOf } from '../audit/index.ts';
 
 /** Any signed-in account: its own. */
 export async function accountRoutes(fastify: FastifyInstance, deps: Deps) {
@@ -32,7 +33,7 @@ export async function userAdminRoutes(fastify: FastifyInstance, deps: Deps) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   app.patch('/users/:id', { schema: changeRoleSchema }, async (req) => {
-    const user = await changeRole(app, deps, req.user, req.params.id, req.body.role);
+    const user = await changeRole(app, deps, actorOf(req), req.params.id, req.body.role);
     return ok('Role changed', presentUser(user));
   });
 }

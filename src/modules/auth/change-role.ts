@@ -2,16 +2,24 @@
 // Steps: 1. refuse the caller's own account (409 own_role: the last admin cannot demote themselves
 // and lock everyone out) 2. set the role and bump token_version in one statement (tokens carry the
 // role, so the old ones are refused; the refresh token still works and mints a token with the new
-// role) 3. after the commit, tell the session check. Nothing to undo: one UPDATE.
+// role), with its audit entry (the role before and after), in one transaction 3. after the commit,
+// tell the session check. Nothing to undo: one transaction.
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.ts';
-import type { AuthUser, Role } from '../../http/auth.ts';
+import type { Role } from '../../http/auth.ts';
 import { AppError } from '../../http/errors.ts';
-import { setRole } from './queries.ts';
+import { type Actor, recordAudit } from '../audit/index.ts';
+import { lockRole, setRole } from './queries.ts';
 
-export async function changeRole(app: FastifyInstance, deps: Deps, by: AuthUser, userId: number, role: Role) {
+export async function changeRole(app: FastifyInstance, deps: Deps, by: Actor, userId: number, role: Role) {
   if (userId === by.id) throw new AppError('own_role');
-  const user = await setRole(deps.db, userId, role);
+  const user = await deps.db.tx(async (trx) => {
+    const before = await lockRole(trx, userId);
+    if (!before) throw new AppError('not_found', 'No account with that id');
+    const changed = await setRole(trx, userId, role);
+    await recordAudit(trx, by, { action: 'user.role_change', entity: 'user', entityId: userId, before: { role: before }, after: { role } });
+    return changed;
+  });
   if (!user) throw new AppError('not_found', 'No account with that id');
   await app.sessions.changed(userId);
   return user;

@@ -87,6 +87,12 @@ export async function sessionStateOf(sql: Sql, userId: number, accessTtlSeconds:
 }
 
 /** Sets the role and bumps token_version (tokens carry the role); undefined when no such user. */
+/** The account's role, its row locked until the transaction ends; undefined when there is no such account. */
+export async function lockRole(sql: Sql, userId: number): Promise<Role | undefined> {
+  const { rows } = await sql.query<{ role: Role }>('SELECT role FROM users WHERE id = $1 FOR UPDATE', [userId]);
+  return rows[0]?.role;
+}
+
 export async function setRole(sql: Sql, userId: number, role: Role): Promise<UserRow | undefined> {
   const { rows } = await sql.query<UserRow>(
     `UPDATE users SET role = $2, token_version = token_version + CASE WHEN role = $2 THEN 0 ELSE 1 END, updated_at = now()

@@ -6,6 +6,7 @@ import { AppError } from '../../http/errors.ts';
 import { attemptLimiter } from '../../http/rate-limit.ts';
 import { clientAddress } from '../../http/trust-proxy.ts';
 import { ok } from '../../http/schemas.ts';
+import { originOf } from '../audit/index.ts';
 import { accountRoutes, userAdminRoutes } from './account-routes.ts';
 import { login } from './login.ts';
 import { loginThrottle } from './login-throttle.ts';
@@ -42,7 +43,7 @@ async function sessionRoutes(fastify: FastifyInstance, deps: Deps) {
   for (const path of ['/login', '/auth/login']) {
     app.post(path, { schema: loginSchema }, async (req, reply) => {
       const email = normaliseEmail(req.body.email);
-      const session = await throttle(email, clientAddress(req), () => login(app, deps, email, req.body.password));
+      const session = await throttle(email, clientAddress(req), () => login(app, deps, email, req.body.password, originOf(req)));
       return ok('Login successful', answer(reply, session, req.body.refresh_cookie));
     });
   }

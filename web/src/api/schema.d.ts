@@ -580,6 +580,204 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit trail, newest first (admin)
+         * @description Every staff and admin write, logins and failed logins, refund decisions, API keys issued or revoked. Append-only: the database refuses to change or delete an entry (except past AUDIT_RETENTION_DAYS). Filters combine; keyset pages.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description An action (refund.approve), or a prefix ending in "." (refund.) */
+                    action?: string;
+                    actor_id?: number;
+                    /** @description meta.next_cursor of the previous page */
+                    cursor?: string;
+                    entity?: string;
+                    entity_id?: string;
+                    /** @description At or after (RFC 3339) */
+                    from?: string;
+                    /** @description Page size, 1-100 */
+                    limit?: number;
+                    /** @description Before (RFC 3339) */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @example screening.create */
+                                action: string;
+                                actor: {
+                                    /** @description The account; null for a failed login or the system */
+                                    id: number | null;
+                                    /** @description Who in words where there is no account (the e-mail a failed login tried) */
+                                    label: string | null;
+                                    /** @description The role it acted in at the time */
+                                    role: string | null;
+                                };
+                                /** @description The entity after the change (null for a deletion) */
+                                after: unknown;
+                                /**
+                                 * Format: date-time
+                                 * @description When (UTC)
+                                 */
+                                at: string;
+                                /** @description The entity before the change (null for a creation) */
+                                before: unknown;
+                                /** @example screening */
+                                entity: string;
+                                entity_id: string | null;
+                                id: number;
+                                /** @description The client address as trusted (TRUST_PROXY) */
+                                ip: string | null;
+                                /** @description x-request-id of the request, to find its log lines */
+                                request_id: string | null;
+                            }[];
+                            message: string;
+                            meta: {
+                                limit: number;
+                                next_cursor: string | null;
+                            };
+                            /** @example true */
+                            success: boolean;
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Missing, expired or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Wrong role */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
