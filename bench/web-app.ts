@@ -78,6 +78,7 @@ function hall500() {
     currency: 'IDR',
     hall: { id: 1, name: 'Studio 1', screen_type: 'IMAX', screen: 'top', aisles: [5, 21] },
     counts: { available: 500, held: 0, sold: 0, blocked: 0 },
+    availability: 'available',
     seats,
   };
 }
@@ -103,6 +104,7 @@ const SHOWTIME = {
   movie: { id: 1, title: 'Bench Movie', duration: 180, rating: '13+', genre: ['Drama'], poster_url: null },
   theater: { id: 1, name: 'Bench Theater', city_id: 1, time_zone: 'Asia/Jakarta' },
   hall: { id: 1, name: 'Studio 1', screen_type: 'IMAX', capacity: 500 },
+  availability: 'available',
 };
 const THEATER = {
   id: 1,
@@ -112,6 +114,7 @@ const THEATER = {
   time_zone: 'Asia/Jakarta',
   orphan_seat_rule: true,
   companion_needs_wheelchair: true,
+  sellout_alert_percents: [80, 95, 100],
 };
 const USER = { id: 9, email: 'bench@example.com', full_name: 'Bench', role: 'customer' };
 

@@ -17,6 +17,8 @@ import { registerRequestLimit } from './http/request-limit.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerWebApp, type SpaFallback } from './http/web-app.ts';
 import { trustProxyOf } from './http/trust-proxy.ts';
+import { selloutAlertsRaised, selloutCheckFailures } from './modules/alerts/index.ts';
+import { alertRoutes } from './modules/alerts/routes.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { sessionState } from './modules/auth/index.ts';
@@ -83,7 +85,11 @@ export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<Fas
   });
   await app.register(websocket, { options: { maxPayload: 4096 } });
   await registerDocs(app, { ui: config.apiDocs });
-  await registerMetrics(app, { token: config.METRICS_TOKEN, production: config.production });
+  await registerMetrics(app, {
+    token: config.METRICS_TOKEN,
+    production: config.production,
+    business: [selloutAlertsRaised, selloutCheckFailures],
+  });
 
   await app.register(healthRoutes, deps);
   // Each module's routes by who may call them, each group inside the scope that checks it
@@ -104,6 +110,7 @@ export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<Fas
     refundRoutes,
     cancellationRoutes,
     auditRoutes,
+    alertRoutes,
   ];
   await app.register((api) => registerByAccess(api, modules, deps), { prefix: '/api/v1' });
   // The simulator's control panel (approve page, faults) exists only while it is the gateway. Its

@@ -116,11 +116,24 @@ const EnvSchema = Type.Object({
   // (0 = never); younger ones cannot be deleted at all (a trigger refuses it)
   AUDIT_RETENTION_DAYS: Int(730, 1, 36_500),
   AUDIT_PURGE_INTERVAL_MS: Int(3_600_000, 0, 86_400_000),
+  // sell-out alerts (modules/alerts): e-mailed to ALERT_EMAILS (comma separated; default: every admin
+  // account), posted to ALERT_WEBHOOK_URL signed with ALERT_WEBHOOK_SECRET (32+ characters) when set;
+  // the admins' live feed looks for new alerts every ALERT_FEED_POLL_MS
+  ALERT_EMAILS: Type.String({ default: '' }),
+  ALERT_WEBHOOK_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  ALERT_WEBHOOK_SECRET: Type.Optional(Type.String()),
+  ALERT_WEBHOOK_TIMEOUT_MS: Int(5_000, 100, 60_000),
+  ALERT_FEED_POLL_MS: Int(1_000, 50, 60_000),
 });
 type Env = Static<typeof EnvSchema>;
 
 export type Config = Readonly<
-  Omit<Env, 'JWT_SECRET' | 'DATA_DIR' | 'GATEWAY_WEBHOOK_SECRET' | 'PAYMENT_METHODS' | 'PUBLIC_BASE_URL' | 'API_DOCS' | 'MAIL_DELIVERY'> & {
+  Omit<
+    Env,
+    'JWT_SECRET' | 'DATA_DIR' | 'GATEWAY_WEBHOOK_SECRET' | 'PAYMENT_METHODS' | 'PUBLIC_BASE_URL' | 'API_DOCS' | 'MAIL_DELIVERY' | 'ALERT_EMAILS'
+  > & {
+    /** who is e-mailed sell-out alerts (ALERT_EMAILS); empty: every admin account */
+    alertEmails: readonly string[];
     /** NODE_ENV=production: no demo data, no development secrets, no /dev or simulator routes */
     production: boolean;
     /** serve Swagger UI and the OpenAPI document (API_DOCS) */
@@ -213,6 +226,16 @@ export function loadConfig(raw: NodeJS.ProcessEnv = process.env): Config {
   }
   if (env.METRICS_TOKEN !== undefined && env.METRICS_TOKEN.length < 16) fail('METRICS_TOKEN', 'METRICS_TOKEN must be at least 16 characters');
   const mailDelivery = resolveMailDelivery(env, production, fail);
+  const alertEmails = env.ALERT_EMAILS.split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  const notEmail = alertEmails.filter((e) => !/^[^\s@,]+@[^\s@,]+$/.test(e));
+  if (notEmail.length > 0) fail('ALERT_EMAILS', `ALERT_EMAILS: not an e-mail address: ${notEmail.join(', ')}`);
+  if (env.ALERT_WEBHOOK_URL !== undefined && (env.ALERT_WEBHOOK_SECRET ?? '').length < 32) {
+    fail('ALERT_WEBHOOK_SECRET', 'ALERT_WEBHOOK_SECRET (32+ characters) is required with ALERT_WEBHOOK_URL: it signs every alert webhook');
+  } else if (production && env.ALERT_WEBHOOK_SECRET !== undefined && looksPublic(env.ALERT_WEBHOOK_SECRET)) {
+    fail('ALERT_WEBHOOK_SECRET', 'ALERT_WEBHOOK_SECRET is a published development value; set your own');
+  }
   if (problems.size > 0) throw configError(problems);
 
   const publicBaseUrl = (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
@@ -224,6 +247,7 @@ export function loadConfig(raw: NodeJS.ProcessEnv = process.env): Config {
     PUBLIC_BASE_URL: _u,
     API_DOCS: _a,
     MAIL_DELIVERY: _l,
+    ALERT_EMAILS: _e,
     ...rest
   } = env;
   return Object.freeze({
@@ -234,6 +258,7 @@ export function loadConfig(raw: NodeJS.ProcessEnv = process.env): Config {
     production,
     apiDocs: env.API_DOCS ?? !production,
     mailDelivery,
+    alertEmails,
     embedded,
     dataDir,
     jwtSecret,

@@ -30,4 +30,11 @@ export interface Deps {
   simulator?: Simulator;
   /** signs e-ticket QR payloads and checks them at the door */
   ticketKeys: TicketKeys;
+  /** told after a change of a screening's sold (or sellable) seats committed: sell-out alerts */
+  sellout: SelloutWatch;
+}
+
+/** What inventory tells after a sale, a restock or a block (modules/alerts decides, through runtime.ts). */
+export interface SelloutWatch {
+  changed(screeningId: number): Promise<void>;
 }

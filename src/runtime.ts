@@ -8,6 +8,7 @@ import { noCache, readCache } from './cache/read-cache.ts';
 import { ConfigError, type Config } from './config.ts';
 import { connectPglite, connectPostgres, type Db } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
+import { selloutWatch } from './modules/alerts/index.ts';
 import { applyRetention } from './modules/audit/index.ts';
 import { demoAccountsIn, seedDemo } from './db/seed/demo.ts';
 import type { Deps } from './deps.ts';
@@ -98,7 +99,7 @@ export async function openRuntime(config: Config, clock: Clock = systemClock): P
   const events = redis ? redisEvents(redis.pub, redis.sub, `${config.REDIS_PREFIX}seat-events`) : memoryEvents();
   const hub = createHub(events, { batchMs: config.LIVE_BATCH_MS });
   const { gateway, simulator } = openGateway(config);
-  return {
+  const runtime: Runtime = {
     config,
     db,
     kv,
@@ -110,6 +111,7 @@ export async function openRuntime(config: Config, clock: Clock = systemClock): P
     gateway,
     simulator,
     ticketKeys: ticketKeysFor(config),
+    sellout: { changed: async () => {} },
     async close() {
       await simulator?.close();
       hub.close();
@@ -119,4 +121,7 @@ export async function openRuntime(config: Config, clock: Clock = systemClock): P
       await Promise.allSettled([db.close(), kv.close()]);
     },
   };
+  // the watch needs the runtime it belongs to
+  runtime.sellout = selloutWatch(runtime);
+  return runtime;
 }

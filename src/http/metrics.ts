@@ -2,7 +2,7 @@
 // registry per app instance, so tests that build many apps do not collide.
 import type { FastifyInstance } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Histogram, type Metric, Registry } from 'prom-client';
 import { AppError } from './errors.ts';
 import { problems } from './schemas.ts';
 import { paymentAnomalies } from '../gateway/anomalies.ts';
@@ -12,12 +12,15 @@ export interface MetricsOptions {
   token?: string;
   /** production without a token: /metrics is not served at all (the numbers describe the business) */
   production?: boolean;
+  /** the modules' process-wide counters (sell-out alerts, ...), registered in this app's registry */
+  business?: Metric[];
 }
 
 export async function registerMetrics(app: FastifyInstance, opts: MetricsOptions = {}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   registry.registerMetric(paymentAnomalies);
+  for (const m of opts.business ?? []) registry.registerMetric(m);
   const latency = new Histogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP request latency',

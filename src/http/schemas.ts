@@ -55,6 +55,12 @@ export const Amount = (description: string, example: number) =>
 export const Timestamp = (description: string) =>
   Type.String({ format: 'date-time', description: `${description} (RFC 3339 with offset)`, examples: ['2026-12-25T18:00:00Z'] });
 
+/** How full a show is, as customers are told (the SQL function availability()). */
+export const Availability = Type.Enum(['available', 'almost_full', 'sold_out'], {
+  description:
+    "sold_out: no seat left to take; almost_full: the seats taken (held or sold) reach the theater's lowest sell-out alert threshold (80 % by default)",
+});
+
 export function ok<T>(message: string, data: T) {
   return { success: true as const, message, data };
 }

@@ -6,10 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../config.ts';
 import type { Deps } from '../deps.ts';
+import { renderAlert, SELLOUT_ALERT } from '../modules/alerts/index.ts';
 import { messageRenderer } from '../modules/tickets/index.ts';
 import { createLocalMailbox } from '../notify/local-mailbox.ts';
 import { createSmtpMailer, type Mailer } from '../notify/mailer.ts';
 import { createHttpSmsProvider, createLogSmsProvider, type SmsProvider } from '../notify/sms.ts';
+import { createWebhookSender } from '../notify/webhook.ts';
 import { startPdfThread } from '../eticket/pdf-thread.ts';
 import { type OutboxWorker, startOutboxWorker, type WorkerLog } from '../outbox/worker.ts';
 
@@ -59,11 +61,16 @@ export function startOutbox(deps: Deps, log: WorkerLog, intervalMs = deps.config
   const { mailer, sms } = openDelivery(config);
   // e-ticket PDFs are rendered on a thread of their own, off the event loop that answers requests
   const pdf = startPdfThread();
+  const tickets = messageRenderer({ db: deps.db, ticketKeys: deps.ticketKeys, publicBaseUrl: config.publicBaseUrl, renderPdf: pdf.render });
   const worker = startOutboxWorker({
     db: deps.db,
-    render: messageRenderer({ db: deps.db, ticketKeys: deps.ticketKeys, publicBaseUrl: config.publicBaseUrl, renderPdf: pdf.render }),
+    // sell-out alerts carry their facts; every other message is about a ticket
+    render: async (msg) => (msg.kind === SELLOUT_ALERT ? renderAlert(msg) : tickets(msg)),
     mailer,
     sms,
+    webhook: config.ALERT_WEBHOOK_SECRET
+      ? createWebhookSender({ secret: config.ALERT_WEBHOOK_SECRET, timeoutMs: config.ALERT_WEBHOOK_TIMEOUT_MS })
+      : undefined,
     log,
     intervalMs,
     maxAttempts: config.OUTBOX_MAX_ATTEMPTS,

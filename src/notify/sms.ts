@@ -2,7 +2,8 @@
 // whose delivery was interrupted may be sent again), and, for embedded mode, a JSON-lines file.
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { assertMessageId, DeliveryError } from './delivery-error.ts';
+import { assertMessageId } from './delivery-error.ts';
+import { postJson } from './post-json.ts';
 
 export interface OutgoingSms {
   /** the outbox message id: stable across retries */
@@ -35,38 +36,15 @@ export function createHttpSmsProvider(opts: HttpSmsOptions): SmsProvider {
     idempotent: true,
     async send(sms) {
       assertMessageId(sms.messageId);
-      let res: Response;
-      try {
-        res = await fetch(opts.url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'idempotency-key': sms.messageId,
-            ...(opts.apiKey ? { authorization: `Bearer ${opts.apiKey}` } : {}),
-          },
-          body: JSON.stringify({ to: sms.to, text: sms.text, message_id: sms.messageId }),
-          signal: AbortSignal.timeout(opts.timeoutMs),
-        });
-      } catch (err) {
-        const reason = (err as Error).name === 'TimeoutError' ? `timed out after ${opts.timeoutMs} ms` : (err as Error).message;
-        throw new DeliveryError(`sms: ${reason}`, { permanent: false, outcomeUnknown: true, cause: err });
-      }
-      const body = await res.text().catch(() => '');
-      if (res.ok) return;
-      const permanent = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
-      throw new DeliveryError(`sms: provider answered ${res.status} ${body.slice(0, 200)}`.trim(), {
-        permanent,
-        retryAfterMs: retryAfterMs(res.headers.get('retry-after')),
+      await postJson({
+        url: opts.url,
+        headers: { 'idempotency-key': sms.messageId, ...(opts.apiKey ? { authorization: `Bearer ${opts.apiKey}` } : {}) },
+        body: JSON.stringify({ to: sms.to, text: sms.text, message_id: sms.messageId }),
+        timeoutMs: opts.timeoutMs,
+        what: 'sms',
       });
     },
   };
-}
-
-function retryAfterMs(header: string | null): number | undefined {
-  if (!header) return undefined;
-  if (/^\d+$/.test(header)) return Number(header) * 1000;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
 /**

@@ -3,7 +3,7 @@
 // message enqueued inside a business transaction stores only facts, not presentation.
 import type { MailAttachment } from '../notify/mailer.ts';
 
-export type Channel = 'email' | 'sms';
+export type Channel = 'email' | 'sms' | 'webhook';
 
 export interface OutboxRow {
   /** also the message id every sender passes on (Message-ID, Idempotency-Key, file name) */
@@ -29,7 +29,12 @@ export interface RenderedSms {
   text: string;
 }
 
-export type RenderedMessage = RenderedEmail | RenderedSms;
+/** An outgoing webhook's event (recipient: the endpoint's URL). */
+export interface RenderedWebhook {
+  event: { type: string; data: object };
+}
+
+export type RenderedMessage = RenderedEmail | RenderedSms | RenderedWebhook;
 
 /** Supplied by the caller; a throw counts as a transient failure (retried with backoff). */
 export type Render = (msg: OutboxRow) => Promise<RenderedMessage>;

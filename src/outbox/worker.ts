@@ -10,9 +10,10 @@ import type { Db } from '../db/client.ts';
 import { DeliveryError } from '../notify/delivery-error.ts';
 import type { Mailer } from '../notify/mailer.ts';
 import type { SmsProvider } from '../notify/sms.ts';
+import type { WebhookSender } from '../notify/webhook.ts';
 import { backoffMs, type Backoff } from './backoff.ts';
 import { claimDue, INTERRUPTED, type ClaimedRow } from './claim.ts';
-import type { Channel, Render, RenderedEmail, RenderedMessage } from './message.ts';
+import type { Channel, Render, RenderedEmail, RenderedMessage, RenderedSms, RenderedWebhook } from './message.ts';
 import { markDead, markRetry, markSent } from './settle.ts';
 
 /** Satisfied by Fastify's / pino's logger. */
@@ -27,6 +28,8 @@ export interface OutboxWorkerOptions {
   render: Render;
   mailer: Mailer;
   sms: SmsProvider;
+  /** outgoing webhooks (ALERT_WEBHOOK_URL); without it, webhook rows wait for a worker that has one */
+  webhook?: WebhookSender;
   log: WorkerLog;
   /** time between passes; 0 = no timer (notify() and runOnce() only). Default 1000 */
   intervalMs?: number;
@@ -62,9 +65,9 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
   const maxAttempts = opts.maxAttempts ?? 8;
   const backoff = opts.backoff ?? { baseMs: 10_000, maxMs: 30 * 60_000 };
   const leaseMs = opts.leaseMs ?? 60_000;
-  const senders = { email: opts.mailer, sms: opts.sms } satisfies Record<Channel, { idempotent: boolean; local?: boolean }>;
-  const channels: Channel[] = ['email', 'sms'];
-  const idempotent = channels.filter((c) => senders[c].idempotent);
+  const senders: Record<Channel, { idempotent: boolean; local?: boolean } | undefined> = { email: opts.mailer, sms: opts.sms, webhook: opts.webhook };
+  const channels = (['email', 'sms', 'webhook'] as const).filter((c) => senders[c] !== undefined);
+  const idempotent = channels.filter((c) => senders[c]?.idempotent);
 
   // Outcomes that could not be written (database down right after a send): kept in memory and
   // written before the next claim, so a delivered message is recorded as sent, not re-examined.
@@ -90,8 +93,9 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
   }
 
   async function send(row: ClaimedRow, rendered: RenderedMessage) {
-    if (row.channel === 'sms') return senders.sms.send({ messageId: row.id, to: row.recipient, text: rendered.text });
-    return senders.email.send({ messageId: row.id, to: row.recipient, ...(rendered as RenderedEmail) });
+    if (row.channel === 'sms') return opts.sms.send({ messageId: row.id, to: row.recipient, text: (rendered as RenderedSms).text });
+    if (row.channel === 'webhook') return opts.webhook?.send({ messageId: row.id, url: row.recipient, event: (rendered as RenderedWebhook).event });
+    return opts.mailer.send({ messageId: row.id, to: row.recipient, ...(rendered as RenderedEmail) });
   }
 
   function failure(row: ClaimedRow, err: unknown, stage: 'render' | 'send'): Outcome {
@@ -101,7 +105,7 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
     const d = err instanceof DeliveryError ? err : undefined;
     if (stage === 'send' && d?.permanent) return { kind: 'dead', error: message };
     const unknown = stage === 'send' && (d ? d.outcomeUnknown : true);
-    if (unknown && !senders[row.channel].idempotent) return { kind: 'dead', error: `outcome unknown: ${message}` };
+    if (unknown && !senders[row.channel]?.idempotent) return { kind: 'dead', error: `outcome unknown: ${message}` };
     if (row.attempts >= maxAttempts) return { kind: 'dead', error: `gave up after ${row.attempts} attempts: ${message}` };
     const delayMs = Math.max(backoffMs(row.attempts, backoff, opts.random), d?.retryAfterMs ?? 0);
     return { kind: 'retry', delayMs, error: stage === 'render' ? `render: ${message}` : message };
@@ -134,7 +138,7 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
     else
       log.info(
         { ...fields, resent: row.previous_status === 'sending' },
-        senders[row.channel].local ? 'outbox message filed locally, not delivered' : 'outbox message sent',
+        senders[row.channel]?.local ? 'outbox message filed locally, not delivered' : 'outbox message sent',
       );
     try {
       await record(row, o);

@@ -7,7 +7,7 @@ import type { Sql } from '../../src/db/client.ts';
 import { toMinor } from '../../src/lib/money.ts';
 import type { LedgerEntry } from '../../src/gateway-simulator/ledger.ts';
 import { messageRenderer } from '../../src/modules/tickets/render-message.ts';
-import type { OutboxRow, RenderedMessage } from '../../src/outbox/message.ts';
+import type { OutboxRow, RenderedEmail, RenderedSms } from '../../src/outbox/message.ts';
 import { approve, checkout, webhooksSettled } from './checkout.ts';
 import { call, type Res } from './http.ts';
 import type { TestApp } from './runtime.ts';
@@ -126,11 +126,11 @@ export async function assertMoneyInvariant(db: Sql, ledger: LedgerEntry[]): Prom
 }
 
 /** The ticket's queued messages of a kind, rendered as the outbox worker would send them, by channel. */
-export async function renderedMessages(t: TestApp, kind: string, ticketId: string): Promise<Record<string, RenderedMessage & { subject?: string }>> {
+export async function renderedMessages(t: TestApp, kind: string, ticketId: string): Promise<Record<string, { text: string; subject?: string }>> {
   const { rows } = await t.rt.db.query<OutboxRow>(
     `SELECT id, dedupe_key, kind, channel, recipient, payload, attempts, created_at FROM outbox WHERE kind = $1 AND payload->>'ticket_id' = $2`,
     [kind, ticketId],
   );
   const render = messageRenderer({ db: t.rt.db, ticketKeys: t.rt.ticketKeys, publicBaseUrl: 'http://test.local' });
-  return Object.fromEntries(await Promise.all(rows.map(async (r) => [r.channel, await render(r)] as const)));
+  return Object.fromEntries(await Promise.all(rows.map(async (r) => [r.channel, (await render(r)) as RenderedEmail | RenderedSms] as const)));
 }

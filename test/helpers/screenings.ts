@@ -127,7 +127,7 @@ export interface SeatInfo {
 export async function seatMapOf(api: Api, screeningId: number) {
   const r = await sendTo(api)('GET', `/screenings/${screeningId}/seats`);
   assert.equal(r.status, 200, JSON.stringify(r.body));
-  const data = r.body.data as { version: number; seats: SeatInfo[]; counts: Record<string, number> };
+  const data = r.body.data as { version: number; seats: SeatInfo[]; counts: Record<string, number>; availability: string };
   const byLabel = new Map(data.seats.map((s) => [s.label, s]));
   const id = (label: string) => {
     const s = byLabel.get(label);

@@ -93,6 +93,8 @@ const API: Record<string, Level> = {
   'PUT /theaters/:id/refund-policy': 'admin',
   'DELETE /theaters/:id/refund-policy': 'admin',
   'GET /audit-log': 'admin',
+  'GET /alerts': 'admin',
+  'GET /alerts/live': 'admin',
 };
 
 // Outside /api/v1: operations, docs, the web app and (development only) the simulator and mailbox.

@@ -129,3 +129,9 @@ export async function markRotated(sql: Sql, id: string): Promise<void> {
 export async function revokeFamily(sql: Sql, familyId: string): Promise<void> {
   await sql.query('UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL', [familyId]);
 }
+
+/** The e-mail addresses of every admin account (who is told of sell-out alerts). */
+export async function adminEmails(sql: Sql): Promise<string[]> {
+  const { rows } = await sql.query<{ email: string }>("SELECT email FROM users WHERE role = 'admin' ORDER BY id");
+  return rows.map((r) => r.email);
+}

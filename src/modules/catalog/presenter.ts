@@ -26,6 +26,7 @@ export function presentTheater(t: TheaterRow): Static<typeof TheaterSchema> {
     is_active: t.is_active,
     orphan_seat_rule: t.orphan_seat_rule,
     companion_needs_wheelchair: t.companion_needs_wheelchair,
+    sellout_alert_percents: t.sellout_alert_percents,
     total_halls: t.total_halls,
     created_at: t.created_at.toISOString(),
     updated_at: t.updated_at.toISOString(),

@@ -80,6 +80,7 @@ export interface TheaterRow {
   is_active: boolean;
   orphan_seat_rule: boolean;
   companion_needs_wheelchair: boolean;
+  sellout_alert_percents: number[];
   total_halls: number;
   version: number;
   created_at: Date;
@@ -88,16 +89,26 @@ export interface TheaterRow {
 
 export type TheaterWrite = Pick<
   TheaterRow,
-  'city_id' | 'name' | 'address' | 'contact_phone' | 'contact_email' | 'time_zone' | 'is_active' | 'orphan_seat_rule' | 'companion_needs_wheelchair'
+  | 'city_id'
+  | 'name'
+  | 'address'
+  | 'contact_phone'
+  | 'contact_email'
+  | 'time_zone'
+  | 'is_active'
+  | 'orphan_seat_rule'
+  | 'companion_needs_wheelchair'
+  | 'sellout_alert_percents'
 >;
 
 const HALL_COUNT = '(SELECT count(*)::int FROM halls h WHERE h.theater_id = t.id)';
 const THEATER_COLUMNS = `t.id, t.city_id, t.name, t.address, t.contact_phone, t.contact_email, t.time_zone, t.is_active,
-  t.orphan_seat_rule, t.companion_needs_wheelchair, ${HALL_COUNT} AS total_halls, t.version, t.created_at, t.updated_at`;
+  t.orphan_seat_rule, t.companion_needs_wheelchair, t.sellout_alert_percents::int[] AS sellout_alert_percents, ${HALL_COUNT} AS total_halls, t.version, t.created_at, t.updated_at`;
 const THEATER_JSON = `json_build_object('id', t.id, 'city_id', t.city_id, 'name', t.name, 'address', t.address,
   'contact_phone', t.contact_phone, 'contact_email', t.contact_email, 'time_zone', t.time_zone,
   'is_active', t.is_active, 'orphan_seat_rule', t.orphan_seat_rule,
-  'companion_needs_wheelchair', t.companion_needs_wheelchair, 'total_halls', ${HALL_COUNT},
+  'companion_needs_wheelchair', t.companion_needs_wheelchair, 'sellout_alert_percents', t.sellout_alert_percents,
+  'total_halls', ${HALL_COUNT},
   'created_at', iso8601(t.created_at), 'updated_at', iso8601(t.updated_at))`;
 
 export async function findTheater(sql: Sql, id: number, lock = false): Promise<TheaterRow | undefined> {
@@ -113,9 +124,20 @@ export async function theaterExists(sql: Sql, id: number): Promise<boolean> {
 export async function insertTheater(sql: Sql, w: TheaterWrite): Promise<TheaterRow> {
   const { rows } = await sql.query<TheaterRow>(
     `INSERT INTO theaters AS t (city_id, name, address, contact_phone, contact_email, time_zone, is_active,
-                                orphan_seat_rule, companion_needs_wheelchair)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${THEATER_COLUMNS}`,
-    [w.city_id, w.name, w.address, w.contact_phone, w.contact_email, w.time_zone, w.is_active, w.orphan_seat_rule, w.companion_needs_wheelchair],
+                                orphan_seat_rule, companion_needs_wheelchair, sellout_alert_percents)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${THEATER_COLUMNS}`,
+    [
+      w.city_id,
+      w.name,
+      w.address,
+      w.contact_phone,
+      w.contact_email,
+      w.time_zone,
+      w.is_active,
+      w.orphan_seat_rule,
+      w.companion_needs_wheelchair,
+      w.sellout_alert_percents,
+    ],
   );
   return rows[0];
 }
@@ -124,9 +146,21 @@ export async function updateTheaterRow(sql: Sql, id: number, w: TheaterWrite): P
   const { rows } = await sql.query<TheaterRow>(
     `UPDATE theaters t SET city_id = $2, name = $3, address = $4, contact_phone = $5, contact_email = $6,
             time_zone = $7, is_active = $8, orphan_seat_rule = $9, companion_needs_wheelchair = $10,
-            version = version + 1, updated_at = now()
+            sellout_alert_percents = $11, version = version + 1, updated_at = now()
       WHERE t.id = $1 RETURNING ${THEATER_COLUMNS}`,
-    [id, w.city_id, w.name, w.address, w.contact_phone, w.contact_email, w.time_zone, w.is_active, w.orphan_seat_rule, w.companion_needs_wheelchair],
+    [
+      id,
+      w.city_id,
+      w.name,
+      w.address,
+      w.contact_phone,
+      w.contact_email,
+      w.time_zone,
+      w.is_active,
+      w.orphan_seat_rule,
+      w.companion_needs_wheelchair,
+      w.sellout_alert_percents,
+    ],
   );
   return rows[0];
 }

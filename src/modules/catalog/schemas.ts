@@ -2,7 +2,7 @@
 // public browse routes. JSON names are the column names.
 import { Type, type Static, type TSchema } from 'typebox';
 import { PageQuery } from '../../http/paging.ts';
-import { Envelope, IdParams, ListMeta, problems, Timestamp } from '../../http/schemas.ts';
+import { Availability, Envelope, IdParams, ListMeta, problems, Timestamp } from '../../http/schemas.ts';
 import { ScreeningSchema } from '../screenings/index.ts';
 
 /**
@@ -34,6 +34,10 @@ export const TheaterSchema = Type.Object({
   is_active: Type.Boolean({ description: 'Inactive theaters are left out of the browse list' }),
   orphan_seat_rule: Type.Boolean({ description: 'Refuse holds that leave a single seat stranded' }),
   companion_needs_wheelchair: Type.Boolean({ description: 'A companion seat is held only with its wheelchair seat' }),
+  sellout_alert_percents: Type.Array(Type.Integer(), {
+    description: "Sold shares (percent of sellable seats) whose crossing raises a sell-out alert; the lowest is where customers see 'almost full'",
+    examples: [[80, 95, 100]],
+  }),
   total_halls: Type.Integer({ description: 'Number of halls (computed)', examples: [2] }),
   created_at: Timestamp('Created'),
   updated_at: Timestamp('Last change'),
@@ -73,6 +77,13 @@ const theaterFields = {
   is_active: Type.Boolean({ examples: [true] }),
   orphan_seat_rule: Type.Boolean({ examples: [true] }),
   companion_needs_wheelchair: Type.Boolean({ examples: [true] }),
+  sellout_alert_percents: Type.Array(Type.Integer({ minimum: 1, maximum: 100 }), {
+    minItems: 1,
+    maxItems: 5,
+    uniqueItems: true,
+    description: 'Ascending, 1-100',
+    examples: [[80, 95, 100]],
+  }),
 };
 
 const movieFields = {
@@ -110,6 +121,7 @@ export const CreateTheaterBody = Type.Object(
     is_active: Type.Optional(Type.Boolean({ default: true })),
     orphan_seat_rule: Type.Optional(Type.Boolean({ default: true })),
     companion_needs_wheelchair: Type.Optional(Type.Boolean({ default: true })),
+    sellout_alert_percents: Type.Optional(theaterOptional.sellout_alert_percents),
   },
   { additionalProperties: false },
 );
@@ -194,6 +206,7 @@ export const BrowseScreeningSchema = Type.Object({
     screen_type: StringOrNull({}),
     capacity: Type.Integer({ description: 'Seats in the hall (with available_seats: how full the show is)' }),
   }),
+  availability: Availability,
 });
 
 // ---- route schemas ------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ export async function createTheater(deps: Deps, actor: Actor, body: CreateTheate
       is_active: body.is_active ?? true,
       orphan_seat_rule: body.orphan_seat_rule ?? true,
       companion_needs_wheelchair: body.companion_needs_wheelchair ?? true,
+      sellout_alert_percents: ascending(body.sellout_alert_percents ?? [80, 95, 100]),
     };
     await checkCity(trx, w.city_id);
     const row = await onForeignKey(
@@ -54,6 +55,7 @@ export async function updateTheater(deps: Deps, ctx: WriteContext, id: number, p
       is_active: patch.is_active ?? current.is_active,
       orphan_seat_rule: patch.orphan_seat_rule ?? current.orphan_seat_rule,
       companion_needs_wheelchair: patch.companion_needs_wheelchair ?? current.companion_needs_wheelchair,
+      sellout_alert_percents: patch.sellout_alert_percents === undefined ? current.sellout_alert_percents : ascending(patch.sellout_alert_percents),
     };
     if (w.city_id !== current.city_id) await checkCity(trx, w.city_id);
     const row = await onForeignKey(
@@ -97,3 +99,13 @@ async function checkCity(trx: Sql, cityId: number) {
 const unknownCity = (cityId: number) => new AppError('unknown_city', `No city with id ${cityId}`, { city_id: cityId });
 
 const inUse = (halls: number) => new AppError('in_use', `The theater has ${halls} hall(s); delete them first`, { halls });
+
+/** Sell-out thresholds in ascending order, or 400 (the schema checked range, count and uniqueness). */
+function ascending(percents: number[]): number[] {
+  if (percents.some((p, i) => i > 0 && p <= percents[i - 1])) {
+    throw new AppError('validation_failed', 'sellout_alert_percents must be in ascending order', {
+      errors: [{ path: 'body/sellout_alert_percents', message: 'must be ascending, e.g. [80, 95, 100]' }],
+    });
+  }
+  return percents;
+}

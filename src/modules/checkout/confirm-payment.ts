@@ -131,7 +131,7 @@ async function settle(trx: Sql, deps: Deps, gp: GatewayPayment, opts: ConfirmOpt
     await enqueueTicketIssued(trx, ticket.id);
     return {
       result: 'sold',
-      changes: [{ event: seatEvent(ticket.screening_id, version, ticket.seat_ids, 'sold') }],
+      changes: [{ event: seatEvent(ticket.screening_id, version, ticket.seat_ids, 'sold'), sales: true }],
     };
   }
   const reason = !wantsSeats ? (ticket.status === 'cancelled' ? 'ticket_cancelled' : 'duplicate_payment') : open ? 'seats_gone' : 'screening_closed';

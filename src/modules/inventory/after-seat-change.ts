@@ -3,7 +3,9 @@
 //    refuse them to others until the marks run out); first, so a viewer told "available" can take it.
 // 2. The seat event goes out: live viewers see the change, and every instance's hub learns the new
 //    version, which makes its cached maps older than it stale at once.
-// Near-sold-out alerts will hook in here.
+// 3. When sold seats changed (a sale, a restock, a block or unblock): the sell-out watch decides
+//    whether the screening crossed an alert threshold (modules/alerts, wired in through deps). Its
+//    failure is the watch's to report: the change has committed and its answer stands.
 import type { Deps } from '../../deps.ts';
 import type { SeatEvent } from '../../realtime/events.ts';
 
@@ -11,12 +13,15 @@ export interface SeatsChanged {
   event: SeatEvent;
   /** seats that went back on sale, by whose marks they were (`u<user id>`) */
   freed?: { seatIds: number[]; owner: string }[];
+  /** sold seats (or the seats that can be sold) changed: a sale, a restock, a block or unblock */
+  sales?: boolean;
 }
 
 export async function afterSeatChange(deps: Deps, change: SeatsChanged): Promise<void> {
   const { event, freed } = change;
   for (const f of freed ?? []) if (f.seatIds.length > 0) await deps.fastPath.unmark(event.screening_id, f.seatIds, f.owner);
   deps.events.publish(event);
+  if (change.sales) await deps.sellout.changed(event.screening_id);
 }
 
 /** The event of seats that all moved to one status. */

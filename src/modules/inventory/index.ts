@@ -4,7 +4,7 @@
 // the hold sweeper come here.
 export { afterSeatChange, type SeatsChanged, seatEvent } from './after-seat-change.ts';
 export { addSeatStates, adjustHallScreenings, deleteSeatStates, lockSeatStatesOf, retireSeatStates, type SeatStateRow } from './hall-seats.ts';
-export { bumpSeatMap, bumpSeatMaps } from './seat-counters.ts';
+export { bumpSeatMap, bumpSeatMaps, soldTally } from './seat-counters.ts';
 export {
   blockSeats,
   createSeatStates,

@@ -28,3 +28,13 @@ export async function bumpSeatMaps(sql: Sql, screeningIds: number[]): Promise<Ma
   );
   return new Map(rows.map((r) => [r.id, r.seat_map_version]));
 }
+
+/** Seats sold, and seats that can be sold (all but blocked ones), of a screening: its sold share. */
+export async function soldTally(sql: Sql, screeningId: number): Promise<{ sold: number; sellable: number }> {
+  const { rows } = await sql.query<{ sold: number; sellable: number }>(
+    `SELECT count(*) FILTER (WHERE status = 'sold')::int AS sold, count(*) FILTER (WHERE status <> 'blocked')::int AS sellable
+       FROM screening_seats WHERE screening_id = $1`,
+    [screeningId],
+  );
+  return rows[0] ?? { sold: 0, sellable: 0 };
+}

@@ -57,7 +57,8 @@ const EXPANDED_FIELDS = `, 'local_time', to_char(s.show_time AT TIME ZONE t.time
   'movie', json_build_object('id', m.id, 'title', m.title, 'duration', m.duration, 'rating', m.rating,
                              'genre', m.genre, 'poster_url', m.poster_url),
   'theater', json_build_object('id', t.id, 'name', t.name, 'city_id', t.city_id, 'time_zone', t.time_zone),
-  'hall', json_build_object('id', h.id, 'name', h.name, 'screen_type', h.screen_type, 'capacity', h.capacity)`;
+  'hall', json_build_object('id', h.id, 'name', h.name, 'screen_type', h.screen_type, 'capacity', h.capacity),
+  'availability', availability(s.available_seats, h.capacity, t.sellout_alert_percents[1])`;
 
 export interface ScreeningFilter {
   /** this one screening */

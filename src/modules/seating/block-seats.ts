@@ -38,7 +38,7 @@ export async function setBlocked(deps: Deps, actor: Actor, screeningId: number, 
     });
     return v;
   });
-  await afterSeatChange(deps, { event: seatEvent(screeningId, version, ids, block ? 'blocked' : 'available') });
+  await afterSeatChange(deps, { event: seatEvent(screeningId, version, ids, block ? 'blocked' : 'available'), sales: true });
   await deps.cache.invalidate('catalog');
   return { screening_id: screeningId, seat_ids: ids, status: block ? ('blocked' as const) : ('available' as const) };
 }

@@ -13,7 +13,7 @@ export interface SeatMapJson {
 export async function seatMapJson(sql: Sql, screeningId: number): Promise<SeatMapJson> {
   const { rows } = await sql.query<{ map: string; next_expiry: Date | null }>(
     `WITH sc AS (
-       SELECT id, hall_id, currency, seat_map_version,
+       SELECT id, hall_id, theater_id, currency, seat_map_version,
               (show_time > now() AND is_available AND status = 'scheduled') AS on_sale
          FROM screenings WHERE id = $1),
      st AS (
@@ -38,6 +38,9 @@ export async function seatMapJson(sql: Sql, screeningId: number): Promise<SeatMa
                            'held', count(*) FILTER (WHERE status = 'held'),
                            'sold', count(*) FILTER (WHERE status = 'sold'),
                            'blocked', count(*) FILTER (WHERE status = 'blocked')) FROM st),
+              'availability', (SELECT availability(count(*) FILTER (WHERE status = 'available')::int, count(*)::int,
+                                                   (SELECT t.sellout_alert_percents[1] FROM theaters t WHERE t.id = sc.theater_id))
+                                 FROM st),
               -- seats by hand: compact text (json_build_object pads every key), trailing zeros
               -- trimmed from prices, links only where there are any. A 300-seat map is ~30 KB.
               'seats', (SELECT ('[' || coalesce(string_agg(

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Envelope, IdParams, problems } from '../../http/schemas.ts';
+import { Availability, Envelope, IdParams, problems } from '../../http/schemas.ts';
 
 export const SeatStatus = Type.Enum(['available', 'held', 'sold', 'blocked']);
 
@@ -30,6 +30,7 @@ export const SeatMapSchema = Type.Object({
     aisles: Type.Array(Type.Integer()),
   }),
   counts: Type.Object({ available: Type.Integer(), held: Type.Integer(), sold: Type.Integer(), blocked: Type.Integer() }),
+  availability: Availability,
   seats: Type.Array(Seat),
 });
 

@@ -86,7 +86,7 @@ export async function restockRefundedSeats(trx: Sql, ticketId: string, refundId:
     [ticketId],
   );
   const version = await bumpSeatMap(trx, screeningId, free.length);
-  return { event: seatEvent(screeningId, version, free, 'available'), freed: [{ seatIds: free, owner: `u${owner[0].user_id}` }] };
+  return { event: seatEvent(screeningId, version, free, 'available'), freed: [{ seatIds: free, owner: `u${owner[0].user_id}` }], sales: true };
 }
 
 export interface TicketRow {

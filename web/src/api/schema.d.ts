@@ -580,6 +580,353 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sell-out alerts, newest first (admin)
+         * @description Raised once per crossing of a theater's thresholds (sellout_alert_percents), up or back down. Keyset pages.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description meta.next_cursor of the previous page */
+                    cursor?: string;
+                    /** @description Page size, 1-100 */
+                    limit?: number;
+                    screening_id?: number;
+                    theater_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * @description up: the sold share reached the threshold; down: it fell back under it (refunds, a cancellation)
+                                 * @enum {unknown}
+                                 */
+                                direction: "up" | "down";
+                                hall: string;
+                                /** @example 80 % sold */
+                                headline: string;
+                                /** @description Increases with every alert: the live feed resumes after it (Last-Event-ID) */
+                                id: number;
+                                /** @description The show's start in the theater's time zone, as people read it */
+                                local_time: string;
+                                movie: string;
+                                /** Format: date-time */
+                                raised_at: string;
+                                screening_id: number;
+                                /** @description Seats that can be sold (all but blocked ones) when it was raised */
+                                sellable: number;
+                                /** Format: date-time */
+                                show_time: string;
+                                /** @description Seats sold when it was raised */
+                                sold: number;
+                                theater: string;
+                                theater_id: number;
+                                /**
+                                 * @description The theater's threshold crossed, percent of sellable seats sold
+                                 * @example 80
+                                 */
+                                threshold: number;
+                            }[];
+                            message: string;
+                            meta: {
+                                limit: number;
+                                next_cursor: string | null;
+                            };
+                            /** @example true */
+                            success: boolean;
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Missing, expired or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Wrong role */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sell-out alerts as they are raised: server-sent events (admin)
+         * @description text/event-stream. Each alert is an event `sellout` whose id is the alert id and whose data is the alert (as in GET /alerts). Reconnecting with `Last-Event-ID` (or `?after=`) first sends what was raised since. A comment line every 15 s keeps proxies from closing an idle stream. Any instance serves it: alerts are read from the database.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Alerts after this id */
+                    after?: number;
+                    screening_id?: number;
+                    theater_id?: number;
+                };
+                header?: {
+                    "last-event-id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description An event stream */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Missing, expired or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Wrong role */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit-log": {
         parameters: {
             query?: never;
@@ -2996,6 +3343,15 @@ export interface paths {
                                 name: string;
                                 /** @description Refuse holds that leave a single seat stranded */
                                 orphan_seat_rule: boolean;
+                                /**
+                                 * @description Sold shares (percent of sellable seats) whose crossing raises a sell-out alert; the lowest is where customers see 'almost full'
+                                 * @example [
+                                 *       80,
+                                 *       95,
+                                 *       100
+                                 *     ]
+                                 */
+                                sellout_alert_percents: number[];
                                 /**
                                  * @description IANA time zone of the theater: local dates and times use it
                                  * @example Asia/Jakarta
@@ -8593,6 +8949,11 @@ export interface paths {
                         "application/json": {
                             data: {
                                 /**
+                                 * @description sold_out: no seat left to take; almost_full: the seats taken (held or sold) reach the theater's lowest sell-out alert threshold (80 % by default)
+                                 * @enum {unknown}
+                                 */
+                                availability: "available" | "almost_full" | "sold_out";
+                                /**
                                  * @description Seats not sold or blocked
                                  * @example 150
                                  */
@@ -13425,6 +13786,11 @@ export interface paths {
                     content: {
                         "application/json": {
                             data: {
+                                /**
+                                 * @description sold_out: no seat left to take; almost_full: the seats taken (held or sold) reach the theater's lowest sell-out alert threshold (80 % by default)
+                                 * @enum {unknown}
+                                 */
+                                availability: "available" | "almost_full" | "sold_out";
                                 counts: {
                                     available: number;
                                     blocked: number;
@@ -13551,6 +13917,11 @@ export interface paths {
                     content: {
                         "application/json": {
                             data: {
+                                /**
+                                 * @description sold_out: no seat left to take; almost_full: the seats taken (held or sold) reach the theater's lowest sell-out alert threshold (80 % by default)
+                                 * @enum {unknown}
+                                 */
+                                availability: "available" | "almost_full" | "sold_out";
                                 counts: {
                                     available: number;
                                     blocked: number;
@@ -14217,6 +14588,11 @@ export interface paths {
                         "application/json": {
                             data: {
                                 /**
+                                 * @description sold_out: no seat left to take; almost_full: the seats taken (held or sold) reach the theater's lowest sell-out alert threshold (80 % by default)
+                                 * @enum {unknown}
+                                 */
+                                availability: "available" | "almost_full" | "sold_out";
+                                /**
                                  * @description Seats not sold or blocked
                                  * @example 150
                                  */
@@ -14433,6 +14809,15 @@ export interface paths {
                         /** @default true */
                         orphan_seat_rule?: boolean;
                         /**
+                         * @description Ascending, 1-100
+                         * @example [
+                         *       80,
+                         *       95,
+                         *       100
+                         *     ]
+                         */
+                        sellout_alert_percents?: number[];
+                        /**
                          * @description IANA name
                          * @default Asia/Jakarta
                          * @example Asia/Jakarta
@@ -14474,6 +14859,15 @@ export interface paths {
                                 name: string;
                                 /** @description Refuse holds that leave a single seat stranded */
                                 orphan_seat_rule: boolean;
+                                /**
+                                 * @description Sold shares (percent of sellable seats) whose crossing raises a sell-out alert; the lowest is where customers see 'almost full'
+                                 * @example [
+                                 *       80,
+                                 *       95,
+                                 *       100
+                                 *     ]
+                                 */
+                                sellout_alert_percents: number[];
                                 /**
                                  * @description IANA time zone of the theater: local dates and times use it
                                  * @example Asia/Jakarta
@@ -14705,6 +15099,15 @@ export interface paths {
                                 /** @description Refuse holds that leave a single seat stranded */
                                 orphan_seat_rule: boolean;
                                 /**
+                                 * @description Sold shares (percent of sellable seats) whose crossing raises a sell-out alert; the lowest is where customers see 'almost full'
+                                 * @example [
+                                 *       80,
+                                 *       95,
+                                 *       100
+                                 *     ]
+                                 */
+                                sellout_alert_percents: number[];
+                                /**
                                  * @description IANA time zone of the theater: local dates and times use it
                                  * @example Asia/Jakarta
                                  */
@@ -14844,6 +15247,15 @@ export interface paths {
                         /** @example true */
                         orphan_seat_rule?: boolean;
                         /**
+                         * @description Ascending, 1-100
+                         * @example [
+                         *       80,
+                         *       95,
+                         *       100
+                         *     ]
+                         */
+                        sellout_alert_percents?: number[];
+                        /**
                          * @description IANA name
                          * @example Asia/Jakarta
                          */
@@ -14884,6 +15296,15 @@ export interface paths {
                                 name: string;
                                 /** @description Refuse holds that leave a single seat stranded */
                                 orphan_seat_rule: boolean;
+                                /**
+                                 * @description Sold shares (percent of sellable seats) whose crossing raises a sell-out alert; the lowest is where customers see 'almost full'
+                                 * @example [
+                                 *       80,
+                                 *       95,
+                                 *       100
+                                 *     ]
+                                 */
+                                sellout_alert_percents: number[];
                                 /**
                                  * @description IANA time zone of the theater: local dates and times use it
                                  * @example Asia/Jakarta
@@ -15181,6 +15602,15 @@ export interface paths {
                                 /** @description Refuse holds that leave a single seat stranded */
                                 orphan_seat_rule: boolean;
                                 /**
+                                 * @description Sold shares (percent of sellable seats) whose crossing raises a sell-out alert; the lowest is where customers see 'almost full'
+                                 * @example [
+                                 *       80,
+                                 *       95,
+                                 *       100
+                                 *     ]
+                                 */
+                                sellout_alert_percents: number[];
+                                /**
                                  * @description IANA time zone of the theater: local dates and times use it
                                  * @example Asia/Jakarta
                                  */
@@ -15466,6 +15896,15 @@ export interface paths {
                         /** @example true */
                         orphan_seat_rule?: boolean;
                         /**
+                         * @description Ascending, 1-100
+                         * @example [
+                         *       80,
+                         *       95,
+                         *       100
+                         *     ]
+                         */
+                        sellout_alert_percents?: number[];
+                        /**
                          * @description IANA name
                          * @example Asia/Jakarta
                          */
@@ -15506,6 +15945,15 @@ export interface paths {
                                 name: string;
                                 /** @description Refuse holds that leave a single seat stranded */
                                 orphan_seat_rule: boolean;
+                                /**
+                                 * @description Sold shares (percent of sellable seats) whose crossing raises a sell-out alert; the lowest is where customers see 'almost full'
+                                 * @example [
+                                 *       80,
+                                 *       95,
+                                 *       100
+                                 *     ]
+                                 */
+                                sellout_alert_percents: number[];
                                 /**
                                  * @description IANA time zone of the theater: local dates and times use it
                                  * @example Asia/Jakarta
@@ -17286,6 +17734,11 @@ export interface paths {
                     content: {
                         "application/json": {
                             data: {
+                                /**
+                                 * @description sold_out: no seat left to take; almost_full: the seats taken (held or sold) reach the theater's lowest sell-out alert threshold (80 % by default)
+                                 * @enum {unknown}
+                                 */
+                                availability: "available" | "almost_full" | "sold_out";
                                 /**
                                  * @description Seats not sold or blocked
                                  * @example 150

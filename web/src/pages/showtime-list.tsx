@@ -13,13 +13,12 @@ export interface BrowseScreening {
   movie: { id: number; title: string; duration: number; rating: string | null; genre: string[] | null };
   theater: { id: number; name: string; time_zone: string };
   hall: { id: number; name: string; screen_type: string | null; capacity: number };
+  /** the server's word, from the theater's own "almost full" threshold */
+  availability: 'available' | 'almost_full' | 'sold_out';
 }
 
-export const ALMOST_FULL_SHARE = 0.8;
-
 export function fullness(s: BrowseScreening): 'sold_out' | 'almost_full' | undefined {
-  if (s.available_seats <= 0) return 'sold_out';
-  return s.available_seats <= s.hall.capacity * (1 - ALMOST_FULL_SHARE) ? 'almost_full' : undefined;
+  return s.availability === 'available' ? undefined : s.availability;
 }
 
 export function ShowtimeButtons({ list }: { list: BrowseScreening[] }) {

@@ -1,0 +1,66 @@
+// Deciding whether a screening crossed a sell-out threshold, after a change of its sold seats has
+// committed (a sale, a refund's restock, a block; inventory's afterSeatChange calls it through
+// deps.sellout). Raises one alert per threshold crossed, up or down, exactly once:
+// 1. lock the screening's level row (sellout_levels); a second decider, on this instance or
+//    another, waits here
+// 2. count sold and sellable seats now, under that lock: a later decider counts at least what the
+//    earlier one counted, so the level never flaps back on stale counts
+// 3. when the level changed: store it, insert an alert per threshold crossed, queue its e-mails and
+//    webhook (outbox), all in this transaction; the live feed reads the alerts table
+// Nothing to undo: one transaction. A failure (database down) leaves the level as it was, and the
+// next change of the screening's seats decides again from the counts, so a crossing is raised late,
+// never lost for good, and never twice.
+import { Counter } from 'prom-client';
+import type { Deps } from '../../deps.ts';
+import { adminEmails } from '../auth/index.ts';
+import { soldTally } from '../inventory/index.ts';
+import { crossings, levelOf } from './levels.ts';
+import { alertFacts, enqueueAlert } from './messages.ts';
+import { type AlertRow, insertAlerts, lockLevel, screeningFacts, setLevel } from './queries.ts';
+
+/** Registered in each app's registry by http/metrics.ts, like the payment anomalies. */
+export const selloutAlertsRaised = new Counter({
+  name: 'cinema_sellout_alerts_total',
+  help: 'Sell-out alerts raised, by direction (up: a threshold reached; down: back under it)',
+  labelNames: ['direction'] as const,
+  registers: [],
+});
+
+export async function checkSellout(deps: Deps, screeningId: number): Promise<AlertRow[]> {
+  const raised = await deps.db.tx(async (trx) => {
+    const facts = await screeningFacts(trx, screeningId);
+    if (!facts) return [];
+    const level = await lockLevel(trx, screeningId);
+    const tally = await soldTally(trx, screeningId);
+    const reached = levelOf(facts.thresholds, tally.sold, tally.sellable);
+    if (reached === level) return [];
+    await setLevel(trx, screeningId, reached);
+    const crossed = crossings(facts.thresholds, level, reached);
+    if (crossed.length === 0) return [];
+    const alerts = await insertAlerts(trx, screeningId, crossed, tally);
+    const emails = deps.config.alertEmails.length > 0 ? [...deps.config.alertEmails] : await adminEmails(trx);
+    for (const a of alerts) await enqueueAlert(trx, alertFacts(a, facts), { emails, webhookUrl: deps.config.ALERT_WEBHOOK_URL });
+    return alerts;
+  });
+  for (const a of raised) selloutAlertsRaised.inc({ direction: a.direction });
+  return raised;
+}
+
+export const selloutCheckFailures = new Counter({
+  name: 'cinema_sellout_check_failures_total',
+  help: 'Sell-out decisions that failed (database unavailable); the next seat change of the screening decides again',
+  registers: [],
+});
+
+/** The watch inventory calls after sold seats changed: decides, and never fails the caller. */
+export function selloutWatch(deps: Deps): Deps['sellout'] {
+  return {
+    async changed(screeningId) {
+      try {
+        await checkSellout(deps, screeningId);
+      } catch {
+        selloutCheckFailures.inc();
+      }
+    },
+  };
+}
