@@ -20,6 +20,8 @@ import { trustProxyOf } from './http/trust-proxy.ts';
 import { selloutAlertsRaised, selloutCheckFailures } from './modules/alerts/index.ts';
 import { alertRoutes } from './modules/alerts/routes.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
+import { apiKeyVerifier } from './modules/apikeys/index.ts';
+import { apiKeyRoutes } from './modules/apikeys/routes.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { sessionState } from './modules/auth/index.ts';
 import { catalogRoutes } from './modules/catalog/routes.ts';
@@ -81,6 +83,7 @@ export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<Fas
     accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
+    apiKeys: apiKeyVerifier(deps),
     sessions: sessionState(deps.db, deps.kv, { checkMs: config.SESSION_CHECK_MS, accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS }),
   });
   await app.register(websocket, { options: { maxPayload: 4096 } });
@@ -111,6 +114,7 @@ export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<Fas
     cancellationRoutes,
     auditRoutes,
     alertRoutes,
+    apiKeyRoutes,
   ];
   await app.register((api) => registerByAccess(api, modules, deps), { prefix: '/api/v1' });
   // The simulator's control panel (approve page, faults) exists only while it is the gateway. Its

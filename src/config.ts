@@ -124,6 +124,10 @@ const EnvSchema = Type.Object({
   ALERT_WEBHOOK_SECRET: Type.Optional(Type.String()),
   ALERT_WEBHOOK_TIMEOUT_MS: Int(5_000, 100, 60_000),
   ALERT_FEED_POLL_MS: Int(1_000, 50, 60_000),
+  // partner API keys (modules/apikeys): requests a minute per key unless the key says otherwise, and
+  // how long a rotated key keeps working beside its successor unless the rotation says otherwise
+  API_KEY_RATE_LIMIT: Int(600, 1, 1_000_000),
+  API_KEY_ROTATION_GRACE_SECONDS: Int(86_400, 0, 30 * 86_400),
 });
 type Env = Static<typeof EnvSchema>;
 

@@ -4,6 +4,7 @@
 import jwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import type { ApiKeyScope } from './api-key-scopes.ts';
 import { type VerifiedTokens, verifiedTokens } from './verified-tokens.ts';
 import { AppError } from './errors.ts';
 
@@ -43,10 +44,30 @@ declare module '@fastify/jwt' {
   }
 }
 
+/** Who calls with a key: the key, and the partner account it acts as. */
+export interface ApiKeyCaller {
+  keyId: string;
+  name: string;
+  scopes: readonly ApiKeyScope[];
+  /** null: every theater */
+  theaterIds: readonly number[] | null;
+  user: AuthUser;
+}
+
+/** Checks a presented key (modules/apikeys implements it): unknown, revoked, expired -> 401; over its limit -> 429. */
+export interface ApiKeys {
+  verify(secret: string): Promise<ApiKeyCaller>;
+}
+
 declare module 'fastify' {
+  interface FastifyRequest {
+    /** set when the caller presented an API key (X-Api-Key) */
+    apiKey?: ApiKeyCaller;
+  }
   interface FastifyInstance {
     signAccessToken(user: AuthUser): string;
     sessions: Sessions;
+    apiKeys: ApiKeys;
     verifiedTokens: VerifiedTokens<AuthUser>;
   }
 }
@@ -107,18 +128,41 @@ export async function authenticateToken(app: FastifyInstance, token: string): Pr
   return user;
 }
 
-/** onRequest hook: a valid access token of a live session is required; sets request.user. */
+/** The X-Api-Key header, when one was sent. */
+export const apiKeyFrom = (request: FastifyRequest): string | undefined => {
+  const v = request.headers['x-api-key'];
+  return typeof v === 'string' && v.length > 0 ? v : undefined;
+};
+
+/** Sets request.apiKey and request.user from a presented key; one credential per request. */
+export async function authenticateKey(app: FastifyInstance, request: FastifyRequest, secret: string): Promise<void> {
+  if (request.headers.authorization) throw new AppError('unauthorized', 'Send either Authorization or X-Api-Key, not both');
+  const caller = await app.apiKeys.verify(secret);
+  request.apiKey = caller;
+  request.user = caller.user;
+}
+
+/**
+ * onRequest hook: a valid access token of a live session, or a partner's API key, is required;
+ * sets request.user (and request.apiKey for a key).
+ */
 export function authenticate(allowQueryToken = false) {
   return async function authenticateRequest(this: FastifyInstance, request: FastifyRequest) {
+    const key = apiKeyFrom(request);
+    if (key !== undefined) return authenticateKey(this, request, key);
     const token = tokenFrom(request, allowQueryToken);
     if (!token) throw new AppError('unauthorized');
     request.user = await authenticateToken(this, token);
   };
 }
 
-/** onRequest hook, after authenticate: the caller's role must be one of these. */
+/**
+ * onRequest hook, after authenticate: the caller's role must be one of these. A key acts as a
+ * customer; where it may do staff work (check-in), its scope was checked instead (access.ts).
+ */
 export function requireRole(...roles: Role[]) {
   return async function requireRoleHook(request: FastifyRequest) {
+    if (request.apiKey) return;
     if (!roles.includes(request.user.role)) throw new AppError('forbidden', `Requires role ${roles.join(' or ')}`);
   };
 }
@@ -129,6 +173,7 @@ export interface AuthOptions {
   issuer: string;
   audience: string;
   sessions: Sessions;
+  apiKeys: ApiKeys;
 }
 
 export const authPlugin = fp(async (app: FastifyInstance, opts: AuthOptions) => {
@@ -148,5 +193,6 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: AuthOptions) => 
     app.jwt.sign({ sub: String(user.id), role: user.role, email: user.email, typ: 'access', sid: user.sid, ver: user.ver }),
   );
   app.decorate('sessions', opts.sessions);
+  app.decorate('apiKeys', opts.apiKeys);
   app.decorate('verifiedTokens', verifiedTokens<AuthUser>());
 });

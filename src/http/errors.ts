@@ -35,6 +35,9 @@ export const ERRORS = {
   forbidden: [403, 'You are not allowed to do this'],
   wrong_password: [403, 'The current password is wrong'],
   invalid_signature: [401, 'The webhook signature is not valid'],
+  invalid_api_key: [401, 'The API key is not valid (unknown, revoked or expired)'],
+  insufficient_scope: [403, 'The API key does not allow this'],
+  theater_not_allowed: [403, 'The API key is restricted to other theaters'],
   // 402
   payment_declined: [402, 'The payment was declined'],
   // 404 / 405
@@ -66,6 +69,7 @@ export const ERRORS = {
   not_enough_adjacent_seats: [409, 'Not enough adjacent seats are free'],
   idempotency_in_flight: [409, 'A request with this Idempotency-Key is still being processed'],
   in_use: [409, 'Other records still refer to it'],
+  api_key_inactive: [409, 'The API key was revoked or rotated already'],
   city_exists: [409, 'A city with this name and province exists'],
   payment_in_progress: [409, 'A payment for this hold is already in progress'],
   ticket_not_paid: [409, 'The ticket is not paid'],

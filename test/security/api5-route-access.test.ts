@@ -95,6 +95,10 @@ const API: Record<string, Level> = {
   'GET /audit-log': 'admin',
   'GET /alerts': 'admin',
   'GET /alerts/live': 'admin',
+  'POST /api-keys': 'admin',
+  'GET /api-keys': 'admin',
+  'POST /api-keys/:id/rotate': 'admin',
+  'POST /api-keys/:id/revoke': 'admin',
 };
 
 // Outside /api/v1: operations, docs, the web app and (development only) the simulator and mailbox.

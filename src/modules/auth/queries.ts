@@ -135,3 +135,15 @@ export async function adminEmails(sql: Sql): Promise<string[]> {
   const { rows } = await sql.query<{ email: string }>("SELECT email FROM users WHERE role = 'admin' ORDER BY id");
   return rows.map((r) => r.email);
 }
+
+/**
+ * An account for a partner's API key to act as: a customer that cannot log in (its password hash is
+ * no hash), whose holds and tickets are the partner's. The e-mail is under .invalid (RFC 2606).
+ */
+export async function insertPartnerAccount(sql: Sql, name: string, tag: string): Promise<number> {
+  const { rows } = await sql.query<{ id: number }>(
+    `INSERT INTO users (email, password_hash, full_name, role) VALUES ($1, '!', $2, 'customer') RETURNING id`,
+    [`partner-${tag}@partners.invalid`, name],
+  );
+  return rows[0].id;
+}

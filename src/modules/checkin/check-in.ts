@@ -16,8 +16,13 @@ import { verifyTicket } from '../../eticket/ticket-signing.ts';
 import { type Actor, recordAudit } from '../audit/index.ts';
 import { admitTicket, loadTicketView, soldSeats, type TicketView, withOffset } from '../tickets/index.ts';
 
-export async function checkIn(deps: Deps, actor: Actor, code: string) {
+/** `onlyTheaters`: a partner key restricted to some theaters admits tickets of those only. */
+export async function checkIn(deps: Deps, actor: Actor, code: string, onlyTheaters?: readonly number[] | null) {
   const ticketId = await resolveCode(deps, code);
+  if (onlyTheaters) {
+    const v = await loadTicketView(deps.db, ticketId);
+    if (v && !onlyTheaters.includes(v.theater_id)) throw new AppError('theater_not_allowed');
+  }
   const opensMinutes = deps.config.CHECKIN_OPENS_MINUTES;
   const admitted = await deps.db.tx(async (trx) => {
     const checkedInAt = await admitTicket(trx, ticketId, actor.id, opensMinutes);

@@ -9,7 +9,9 @@ import { checkInSchema } from './schemas.ts';
 
 async function checkinStaffRoutes(fastify: FastifyInstance, deps: Deps) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  app.post('/checkin', { schema: checkInSchema }, async (req) => ok('Admitted', await checkIn(deps, actorOf(req), req.body.code)));
+  app.post('/checkin', { schema: checkInSchema, config: { scope: 'checkin:write' } }, async (req) =>
+    ok('Admitted', await checkIn(deps, actorOf(req), req.body.code, req.apiKey?.theaterIds)),
+  );
 }
 
 export const checkinRoutes: RouteGroups = { staff: checkinStaffRoutes };

@@ -24,7 +24,7 @@ async function checkoutCustomerRoutes(fastify: FastifyInstance, deps: Deps) {
 
   // The new payment's id is chosen before the Idempotency-Key is claimed: the key names it, and a
   // retry that finds no recorded answer rebuilds the first one from it (http/idempotency.ts).
-  app.post('/holds/:id/checkout', { schema: checkoutSchema }, async (req, reply) => {
+  app.post('/holds/:id/checkout', { schema: checkoutSchema, config: { scope: 'checkout:write' } }, async (req, reply) => {
     const userId = req.user.id;
     const paymentId = uuidv7();
     return idempotent(
@@ -41,7 +41,9 @@ async function checkoutCustomerRoutes(fastify: FastifyInstance, deps: Deps) {
   });
 
   // Releasing a hold ends its checkout: here rather than among the holds' routes (release-hold.ts).
-  app.delete('/holds/:id', { schema: releaseHoldSchema }, async (req) => ok('Hold released', await releaseHold(deps, req.user, req.params.id)));
+  app.delete('/holds/:id', { schema: releaseHoldSchema, config: { scope: 'holds:write' } }, async (req) =>
+    ok('Hold released', await releaseHold(deps, req.user, req.params.id)),
+  );
 }
 
 export const checkoutRoutes: RouteGroups = { public: checkoutPublicRoutes, customer: checkoutCustomerRoutes };

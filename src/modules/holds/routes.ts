@@ -6,6 +6,7 @@ import { AppError } from '../../http/errors.ts';
 import { type Effect, idempotent } from '../../http/idempotency.ts';
 import { ok } from '../../http/schemas.ts';
 import { uuidv7 } from '../../lib/ids.ts';
+import { assertKeyTheater } from '../apikeys/index.ts';
 import { holdBestAvailable } from './best-available.ts';
 import { createHold } from './create-hold.ts';
 import { holdAttempts } from './hold-attempts.ts';
@@ -20,6 +21,8 @@ async function holdCustomerRoutes(fastify: FastifyInstance, deps: Deps) {
   const attempt = holdAttempts(deps);
   const max = deps.config.HOLD_MAX_SEATS;
   // The schemas carry HOLD_MAX_SEATS (the document says it); a body over it alone keeps its own code.
+  // partner keys with holds:write may hold and read holds (http/access.ts)
+  const holdsScope = { scope: 'holds:write' as const };
   const seatLimit = { attachValidation: true, preHandler: overSeatLimit(max, ['/seat_ids', '/count']) };
   // The new hold's id is chosen before its Idempotency-Key is claimed: the key names it, and a retry
   // that finds no recorded answer rebuilds the first one from the hold (http/idempotency.ts).
@@ -28,7 +31,8 @@ async function holdCustomerRoutes(fastify: FastifyInstance, deps: Deps) {
     return { id: uuidv7(), replay: (holdId) => replayNewHold(deps, userId, holdId, message) };
   };
 
-  app.post('/screenings/:id/holds', { schema: createHoldSchema(max), ...seatLimit, onRequest: attempt }, async (req, reply) => {
+  app.post('/screenings/:id/holds', { schema: createHoldSchema(max), ...seatLimit, onRequest: attempt, config: holdsScope }, async (req, reply) => {
+    await assertKeyTheater(deps.db, req, req.params.id);
     const effect = newHold(req, 'Seats held');
     return idempotent(
       deps.db,
@@ -46,31 +50,38 @@ async function holdCustomerRoutes(fastify: FastifyInstance, deps: Deps) {
     );
   });
 
-  app.post('/screenings/:id/holds/best-available', { schema: bestAvailableSchema(max), ...seatLimit, onRequest: attempt }, async (req, reply) => {
-    const effect = newHold(req, 'Best seats held');
-    return idempotent(
-      deps.db,
-      req,
-      reply,
-      'hold',
-      async () => ({
-        status: 201,
-        body: ok(
-          'Best seats held',
-          await holdBestAvailable(deps, {
-            screeningId: req.params.id,
-            userId: req.user.id,
-            count: req.body.count,
-            seatType: req.body.seat_type,
-            holdId: effect.id,
-          }),
-        ),
-      }),
-      { effect },
-    );
-  });
+  app.post(
+    '/screenings/:id/holds/best-available',
+    { schema: bestAvailableSchema(max), ...seatLimit, onRequest: attempt, config: holdsScope },
+    async (req, reply) => {
+      await assertKeyTheater(deps.db, req, req.params.id);
+      const effect = newHold(req, 'Best seats held');
+      return idempotent(
+        deps.db,
+        req,
+        reply,
+        'hold',
+        async () => ({
+          status: 201,
+          body: ok(
+            'Best seats held',
+            await holdBestAvailable(deps, {
+              screeningId: req.params.id,
+              userId: req.user.id,
+              count: req.body.count,
+              seatType: req.body.seat_type,
+              holdId: effect.id,
+            }),
+          ),
+        }),
+        { effect },
+      );
+    },
+  );
 
-  app.get('/holds/:id', { schema: getHoldSchema }, async (req) => ok('Hold fetched', await getHold(deps, req.user, req.params.id)));
+  app.get('/holds/:id', { schema: getHoldSchema, config: holdsScope }, async (req) =>
+    ok('Hold fetched', await getHold(deps, req.user, req.params.id)),
+  );
   // DELETE /holds/:id ends the checkout too: checkout/routes.ts
 }
 

@@ -12,7 +12,7 @@ import { seatMap } from './seat-map.ts';
 async function seatingPublicRoutes(fastify: FastifyInstance, deps: Deps) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   // Public, cached, pre-serialised: the busiest read of a release night.
-  app.get('/screenings/:id/seats', { schema: seatMapSchema }, async (req, reply) => {
+  app.get('/screenings/:id/seats', { schema: seatMapSchema, config: { scope: 'seatmap:read' } }, async (req, reply) => {
     const map = await seatMap(deps, req.params.id);
     reply.header('ETag', map.etag).header('Cache-Control', 'no-cache');
     const inm = req.headers['if-none-match'];

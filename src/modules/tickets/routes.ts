@@ -6,18 +6,23 @@ import { ok } from '../../http/schemas.ts';
 import { getTicket, myTickets, ticketPdf } from './get-ticket.ts';
 import { getTicketSchema, myTicketsSchema, ticketPdfSchema } from './schemas.ts';
 
+/** partner keys with tickets:read may read the tickets of their account (http/access.ts) */
+const ticketsScope = { scope: 'tickets:read' as const };
+
 /** Any signed-in account. */
 async function ticketCustomerRoutes(fastify: FastifyInstance, deps: Deps) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  app.get('/tickets/:id', { schema: getTicketSchema }, async (req) => ok('Ticket fetched', await getTicket(deps, req.user, req.params.id)));
+  app.get('/tickets/:id', { schema: getTicketSchema, config: ticketsScope }, async (req) =>
+    ok('Ticket fetched', await getTicket(deps, req.user, req.params.id)),
+  );
 
-  app.get('/me/tickets', { schema: myTicketsSchema }, async (req) => {
+  app.get('/me/tickets', { schema: myTicketsSchema, config: ticketsScope }, async (req) => {
     const limit = req.query.limit ?? 20;
     const page = await myTickets(deps, req.user, { limit, cursor: req.query.cursor, status: req.query.status });
     return { ...ok('Tickets fetched', page.items), meta: { next_cursor: page.next, limit } };
   });
 
-  app.get('/tickets/:id/pdf', { schema: ticketPdfSchema }, async (req, reply) => {
+  app.get('/tickets/:id/pdf', { schema: ticketPdfSchema, config: ticketsScope }, async (req, reply) => {
     const pdf = await ticketPdf(deps, req.user, req.params.id);
     // binary: no JSON schema to serialise it with
     return (reply as FastifyReply)

@@ -927,6 +927,870 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Partner API keys, newest first (admin); never their secrets */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @description The account the key acts as: holds and tickets made with it are this account’s */
+                                account_id: number;
+                                /**
+                                 * Format: date-time
+                                 * @description Issued (RFC 3339 with offset)
+                                 * @example 2026-12-25T18:00:00Z
+                                 */
+                                created_at: string;
+                                /**
+                                 * Format: date-time
+                                 * @description A rotated key stops working then
+                                 */
+                                expires_at: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                /**
+                                 * Format: date-time
+                                 * @description Updated at most once a minute
+                                 */
+                                last_used_at: string | null;
+                                name: string;
+                                /** @description The visible start of the key (ck_xxxxxxxx): how to tell keys apart; the secret is never shown again */
+                                prefix: string;
+                                rate_limit_per_minute: number;
+                                /** Format: date-time */
+                                revoked_at: string | null;
+                                /** Format: uuid */
+                                rotated_to: string | null;
+                                scopes: ("catalog:read" | "seatmap:read" | "holds:write" | "checkout:write" | "tickets:read" | "checkin:write")[];
+                                /**
+                                 * @description rotating: replaced, still valid until expires_at
+                                 * @enum {unknown}
+                                 */
+                                status: "active" | "rotating" | "expired" | "revoked";
+                                /** @description null: every theater */
+                                theater_ids: number[] | null;
+                            }[];
+                            message: string;
+                            /** @example true */
+                            success: boolean;
+                        };
+                    };
+                };
+                /** @description Missing, expired or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Wrong role */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Issue a partner API key (admin); the secret is in this answer only */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Act as this existing account; default: a new partner account */
+                        account_id?: number;
+                        /** @example Kiosk, Grand Indonesia lobby */
+                        name: string;
+                        rate_limit_per_minute?: number;
+                        scopes: ("catalog:read" | "seatmap:read" | "holds:write" | "checkout:write" | "tickets:read" | "checkin:write")[];
+                        theater_ids?: number[] | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @description The account the key acts as: holds and tickets made with it are this account’s */
+                                account_id: number;
+                                /**
+                                 * Format: date-time
+                                 * @description Issued (RFC 3339 with offset)
+                                 * @example 2026-12-25T18:00:00Z
+                                 */
+                                created_at: string;
+                                /**
+                                 * Format: date-time
+                                 * @description A rotated key stops working then
+                                 */
+                                expires_at: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                /**
+                                 * Format: date-time
+                                 * @description Updated at most once a minute
+                                 */
+                                last_used_at: string | null;
+                                name: string;
+                                /** @description The visible start of the key (ck_xxxxxxxx): how to tell keys apart; the secret is never shown again */
+                                prefix: string;
+                                rate_limit_per_minute: number;
+                                /** Format: date-time */
+                                revoked_at: string | null;
+                                /** Format: uuid */
+                                rotated_to: string | null;
+                                scopes: ("catalog:read" | "seatmap:read" | "holds:write" | "checkout:write" | "tickets:read" | "checkin:write")[];
+                                /** @description The key itself, shown this once: send it as X-Api-Key */
+                                secret: string;
+                                /**
+                                 * @description rotating: replaced, still valid until expires_at
+                                 * @enum {unknown}
+                                 */
+                                status: "active" | "rotating" | "expired" | "revoked";
+                                /** @description null: every theater */
+                                theater_ids: number[] | null;
+                            };
+                            message: string;
+                            /** @example true */
+                            success: boolean;
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Missing, expired or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Wrong role */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-keys/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke a key: refused from its next request on every instance (admin) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @description The account the key acts as: holds and tickets made with it are this account’s */
+                                account_id: number;
+                                /**
+                                 * Format: date-time
+                                 * @description Issued (RFC 3339 with offset)
+                                 * @example 2026-12-25T18:00:00Z
+                                 */
+                                created_at: string;
+                                /**
+                                 * Format: date-time
+                                 * @description A rotated key stops working then
+                                 */
+                                expires_at: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                /**
+                                 * Format: date-time
+                                 * @description Updated at most once a minute
+                                 */
+                                last_used_at: string | null;
+                                name: string;
+                                /** @description The visible start of the key (ck_xxxxxxxx): how to tell keys apart; the secret is never shown again */
+                                prefix: string;
+                                rate_limit_per_minute: number;
+                                /** Format: date-time */
+                                revoked_at: string | null;
+                                /** Format: uuid */
+                                rotated_to: string | null;
+                                scopes: ("catalog:read" | "seatmap:read" | "holds:write" | "checkout:write" | "tickets:read" | "checkin:write")[];
+                                /**
+                                 * @description rotating: replaced, still valid until expires_at
+                                 * @enum {unknown}
+                                 */
+                                status: "active" | "rotating" | "expired" | "revoked";
+                                /** @description null: every theater */
+                                theater_ids: number[] | null;
+                            };
+                            message: string;
+                            /** @example true */
+                            success: boolean;
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Missing, expired or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Wrong role */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-keys/{id}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rotate a key: a new secret; the old one works for the grace period, then not (admin) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        grace_seconds?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @description The account the key acts as: holds and tickets made with it are this account’s */
+                                account_id: number;
+                                /**
+                                 * Format: date-time
+                                 * @description Issued (RFC 3339 with offset)
+                                 * @example 2026-12-25T18:00:00Z
+                                 */
+                                created_at: string;
+                                /**
+                                 * Format: date-time
+                                 * @description A rotated key stops working then
+                                 */
+                                expires_at: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                /**
+                                 * Format: date-time
+                                 * @description Updated at most once a minute
+                                 */
+                                last_used_at: string | null;
+                                name: string;
+                                /** @description The visible start of the key (ck_xxxxxxxx): how to tell keys apart; the secret is never shown again */
+                                prefix: string;
+                                rate_limit_per_minute: number;
+                                replaces: {
+                                    /** @description The account the key acts as: holds and tickets made with it are this account’s */
+                                    account_id: number;
+                                    /**
+                                     * Format: date-time
+                                     * @description Issued (RFC 3339 with offset)
+                                     * @example 2026-12-25T18:00:00Z
+                                     */
+                                    created_at: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description A rotated key stops working then
+                                     */
+                                    expires_at: string | null;
+                                    /** Format: uuid */
+                                    id: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description Updated at most once a minute
+                                     */
+                                    last_used_at: string | null;
+                                    name: string;
+                                    /** @description The visible start of the key (ck_xxxxxxxx): how to tell keys apart; the secret is never shown again */
+                                    prefix: string;
+                                    rate_limit_per_minute: number;
+                                    /** Format: date-time */
+                                    revoked_at: string | null;
+                                    /** Format: uuid */
+                                    rotated_to: string | null;
+                                    scopes: ("catalog:read" | "seatmap:read" | "holds:write" | "checkout:write" | "tickets:read" | "checkin:write")[];
+                                    /**
+                                     * @description rotating: replaced, still valid until expires_at
+                                     * @enum {unknown}
+                                     */
+                                    status: "active" | "rotating" | "expired" | "revoked";
+                                    /** @description null: every theater */
+                                    theater_ids: number[] | null;
+                                };
+                                /** Format: date-time */
+                                revoked_at: string | null;
+                                /** Format: uuid */
+                                rotated_to: string | null;
+                                scopes: ("catalog:read" | "seatmap:read" | "holds:write" | "checkout:write" | "tickets:read" | "checkin:write")[];
+                                /** @description The key itself, shown this once: send it as X-Api-Key */
+                                secret: string;
+                                /**
+                                 * @description rotating: replaced, still valid until expires_at
+                                 * @enum {unknown}
+                                 */
+                                status: "active" | "rotating" | "expired" | "revoked";
+                                /** @description null: every theater */
+                                theater_ids: number[] | null;
+                            };
+                            message: string;
+                            /** @example true */
+                            success: boolean;
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Missing, expired or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Wrong role */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Conflict with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit-log": {
         parameters: {
             query?: never;
