@@ -17,6 +17,8 @@ import { registerRequestLimit } from './http/request-limit.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerWebApp, type SpaFallback } from './http/web-app.ts';
 import { trustProxyOf } from './http/trust-proxy.ts';
+import { BUSINESS_COUNTERS } from './metrics/business.ts';
+import { businessGauges } from './metrics/gauges.ts';
 import { selloutAlertsRaised, selloutCheckFailures } from './modules/alerts/index.ts';
 import { alertRoutes } from './modules/alerts/routes.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
@@ -91,7 +93,7 @@ export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<Fas
   await registerMetrics(app, {
     token: config.METRICS_TOKEN,
     production: config.production,
-    business: [selloutAlertsRaised, selloutCheckFailures],
+    business: [...BUSINESS_COUNTERS, selloutAlertsRaised, selloutCheckFailures, ...businessGauges(deps)],
   });
 
   await app.register(healthRoutes, deps);

@@ -15,6 +15,8 @@ export interface Hub {
   /** newest seat-map version heard of for the screening (0 if none) */
   latestVersion(screeningId: number): number;
   viewers(screeningId: number): number;
+  /** live viewers of every screening on this instance */
+  totalViewers(): number;
   close(): void;
 }
 
@@ -92,6 +94,11 @@ export function createHub(events: SeatEvents, opts: { batchMs?: number; gapWaitM
     },
     latestVersion: (screeningId) => latest.get(screeningId) ?? 0,
     viewers: (screeningId) => rooms.get(screeningId)?.viewers.size ?? 0,
+    totalViewers: () => {
+      let n = 0;
+      for (const room of rooms.values()) n += room.viewers.size;
+      return n;
+    },
     close() {
       clearInterval(timer);
       unsubscribe();

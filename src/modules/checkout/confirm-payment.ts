@@ -36,6 +36,7 @@ import {
   sellTicketSeats,
 } from '../tickets/index.ts';
 import { settleRefund } from '../refunds/index.ts';
+import { holdsEnded, paymentsSettled, seatsSold } from '../../metrics/business.ts';
 
 export type Settlement = 'unknown' | 'duplicate' | 'unchanged' | 'pending' | 'failed' | 'cancelled' | 'sold' | 'refunding' | 'anomaly';
 
@@ -60,6 +61,8 @@ interface Outcome {
   changes: SeatsChanged[];
   refundId?: string;
   anomaly?: Anomaly;
+  /** the payment's method, when a payment was settled (metrics) */
+  method?: string;
 }
 
 const CAPTURED = new Set(['captured', 'partially_refunded', 'refunded']);
@@ -79,6 +82,11 @@ export async function confirmPayment(deps: Deps, gp: GatewayPayment, opts: Confi
       throw err;
     }
     if (out.anomaly) reportAnomaly(opts.log, { ...out.anomaly, source: opts.source ?? 'gateway' });
+    if (out.method) paymentsSettled.inc({ method: out.method, result: out.result });
+    if (out.result === 'sold') {
+      seatsSold.inc(out.changes.reduce((n, c) => n + c.event.seats.length, 0));
+      holdsEnded.inc({ outcome: 'converted' });
+    }
     for (const c of out.changes) await afterSeatChange(deps, c);
     if (out.refundId) {
       const refunding = settleRefund(deps, out.refundId);
@@ -111,7 +119,7 @@ async function settle(trx: Sql, deps: Deps, gp: GatewayPayment, opts: ConfirmOpt
   if (gp.status === 'failed' || gp.status === 'cancelled') {
     if (payment.status !== 'pending') return { result: 'unchanged', changes: [] };
     await markUnpaid(trx, payment.id, gp.id, gp.status, gp.failure_code);
-    return { result: gp.status, changes: [] };
+    return { result: gp.status, changes: [], method: payment.method };
   }
   if (CAPTURED.has(payment.status)) return { result: 'unchanged', changes: [] };
   if (gp.status === 'refunded') {
@@ -131,6 +139,7 @@ async function settle(trx: Sql, deps: Deps, gp: GatewayPayment, opts: ConfirmOpt
     await enqueueTicketIssued(trx, ticket.id);
     return {
       result: 'sold',
+      method: payment.method,
       changes: [{ event: seatEvent(ticket.screening_id, version, ticket.seat_ids, 'sold'), sales: true }],
     };
   }
@@ -197,5 +206,5 @@ async function refundLate(
   }
   const refundId = await insertSystemRefund(trx, ticket, payment, reason);
   await enqueueRefundedLate(trx, ticket.id, refundId);
-  return { result: 'refunding', changes, refundId };
+  return { result: 'refunding', changes, refundId, method: payment.method };
 }

@@ -11,6 +11,7 @@ import { findHold, type HoldRow, lockHold, presentHold, releaseHoldSeats, visibl
 import { afterSeatChange, seatEvent } from '../inventory/index.ts';
 import { seatLabels } from '../seating/index.ts';
 import { abandonCheckout, cancelPendingTicket } from './cancel-checkout.ts';
+import { holdsEnded } from '../../metrics/business.ts';
 
 /**
  * Ends the hold, its checkout with it. `check` sees the locked hold first: it throws to refuse, or
@@ -27,6 +28,7 @@ export async function endHold(deps: Deps, id: string, reason: string, check: (ho
   });
   if (out === null) return null;
   const { hold, released } = out;
+  holdsEnded.inc({ outcome: 'released' });
   if (released.version !== null) {
     await afterSeatChange(deps, {
       event: seatEvent(hold.screening_id, released.version, released.seats, 'available'),

@@ -29,6 +29,7 @@ import {
 } from '../payments/index.ts';
 import { insertTicket, lockTicketOfHold, seatsBoughtBy, setTicketFee, type TicketRow } from '../tickets/index.ts';
 import { checkoutView, presentPayment } from './checkout-view.ts';
+import { checkouts } from '../../metrics/business.ts';
 
 export interface CheckoutInput {
   holdId: string;
@@ -58,12 +59,14 @@ export async function startCheckout(deps: Deps, input: CheckoutInput) {
       returnUrl: `${deps.config.publicBaseUrl}/tickets/${ticket.id}`,
     });
   } catch (err) {
+    checkouts.inc({ method: payment.method, outcome: err instanceof GatewayError ? err.failure : 'error' });
     return compensate(deps, payment, err);
   }
   await recordGatewayPayment(deps.db, payment.id, gp.id, gp.next_action);
   if (gp.status !== 'pending') await confirmPayment(deps, gp);
 
   const view = await checkoutView(deps.db, ticket.id, payment.id);
+  checkouts.inc({ method: payment.method, outcome: view.payment.status === 'failed' ? 'declined' : view.payment.status });
   if (view.payment.status === 'failed') {
     throw new AppError('payment_declined', undefined, { failure_code: view.payment.failure_code, ticket_id: ticket.id });
   }

@@ -20,7 +20,7 @@ export async function holdBestAvailable(deps: Deps, a: { screeningId: number; us
   for (const seatIds of candidates) {
     try {
       // one hold id for every candidate: a refused one left no row behind
-      return await createHold(deps, { screeningId: a.screeningId, userId: a.userId, seatIds, holdId: a.holdId });
+      return await createHold(deps, { screeningId: a.screeningId, userId: a.userId, seatIds, holdId: a.holdId, via: 'best_available' });
     } catch (err) {
       if (!(err instanceof AppError && RETRYABLE.has(err.code))) throw err;
     }

@@ -23,6 +23,7 @@ import { seatLabels } from '../seating/index.ts';
 import { holdLimits, limitRefusal } from './hold-limits.ts';
 import { afterSeatChange, type TakeResult, takeBatcherFor, takeSeats } from '../inventory/index.ts';
 import type { HoldSchema } from './schemas.ts';
+import { holdsCreated } from '../../metrics/business.ts';
 
 /**
  * Why seats were refused: `fast_path` = another customer marked them in Redis within the last
@@ -66,6 +67,8 @@ export interface HoldInput {
   seatIds: number[];
   /** the new hold's id when the caller names it first (its Idempotency-Key records it: replay-hold.ts) */
   holdId?: string;
+  /** how the seats were chosen (metrics): by the customer, or by best available */
+  via?: 'seats' | 'best_available';
 }
 
 export async function createHold(deps: Deps, input: HoldInput) {
@@ -121,6 +124,7 @@ export async function createHold(deps: Deps, input: HoldInput) {
     },
     freed: [{ seatIds: released, owner }],
   });
+  holdsCreated.inc({ via: input.via ?? 'seats' });
   return presentNewHold(deps, holdId, input, seatIds, taken, await seatLabels(deps.db, seatIds));
 }
 

@@ -6,6 +6,7 @@
 import type { Deps } from '../../deps.ts';
 import { afterSeatChange, bumpSeatMaps, freeSeatsOfHolds, seatEvent } from '../inventory/index.ts';
 import { expireDueHolds } from './queries.ts';
+import { holdsEnded } from '../../metrics/business.ts';
 
 export interface SweepResult {
   holds: string[];
@@ -39,5 +40,6 @@ export async function sweepExpiredHolds(deps: Deps, batch = 200): Promise<SweepR
       })),
     });
   }
+  holdsEnded.inc({ outcome: 'expired' }, expired.length);
   return { holds: expired.map((h) => h.id), seats: freed.length };
 }

@@ -6,6 +6,7 @@ import { AppError } from '../../http/errors.ts';
 import { type Effect, idempotent } from '../../http/idempotency.ts';
 import { ok } from '../../http/schemas.ts';
 import { uuidv7 } from '../../lib/ids.ts';
+import { holdRefusals } from '../../metrics/business.ts';
 import { assertKeyTheater } from '../apikeys/index.ts';
 import { holdBestAvailable } from './best-available.ts';
 import { createHold } from './create-hold.ts';
@@ -19,6 +20,11 @@ async function holdCustomerRoutes(fastify: FastifyInstance, deps: Deps) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   // hold attempts are counted per account and per address, after sign-in (hold-attempts.ts)
   const attempt = holdAttempts(deps);
+  // every refusal of a hold route, by its code (this plugin's routes only)
+  app.addHook('onError', (_req, _reply, err, done) => {
+    holdRefusals.inc({ cause: err instanceof AppError ? err.code : 'error' });
+    done();
+  });
   const max = deps.config.HOLD_MAX_SEATS;
   // The schemas carry HOLD_MAX_SEATS (the document says it); a body over it alone keeps its own code.
   // partner keys with holds:write may hold and read holds (http/access.ts)

@@ -11,6 +11,7 @@ export {
   type DuePayment,
   insertPayment,
   leaseDuePayments,
+  reconcilerBacklog,
   lockPayment,
   lockPaymentRow,
   markCaptured,

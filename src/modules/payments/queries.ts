@@ -167,3 +167,12 @@ export async function leaseDuePayments(sql: Sql, afterSeconds: number, batch: nu
   );
   return rows;
 }
+
+/** Payments the reconciler should be asking about: pending longer than `afterSeconds`. */
+export async function reconcilerBacklog(sql: Sql, afterSeconds: number): Promise<number> {
+  const { rows } = await sql.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM payments WHERE status = 'pending' AND created_at <= now() - make_interval(secs => $1)`,
+    [afterSeconds],
+  );
+  return rows[0].n;
+}

@@ -16,6 +16,7 @@ import { GatewayError, type GatewayFailure, type GatewayRefund } from '../../gat
 import { afterSeatChange, type SeatsChanged } from '../inventory/index.ts';
 import { addRefunded, lockPaymentRow } from '../payments/index.ts';
 import { enqueueRefundSucceeded, lockTicketRow, restockRefundedSeats } from '../tickets/index.ts';
+import { refundsSettled } from '../../metrics/business.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -60,12 +61,16 @@ export async function sendRefund(deps: Deps, refundId: string, opts: SendOptions
     const final = err.failure === 'declined' || err.failure === 'invalid' || err.failure === 'not_found';
     if (final || (err.failure === 'unavailable' && opts.failWhenUnavailable)) {
       await markRefundFailed(deps.db, r.id, err.code);
+      refundsSettled.inc({ outcome: 'failed' });
       return { outcome: 'failed', failure: err.failure, code: err.code };
     }
     // unavailable (owed: sent again later) or timeout (it may have happened: asked again, same key)
+    refundsSettled.inc({ outcome: 'processing' });
     return { outcome: 'processing', failure: err.failure, code: err.code };
   }
-  return { outcome: await applyRefund(deps, gr) };
+  const outcome = await applyRefund(deps, gr);
+  refundsSettled.inc({ outcome });
+  return { outcome };
 }
 
 /** The reconciler's and confirmPayment's form: the outcome only. */
