@@ -24,6 +24,7 @@ import { alertRoutes } from './modules/alerts/routes.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
 import { apiKeyVerifier } from './modules/apikeys/index.ts';
 import { apiKeyRoutes } from './modules/apikeys/routes.ts';
+import { reportRoutes } from './modules/reports/routes.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { sessionState } from './modules/auth/index.ts';
 import { catalogRoutes } from './modules/catalog/routes.ts';
@@ -117,6 +118,7 @@ export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<Fas
     auditRoutes,
     alertRoutes,
     apiKeyRoutes,
+    reportRoutes,
   ];
   await app.register((api) => registerByAccess(api, modules, deps), { prefix: '/api/v1' });
   // The simulator's control panel (approve page, faults) exists only while it is the gateway. Its

@@ -99,6 +99,11 @@ const API: Record<string, Level> = {
   'GET /api-keys': 'admin',
   'POST /api-keys/:id/rotate': 'admin',
   'POST /api-keys/:id/revoke': 'admin',
+  'GET /reports/sales': 'admin',
+  'GET /reports/occupancy': 'admin',
+  'GET /reports/top-movies': 'admin',
+  'GET /reports/refunds': 'admin',
+  'GET /reports/no-shows': 'admin',
 };
 
 // Outside /api/v1: operations, docs, the web app and (development only) the simulator and mailbox.

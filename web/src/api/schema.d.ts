@@ -12079,6 +12079,937 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/no-shows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** No-show rate: tickets of screenings that have ended, never checked in (admin) */
+        get: {
+            parameters: {
+                query: {
+                    /**
+                     * @description First day, in each theater's local time
+                     * @example 2026-12-01
+                     */
+                    from: string;
+                    theater_id?: number;
+                    /**
+                     * @description Last day (inclusive); at most 400 days after from
+                     * @example 2026-12-01
+                     */
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                checked_in: number;
+                                no_show_rate: number;
+                                no_shows: number;
+                                tickets: number;
+                            };
+                            message: string;
+                            meta: {
+                                period: {
+                                    from: string;
+                                    to: string;
+                                };
+                            };
+                            /** @example true */
+                            success: boolean;
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Missing, expired or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Wrong role */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/occupancy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Occupancy per screening, hall or time slot (admin)
+         * @description Screenings that start in the period (local days), cancelled ones left out.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description csv: text/csv, streamed */
+                    format?: "json" | "csv";
+                    /**
+                     * @description First day, in each theater's local time
+                     * @example 2026-12-01
+                     */
+                    from: string;
+                    group_by: "screening" | "hall" | "slot";
+                    theater_id?: number;
+                    /**
+                     * @description Last day (inclusive); at most 400 days after from
+                     * @example 2026-12-01
+                     */
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The report (JSON), or with format=csv the same rows as CSV */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @description Seats of those shows */
+                                capacity: number;
+                                /** @description Held at this moment */
+                                held: number;
+                                /** @description A screening id, a hall id, or a local start hour (19:00) */
+                                key: string;
+                                label: string;
+                                /** @description sold / capacity, 0-1 */
+                                occupancy: number;
+                                screenings: number;
+                                sold: number;
+                            }[];
+                            message: string;
+                            meta: {
+                                group_by: string;
+                                period: {
+                                    from: string;
+                                    to: string;
+                                };
+                            };
+                            /** @example true */
+                            success: boolean;
+                        };
+                        "text/csv": string;
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Missing, expired or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Wrong role */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Refund rate and reasons (admin) */
+        get: {
+            parameters: {
+                query: {
+                    /**
+                     * @description First day, in each theater's local time
+                     * @example 2026-12-01
+                     */
+                    from: string;
+                    theater_id?: number;
+                    /**
+                     * @description Last day (inclusive); at most 400 days after from
+                     * @example 2026-12-01
+                     */
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                by_reason: {
+                                    /** @description Returned (IDR) */
+                                    amount: number;
+                                    initiated_by: string;
+                                    reason: string;
+                                    refunds: number;
+                                    seats: number;
+                                }[];
+                                refund_rate: number;
+                                /** @description Of those, refunded since */
+                                seats_refunded: number;
+                                /** @description Seats of tickets bought in the period */
+                                seats_sold: number;
+                            };
+                            message: string;
+                            meta: {
+                                period: {
+                                    from: string;
+                                    to: string;
+                                };
+                            };
+                            /** @example true */
+                            success: boolean;
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Missing, expired or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Wrong role */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sales by day, movie, theater, hall or payment method (admin)
+         * @description Cash basis, in each theater's local days: a sale on the day its payment was captured, a refund on the day the gateway confirmed it. Over a period, gross equals the captured payments and refunds the succeeded refunds, to the cent. See docs/operations.md.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description csv: text/csv, streamed */
+                    format?: "json" | "csv";
+                    /**
+                     * @description First day, in each theater's local time
+                     * @example 2026-12-01
+                     */
+                    from: string;
+                    group_by: "day" | "movie" | "theater" | "hall" | "method";
+                    movie_id?: number;
+                    theater_id?: number;
+                    /**
+                     * @description Last day (inclusive); at most 400 days after from
+                     * @example 2026-12-01
+                     */
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The report (JSON), or with format=csv the same rows as CSV */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @description Booking fees within gross (IDR) */
+                                fees: number;
+                                /** @description Captured: seats and booking fees (IDR) */
+                                gross: number;
+                                /** @description The group: a local date, a movie / theater / hall id, or a payment method */
+                                key: string;
+                                label: string;
+                                /** @description gross - refunds (IDR) */
+                                net: number;
+                                refunded_seats: number;
+                                /** @description Refunds the gateway confirmed in the period (IDR) */
+                                refunds: number;
+                                /** @description Seats those tickets bought */
+                                seats: number;
+                                /** @description Payments captured (one per ticket) */
+                                tickets: number;
+                            }[];
+                            message: string;
+                            meta: {
+                                currency: string;
+                                group_by: string;
+                                period: {
+                                    from: string;
+                                    to: string;
+                                };
+                                totals: {
+                                    /** @description Booking fees within gross (IDR) */
+                                    fees: number;
+                                    /** @description Captured: seats and booking fees (IDR) */
+                                    gross: number;
+                                    /** @description The group: a local date, a movie / theater / hall id, or a payment method */
+                                    key: string;
+                                    label: string;
+                                    /** @description gross - refunds (IDR) */
+                                    net: number;
+                                    refunded_seats: number;
+                                    /** @description Refunds the gateway confirmed in the period (IDR) */
+                                    refunds: number;
+                                    /** @description Seats those tickets bought */
+                                    seats: number;
+                                    /** @description Payments captured (one per ticket) */
+                                    tickets: number;
+                                };
+                            };
+                            /** @example true */
+                            success: boolean;
+                        };
+                        "text/csv": string;
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Missing, expired or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Wrong role */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/top-movies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Top movies by seats sold (admin) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description csv: text/csv, streamed */
+                    format?: "json" | "csv";
+                    /**
+                     * @description First day, in each theater's local time
+                     * @example 2026-12-01
+                     */
+                    from: string;
+                    limit?: number;
+                    theater_id?: number;
+                    /**
+                     * @description Last day (inclusive); at most 400 days after from
+                     * @example 2026-12-01
+                     */
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The report (JSON), or with format=csv the same rows as CSV */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                movie_id: number;
+                                /** @description Their seat prices (IDR) */
+                                revenue: number;
+                                screenings: number;
+                                /** @description Seats sold and not refunded, of screenings in the period */
+                                seats_sold: number;
+                                title: string;
+                            }[];
+                            message: string;
+                            meta: {
+                                period: {
+                                    from: string;
+                                    to: string;
+                                };
+                            };
+                            /** @example true */
+                            success: boolean;
+                        };
+                        "text/csv": string;
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Missing, expired or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Wrong role */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/screenings": {
         parameters: {
             query?: never;
