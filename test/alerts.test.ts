@@ -265,11 +265,48 @@ describe('the live feed', () => {
     });
     const reader = (again.body as ReadableStream<Uint8Array>).getReader();
     let text = '';
-    while (!text.includes('event: sellout')) text += new TextDecoder().decode((await reader.read()).value);
+    while (!text.includes('event: sellout')) {
+      const chunk = await reader.read();
+      if (chunk.done) break;
+      text += new TextDecoder().decode(chunk.value);
+    }
     await reader.cancel();
     assert.match(text, /"headline":"sold out"/);
     const customer = await fetch(`${base}/api/v1/alerts/live`, { headers: { authorization: `Bearer ${buyer}` } });
     assert.equal(customer.status, 403);
+  });
+});
+
+describe('the live feed, long', () => {
+  test('resuming 150 alerts behind gets all 150, in order, then the new ones', async () => {
+    const hall = await plainHall(t.app, admin, 1, 5);
+    const s = await screeningIn(t.app, admin, hall, 76);
+    // 150 alerts of a test show, inserted as they would be (test database)
+    await t.rt.db.query(
+      `INSERT INTO sellout_alerts (screening_id, threshold, direction, sold, sellable)
+       SELECT $1, 80, CASE WHEN g % 2 = 0 THEN 'up' ELSE 'down' END, 4, 5 FROM generate_series(1, 150) g`,
+      [s.id],
+    );
+    const res = await fetch(`${base}/api/v1/alerts/live?screening_id=${s.id}&after=0`, { headers: { authorization: `Bearer ${admin}` } });
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    const count = () => (text.match(/^event: sellout$/gm) ?? []).length;
+    const deadline = Date.now() + 10_000;
+    while (count() < 150 && Date.now() < deadline) {
+      const chunk = await reader.read();
+      if (chunk.done) break;
+      text += decoder.decode(chunk.value, { stream: true });
+    }
+    await reader.cancel();
+    const ids = [...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
+    assert.equal(ids.length, 150);
+    assert.deepEqual(
+      ids,
+      [...ids].sort((a, b) => a - b),
+      'oldest first',
+    );
+    assert.equal(new Set(ids).size, 150, 'none twice');
   });
 });
 

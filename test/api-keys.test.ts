@@ -66,6 +66,9 @@ describe('issuing', () => {
     assertProblem(await bad({ scopes: [] }), 400, 'validation_failed');
     assertProblem(await bad({ scopes: ['admin:all'] }), 400, 'validation_failed');
     assertProblem(await bad({ scopes: ['catalog:read'], account_id: 999999 }), 400, 'validation_failed');
+    // a key acts as a customer: never bound to a staff or admin account
+    assertProblem(await bad({ scopes: ['tickets:read'], account_id: DEMO.users.admin }), 400, 'validation_failed');
+    assertProblem(await bad({ scopes: ['tickets:read'], account_id: DEMO.users.staff }), 400, 'validation_failed');
     const customer = await loginAs(t.app, 'customer@cinema.com');
     assertProblem(
       await call(t.app, { method: 'POST', url: '/api/v1/api-keys', token: customer, payload: { name: 'x', scopes: ['catalog:read'] } }),
@@ -112,6 +115,12 @@ describe('scopes', () => {
       const r = await calls[scope](all.secret);
       assert.ok(r.status >= 200 && r.status < 300, `${scope}: ${r.status} ${JSON.stringify(r.body)}`);
     }
+    // the check-in by key is in the audit trail under the key, not only its account
+    const admitted = await t.rt.db.query<{ actor_role: string; actor_label: string; actor_id: number }>(
+      "SELECT actor_role, actor_label, actor_id FROM audit_log WHERE action = 'ticket.check_in' AND entity_id = $1",
+      [paid.ticketId],
+    );
+    assert.deepEqual(admitted.rows, [{ actor_role: 'api_key', actor_label: `${all.prefix} Test partner`, actor_id: all.account_id }]);
     // what the key did is its account's: the hold, and the ticket it paid for
     const { rows } = await t.rt.db.query<{ user_id: number }>('SELECT user_id FROM holds WHERE id = $1', [holdId]);
     assert.equal(rows[0].user_id, all.account_id);

@@ -147,6 +147,12 @@ describe('append-only', () => {
       const change = await t.rt.db.query<Entry>("SELECT * FROM audit_log WHERE action = 'audit.retention_change' ORDER BY id DESC LIMIT 1");
       assert.deepEqual([change.rows[0].before, change.rows[0].after, change.rows[0].actor_role], [{ days: 730 }, { days: 30 }, 'system']);
       await assert.rejects(t.rt.db.query('DELETE FROM audit_log WHERE id = $1', [youngId]), /append-only/);
+      // a change made with SQL, not through the service, is recorded all the same
+      await t.rt.db.query('UPDATE audit_retention SET days = 29');
+      const bySql = await t.rt.db.query<Entry>("SELECT * FROM audit_log WHERE action = 'audit.retention_change' ORDER BY id DESC LIMIT 1");
+      assert.deepEqual([bySql.rows[0].before, bySql.rows[0].after], [{ days: 30 }, { days: 29 }]);
+      assert.ok(bySql.rows[0].actor_label, 'the database user who made it');
+      await applyRetention(t.rt.db, 30);
       assert.equal(await purgeAuditLog(t.rt.db), 1);
       const left = await t.rt.db.query<{ id: number }>('SELECT id::int AS id FROM audit_log WHERE id = ANY($1::bigint[])', [[oldId, youngId]]);
       assert.deepEqual(

@@ -74,8 +74,9 @@ test('each business number moves by what happened', async () => {
 
   // a live viewer of the seat map
   const viewer = liveClient(base, s.id, alice.token);
+  await viewer.ready; // connected and given the snapshot (rejects with the reason if it could not)
   try {
-    await eventually(async () => (await scrape()).get('cinema_live_viewers') === 1);
+    await eventually(async () => (await scrape()).get('cinema_live_viewers') === 1, 10_000, 'the viewer counted', 100);
     const after = await scrape();
     const d = (key: string) => delta(before, after, key);
     assert.equal(d('cinema_holds_created_total{via="seats"}'), 2);

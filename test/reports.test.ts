@@ -4,6 +4,7 @@
 // says the same numbers; occupancy, top movies, the refund rate and no-shows count what happened.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { csvField } from '../src/modules/reports/csv.ts';
 import { newCustomer, eventually, listen } from './helpers/checkout.ts';
 import { assertProblem, call, loginAs } from './helpers/http.ts';
 import { paidTicket, refund } from './helpers/refunds.ts';
@@ -173,5 +174,18 @@ describe('occupancy and audience', () => {
     const ns = await call(t.app, { method: 'GET', url: `/api/v1/reports/no-shows?from=${past}&to=${today}&theater_id=${theaterId}`, token: admin });
     assert.equal(ns.status, 200, JSON.stringify(ns.body));
     assert.deepEqual(ns.body.data, { tickets: 3, checked_in: 1, no_shows: 2, no_show_rate: 0.6667 });
+  });
+});
+
+describe('CSV fields', () => {
+  test('RFC 4180 quoting; amounts stay numbers, negative ones too; text that would run as a formula does not', () => {
+    assert.equal(csvField('-150000.00'), '-150000.00');
+    assert.equal(csvField(-5), '-5');
+    assert.equal(csvField('Dune: Part Two'), 'Dune: Part Two');
+    assert.equal(csvField('Hall "A", left'), '"Hall ""A"", left"');
+    assert.equal(csvField('line\nbreak'), '"line\nbreak"');
+    assert.equal(csvField('=HYPERLINK("x")'), `"'=HYPERLINK(""x"")"`);
+    assert.equal(csvField('-1+2'), `"'-1+2"`);
+    assert.equal(csvField(null), '');
   });
 });

@@ -47,6 +47,8 @@ declare module '@fastify/jwt' {
 /** Who calls with a key: the key, and the partner account it acts as. */
 export interface ApiKeyCaller {
   keyId: string;
+  /** the key's visible prefix (ck_xxxxxxxx) */
+  prefix: string;
   name: string;
   scopes: readonly ApiKeyScope[];
   /** null: every theater */

@@ -8,8 +8,10 @@
 // 3. when the level changed: store it, insert an alert per threshold crossed, queue its e-mails and
 //    webhook (outbox), all in this transaction; the live feed reads the alerts table
 // Nothing to undo: one transaction. A failure (database down) leaves the level as it was, and the
-// next change of the screening's seats decides again from the counts, so a crossing is raised late,
-// never lost for good, and never twice.
+// next change of the screening's seats decides again from the counts: the crossing is raised late and
+// never twice. A known gap: when that failed decision followed the show's last seat change (or the
+// process died between the commit and the decision), nothing decides again; a periodic re-decision
+// of recently sold shows is the planned fix.
 import { Counter } from 'prom-client';
 import type { Deps } from '../../deps.ts';
 import { adminEmails } from '../auth/index.ts';

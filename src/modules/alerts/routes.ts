@@ -31,6 +31,7 @@ async function alertAdminRoutes(fastify: FastifyInstance, deps: Deps) {
       pollMs: deps.config.ALERT_FEED_POLL_MS,
       after,
       filter: { screeningId: req.query.screening_id, theaterId: req.query.theater_id },
+      stillAllowed: () => fastify.sessions.isLive(req.user).catch(() => true),
     });
     open.add(stream);
     reply.raw.on('close', () => open.delete(stream));

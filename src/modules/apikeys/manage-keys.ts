@@ -10,7 +10,7 @@ import type { ApiKeyScope } from '../../http/api-key-scopes.ts';
 import { AppError } from '../../http/errors.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import { type Actor, recordAudit } from '../audit/index.ts';
-import { insertPartnerAccount } from '../auth/index.ts';
+import { insertPartnerAccount, lockRole } from '../auth/index.ts';
 import { presentKey } from './presenter.ts';
 import { type ApiKeyRow, findKey, insertKey, markRevoked, markRotated } from './queries.ts';
 import { newKeySecret } from './secrets.ts';
@@ -27,6 +27,12 @@ export async function issueKey(deps: Deps, actor: Actor, body: IssueBody) {
   return deps.db.tx(async (trx) => {
     const secret = newKeySecret();
     const id = uuidv7();
+    if (body.account_id !== undefined) {
+      const role = await lockRole(trx, body.account_id);
+      if (role === undefined) throw new AppError('validation_failed', 'account_id names no account');
+      // a key acts as a customer: bound to a staff or admin account it would read their tickets and holds
+      if (role !== 'customer') throw new AppError('validation_failed', 'account_id must name a customer account, not a staff or admin one');
+    }
     const accountId = body.account_id ?? (await insertPartnerAccount(trx, body.name, secret.prefix.slice(3)));
     await insertKey(trx, {
       id,
@@ -38,9 +44,6 @@ export async function issueKey(deps: Deps, actor: Actor, body: IssueBody) {
       accountId,
       rateLimitPerMinute: body.rate_limit_per_minute ?? deps.config.API_KEY_RATE_LIMIT,
       createdBy: actor.id,
-    }).catch((err) => {
-      if ((err as { code?: string }).code === '23503') throw new AppError('validation_failed', 'account_id names no account');
-      throw err;
     });
     const key = presentKey((await findKey(trx, id)) as ApiKeyRow);
     await recordAudit(trx, actor, { action: 'api_key.issue', entity: 'api_key', entityId: id, after: key });

@@ -41,6 +41,7 @@ export function apiKeyVerifier(deps: Deps): ApiKeys {
       }
       return {
         keyId: row.id,
+        prefix: row.prefix,
         name: row.name,
         scopes: row.scopes as ApiKeyScope[],
         theaterIds: row.theater_ids,

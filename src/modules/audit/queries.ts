@@ -47,14 +47,9 @@ export async function listAudit(sql: Sql, f: AuditFilter): Promise<AuditRow[]> {
   return rows;
 }
 
-/** Sets the retention; returns the days it had before (undefined when unchanged). */
-export async function setRetentionDays(sql: Sql, days: number): Promise<number | undefined> {
-  const { rows } = await sql.query<{ old: number }>(
-    `UPDATE audit_retention r SET days = $1 FROM (SELECT days AS old FROM audit_retention FOR UPDATE) o
-      WHERE r.days <> $1 RETURNING o.old`,
-    [days],
-  );
-  return rows[0]?.old;
+/** Sets the retention (a change is recorded in the trail by a trigger, migration 022). */
+export async function setRetentionDays(sql: Sql, days: number): Promise<void> {
+  await sql.query('UPDATE audit_retention SET days = $1 WHERE days <> $1', [days]);
 }
 
 /** Deletes up to `limit` rows older than the retention (the trigger lets only those go); returns how many. */

@@ -12,6 +12,8 @@ export interface Actor {
   /** the client address as trusted (TRUST_PROXY) */
   ip: string;
   requestId: string;
+  /** a partner's key: its prefix and name (the account alone cannot tell keys apart) */
+  label?: string;
 }
 
 /** Who acted, when it may be no account at all (a failed login) or not a person (a job). */
@@ -24,7 +26,10 @@ export interface AuditActor {
   requestId: string | null;
 }
 
-export const actorOf = (req: FastifyRequest): Actor => ({ id: req.user.id, role: req.user.role, ip: req.ip, requestId: String(req.id) });
+export const actorOf = (req: FastifyRequest): Actor =>
+  req.apiKey
+    ? { id: req.user.id, role: 'api_key', label: `${req.apiKey.prefix} ${req.apiKey.name}`, ip: req.ip, requestId: String(req.id) }
+    : { id: req.user.id, role: req.user.role, ip: req.ip, requestId: String(req.id) };
 
 /** The request's origin, before anyone is known to be behind it (login). */
 export const originOf = (req: FastifyRequest) => ({ ip: req.ip, requestId: String(req.id) });

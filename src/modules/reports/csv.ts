@@ -8,8 +8,10 @@ export type Cell = string | number | null;
 export function csvField(v: Cell): string {
   if (v === null) return '';
   const s = String(v);
-  // a leading =, +, - or @ makes spreadsheets run the cell as a formula: quote-and-prefix it
-  const safe = /^[=+\-@\t\r]/.test(s) && typeof v === 'string' ? `'${s}` : s;
+  // a leading =, +, - or @ makes spreadsheets run the cell as a formula: quote-and-prefix it (text
+  // only: an amount such as -150000.00 stays a number)
+  const formula = typeof v === 'string' && /^[=+\-@\t\r]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s);
+  const safe = formula ? `'${s}` : s;
   return /[",\r\n]/.test(safe) || safe !== s ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 

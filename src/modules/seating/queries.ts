@@ -38,7 +38,8 @@ export async function seatMapJson(sql: Sql, screeningId: number): Promise<SeatMa
                            'held', count(*) FILTER (WHERE status = 'held'),
                            'sold', count(*) FILTER (WHERE status = 'sold'),
                            'blocked', count(*) FILTER (WHERE status = 'blocked')) FROM st),
-              'availability', (SELECT availability(count(*) FILTER (WHERE status = 'available')::int, count(*)::int,
+              'availability', (SELECT availability(count(*) FILTER (WHERE status = 'available')::int,
+                                                   count(*) FILTER (WHERE status <> 'blocked')::int,
                                                    (SELECT t.sellout_alert_percents[1] FROM theaters t WHERE t.id = sc.theater_id))
                                  FROM st),
               -- seats by hand: compact text (json_build_object pads every key), trailing zeros
