@@ -116,6 +116,9 @@ const EnvSchema = Type.Object({
   // (0 = never); younger ones cannot be deleted at all (a trigger refuses it)
   AUDIT_RETENTION_DAYS: Int(730, 1, 36_500),
   AUDIT_PURGE_INTERVAL_MS: Int(3_600_000, 0, 86_400_000),
+  // the reports' rollups: deltas folded in every REPORT_ROLLUP_INTERVAL_MS (0 = never; reports stay
+  // exact either way, and slow down as unfolded deltas pile up)
+  REPORT_ROLLUP_INTERVAL_MS: Int(30_000, 0, 3_600_000),
   // sell-out alerts (modules/alerts): e-mailed to ALERT_EMAILS (comma separated; default: every admin
   // account), posted to ALERT_WEBHOOK_URL signed with ALERT_WEBHOOK_SECRET (32+ characters) when set;
   // the admins' live feed looks for new alerts every ALERT_FEED_POLL_MS

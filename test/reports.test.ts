@@ -4,6 +4,8 @@
 // says the same numbers; occupancy, top movies, the refund rate and no-shows count what happened.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { DEMO } from '../src/db/seed/demo-ids.ts';
+import { compactRollups, rollupDrift } from '../src/modules/reports/index.ts';
 import { csvField } from '../src/modules/reports/csv.ts';
 import { newCustomer, eventually, listen } from './helpers/checkout.ts';
 import { assertProblem, call, loginAs } from './helpers/http.ts';
@@ -174,6 +176,121 @@ describe('occupancy and audience', () => {
     const ns = await call(t.app, { method: 'GET', url: `/api/v1/reports/no-shows?from=${past}&to=${today}&theater_id=${theaterId}`, token: admin });
     assert.equal(ns.status, 200, JSON.stringify(ns.body));
     assert.deepEqual(ns.body.data, { tickets: 3, checked_in: 1, no_shows: 2, no_show_rate: 0.6667 });
+  });
+});
+
+describe('rollups (the sums the reports read, kept by the database)', () => {
+  const snapshot = async () => {
+    const out: unknown[] = [];
+    for (const g of ['day', 'method', 'movie', 'hall']) out.push((await report('sales', `group_by=${g}`)).body);
+    const d = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' }).format(new Date(Date.now() + 72 * 3_600_000));
+    for (const g of ['screening', 'hall', 'slot'])
+      out.push((await call(t.app, { method: 'GET', url: `/api/v1/reports/occupancy?from=${today}&to=${d}&group_by=${g}`, token: admin })).body);
+    out.push((await report('refunds', '')).body, (await report('no-shows', '')).body);
+    return out;
+  };
+
+  test('rollup + deltas equal the ledger; folding the deltas in or rebuilding from the ledger changes no number', async () => {
+    assert.deepEqual(await rollupDrift(t.rt.db), [], 'no drift with the day still in the deltas');
+    const before = await snapshot();
+    const moved = await compactRollups(t.rt.db);
+    assert.ok(moved > 0, 'the day was in the deltas');
+    assert.deepEqual(await rollupDrift(t.rt.db), []);
+    assert.deepEqual(await snapshot(), before);
+    await t.rt.db.query('SELECT report_rollups_rebuild()');
+    assert.deepEqual(await rollupDrift(t.rt.db), []);
+    assert.deepEqual(await snapshot(), before);
+  });
+
+  test('the drift check sees a number that is not in the ledger', async () => {
+    await t.rt.db.tx(async (trx) => {
+      await trx.query(`INSERT INTO sales_rollup_delta (day, theater_id, hall_id, movie_id, method, gross) VALUES ($1, $2, 1, 1, 'card', 1000)`, [
+        today,
+        theaterId,
+      ]);
+      const drift = await rollupDrift(trx);
+      assert.equal(drift.length, 1, JSON.stringify(drift));
+      assert.equal(drift[0].kind, 'sales');
+      await trx.query('DELETE FROM sales_rollup_delta WHERE gross = 1000 AND hall_id = 1');
+    });
+    assert.deepEqual(await rollupDrift(t.rt.db), []);
+  });
+
+  test('sales and refunds made while the deltas are being folded in are counted once', async () => {
+    const hall = await plainHall(t.app, admin, 2, 10);
+    const show = (await screeningIn(t.app, admin, hall, 50)).id;
+    let folding = true;
+    const folder = (async () => {
+      while (folding) {
+        await compactRollups(t.rt.db);
+        await new Promise((r) => setTimeout(r, 5)); // let the sales in (PGlite has one connection)
+      }
+    })();
+    const buyers = await Promise.all(['fajar', 'gita', 'hadi', 'intan'].map((n) => newCustomer(t, n)));
+    const bought = await Promise.all(buyers.map((b, i) => paidTicket(t, b.token, show, [`A${2 * i + 1}`, `A${2 * i + 2}`], 'qris')));
+    const r = await refund(t, buyers[0].token, bought[0].ticketId, { seat_ids: [bought[0].seatIds[0]], reason: 'Late' });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    await eventually(async () => {
+      const { rows } = await t.rt.db.query<{ open: number }>("SELECT count(*)::int AS open FROM refunds WHERE status <> 'succeeded'");
+      return rows[0].open === 0;
+    }, 10_000);
+    folding = false;
+    await folder;
+    assert.deepEqual(await rollupDrift(t.rt.db), []);
+    const d = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' }).format(new Date(Date.now() + 50 * 3_600_000));
+    const occ = await call(t.app, { method: 'GET', url: `/api/v1/reports/occupancy?from=${d}&to=${d}&theater_id=${hall.theaterId}`, token: admin });
+    assert.deepEqual(
+      occ.body.data.map((x: { key: string; sold: number; capacity: number }) => [x.key, x.sold, x.capacity]),
+      [[String(show), 7, 20]],
+    );
+  });
+
+  test("a sold screening keeps its movie and hall, a theater that sold keeps its time zone (the reports' keys)", async () => {
+    const movie = await call(t.app, { method: 'PUT', url: `/api/v1/screenings/${showA}`, token: admin, payload: { movie_id: DEMO.movies.jumbo } });
+    assertProblem(movie, 409, 'screening_has_sales');
+    const tz = await call(t.app, { method: 'PATCH', url: `/api/v1/theaters/${theaterId}`, token: admin, payload: { time_zone: 'Asia/Makassar' } });
+    assertProblem(tz, 409, 'theater_has_sales');
+    const { rows } = await t.rt.db.query<{ movie_id: number; time_zone: string }>(
+      'SELECT s.movie_id, th.time_zone FROM screenings s JOIN theaters th ON th.id = s.theater_id WHERE s.id = $1',
+      [showA],
+    );
+    assert.notEqual(rows[0].movie_id, DEMO.movies.jumbo);
+    assert.equal(rows[0].time_zone, 'Asia/Jakarta');
+    // a theater that has sold nothing may still change its time zone
+    const fresh = await plainHall(t.app, admin, 1, 5);
+    const ok = await call(t.app, {
+      method: 'PATCH',
+      url: `/api/v1/theaters/${fresh.theaterId}`,
+      token: admin,
+      payload: { time_zone: 'Asia/Makassar' },
+    });
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+  });
+
+  test('occupancy by screening comes in cursor pages that neither skip nor repeat; a forged cursor is 400', async () => {
+    const to = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' }).format(new Date(Date.now() + 96 * 3_600_000));
+    const url = (q: string) => `/api/v1/reports/occupancy?from=${today}&to=${to}&group_by=screening&${q}`;
+    const all = await call(t.app, { method: 'GET', url: url('limit=1000'), token: admin });
+    assert.equal(all.body.meta.next_cursor, null);
+    const keys: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { data: { key: string }[]; meta: { next_cursor: string | null; limit: number } } } = await call(t.app, {
+        method: 'GET',
+        url: url(`limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`),
+        token: admin,
+      });
+      assert.ok(page.body.data.length <= 2);
+      assert.equal(page.body.meta.limit, 2);
+      keys.push(...page.body.data.map((x) => x.key));
+      cursor = page.body.meta.next_cursor;
+    } while (cursor);
+    assert.ok(keys.length >= 3, 'more than one page');
+    assert.deepEqual(
+      keys,
+      all.body.data.map((x: { key: string }) => x.key),
+    );
+    assertProblem(await call(t.app, { method: 'GET', url: url('cursor=bm9wZQ'), token: admin }), 400, 'validation_failed');
   });
 });
 

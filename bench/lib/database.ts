@@ -41,6 +41,9 @@ export async function dropDatabase(name: string): Promise<void> {
   );
 }
 
+/** Leaves the database in place at the end (for a look at it afterwards); the caller says so in the log. */
+export const keepDatabase = (name: string) => void created.delete(name);
+
 export const dropAll = async () => {
   for (const name of [...created]) await dropDatabase(name);
 };

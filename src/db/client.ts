@@ -42,6 +42,9 @@ export function connectPostgres(opts: PostgresOptions): Db {
     statement_timeout: 10_000,
     lock_timeout: 3_000,
     idle_in_transaction_session_timeout: 15_000,
+    // No JIT: every query here is short, and a large estimate (a year's report) made PostgreSQL spend
+    // seconds compiling a plan that runs in a hundred milliseconds (docs/decisions.md).
+    options: '-c jit=off',
   });
   // An idle client that loses its server (restart, kill) must not crash the process.
   pool.on('error', () => {});

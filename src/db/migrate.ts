@@ -79,6 +79,9 @@ const ENSURE_FUNCTIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_functions (
 export async function migrate(db: Db, migrations = listMigrations(), functions = listFunctions()): Promise<string[]> {
   return db.tx(async (trx) => {
     await trx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
+    // the pool's statement timeout is for requests: a migration over a large database (a rollup
+    // built from a year of sales) takes as long as it takes, once
+    await trx.query('SET LOCAL statement_timeout = 0');
     await trx.query(ENSURE_TABLE);
     const applied = await appliedVersions(trx);
     const done: string[] = [];

@@ -55,6 +55,7 @@ export const ERRORS = {
   own_role: [409, 'An admin cannot change their own role'],
   screening_overlap: [409, 'The hall is busy at that time'],
   screening_has_sales: [409, 'The screening has sold tickets; cancel it instead'],
+  theater_has_sales: [409, 'The theater has sold tickets; its time zone (the local days of its reports) cannot change'],
   hall_name_taken: [409, 'The theater already has a hall with this name'],
   layout_removes_sold_seats: [409, 'The new layout removes seats that are sold or held'],
   seat_unavailable: [409, 'Some seats are not available'],

@@ -556,7 +556,15 @@ async function insertScreenings(trx: Sql, now: Date, days: number, skipKeyChecks
     `INSERT INTO screening_seats (screening_id, seat_id)
      SELECT s.id, st.id FROM screenings s JOIN seats st ON st.hall_id = s.hall_id WHERE st.is_active`,
   );
-  if (skipKeyChecks) await trx.query('SET LOCAL session_replication_role = origin');
+  if (skipKeyChecks) {
+    await trx.query('SET LOCAL session_replication_role = origin');
+    // the role also skipped the trigger that files each screening's capacity for the reports
+    // (migrations/023_report_rollups.sql): file it here, as that trigger would have
+    await trx.query(
+      `INSERT INTO screening_tally_delta (screening_id, capacity)
+       SELECT s.id, count(*) FROM screenings s JOIN seats st ON st.hall_id = s.hall_id WHERE st.is_active GROUP BY 1`,
+    );
+  }
 }
 
 // Rows went in with explicit ids; the next generated id must follow them, not collide with id 1.

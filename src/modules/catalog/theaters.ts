@@ -5,6 +5,8 @@ import type { Deps } from '../../deps.ts';
 import { AppError } from '../../http/errors.ts';
 import { checkIfMatch } from '../../http/etag.ts';
 import { type Actor, recordAudit } from '../audit/index.ts';
+import { everCaptured } from '../payments/index.ts';
+import { freezeSalesKeys } from '../reports/index.ts';
 import { presentTheater } from './presenter.ts';
 import { cityExists, deleteTheaterRow, findTheater, insertTheater, updateTheaterRow, type TheaterWrite } from './queries.ts';
 import type { CreateTheaterBody, UpdateTheaterBody } from './schemas.ts';
@@ -58,6 +60,11 @@ export async function updateTheater(deps: Deps, ctx: WriteContext, id: number, p
       sellout_alert_percents: patch.sellout_alert_percents === undefined ? current.sellout_alert_percents : ascending(patch.sellout_alert_percents),
     };
     if (w.city_id !== current.city_id) await checkCity(trx, w.city_id);
+    if (w.time_zone !== current.time_zone) {
+      // the local days its sales are reported under: fixed once it has sold
+      await freezeSalesKeys(trx);
+      if (await everCaptured(trx, { theaterId: id })) throw new AppError('theater_has_sales');
+    }
     const row = await onForeignKey(
       () => updateTheaterRow(trx, id, w),
       () => unknownCity(w.city_id),

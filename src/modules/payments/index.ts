@@ -8,6 +8,7 @@ export {
   findPaymentRef,
   addRefunded,
   cancelPendingPayments,
+  everCaptured,
   type DuePayment,
   insertPayment,
   leaseDuePayments,

@@ -176,3 +176,18 @@ export async function reconcilerBacklog(sql: Sql, afterSeconds: number): Promise
   );
   return rows[0].n;
 }
+
+/**
+ * Whether money was ever captured for a ticket of the screening (or of any screening of the theater):
+ * what fixes the keys the sales reports file that money under (src/db/migrations/023_report_rollups.sql).
+ */
+export async function everCaptured(sql: Sql, where: { screeningId: number } | { theaterId: number }): Promise<boolean> {
+  const screening = 'screeningId' in where;
+  const { rows } = await sql.query<{ any: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM payments p JOIN tickets t ON t.id = p.ticket_id
+                     ${screening ? '' : 'JOIN screenings s ON s.id = t.screening_id'}
+                     WHERE p.captured_at IS NOT NULL AND ${screening ? 't.screening_id' : 's.theater_id'} = $1) AS any`,
+    [screening ? where.screeningId : where.theaterId],
+  );
+  return rows[0].any;
+}

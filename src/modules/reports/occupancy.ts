@@ -1,7 +1,10 @@
 // Occupancy: sold / capacity per screening (with what is held at this moment), per hall and per
 // time slot (the local hour a show starts), for the screenings that start in the period (local days).
-// capacity is the seats the show has (screening_seats), blocked ones included.
+// capacity is the seats the show has (screening_seats), blocked ones included. Capacity and seats
+// sold come from the per-screening tally the database keeps exact (migrations/023_report_rollups.sql);
+// seats held are counted live, for the shows that have not ended.
 import type { Sql } from '../../db/client.ts';
+import type { TimeKey } from '../../http/paging.ts';
 import type { Period } from './period.ts';
 
 export const OCCUPANCY_GROUPS = ['screening', 'hall', 'slot'] as const;
@@ -18,37 +21,90 @@ export interface OccupancyRow {
   occupancy: number;
 }
 
-const KEYS: Record<OccupancyGroup, { key: string; label: string; order: string }> = {
-  screening: {
-    key: 'x.id::text',
-    label: "m.title || ', ' || th.name || ' / ' || h.name || ', ' || to_char(x.local_start, 'YYYY-MM-DD HH24:MI')",
-    order: 'min(x.local_start), 1',
-  },
-  hall: { key: 'x.hall_id::text', label: "th.name || ' / ' || h.name", order: '1' },
-  slot: { key: "to_char(x.local_start, 'HH24') || ':00'", label: "to_char(x.local_start, 'HH24') || ':00'", order: '1' },
+// the group's key in the screenings, and its label once grouped
+const KEYS: Record<Exclude<OccupancyGroup, 'screening'>, { key: string; label: string; join: string }> = {
+  hall: { key: 'x.hall_id', label: "th.name || ' / ' || h.name", join: 'JOIN halls h ON h.id = g.key JOIN theaters th ON th.id = h.theater_id' },
+  slot: { key: "to_char(x.show_time AT TIME ZONE x.time_zone, 'HH24') || ':00'", label: 'g.key', join: '' },
 };
 
-export async function occupancyReport(sql: Sql, p: Period, group: OccupancyGroup, f: { theaterId?: number }): Promise<OccupancyRow[]> {
+// each theater's bounds in time of the period's local days: 25 time-zone conversions, not one per screening
+const BOUNDS = `SELECT id, time_zone, ($1::date::timestamp AT TIME ZONE time_zone) AS lo, (($2::date + 1)::timestamp AT TIME ZONE time_zone) AS hi
+                  FROM theaters WHERE $3::int IS NULL OR id = $3`;
+const DELTAS = `SELECT sum(capacity) AS capacity, sum(sold_seats) AS sold_seats, sum(sold_amount) AS sold_amount,
+                       sum(live_tickets) AS live_tickets, sum(checked_in_tickets) AS checked_in_tickets
+                  FROM screening_tally_delta`;
+const TALLIED = `coalesce(t.capacity, 0) + coalesce(d.capacity, 0) AS capacity, coalesce(t.sold_seats, 0) + coalesce(d.sold_seats, 0) AS sold,
+         coalesce(t.sold_amount, 0) + coalesce(d.sold_amount, 0) AS sold_amount,
+         coalesce(t.live_tickets, 0) + coalesce(d.live_tickets, 0) AS live_tickets,
+         coalesce(t.checked_in_tickets, 0) + coalesce(d.checked_in_tickets, 0) AS checked_in_tickets`;
+
+/**
+ * The period's screenings (not cancelled) with their tally; $1 from, $2 to, $3 theater. The period's
+ * local days become each theater's own bounds in time first (25 conversions, not one per screening).
+ */
+export const SCREENINGS_WITH_TALLY = `
+  SELECT s.id, s.hall_id, s.theater_id, s.movie_id, s.show_time, s.end_time, b.time_zone, ${TALLIED}
+    FROM (${BOUNDS}) b
+    JOIN screenings s ON s.theater_id = b.id AND s.show_time >= b.lo AND s.show_time < b.hi
+    LEFT JOIN screening_tally t ON t.screening_id = s.id
+    LEFT JOIN (SELECT screening_id, ${DELTAS.slice(7)} GROUP BY 1) d ON d.screening_id = s.id
+   WHERE s.status <> 'cancelled'`;
+
+const HELD = `CASE WHEN x.end_time > now() THEN (SELECT count(*) FROM screening_seats ss
+                WHERE ss.screening_id = x.id AND ss.status = 'held' AND ss.held_until > now()) ELSE 0 END`;
+
+export async function occupancyReport(
+  sql: Sql,
+  p: Period,
+  group: Exclude<OccupancyGroup, 'screening'>,
+  f: { theaterId?: number },
+): Promise<OccupancyRow[]> {
   const k = KEYS[group];
   const { rows } = await sql.query<OccupancyRow>(
-    `WITH x AS (
-       SELECT s.id, s.hall_id, s.theater_id, s.movie_id, (s.show_time AT TIME ZONE th.time_zone) AS local_start,
-              c.capacity, c.sold, c.held
-         FROM screenings s JOIN theaters th ON th.id = s.theater_id
-         CROSS JOIN LATERAL (
-           SELECT count(*)::int AS capacity, count(*) FILTER (WHERE ss.status = 'sold')::int AS sold,
-                  count(*) FILTER (WHERE ss.status = 'held' AND ss.held_until > now())::int AS held
-             FROM screening_seats ss WHERE ss.screening_id = s.id) c
-        WHERE s.status <> 'cancelled'
-          AND s.show_time >= ($1::date - 1)::timestamp AND s.show_time < ($2::date + 2)::timestamp
-          AND (s.show_time AT TIME ZONE th.time_zone)::date BETWEEN $1::date AND $2::date
-          AND ($3::int IS NULL OR s.theater_id = $3))
-     SELECT ${k.key} AS key, min(${k.label}) AS label, count(*)::int AS screenings, sum(x.capacity)::int AS capacity,
-            sum(x.sold)::int AS sold, sum(x.held)::int AS held,
-            round(sum(x.sold)::numeric / nullif(sum(x.capacity), 0), 4)::float8 AS occupancy
-       FROM x JOIN movies m ON m.id = x.movie_id JOIN theaters th ON th.id = x.theater_id JOIN halls h ON h.id = x.hall_id
-      GROUP BY 1 ORDER BY ${k.order}`,
+    `WITH x AS (${SCREENINGS_WITH_TALLY}),
+     g AS (SELECT ${k.key} AS key, count(*)::int AS screenings, sum(x.capacity)::int AS capacity, sum(x.sold)::int AS sold,
+                  sum(${HELD})::int AS held FROM x GROUP BY 1)
+     SELECT g.key::text AS key, ${k.label} AS label, g.screenings, g.capacity, g.sold, g.held,
+            round(g.sold::numeric / nullif(g.capacity, 0), 4)::float8 AS occupancy
+       FROM g ${k.join} ORDER BY g.key`,
     [p.from, p.to, f.theaterId ?? null],
   );
   return rows.map((r) => ({ ...r, occupancy: r.occupancy ?? 0 }));
+}
+
+/**
+ * One screening a row, in start order (show_time, id), `limit` at a time after `after` (a cursor's
+ * key); limit undefined: all of them (the CSV). Returns the rows and the key of the last one when more follow.
+ */
+export async function occupancyByScreening(
+  sql: Sql,
+  p: Period,
+  f: { theaterId?: number },
+  page: { limit?: number; after?: TimeKey },
+): Promise<{ rows: OccupancyRow[]; next: TimeKey | null }> {
+  // the page first, in start order (the show_time index, stopping at limit + 1), then its tallies
+  const { rows } = await sql.query<OccupancyRow & { show_time: Date; id: number }>(
+    `WITH b AS (${BOUNDS}),
+     x AS (SELECT s.id, s.hall_id, s.theater_id, s.movie_id, s.show_time, s.end_time, b.time_zone
+             FROM screenings s JOIN b ON b.id = s.theater_id AND s.show_time >= b.lo AND s.show_time < b.hi
+            WHERE s.status <> 'cancelled' AND s.show_time >= (SELECT min(lo) FROM b) AND s.show_time < (SELECT max(hi) FROM b)
+              AND ($4::timestamptz IS NULL OR (s.show_time, s.id) > ($4::timestamptz, $5::int))
+            ORDER BY s.show_time, s.id ${page.limit === undefined ? '' : 'LIMIT $6::int + 1'}),
+     y AS (SELECT x.*, ${TALLIED} FROM x LEFT JOIN screening_tally t ON t.screening_id = x.id
+             LEFT JOIN LATERAL (${DELTAS} WHERE screening_id = x.id) d ON true)
+     SELECT y.id, y.show_time, y.id::text AS key,
+            m.title || ', ' || th.name || ' / ' || h.name || ', ' || to_char(y.show_time AT TIME ZONE y.time_zone, 'YYYY-MM-DD HH24:MI') AS label,
+            1 AS screenings, y.capacity::int AS capacity, y.sold::int AS sold, (${HELD.replaceAll('x.', 'y.')})::int AS held,
+            round(y.sold::numeric / nullif(y.capacity, 0), 4)::float8 AS occupancy
+       FROM y JOIN movies m ON m.id = y.movie_id JOIN theaters th ON th.id = y.theater_id JOIN halls h ON h.id = y.hall_id
+      ORDER BY y.show_time, y.id`,
+    [p.from, p.to, f.theaterId ?? null, page.after?.showTime ?? null, page.after?.id ?? null, ...(page.limit === undefined ? [] : [page.limit])],
+  );
+  const more = page.limit !== undefined && rows.length > page.limit;
+  const kept = more ? rows.slice(0, page.limit) : rows;
+  const last = kept.at(-1);
+  return {
+    rows: kept.map(({ show_time: _t, id: _i, ...r }) => ({ ...r, occupancy: r.occupancy ?? 0 })),
+    next: more && last ? { showTime: last.show_time.toISOString(), id: last.id } : null,
+  };
 }

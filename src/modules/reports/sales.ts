@@ -5,8 +5,10 @@
 //   returned (seats and any fee refund), refunded_seats its seats;
 // - net = gross - refunds.
 // So gross over a period equals the captured payments of that period and refunds the succeeded
-// refunds of that period, to the cent (test/reports.test.ts reconciles them). A payment captured for
-// seats someone else got (refunded at once) is in gross and in refunds: net nothing.
+// refunds of that period, to the cent (test/reports.test.ts reconciles them). The events are summed
+// ahead, exactly, by the database (migrations/023_report_rollups.sql): a year reads a few hundred
+// thousand rows, not every payment. A payment captured for seats someone else got (refunded at
+// once) is in gross and in refunds: net nothing.
 import type { Sql } from '../../db/client.ts';
 import type { Period } from './period.ts';
 
@@ -25,12 +27,13 @@ export interface SalesRow {
   net: string;
 }
 
-const KEYS: Record<SalesGroup, { key: string; label: string }> = {
-  day: { key: 'e.day::text', label: "to_char(e.day, 'Dy DD Mon YYYY')" },
-  movie: { key: 'e.movie_id::text', label: 'm.title' },
-  theater: { key: 'e.theater_id::text', label: 'th.name' },
-  hall: { key: 'e.hall_id::text', label: "th.name || ' / ' || h.name" },
-  method: { key: 'e.method', label: 'e.method' },
+// the group's key in the summed rows, and its label once grouped
+const KEYS: Record<SalesGroup, { key: string; label: string; join: string }> = {
+  day: { key: 'e.day', label: "to_char(g.key, 'Dy DD Mon YYYY')", join: '' },
+  movie: { key: 'e.movie_id', label: 'm.title', join: 'JOIN movies m ON m.id = g.key' },
+  theater: { key: 'e.theater_id', label: 'th.name', join: 'JOIN theaters th ON th.id = g.key' },
+  hall: { key: 'e.hall_id', label: "th.name || ' / ' || h.name", join: 'JOIN halls h ON h.id = g.key JOIN theaters th ON th.id = h.theater_id' },
+  method: { key: 'e.method', label: 'g.key', join: '' },
 };
 
 export interface SalesFilter {
@@ -38,33 +41,35 @@ export interface SalesFilter {
   movieId?: number;
 }
 
+// The rollup and the deltas not yet folded into it (migrations/023_report_rollups.sql): together,
+// exactly the ledger's events, summed by local day, theater, hall, movie and method.
+const SUMMED = (table: string) =>
+  `SELECT day, theater_id, hall_id, movie_id, method, tickets, seats, gross, fees, refunds, refunded_seats FROM ${table}
+    WHERE day BETWEEN $1::date AND $2::date AND ($3::int IS NULL OR theater_id = $3) AND ($4::int IS NULL OR movie_id = $4)`;
+
 export async function salesReport(sql: Sql, p: Period, group: SalesGroup, f: SalesFilter): Promise<SalesRow[]> {
   const k = KEYS[group];
   const { rows } = await sql.query<SalesRow>(
-    `WITH ev AS (
-       SELECT (p.captured_at AT TIME ZONE th.time_zone)::date AS day, s.theater_id, s.movie_id, s.hall_id, p.method,
-              1 AS tickets,
-              (SELECT count(*) FROM ticket_seats ts WHERE ts.ticket_id = t.id AND ts.status IN ('sold', 'refunded'))::int AS seats,
-              p.amount AS gross, p.fee AS fees, 0::numeric AS refunds, 0 AS refunded_seats
-         FROM payments p JOIN tickets t ON t.id = p.ticket_id JOIN screenings s ON s.id = t.screening_id
-         JOIN theaters th ON th.id = s.theater_id
-        WHERE p.captured_at IS NOT NULL
-          AND p.captured_at >= ($1::date - 1)::timestamp AND p.captured_at < ($2::date + 2)::timestamp
-       UNION ALL
-       SELECT (r.process_time AT TIME ZONE th.time_zone)::date, s.theater_id, s.movie_id, s.hall_id, p.method,
-              0, 0, 0, 0, r.amount, cardinality(r.seat_ids)
-         FROM refunds r JOIN payments p ON p.id = r.payment_id JOIN tickets t ON t.id = r.ticket_id
-         JOIN screenings s ON s.id = t.screening_id JOIN theaters th ON th.id = s.theater_id
-        WHERE r.status = 'succeeded'
-          AND r.process_time >= ($1::date - 1)::timestamp AND r.process_time < ($2::date + 2)::timestamp)
-     SELECT ${k.key} AS key, min(${k.label}) AS label, sum(e.tickets)::int AS tickets, sum(e.seats)::int AS seats,
-            sum(e.gross)::text AS gross, sum(e.fees)::text AS fees, sum(e.refunds)::text AS refunds,
-            sum(e.refunded_seats)::int AS refunded_seats, (sum(e.gross) - sum(e.refunds))::text AS net
-       FROM ev e JOIN movies m ON m.id = e.movie_id JOIN theaters th ON th.id = e.theater_id JOIN halls h ON h.id = e.hall_id
-      WHERE e.day BETWEEN $1::date AND $2::date
-        AND ($3::int IS NULL OR e.theater_id = $3) AND ($4::int IS NULL OR e.movie_id = $4)
-      GROUP BY 1 ORDER BY ${group === 'day' ? '1' : 'sum(e.gross) - sum(e.refunds) DESC, 1'}`,
+    `WITH g AS (
+       SELECT ${k.key} AS key, sum(e.tickets)::int AS tickets, sum(e.seats)::int AS seats, sum(e.gross) AS gross, sum(e.fees) AS fees,
+              sum(e.refunds) AS refunds, sum(e.refunded_seats)::int AS refunded_seats
+         FROM (${SUMMED('sales_rollup')} UNION ALL ${SUMMED('sales_rollup_delta')}) e
+        GROUP BY 1)
+     SELECT g.key::text AS key, ${k.label} AS label, g.tickets, g.seats, g.gross::text AS gross, g.fees::text AS fees,
+            g.refunds::text AS refunds, g.refunded_seats, (g.gross - g.refunds)::text AS net
+       FROM g ${k.join}
+      ORDER BY ${group === 'day' ? 'g.key' : 'g.gross - g.refunds DESC, g.key'}`,
     [p.from, p.to, f.theaterId ?? null, f.movieId ?? null],
   );
   return rows;
+}
+
+/** Seats sold and refunded in the period (by the day of each event), for the refund rate. */
+export async function seatsSoldAndRefunded(sql: Sql, p: Period, f: SalesFilter): Promise<{ sold: number; refunded: number }> {
+  const { rows } = await sql.query<{ sold: number; refunded: number }>(
+    `SELECT coalesce(sum(seats), 0)::int AS sold, coalesce(sum(refunded_seats), 0)::int AS refunded
+       FROM (${SUMMED('sales_rollup')} UNION ALL ${SUMMED('sales_rollup_delta')}) e`,
+    [p.from, p.to, f.theaterId ?? null, f.movieId ?? null],
+  );
+  return rows[0];
 }

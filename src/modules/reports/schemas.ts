@@ -62,9 +62,22 @@ export const OccupancyRowSchema = Type.Object({
 export const occupancySchema = {
   tags,
   summary: 'Occupancy per screening, hall or time slot (admin)',
-  description: 'Screenings that start in the period (local days), cancelled ones left out.',
-  querystring: Type.Object({ ...base, group_by: Type.Enum([...OCCUPANCY_GROUPS], { default: 'screening' }), ...format }),
-  response: jsonOrCsv(Type.Array(OccupancyRowSchema), { period: Period, group_by: Type.String() }),
+  description:
+    'Screenings that start in the period (local days), cancelled ones left out. By screening, JSON comes in pages in start order ' +
+    '(limit, cursor: meta.next_cursor of the previous page); the CSV has every row.',
+  querystring: Type.Object({
+    ...base,
+    group_by: Type.Enum([...OCCUPANCY_GROUPS], { default: 'screening' }),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'Page size by screening, 1-1000' })),
+    cursor: Type.Optional(Type.String({ maxLength: 200, description: 'meta.next_cursor of the previous page (by screening)' })),
+    ...format,
+  }),
+  response: jsonOrCsv(Type.Array(OccupancyRowSchema), {
+    period: Period,
+    group_by: Type.String(),
+    limit: Type.Optional(Type.Integer()),
+    next_cursor: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'By screening: the next page, null at the end' })),
+  }),
 };
 
 export const TopMovieSchema = Type.Object({
@@ -89,8 +102,8 @@ export const refundsReportSchema = {
   response: {
     200: Envelope(
       Type.Object({
-        seats_sold: Type.Integer({ description: 'Seats of tickets bought in the period' }),
-        seats_refunded: Type.Integer({ description: 'Of those, refunded since' }),
+        seats_sold: Type.Integer({ description: 'Seats sold in the period (each on the day its payment was captured)' }),
+        seats_refunded: Type.Integer({ description: 'Seats refunded in the period (each on the day the refund succeeded)' }),
         refund_rate: Type.Number(),
         by_reason: Type.Array(
           Type.Object({

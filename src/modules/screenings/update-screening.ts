@@ -1,6 +1,8 @@
 // Update a screening: fields left out keep their value (the seed's PUT turned a missing is_available
 // into false; ours does not). The result must pass the same slot checks as a new screening. Moving
-// it to another hall rebuilds its seat states, so that is refused while any seat is in use.
+// it to another hall rebuilds its seat states, so that is refused while any seat is in use; its
+// movie, theater and hall are what its sales are reported under, so none of them changes once money
+// was captured for it (cancel it and schedule another instead).
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../http/errors.ts';
 import { checkIfMatch } from '../../http/etag.ts';
@@ -8,6 +10,8 @@ import { type Actor, recordAudit } from '../audit/index.ts';
 import { exactAmount } from '../../http/amounts.ts';
 import { presentScreening } from './presenter.ts';
 import { resetSeatStates } from '../inventory/index.ts';
+import { everCaptured } from '../payments/index.ts';
+import { freezeSalesKeys } from '../reports/index.ts';
 import { findScreening, type ScreeningRow, seatsInUse, updateScreeningRow } from './queries.ts';
 import { checkSlot } from './schedule.ts';
 import type { UpdateScreeningBody } from './schemas.ts';
@@ -35,6 +39,12 @@ export async function updateScreening(deps: Deps, actor: Actor, id: number, body
     const { endTime } = await checkSlot(trx, slot, deps.config.CLEANING_GAP_MINUTES, id);
 
     const hallChanged = slot.hallId !== current.hall_id;
+    if (hallChanged || slot.movieId !== current.movie_id || slot.theaterId !== current.theater_id) {
+      await freezeSalesKeys(trx);
+      if (await everCaptured(trx, { screeningId: id })) {
+        throw new AppError('screening_has_sales', 'Tickets were paid for this screening; its movie, theater and hall cannot change');
+      }
+    }
     if (hallChanged) {
       const inUse = await seatsInUse(trx, id);
       if (inUse > 0) {

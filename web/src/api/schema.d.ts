@@ -12260,11 +12260,13 @@ export interface paths {
         };
         /**
          * Occupancy per screening, hall or time slot (admin)
-         * @description Screenings that start in the period (local days), cancelled ones left out.
+         * @description Screenings that start in the period (local days), cancelled ones left out. By screening, JSON comes in pages in start order (limit, cursor: meta.next_cursor of the previous page); the CSV has every row.
          */
         get: {
             parameters: {
                 query: {
+                    /** @description meta.next_cursor of the previous page (by screening) */
+                    cursor?: string;
                     /** @description csv: text/csv, streamed */
                     format?: "json" | "csv";
                     /**
@@ -12273,6 +12275,8 @@ export interface paths {
                      */
                     from: string;
                     group_by: "screening" | "hall" | "slot";
+                    /** @description Page size by screening, 1-1000 */
+                    limit?: number;
                     theater_id?: number;
                     /**
                      * @description Last day (inclusive); at most 400 days after from
@@ -12309,6 +12313,9 @@ export interface paths {
                             message: string;
                             meta: {
                                 group_by: string;
+                                limit?: number;
+                                /** @description By screening: the next page, null at the end */
+                                next_cursor?: string | null;
                                 period: {
                                     from: string;
                                     to: string;
@@ -12484,9 +12491,9 @@ export interface paths {
                                     seats: number;
                                 }[];
                                 refund_rate: number;
-                                /** @description Of those, refunded since */
+                                /** @description Seats refunded in the period (each on the day the refund succeeded) */
                                 seats_refunded: number;
-                                /** @description Seats of tickets bought in the period */
+                                /** @description Seats sold in the period (each on the day its payment was captured) */
                                 seats_sold: number;
                             };
                             message: string;
