@@ -127,6 +127,8 @@ const EnvSchema = Type.Object({
   ALERT_WEBHOOK_SECRET: Type.Optional(Type.String()),
   ALERT_WEBHOOK_TIMEOUT_MS: Int(5_000, 100, 60_000),
   ALERT_FEED_POLL_MS: Int(1_000, 50, 60_000),
+  // a sell-out decision that failed (database unavailable) is made again every ALERT_RETRY_INTERVAL_MS
+  ALERT_RETRY_INTERVAL_MS: Int(5_000, 100, 600_000),
   // partner API keys (modules/apikeys): requests a minute per key unless the key says otherwise, and
   // how long a rotated key keeps working beside its successor unless the rotation says otherwise
   API_KEY_RATE_LIMIT: Int(600, 1, 1_000_000),

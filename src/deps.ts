@@ -37,4 +37,6 @@ export interface Deps {
 /** What inventory tells after a sale, a restock or a block (modules/alerts decides, through runtime.ts). */
 export interface SelloutWatch {
   changed(screeningId: number): Promise<void>;
+  /** decides again where a decision failed; resolves to how many still wait */
+  retry(): Promise<number>;
 }

@@ -111,7 +111,7 @@ export async function openRuntime(config: Config, clock: Clock = systemClock): P
     gateway,
     simulator,
     ticketKeys: ticketKeysFor(config),
-    sellout: { changed: async () => {} },
+    sellout: { changed: async () => {}, retry: async () => 0 },
     async close() {
       await simulator?.close();
       hub.close();

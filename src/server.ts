@@ -4,6 +4,7 @@ import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { startAuditPurge } from './jobs/audit-purge.ts';
 import { startRollupCompaction } from './jobs/report-rollups.ts';
+import { startSelloutRetry } from './jobs/sellout-retry.ts';
 import { startHoldSweeper } from './jobs/hold-sweeper.ts';
 import { deliveryNotices, startOutbox } from './jobs/outbox.ts';
 import { startPaymentReconciler } from './jobs/payment-reconciler.ts';
@@ -47,6 +48,7 @@ async function main() {
     config.REPORT_ROLLUP_INTERVAL_MS > 0
       ? startRollupCompaction(runtime, (err) => app.log.error({ err }, 'report rollup compaction failed'))
       : async () => {};
+  const stopSelloutRetry = startSelloutRetry(runtime, (err) => app.log.error({ err }, 'sell-out retry failed'));
   const outbox = config.OUTBOX_INTERVAL_MS > 0 ? startOutbox(runtime, app.log.child({ job: 'outbox' })) : undefined;
   for (const n of deliveryNotices(config)) app.log[n.level]({ dir: n.dir }, n.message);
   app.log.info({ storage: runtime.db.kind, kv: runtime.kv.kind, startupMs: Math.round(performance.now() - started) }, 'cinema api ready');
@@ -68,6 +70,7 @@ async function main() {
       await stopReconciler();
       await stopPurge();
       await stopRollups();
+      await stopSelloutRetry();
       await outbox?.stop();
       await runtime.close();
       process.exit(0);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { checkSellout } from '../src/modules/alerts/index.ts';
+import { checkSellout, selloutWatch } from '../src/modules/alerts/index.ts';
 import { crossings, levelOf } from '../src/modules/alerts/levels.ts';
 import { startOutbox } from '../src/jobs/outbox.ts';
 import { webhookSignature } from '../src/notify/webhook.ts';
@@ -94,6 +94,38 @@ describe('levels', () => {
       { threshold: 95, direction: 'down' },
     ]);
     assert.deepEqual(crossings([80, 95, 100], 80, 80), []);
+  });
+});
+
+describe('a decision the database could not make', () => {
+  test('is made again by the retry: the 80 % crossing of a show whose last sale came during the fault is raised once', async () => {
+    const hall = await plainHall(t.app, admin, 1, 10);
+    const show = (await screeningIn(t.app, admin, hall, 70)).id;
+    await paidTicket(t, buyer, show, SEATS.slice(0, 7));
+    let broken = false;
+    const db = new Proxy(t.rt.db, {
+      get(target, prop) {
+        if (prop === 'tx' && broken) return async () => Promise.reject(new Error('connect ECONNREFUSED'));
+        const v = Reflect.get(target, prop);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    const real = t.rt.sellout;
+    const watch = selloutWatch({ ...t.rt, db });
+    t.rt.sellout = watch;
+    try {
+      broken = true;
+      await paidTicket(t, buyer, show, ['A8']);
+      assert.deepEqual(await alertsOf(show), [], 'the decision failed with the database');
+      assert.equal(await watch.retry(), 1, 'still failing: still waiting');
+      broken = false;
+      assert.equal(await watch.retry(), 0);
+      assert.deepEqual(await alertsOf(show), [{ threshold: 80, direction: 'up', sold: 8, sellable: 10 }]);
+      assert.equal(await watch.retry(), 0);
+      assert.equal((await alertsOf(show)).length, 1, 'decided once');
+    } finally {
+      t.rt.sellout = real;
+    }
   });
 });
 

@@ -8,10 +8,9 @@
 // 3. when the level changed: store it, insert an alert per threshold crossed, queue its e-mails and
 //    webhook (outbox), all in this transaction; the live feed reads the alerts table
 // Nothing to undo: one transaction. A failure (database down) leaves the level as it was, and the
-// next change of the screening's seats decides again from the counts: the crossing is raised late and
-// never twice. A known gap: when that failed decision followed the show's last seat change (or the
-// process died between the commit and the decision), nothing decides again; a periodic re-decision
-// of recently sold shows is the planned fix.
+// next change of the screening's seats, or the retry job, decides again from the counts: the crossing
+// is raised late and never twice. A known gap: a process that dies between the commit and the
+// decision leaves it to the screening's next seat change.
 import { Counter } from 'prom-client';
 import type { Deps } from '../../deps.ts';
 import { adminEmails } from '../auth/index.ts';
@@ -54,15 +53,29 @@ export const selloutCheckFailures = new Counter({
   registers: [],
 });
 
-/** The watch inventory calls after sold seats changed: decides, and never fails the caller. */
+/**
+ * The watch inventory calls after sold seats changed: decides, and never fails the caller. A decision
+ * that fails (database unavailable) is remembered and made again by retry() (the job
+ * jobs/sellout-retry.ts), so a crossing that followed a show's last seat change is raised late,
+ * never lost while this process lives.
+ */
 export function selloutWatch(deps: Deps): Deps['sellout'] {
+  const pending = new Set<number>();
+  const decide = async (screeningId: number) => {
+    try {
+      await checkSellout(deps, screeningId);
+      pending.delete(screeningId);
+    } catch {
+      selloutCheckFailures.inc();
+      pending.add(screeningId);
+    }
+  };
   return {
-    async changed(screeningId) {
-      try {
-        await checkSellout(deps, screeningId);
-      } catch {
-        selloutCheckFailures.inc();
-      }
+    changed: decide,
+    async retry() {
+      const due = [...pending];
+      for (const id of due) await decide(id);
+      return pending.size;
     },
   };
 }
