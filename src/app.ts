@@ -13,6 +13,7 @@ import { serializeRequest } from './http/log-serializers.ts';
 import { refuseNulBytes } from './http/nul-guard.ts';
 import { registerProblemHandlers } from './http/problem.ts';
 import { requestIdOf } from './http/request-id.ts';
+import { jobLogFields, runForRequest } from './lib/request-context.ts';
 import { registerRequestLimit } from './http/request-limit.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerWebApp, type SpaFallback } from './http/web-app.ts';
@@ -61,6 +62,8 @@ export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<Fas
       level: config.LOG_LEVEL,
       redact: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.refresh_token'],
       serializers: { req: serializeRequest },
+      // a job run's lines carry its id, as the outbox rows it queues do (lib/request-context.ts)
+      mixin: jobLogFields,
       ...(opts.logStream ? { stream: opts.logStream } : {}),
     },
     bodyLimit: config.BODY_LIMIT_BYTES,
@@ -70,6 +73,8 @@ export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<Fas
     ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', useDefaults: true, allErrors: true } },
   });
   if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
+  // the rest of the request runs in its context: what it queues names it (lib/request-context.ts)
+  app.addHook('onRequest', (req, _reply, done) => runForRequest(String(req.id), done));
   // first of all onRequest hooks: every answer carries them, a 401 or a 429 too
   await registerSecurityHeaders(app);
   // A browser navigation no route matched gets the web app's index.html (registered last, below).

@@ -67,15 +67,21 @@ describe('checkout, the happy path', () => {
     assert.ok(seats.every((s) => s.status === 'sold' && s.ticket_id === ticket.id));
     const map = await seatMapOf(t.app, screeningId);
     for (const id of seatIds) assert.equal(map.seats.find((s) => s.id === id)?.status, 'sold');
-    const { rows } = await t.rt.db.query<{ kind: string; channel: string }>(
-      `SELECT kind, channel FROM outbox WHERE payload->>'ticket_id' = $1 ORDER BY channel`,
+    const { rows } = await t.rt.db.query<{ kind: string; channel: string; request_id: string | null }>(
+      `SELECT kind, channel, request_id FROM outbox WHERE payload->>'ticket_id' = $1 ORDER BY channel`,
       [ticket.id],
     );
+    // both name the request that confirmed the payment (the gateway's webhook), for the log lines
+    assert.ok(rows[0]?.request_id, 'the request that queued the messages is on them');
+    assert.equal(rows[1]?.request_id, rows[0].request_id);
     // the demo customer has a phone number: e-mail and SMS
-    assert.deepEqual(rows, [
-      { kind: 'ticket_issued', channel: 'email' },
-      { kind: 'ticket_issued', channel: 'sms' },
-    ]);
+    assert.deepEqual(
+      rows.map(({ kind, channel }) => ({ kind, channel })),
+      [
+        { kind: 'ticket_issued', channel: 'email' },
+        { kind: 'ticket_issued', channel: 'sms' },
+      ],
+    );
     // checking out a converted hold again is refused
     assertProblem(await checkout(t, alice, hold.id, 'card'), 409, 'hold_not_active');
   });

@@ -25,6 +25,7 @@ import { createLocalMailbox } from '../src/notify/local-mailbox.ts';
 import { mailboxRoutes } from '../src/notify/mailbox-routes.ts';
 import { createSmtpMailer, type Mailer } from '../src/notify/mailer.ts';
 import { createHttpSmsProvider, createLogSmsProvider, type SmsProvider } from '../src/notify/sms.ts';
+import { runForRequest } from '../src/lib/request-context.ts';
 import { freePort } from './helpers/process.ts';
 import { freshDatabase, onPostgres } from './helpers/runtime.ts';
 
@@ -260,6 +261,27 @@ describe('enqueue', () => {
     );
     assert.deepEqual(rows, [{ dedupe_key: 'ticket-paid:42:email', payload: { ticket: 42 } }]);
     await db.query(`UPDATE outbox SET status = 'sent' WHERE dedupe_key = 'ticket-paid:42:email'`);
+  });
+});
+
+describe('the request behind a message', () => {
+  test('a message queued for a request names it, and the log line of its delivery carries it; a job queues without one', async () => {
+    const id = await runForRequest('req-7f3a', () => enqueue({ recipient: 'rid@example.com', payload: { subject: 'Traced', text: 'x' } }));
+    const untraced = await enqueue({ recipient: 'none@example.com', payload: { subject: 'Untraced', text: 'x' } });
+    const { rows } = await db.query<{ id: string; request_id: string | null }>('SELECT id, request_id FROM outbox WHERE id = ANY($1::uuid[])', [
+      [id, untraced],
+    ]);
+    assert.deepEqual(
+      new Map(rows.map((r) => [r.id, r.request_id])),
+      new Map([
+        [id, 'req-7f3a'],
+        [untraced, null],
+      ]),
+    );
+    logs.length = 0;
+    await worker().runOnce();
+    const line = logs.find((l) => (l.obj as { outboxId?: string }).outboxId === id);
+    assert.equal((line?.obj as { requestId?: string } | undefined)?.requestId, 'req-7f3a', JSON.stringify(logs));
   });
 });
 

@@ -5,5 +5,5 @@ import { purgeAuditLog } from '../modules/audit/index.ts';
 import { every } from './every.ts';
 
 export function startAuditPurge(deps: Deps, onError: (err: unknown) => void): () => Promise<void> {
-  return every(deps.config.AUDIT_PURGE_INTERVAL_MS, () => purgeAuditLog(deps.db), onError);
+  return every('audit-purge', deps.config.AUDIT_PURGE_INTERVAL_MS, () => purgeAuditLog(deps.db), onError);
 }

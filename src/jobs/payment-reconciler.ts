@@ -22,6 +22,7 @@ import { secondsLeft } from '../modules/holds/index.ts';
 import { type DuePayment, leaseDuePayments, markUnpaid, recordGatewayPayment } from '../modules/payments/index.ts';
 import { leaseDueRefunds, settleRefund } from '../modules/refunds/index.ts';
 import { expireAbandonedTickets } from '../modules/tickets/index.ts';
+import { every } from './every.ts';
 
 const BATCH = 50;
 
@@ -88,23 +89,5 @@ async function reconcilePayment(deps: Deps, p: DuePayment, log?: AnomalyLog): Pr
 
 /** Runs a pass every RECONCILE_INTERVAL_MS (never two at once in this process) until stopped. */
 export function startPaymentReconciler(deps: Deps, onError: (err: unknown) => void, log?: AnomalyLog): () => Promise<void> {
-  let running: Promise<void> | null = null;
-  const tick = () => {
-    if (running) return;
-    running = (async () => {
-      try {
-        await runOnce(deps, onError, log);
-      } catch (err) {
-        onError(err);
-      } finally {
-        running = null;
-      }
-    })();
-  };
-  const timer = setInterval(tick, deps.config.RECONCILE_INTERVAL_MS);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+  return every('reconciler', deps.config.RECONCILE_INTERVAL_MS, () => runOnce(deps, onError, log), onError);
 }

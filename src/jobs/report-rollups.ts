@@ -6,5 +6,5 @@ import { compactRollups } from '../modules/reports/index.ts';
 import { every } from './every.ts';
 
 export function startRollupCompaction(deps: Deps, onError: (err: unknown) => void): () => Promise<void> {
-  return every(deps.config.REPORT_ROLLUP_INTERVAL_MS, () => compactRollups(deps.db), onError);
+  return every('report-rollups', deps.config.REPORT_ROLLUP_INTERVAL_MS, () => compactRollups(deps.db), onError);
 }

@@ -4,5 +4,5 @@ import type { Deps } from '../deps.ts';
 import { every } from './every.ts';
 
 export function startSelloutRetry(deps: Deps, onError: (err: unknown) => void): () => Promise<void> {
-  return every(deps.config.ALERT_RETRY_INTERVAL_MS, () => deps.sellout.retry(), onError);
+  return every('sellout-retry', deps.config.ALERT_RETRY_INTERVAL_MS, () => deps.sellout.retry(), onError);
 }

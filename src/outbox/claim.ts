@@ -29,10 +29,10 @@ export interface ClaimedRow extends OutboxRow {
 export interface Claim {
   claimed: ClaimedRow[];
   /** rows of non-idempotent channels found interrupted and moved to 'dead' */
-  interrupted: Pick<OutboxRow, 'id' | 'dedupe_key' | 'kind' | 'channel' | 'attempts'>[];
+  interrupted: Pick<OutboxRow, 'id' | 'dedupe_key' | 'kind' | 'channel' | 'attempts' | 'request_id'>[];
 }
 
-const COLUMNS = 'o.id, o.dedupe_key, o.kind, o.channel, o.recipient, o.payload, o.attempts, o.created_at';
+const COLUMNS = 'o.id, o.dedupe_key, o.kind, o.channel, o.recipient, o.payload, o.attempts, o.created_at, o.request_id';
 
 export async function claimDue(db: Db, opts: ClaimOptions): Promise<Claim> {
   const unsafe = opts.channels.filter((c) => !opts.idempotent.includes(c));
@@ -46,7 +46,7 @@ export async function claimDue(db: Db, opts: ClaimOptions): Promise<Claim> {
                 ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
              UPDATE outbox o SET status = 'dead', last_error = $3
                FROM lost WHERE o.id = lost.id
-             RETURNING o.id, o.dedupe_key, o.kind, o.channel, o.attempts`,
+             RETURNING o.id, o.dedupe_key, o.kind, o.channel, o.attempts, o.request_id`,
             [unsafe, opts.batchSize, INTERRUPTED],
           )
         ).rows

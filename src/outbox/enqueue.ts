@@ -2,6 +2,7 @@
 // exists if and only if the change committed. The dedupe key makes enqueueing idempotent, so a
 // retried checkout or webhook never queues a second copy.
 import type { Sql } from '../db/client.ts';
+import { currentRequestId } from '../lib/request-context.ts';
 import type { Channel } from './message.ts';
 
 export interface NewMessage {
@@ -19,11 +20,11 @@ export interface NewMessage {
 /** Returns true when the message is new, false when its dedupe key was already queued. */
 export async function enqueueMessage(trx: Sql, msg: NewMessage): Promise<boolean> {
   const { rows } = await trx.query(
-    `INSERT INTO outbox (dedupe_key, kind, channel, recipient, payload)
-     VALUES ($1, $2, $3, $4, $5::jsonb)
+    `INSERT INTO outbox (dedupe_key, kind, channel, recipient, payload, request_id)
+     VALUES ($1, $2, $3, $4, $5::jsonb, $6)
      ON CONFLICT (dedupe_key) DO NOTHING
      RETURNING id`,
-    [msg.dedupeKey, msg.kind, msg.channel, msg.recipient, JSON.stringify(msg.payload)],
+    [msg.dedupeKey, msg.kind, msg.channel, msg.recipient, JSON.stringify(msg.payload), currentRequestId()],
   );
   return rows.length === 1;
 }

@@ -16,6 +16,8 @@ export interface OutboxRow {
   /** this attempt included */
   attempts: number;
   created_at: Date;
+  /** the request that queued it (x-request-id); null when a job or script did */
+  request_id: string | null;
 }
 
 export interface RenderedEmail {

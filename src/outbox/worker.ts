@@ -131,7 +131,7 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
 
   async function deliver(row: ClaimedRow) {
     const o = await attempt(row);
-    const fields = { outboxId: row.id, kind: row.kind, channel: row.channel, attempts: row.attempts };
+    const fields = { outboxId: row.id, kind: row.kind, channel: row.channel, attempts: row.attempts, requestId: row.request_id };
     if (o.kind === 'dead') log.warn({ ...fields, error: o.error }, 'outbox message dead');
     else if (o.kind === 'retry') log.warn({ ...fields, error: o.error, retryInMs: o.delayMs }, 'outbox delivery failed, will retry');
     // a message filed on this machine was not sent, and the log must not say it was
@@ -151,7 +151,10 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
     await flushUnsettled();
     const { claimed, interrupted } = await claimDue(db, { batchSize, leaseMs, channels, idempotent });
     for (const r of interrupted) {
-      log.warn({ outboxId: r.id, kind: r.kind, channel: r.channel, attempts: r.attempts, error: INTERRUPTED }, 'outbox message dead');
+      log.warn(
+        { outboxId: r.id, kind: r.kind, channel: r.channel, attempts: r.attempts, requestId: r.request_id, error: INTERRUPTED },
+        'outbox message dead',
+      );
     }
     let next = 0;
     const lane = async () => {

@@ -89,6 +89,7 @@ describe('16: the e-ticket PDF shows what the customer paid', () => {
       payload: { ticket_id: p.ticketId },
       attempts: 1,
       created_at: new Date(),
+      request_id: null,
     };
     const mail = (await render(row)) as RenderedEmail;
     assert.match(mail.text, new RegExp(`^Paid: ${formatMoney(paid, 'IDR').replace(/\./g, '\\.')}$`, 'm'));
