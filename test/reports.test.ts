@@ -267,6 +267,51 @@ describe('rollups (the sums the reports read, kept by the database)', () => {
     assert.equal(ok.status, 200, JSON.stringify(ok.body));
   });
 
+  test("a screening's report keys follow it: moved before it sells, its theater's new time zone, cancelled; a key that is off is drift", async () => {
+    const hall = await plainHall(t.app, admin, 1, 4);
+    const show = await screeningIn(t.app, admin, hall, 30);
+    const to = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' }).format(new Date(Date.now() + 120 * 3_600_000));
+    const slots = async () => {
+      const r = await call(t.app, {
+        method: 'GET',
+        url: `/api/v1/reports/occupancy?from=${today}&to=${to}&group_by=slot&theater_id=${hall.theaterId}`,
+        token: admin,
+      });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      return r.body.data.map((x: { key: string; screenings: number; capacity: number }) => [x.key, x.screenings, x.capacity]);
+    };
+    const hourIn = (at: string, timeZone: string) =>
+      `${new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' }).format(new Date(at))}:00`;
+    assert.deepEqual(await slots(), [[hourIn(show.show_time, 'Asia/Jakarta'), 1, 4]]);
+    // moved 27 hours later (nothing sold): another day, another hour
+    const later = new Date(Date.parse(show.show_time) + 27 * 3_600_000).toISOString();
+    const moved = await call(t.app, { method: 'PUT', url: `/api/v1/screenings/${show.id}`, token: admin, payload: { show_time: later } });
+    assert.equal(moved.status, 200, JSON.stringify(moved.body));
+    assert.deepEqual(await slots(), [[hourIn(later, 'Asia/Jakarta'), 1, 4]]);
+    // the theater moves to UTC+8: the show starts an hour later there
+    const tz = await call(t.app, {
+      method: 'PATCH',
+      url: `/api/v1/theaters/${hall.theaterId}`,
+      token: admin,
+      payload: { time_zone: 'Asia/Makassar' },
+    });
+    assert.equal(tz.status, 200, JSON.stringify(tz.body));
+    assert.deepEqual(await slots(), [[hourIn(later, 'Asia/Makassar'), 1, 4]]);
+    assert.deepEqual(await rollupDrift(t.rt.db), []);
+    await t.rt.db.tx(async (trx) => {
+      await trx.query('UPDATE screening_tally SET local_hour = (local_hour + 1) % 24 WHERE screening_id = $1', [show.id]);
+      assert.deepEqual(
+        (await rollupDrift(trx)).map((d) => [d.kind, d.key]),
+        [['keys', String(show.id)]],
+      );
+      await trx.query('UPDATE screening_tally SET local_hour = (local_hour + 23) % 24 WHERE screening_id = $1', [show.id]);
+    });
+    const c = await call(t.app, { method: 'POST', url: `/api/v1/screenings/${show.id}/cancel`, token: admin, payload: { reason: 'Moved away' } });
+    assert.ok(c.status < 300, JSON.stringify(c.body));
+    assert.deepEqual(await slots(), []);
+    assert.deepEqual(await rollupDrift(t.rt.db), []);
+  });
+
   test('occupancy by screening comes in cursor pages that neither skip nor repeat; a forged cursor is 400', async () => {
     const to = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' }).format(new Date(Date.now() + 96 * 3_600_000));
     const url = (q: string) => `/api/v1/reports/occupancy?from=${today}&to=${to}&group_by=screening&${q}`;

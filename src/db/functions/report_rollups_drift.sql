@@ -1,5 +1,6 @@
 -- Where the report rollups (rollup + deltas not yet folded in) differ from the ledger they sum
--- (migrations/023_report_rollups.sql): no row when they agree. Reads everything: for tests and for an
+-- (migrations/023_report_rollups.sql), and tally rows whose screening keys differ from the screening's
+-- (025_screening_tally_keys.sql): no row when they agree. Reads everything: for tests and for an
 -- operator's check (docs/operations.md), not for a request.
 CREATE OR REPLACE FUNCTION report_rollups_drift()
 RETURNS TABLE (kind text, key text, ledger jsonb, rollup jsonb) LANGUAGE sql STABLE AS $$
@@ -45,4 +46,11 @@ RETURNS TABLE (kind text, key text, ledger jsonb, rollup jsonb) LANGUAGE sql STA
          IS DISTINCT FROM
          (coalesce(r.capacity, 0), coalesce(r.sold_seats, 0), coalesce(r.sold_amount, 0), coalesce(r.live_tickets, 0),
           coalesce(r.checked_in_tickets, 0), coalesce(r.checked_in_seats, 0))
+  UNION ALL
+  SELECT 'keys', k.screening_id::text, to_jsonb(k) - 'screening_id',
+         jsonb_build_object('theater_id', t.theater_id, 'hall_id', t.hall_id, 'movie_id', t.movie_id, 'show_time', t.show_time,
+                            'end_time', t.end_time, 'local_day', t.local_day, 'local_hour', t.local_hour, 'counted', t.counted)
+    FROM report_screening_keys k LEFT JOIN screening_tally t USING (screening_id)
+   WHERE (k.theater_id, k.hall_id, k.movie_id, k.show_time, k.end_time, k.local_day, k.local_hour, k.counted)
+         IS DISTINCT FROM (t.theater_id, t.hall_id, t.movie_id, t.show_time, t.end_time, t.local_day, t.local_hour, t.counted)
 $$;

@@ -55,7 +55,7 @@ export async function freezeSalesKeys(trx: Sql): Promise<void> {
 }
 
 export interface RollupDrift {
-  kind: 'sales' | 'screening';
+  kind: 'sales' | 'screening' | 'keys';
   key: string;
   ledger: Record<string, unknown> | null;
   rollup: Record<string, unknown> | null;
