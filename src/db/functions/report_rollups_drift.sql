@@ -1,6 +1,7 @@
 -- Where the report rollups (rollup + deltas not yet folded in) differ from the ledger they sum
 -- (migrations/023_report_rollups.sql), and tally rows whose screening keys differ from the screening's
--- (025_screening_tally_keys.sql): no row when they agree. Reads everything: for tests and for an
+-- (025_screening_tally_keys.sql), and refunds by reason (026_refund_reason_rollup.sql): no row when
+-- they agree. Reads everything: for tests and for an
 -- operator's check (docs/operations.md), not for a request.
 CREATE OR REPLACE FUNCTION report_rollups_drift()
 RETURNS TABLE (kind text, key text, ledger jsonb, rollup jsonb) LANGUAGE sql STABLE AS $$
@@ -53,4 +54,16 @@ RETURNS TABLE (kind text, key text, ledger jsonb, rollup jsonb) LANGUAGE sql STA
     FROM report_screening_keys k LEFT JOIN screening_tally t USING (screening_id)
    WHERE (k.theater_id, k.hall_id, k.movie_id, k.show_time, k.end_time, k.local_day, k.local_hour, k.counted)
          IS DISTINCT FROM (t.theater_id, t.hall_id, t.movie_id, t.show_time, t.end_time, t.local_day, t.local_hour, t.counted)
+  UNION ALL
+  SELECT 'reasons', concat_ws('/', coalesce(l.day, r.day), coalesce(l.theater_id, r.theater_id), coalesce(l.reason, r.reason),
+                              coalesce(l.initiated_by, r.initiated_by)),
+         to_jsonb(l) - ARRAY['day', 'theater_id', 'reason', 'initiated_by'], to_jsonb(r) - ARRAY['day', 'theater_id', 'reason', 'initiated_by']
+    FROM (SELECT day, theater_id, reason, initiated_by, sum(refunds)::int AS refunds, sum(seats)::int AS seats, sum(amount) AS amount
+            FROM report_refund_reasons GROUP BY 1, 2, 3, 4) l
+    FULL JOIN (SELECT day, theater_id, reason, initiated_by, sum(refunds)::int AS refunds, sum(seats)::int AS seats, sum(amount) AS amount
+                 FROM (SELECT day, theater_id, reason, initiated_by, refunds, seats, amount FROM refund_reason_rollup
+                       UNION ALL
+                       SELECT day, theater_id, reason, initiated_by, refunds, seats, amount FROM refund_reason_delta) u
+                GROUP BY 1, 2, 3, 4) r USING (day, theater_id, reason, initiated_by)
+   WHERE (coalesce(l.refunds, 0), coalesce(l.seats, 0), coalesce(l.amount, 0)) IS DISTINCT FROM (coalesce(r.refunds, 0), coalesce(r.seats, 0), coalesce(r.amount, 0))
 $$;

@@ -4,7 +4,8 @@
 //   sales report), with the reasons given for the refunds of the period
 // - no-show: of the tickets (with a seat still sold) for screenings that started and ended in the
 //   period, how many were never checked in
-// Per-screening numbers come from the tally the database keeps exact (migrations/023_report_rollups.sql).
+// Per-screening numbers come from the tally the database keeps exact (migrations/023_report_rollups.sql),
+// refund reasons from their rollup (026_refund_reason_rollup.sql).
 import type { Sql } from '../../db/client.ts';
 import { SCREENINGS_WITH_TALLY } from './occupancy.ts';
 import type { Period } from './period.ts';
@@ -40,16 +41,15 @@ export interface RefundSummary {
 
 export async function refundSummary(sql: Sql, p: Period, f: { theaterId?: number }): Promise<RefundSummary> {
   const seats = await seatsSoldAndRefunded(sql, p, f);
+  // the refunds confirmed in the period, by reason: rollup + deltas (migrations/026_refund_reason_rollup.sql)
   const reasons = await sql.query<RefundSummary['by_reason'][number]>(
-    `SELECT coalesce(r.reason, '(none given)') AS reason, r.initiated_by, count(*)::int AS refunds,
-            sum(cardinality(r.seat_ids))::int AS seats, sum(r.amount)::text AS amount
-       FROM refunds r JOIN tickets t ON t.id = r.ticket_id JOIN screenings s ON s.id = t.screening_id
-       JOIN theaters th ON th.id = s.theater_id
-      WHERE r.status = 'succeeded'
-        AND r.process_time >= ($1::date - 1)::timestamp AND r.process_time < ($2::date + 2)::timestamp
-        AND (r.process_time AT TIME ZONE th.time_zone)::date BETWEEN $1::date AND $2::date
-        AND ($3::int IS NULL OR s.theater_id = $3)
-      GROUP BY 1, 2 ORDER BY count(*) DESC, 1`,
+    `SELECT reason, initiated_by, sum(refunds)::int AS refunds, sum(seats)::int AS seats, sum(amount)::text AS amount
+       FROM (SELECT reason, initiated_by, refunds, seats, amount FROM refund_reason_rollup
+              WHERE day BETWEEN $1::date AND $2::date AND ($3::int IS NULL OR theater_id = $3)
+             UNION ALL
+             SELECT reason, initiated_by, refunds, seats, amount FROM refund_reason_delta
+              WHERE day BETWEEN $1::date AND $2::date AND ($3::int IS NULL OR theater_id = $3)) e
+      GROUP BY 1, 2 ORDER BY sum(refunds) DESC, 1`,
     [p.from, p.to, f.theaterId ?? null],
   );
   const { sold: s, refunded } = seats;

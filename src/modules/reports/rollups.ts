@@ -1,5 +1,5 @@
 // The report rollups' side in code (the rollups themselves are kept by the database:
-// src/db/migrations/023_report_rollups.sql): folding deltas in, holding sales keys still while they
+// src/db/migrations/023, 025 and 026): folding deltas in, holding sales keys still while they
 // are checked, and the drift check.
 import type { Db, Sql } from '../../db/client.ts';
 
@@ -7,6 +7,7 @@ const BATCH = 20_000;
 
 const SALES_SUMS = ['tickets', 'seats', 'gross', 'fees', 'refunds', 'refunded_seats'];
 const TALLY_SUMS = ['capacity', 'sold_seats', 'sold_amount', 'live_tickets', 'checked_in_tickets', 'checked_in_seats'];
+const REASON_SUMS = ['refunds', 'seats', 'amount'];
 const add = (table: string, cols: string[]) => cols.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ');
 const sums = (cols: string[]) => cols.map((c) => `sum(${c})`).join(', ');
 
@@ -28,6 +29,15 @@ const FOLD_TALLY = `WITH moved AS (
     ON CONFLICT (screening_id) DO UPDATE SET ${add('screening_tally', TALLY_SUMS)})
   SELECT count(*)::int AS n FROM moved`;
 
+const FOLD_REASONS = `WITH moved AS (
+    DELETE FROM refund_reason_delta WHERE id IN (SELECT id FROM refund_reason_delta ORDER BY id LIMIT ${BATCH})
+    RETURNING day, theater_id, reason, initiated_by, ${REASON_SUMS.join(', ')}),
+  folded AS (
+    INSERT INTO refund_reason_rollup (day, theater_id, reason, initiated_by, ${REASON_SUMS.join(', ')})
+    SELECT day, theater_id, reason, initiated_by, ${sums(REASON_SUMS)} FROM moved GROUP BY 1, 2, 3, 4
+    ON CONFLICT (day, theater_id, reason, initiated_by) DO UPDATE SET ${add('refund_reason_rollup', REASON_SUMS)})
+  SELECT count(*)::int AS n FROM moved`;
+
 /**
  * Folds the deltas into the rollups, in batches, each batch one transaction (the rows it deletes are
  * the rows it adds, so a report reading rollup + deltas sees them once, before or after). Two
@@ -35,7 +45,7 @@ const FOLD_TALLY = `WITH moved AS (
  */
 export async function compactRollups(db: Db): Promise<number> {
   let moved = 0;
-  for (const sql of [FOLD_SALES, FOLD_TALLY]) {
+  for (const sql of [FOLD_SALES, FOLD_TALLY, FOLD_REASONS]) {
     for (;;) {
       const n = await db.tx(async (trx) => (await trx.query<{ n: number }>(sql)).rows[0].n);
       moved += n;
@@ -55,7 +65,7 @@ export async function freezeSalesKeys(trx: Sql): Promise<void> {
 }
 
 export interface RollupDrift {
-  kind: 'sales' | 'screening' | 'keys';
+  kind: 'sales' | 'screening' | 'keys' | 'reasons';
   key: string;
   ledger: Record<string, unknown> | null;
   rollup: Record<string, unknown> | null;
