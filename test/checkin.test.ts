@@ -99,6 +99,48 @@ describe('admission', () => {
   });
 });
 
+describe('look-up and the count at the door', () => {
+  const lookUp = (code: string, token = staff) => call(t.app, { method: 'POST', url: '/api/v1/checkin/lookup', token, payload: { code } });
+  const count = (id: number, token = staff) => call(t.app, { method: 'GET', url: `/api/v1/checkin/screenings/${id}`, token });
+
+  test('a look-up shows the ticket and what a scan would answer, and admits nothing', async () => {
+    const p = await paidTicket(['G6', 'G7']);
+    const before = await count(p.screeningId);
+    assert.equal(before.status, 200, JSON.stringify(before.body));
+    const seen = await lookUp(p.qr);
+    assert.equal(seen.status, 200, JSON.stringify(seen.body));
+    assert.equal(seen.body.data.ticket_id, p.ticketId);
+    assert.equal(seen.body.data.screening_id, p.screeningId);
+    assert.deepEqual(
+      seen.body.data.seats.map((s: { label: string }) => s.label),
+      ['G6', 'G7'],
+    );
+    assert.equal(seen.body.data.checked_in_at, null);
+    assert.equal(seen.body.data.refusal, null, 'a scan would admit it');
+    assert.deepEqual((await count(p.screeningId)).body.data, before.body.data, 'looking admitted nobody');
+    const { rows } = await t.rt.db.query('SELECT checked_in_at FROM tickets WHERE id = $1', [p.ticketId]);
+    assert.equal(rows[0].checked_in_at, null);
+
+    const admitted = await checkIn(p.bookingCode);
+    assert.equal(admitted.status, 200);
+    const after = (await count(p.screeningId)).body.data;
+    assert.deepEqual([after.admitted - before.body.data.admitted, after.admitted_seats - before.body.data.admitted_seats], [1, 2]);
+    const again = await lookUp(p.bookingCode);
+    assert.equal(again.body.data.checked_in_at, admitted.body.data.checked_in_at);
+    assert.equal(again.body.data.refusal.code, 'already_checked_in');
+    assert.equal(again.body.data.refusal.details.checked_in_at, admitted.body.data.checked_in_at);
+  });
+
+  test('a forged code is 400, an unknown booking code 404, an unknown screening 404; customers are refused', async () => {
+    assertProblem(await lookUp('CTnot-a-ticket'), 400, 'invalid_ticket_code');
+    assertProblem(await lookUp('ZZZZ-ZZZZ'), 404, 'ticket_not_found');
+    assertProblem(await count(2_000_000_000), 404, 'screening_not_found');
+    const p = await paidTicket(['G9']);
+    assertProblem(await lookUp(p.qr, alice), 403, 'forbidden');
+    assertProblem(await count(p.screeningId, alice), 403, 'forbidden');
+  });
+});
+
 describe('refusals', () => {
   test('forged or altered codes are 400 invalid_ticket_code', async () => {
     const p = await paidTicket(['G6']);

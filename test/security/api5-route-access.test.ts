@@ -80,6 +80,8 @@ const API: Record<string, Level> = {
   'GET /tickets/:id': 'customer',
   'GET /tickets/:id/pdf': 'customer',
   'POST /checkin': 'staff',
+  'POST /checkin/lookup': 'staff',
+  'GET /checkin/screenings/:id': 'staff',
   'GET /tickets/:id/refund-quote': 'customer',
   'POST /tickets/:id/refunds': 'customer',
   'GET /me/refunds': 'customer',

@@ -10,7 +10,7 @@ import type { Deps } from '../../deps.ts';
 import type { Sql } from '../../db/client.ts';
 import { AppError } from '../../http/errors.ts';
 import { localTime } from '../../lib/dates.ts';
-import type { AdmissionSchema } from './schemas.ts';
+import type { AdmissionSchema, TicketLookupSchema } from './schemas.ts';
 import { normaliseBookingCode } from '../../eticket/booking-code.ts';
 import { verifyTicket } from '../../eticket/ticket-signing.ts';
 import { type Actor, recordAudit } from '../audit/index.ts';
@@ -61,6 +61,15 @@ async function resolveCode(deps: Deps, code: string): Promise<string> {
 }
 
 async function refuse(sql: Sql, ticketId: string, opensMinutes: number): Promise<never> {
+  // none of the reasons held a moment ago: the state changed between the two reads
+  throw (
+    (await refusalOf(sql, ticketId, opensMinutes)) ??
+    new AppError('already_checked_in', 'The ticket changed while checking in; scan again', { ticket_id: ticketId })
+  );
+}
+
+/** Why POST /checkin would refuse the ticket now (the error it would answer), or null: it would admit. */
+async function refusalOf(sql: Sql, ticketId: string, opensMinutes: number): Promise<AppError | null> {
   const { rows } = await sql.query<{
     checked_in_at: Date | null;
     status: string;
@@ -81,30 +90,68 @@ async function refuse(sql: Sql, ticketId: string, opensMinutes: number): Promise
     [ticketId, opensMinutes],
   );
   const r = rows[0];
-  if (!r) throw new AppError('ticket_not_found');
+  if (!r) return new AppError('ticket_not_found');
   // the words give the time on the cinema's wall clock; the fields stay RFC 3339 for programs
   if (r.checked_in_at) {
-    throw new AppError('already_checked_in', `Already checked in at ${localTime(r.checked_in_at, r.time_zone)}`, {
+    return new AppError('already_checked_in', `Already checked in at ${localTime(r.checked_in_at, r.time_zone)}`, {
       ticket_id: ticketId,
       checked_in_at: r.checked_in_at.toISOString(),
     });
   }
-  if (r.status === 'refunded') throw new AppError('ticket_refunded', undefined, { ticket_id: ticketId });
+  if (r.status === 'refunded') return new AppError('ticket_refunded', undefined, { ticket_id: ticketId });
   if (r.status !== 'paid' && r.status !== 'partially_refunded') {
-    throw new AppError('ticket_not_paid', `The ticket is ${r.status}`, { ticket_id: ticketId, ticket_status: r.status });
+    return new AppError('ticket_not_paid', `The ticket is ${r.status}`, { ticket_id: ticketId, ticket_status: r.status });
   }
-  if (r.screening_status === 'cancelled') throw new AppError('screening_cancelled', undefined, { ticket_id: ticketId });
+  if (r.screening_status === 'cancelled') return new AppError('screening_cancelled', undefined, { ticket_id: ticketId });
   const when = { ticket_id: ticketId, show_time: r.show_time.toISOString() };
-  if (!r.same_day) throw new AppError('wrong_day', `The ticket is for a screening on another day: ${localTime(r.show_time, r.time_zone)}`, when);
-  if (r.ended) throw new AppError('screening_ended', undefined, when);
+  if (!r.same_day) return new AppError('wrong_day', `The ticket is for a screening on another day: ${localTime(r.show_time, r.time_zone)}`, when);
+  if (r.ended) return new AppError('screening_ended', undefined, when);
   if (r.early) {
-    throw new AppError('too_early', `Check-in opens at ${localTime(r.opens_at, r.time_zone)}`, { ...when, opens_at: r.opens_at.toISOString() });
+    return new AppError('too_early', `Check-in opens at ${localTime(r.opens_at, r.time_zone)}`, { ...when, opens_at: r.opens_at.toISOString() });
   }
-  // none of the reasons held a moment ago: the state changed between the two reads
-  throw new AppError('already_checked_in', 'The ticket changed while checking in; scan again', { ticket_id: ticketId });
+  return null;
+}
+
+/**
+ * A ticket looked up by its code without admitting it: what it is, and what POST /checkin would
+ * answer now (`refusal` null: it would admit). The same code checks and theater restriction as checkIn.
+ */
+export async function lookUpTicket(deps: Deps, code: string, onlyTheaters?: readonly number[] | null): Promise<Static<typeof TicketLookupSchema>> {
+  const ticketId = await resolveCode(deps, code);
+  const v = await loadTicketView(deps.db, ticketId);
+  if (!v) throw new AppError('ticket_not_found');
+  if (onlyTheaters && !onlyTheaters.includes(v.theater_id)) throw new AppError('theater_not_allowed');
+  const refusal = await refusalOf(deps.db, ticketId, deps.config.CHECKIN_OPENS_MINUTES);
+  return {
+    ...presentTicketFacts(v),
+    screening_id: v.screening_id,
+    checked_in_at: v.checked_in_at?.toISOString() ?? null,
+    refusal: refusal && { code: refusal.code, message: refusal.message, details: refusal.details ?? {} },
+  };
+}
+
+/** Tickets of a screening with a seat still sold, and how many of them (and their seats) are in. */
+export async function admissionCount(deps: Deps, screeningId: number, onlyTheaters?: readonly number[] | null) {
+  const { rows } = await deps.db.query<{ theater_id: number; tickets: number; admitted: number; seats: number; admitted_seats: number }>(
+    `SELECT s.theater_id, count(DISTINCT t.id)::int AS tickets, count(DISTINCT t.id) FILTER (WHERE t.checked_in_at IS NOT NULL)::int AS admitted,
+            count(ts.seat_id)::int AS seats, count(ts.seat_id) FILTER (WHERE t.checked_in_at IS NOT NULL)::int AS admitted_seats
+       FROM screenings s
+       LEFT JOIN tickets t ON t.screening_id = s.id AND t.status IN ('paid', 'partially_refunded')
+       LEFT JOIN ticket_seats ts ON ts.ticket_id = t.id AND ts.status = 'sold'
+      WHERE s.id = $1 GROUP BY s.theater_id`,
+    [screeningId],
+  );
+  const r = rows[0];
+  if (!r) throw new AppError('screening_not_found');
+  if (onlyTheaters && !onlyTheaters.includes(r.theater_id)) throw new AppError('theater_not_allowed');
+  return { screening_id: screeningId, tickets: r.tickets, admitted: r.admitted, seats: r.seats, admitted_seats: r.admitted_seats };
 }
 
 function presentAdmission(v: TicketView): Static<typeof AdmissionSchema> {
+  return { ...presentTicketFacts(v), checked_in_at: (v.checked_in_at as Date).toISOString() };
+}
+
+function presentTicketFacts(v: TicketView) {
   return {
     ticket_id: v.id,
     booking_code: v.booking_code,
@@ -115,6 +162,5 @@ function presentAdmission(v: TicketView): Static<typeof AdmissionSchema> {
     show_time: v.show_time.toISOString(),
     local_show_time: withOffset(v.local_show_time, v.show_time),
     seats: soldSeats(v).map((s) => ({ id: s.id, label: s.label, type: s.type })),
-    checked_in_at: (v.checked_in_at as Date).toISOString(),
   };
 }

@@ -2914,6 +2914,445 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/checkin/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Look a ticket up by its code without admitting it (staff or admin)
+         * @description The same `code` as POST /checkin (a POST so the signed code stays out of URLs and logs). Answers the ticket and `refusal`: what POST /checkin would answer now, or null. 400 invalid_ticket_code; 404 ticket_not_found.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                booking_code: string;
+                                /**
+                                 * Format: date-time
+                                 * @description Admitted at (RFC 3339 with offset)
+                                 * @example 2026-12-25T18:00:00Z
+                                 */
+                                checked_in_at: string | null;
+                                hall: {
+                                    id: number;
+                                    name: string;
+                                };
+                                /** @example 2026-12-25T19:30:00+07:00 */
+                                local_show_time: string;
+                                movie: {
+                                    id: number;
+                                    rating: string | null;
+                                    title: string;
+                                };
+                                /** @description What POST /checkin would answer now (its problem code, words and details); null: it would admit */
+                                refusal: {
+                                    /** @example already_checked_in */
+                                    code: string;
+                                    details: {
+                                        [key: string]: unknown;
+                                    };
+                                    message: string;
+                                } | null;
+                                screening_id: number;
+                                /** @description The seats this ticket admits */
+                                seats: {
+                                    id: number;
+                                    label: string;
+                                    type: string;
+                                }[];
+                                /**
+                                 * Format: date-time
+                                 * @description Start, UTC (RFC 3339 with offset)
+                                 * @example 2026-12-25T18:00:00Z
+                                 */
+                                show_time: string;
+                                status: string;
+                                theater: {
+                                    id: number;
+                                    name: string;
+                                };
+                                /** Format: uuid */
+                                ticket_id: string;
+                            };
+                            message: string;
+                            /** @example true */
+                            success: boolean;
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Missing, expired or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Wrong role */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/checkin/screenings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many of a screening's tickets are in (staff or admin) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @description Of those, checked in */
+                                admitted: number;
+                                /** @description Seats of the tickets checked in */
+                                admitted_seats: number;
+                                screening_id: number;
+                                /** @description Seats sold */
+                                seats: number;
+                                /** @description Tickets with a seat still sold */
+                                tickets: number;
+                            };
+                            message: string;
+                            /** @example true */
+                            success: boolean;
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Missing, expired or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Wrong role */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cities": {
         parameters: {
             query?: never;
