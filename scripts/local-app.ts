@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { openRuntime } from '../src/runtime.ts';
+import type { Db } from '../src/db/client.ts';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -20,6 +21,8 @@ export function freePort(): Promise<number> {
 export interface LocalApp {
   base: string;
   app: FastifyInstance;
+  /** the runtime's database, for a script that must set a scene (a show that has begun) */
+  db: Db;
   close(): Promise<void>;
 }
 
@@ -34,6 +37,7 @@ export async function startLocalApp(env: Record<string, string> = {}): Promise<L
   return {
     base,
     app,
+    db: rt.db,
     async close() {
       await app.close();
       await rt.close();

@@ -1,4 +1,4 @@
-// Screenshots of the customer's main screens, desktop and phone, into docs/screenshots/ (the README
+// Screenshots of the customer's main screens, desktop and phone, and of the door (staff check-in), into docs/screenshots/ (the README
 // shows them): `npm run screenshots`. Runs the service in process on the embedded default with the
 // demo data (in memory), and Debian's Chromium (CHROMIUM_PATH, default /usr/bin/chromium).
 import { mkdirSync } from 'node:fs';
@@ -25,12 +25,10 @@ const shot = (page: Page, name: string) =>
     ...(TYPE === 'jpeg' ? { quality: 80 } : {}),
   });
 
+const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+
 async function tour(kind: 'desktop' | 'phone') {
-  const context = await browser.newContext(
-    kind === 'desktop'
-      ? { viewport: { width: 1280, height: 860 } }
-      : { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
-  );
+  const context = await browser.newContext(kind === 'desktop' ? { viewport: { width: 1280, height: 860 } } : PHONE);
   const page = await context.newPage();
   await page.goto(`${base}/login?next=/`);
   await page.getByLabel('Email').fill('customer@cinema.com');
@@ -74,6 +72,29 @@ async function tour(kind: 'desktop' | 'phone') {
   await page.locator('.status-paid').waitFor({ timeout: 10_000 });
   await page.locator('img.qr').waitFor();
   await shot(page, `${kind}-ticket`);
+  if (kind === 'phone') await door(new URL(page.url()).pathname.split('/').pop() as string);
+  await context.close();
+}
+
+/** The door on a phone: the show of the ticket just bought has begun, and staff admit it by its code. */
+async function door(ticketId: string) {
+  const { rows } = await local.db.query<{ code: string; screening_id: number }>(
+    'SELECT booking_code AS code, screening_id FROM tickets WHERE id = $1',
+    [ticketId],
+  );
+  await local.db.query(`UPDATE screenings SET show_time = now() - interval '10 minutes', end_time = now() + interval '110 minutes' WHERE id = $1`, [
+    rows[0].screening_id,
+  ]);
+  const context = await browser.newContext({ ...PHONE, timezoneId: 'Asia/Jakarta' });
+  const page = await context.newPage();
+  await page.goto(`${base}/login?next=/staff/checkin`);
+  await page.getByLabel('Email').fill('staff@cinema.com');
+  await page.getByLabel('Password').fill('password');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByLabel('Booking code or QR text').fill(rows[0].code);
+  await page.getByRole('button', { name: 'Admit', exact: true }).click();
+  await page.getByTestId('door-count').waitFor();
+  await shot(page, 'phone-door');
   await context.close();
 }
 

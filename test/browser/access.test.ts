@@ -2,23 +2,9 @@
 // critical violations); the site speaks Bahasa Indonesia to a browser set to it; a 360 px phone
 // sees every page without sideways scrolling.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { newPage, skipBrowser, webAppAndBrowser } from './helpers.ts';
-
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** axe-core's serious and critical violations on the page as it is now ("id: target" each). */
-async function axeProblems(page: Page): Promise<string[]> {
-  // evaluate() is not bound by the page's CSP (which allows no injected script)
-  await page.evaluate(`${AXE};0`);
-  const found = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then(r => r.violations
-      .filter(v => v.impact === 'serious' || v.impact === 'critical')
-      .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')))`)) as string[];
-  return found.map((f) => `${new URL(page.url()).pathname} ${f}`);
-}
+import { axeProblems, newPage, skipBrowser, webAppAndBrowser } from './helpers.ts';
 
 /** Clicks through the date strip until a day lists showtimes. */
 async function firstDayWithShows(page: Page) {

@@ -3,7 +3,8 @@
 // default (the pages are the same on PostgreSQL); the live seat map runs in both modes (on Redis its
 // events cross pub/sub). Skipped, with the reason, where Chromium or the built web app is missing
 // (.ci/run installs the one and builds the other).
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { after, before } from 'node:test';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -26,11 +27,24 @@ export const skipBrowser: string | false = cannotRun || (onPostgres ? 'this brow
 /** For suites where the database mode matters (live updates through Redis): both modes. */
 export const skipBrowserAnyMode: string | false = cannotRun;
 
-export function launch(): Promise<Browser> {
+/** Debian's Chromium, headless; `extraArgs` for a suite that needs more (a fake camera). */
+export function launch(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', ...extraArgs],
   });
+}
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical violations on the page as it is now ("id: target" each). */
+export async function axeProblems(page: Page): Promise<string[]> {
+  // evaluate() is not bound by the page's CSP (which allows no injected script)
+  await page.evaluate(`${AXE};0`);
+  const found = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then(r => r.violations
+      .filter(v => v.impact === 'serious' || v.impact === 'critical')
+      .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')))`)) as string[];
+  return found.map((f) => `${new URL(page.url()).pathname} ${f}`);
 }
 
 export interface WebApp {

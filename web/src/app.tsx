@@ -11,6 +11,7 @@ import { MyTicketsPage } from './pages/my-tickets.tsx';
 import { ShowtimePage } from './pages/showtime.tsx';
 import { TheaterPage } from './pages/theater.tsx';
 import { TicketPage } from './pages/ticket.tsx';
+import { CheckinPage } from './staff/checkin-page.tsx';
 import { match, route } from './router.ts';
 import { logOut, session } from './session.ts';
 
@@ -23,6 +24,7 @@ const PAGES: [string, (p: Record<string, string>) => preact.JSX.Element][] = [
   ['/tickets/:id', (p) => <TicketPage id={p.id} />],
   ['/me/tickets', () => <MyTicketsPage />],
   ['/me/refunds', () => <MyRefundsPage />],
+  ['/staff/checkin', () => <CheckinPage />],
   ['/login', () => <LoginPage mode="login" />],
   ['/register', () => <LoginPage mode="register" />],
 ];
@@ -58,6 +60,7 @@ export function App() {
           <a href="/">{t('nav.home')}</a>
           {user && <a href="/me/tickets">{t('nav.tickets')}</a>}
           {user && <a href="/me/refunds">{t('nav.refunds')}</a>}
+          {user && user.role !== 'customer' && <a href="/staff/checkin">{t('nav.checkin')}</a>}
         </nav>
         <div class="tools">
           <label class="lang">

@@ -124,7 +124,6 @@ export async function lookUpTicket(deps: Deps, code: string, onlyTheaters?: read
   const refusal = await refusalOf(deps.db, ticketId, deps.config.CHECKIN_OPENS_MINUTES);
   return {
     ...presentTicketFacts(v),
-    screening_id: v.screening_id,
     checked_in_at: v.checked_in_at?.toISOString() ?? null,
     refusal: refusal && { code: refusal.code, message: refusal.message, details: refusal.details ?? {} },
   };
@@ -154,6 +153,7 @@ function presentAdmission(v: TicketView): Static<typeof AdmissionSchema> {
 function presentTicketFacts(v: TicketView) {
   return {
     ticket_id: v.id,
+    screening_id: v.screening_id,
     booking_code: v.booking_code,
     status: v.status,
     movie: { id: v.movie_id, title: v.movie_title, rating: v.movie_rating },

@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { Envelope, problems, Timestamp } from '../../http/schemas.ts';
 
 const TicketFacts = {
+  screening_id: Type.Integer(),
   ticket_id: Type.String({ format: 'uuid' }),
   booking_code: Type.String(),
   status: Type.String(),
@@ -18,7 +19,6 @@ export const AdmissionSchema = Type.Object({ ...TicketFacts, checked_in_at: Time
 
 export const TicketLookupSchema = Type.Object({
   ...TicketFacts,
-  screening_id: Type.Integer(),
   checked_in_at: Type.Union([Timestamp('Admitted at'), Type.Null()]),
   refusal: Type.Union(
     [

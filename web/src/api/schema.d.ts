@@ -2700,6 +2700,7 @@ export interface paths {
                                     rating: string | null;
                                     title: string;
                                 };
+                                screening_id: number;
                                 /** @description The seats this ticket admits */
                                 seats: {
                                     id: number;
