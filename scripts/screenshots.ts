@@ -73,6 +73,21 @@ async function tour(kind: 'desktop' | 'phone') {
   await page.locator('img.qr').waitFor();
   await shot(page, `${kind}-ticket`);
   if (kind === 'phone') await door(new URL(page.url()).pathname.split('/').pop() as string);
+  else await reports();
+  await context.close();
+}
+
+/** The reports an admin reads on a laptop, with the sale just made. */
+async function reports() {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const page = await context.newPage();
+  await page.goto(`${base}/login?next=/admin/reports`);
+  await page.getByLabel('Email').fill('admin@cinema.com');
+  await page.getByLabel('Password').fill('password');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByTestId('sales-total').waitFor();
+  await page.getByRole('heading', { name: 'Top movies' }).waitFor();
+  await shot(page, 'desktop-reports');
   await context.close();
 }
 

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, problemText } from '../api/client.ts';
 import { localTime, money, t } from '../i18n/index.ts';
 import { useStore } from '../lib/store.ts';
+import { saveBlob } from '../lib/download.ts';
 import { useApi } from '../lib/use-api.ts';
 import { session } from '../session.ts';
 import { ErrorBox, Loading, Notice } from '../ui.tsx';
@@ -95,15 +96,7 @@ function Ticket({ id }: { id: string }) {
 /** The PDF needs the bearer token, so it is fetched and handed to the browser as a file. */
 async function downloadPdf(id: string, code: string) {
   const r = await api.GET('/api/v1/tickets/{id}/pdf', { params: { path: { id } }, parseAs: 'blob' });
-  if (!r.data) return;
-  const url = URL.createObjectURL(r.data as Blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = `ticket-${code}.pdf`;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  if (r.data) saveBlob(r.data as Blob, `ticket-${code}.pdf`);
 }
 
 function RefundPanel({ ticketId, zone, onDone }: { ticketId: string; zone: string; onDone: () => void }) {
