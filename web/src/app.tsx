@@ -12,6 +12,7 @@ import { ShowtimePage } from './pages/showtime.tsx';
 import { TheaterPage } from './pages/theater.tsx';
 import { TicketPage } from './pages/ticket.tsx';
 import { CheckinPage } from './staff/checkin-page.tsx';
+import { RefundsAdminPage } from './staff/refunds-page.tsx';
 import { ReportsPage } from './staff/reports-page.tsx';
 import { match, route } from './router.ts';
 import { logOut, session } from './session.ts';
@@ -27,6 +28,7 @@ const PAGES: [string, (p: Record<string, string>) => preact.JSX.Element][] = [
   ['/me/refunds', () => <MyRefundsPage />],
   ['/staff/checkin', () => <CheckinPage />],
   ['/admin/reports', () => <ReportsPage />],
+  ['/admin/refunds', () => <RefundsAdminPage />],
   ['/login', () => <LoginPage mode="login" />],
   ['/register', () => <LoginPage mode="register" />],
 ];
@@ -64,6 +66,7 @@ export function App() {
           {user && <a href="/me/refunds">{t('nav.refunds')}</a>}
           {user && user.role !== 'customer' && <a href="/staff/checkin">{t('nav.checkin')}</a>}
           {user?.role === 'admin' && <a href="/admin/reports">{t('nav.reports')}</a>}
+          {user?.role === 'admin' && <a href="/admin/refunds">{t('nav.admin_refunds')}</a>}
         </nav>
         <div class="tools">
           <label class="lang">
