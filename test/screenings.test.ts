@@ -419,3 +419,39 @@ describe('If-Match on screenings', () => {
     assert.equal((await call(t.app, { method: 'PUT', url: `/api/v1/screenings/${s.id}`, token: admin, payload: { price: 98000 } })).status, 200);
   });
 });
+
+describe("GET /theaters/:id/schedule (a theater's day, for the schedule page)", () => {
+  test("every screening of the local day, closed ones too, with version, local times and seats sold; not the next day's", async () => {
+    // 23:30 in Jakarta on day 42 (16:30 UTC), and 00:30 the day after (17:30 UTC)
+    const late = future(42, 16).replace('T16:00', 'T16:30');
+    const next = future(42, 17).replace('T17:00', 'T17:30');
+    const a = (await create(base({ hall_id: DEMO.halls.grandIndonesiaDolby, show_time: late }))).body.data;
+    const b = (await create(base({ hall_id: DEMO.halls.grandIndonesiaImax, show_time: next }))).body.data;
+    const closed = await call(t.app, { method: 'DELETE', url: `/api/v1/screenings/${a.id}`, token: admin });
+    assert.equal(closed.status, 200);
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' }).format(new Date(late));
+    const r = await call(t.app, { method: 'GET', url: `/api/v1/theaters/${DEMO.theaters.grandIndonesia}/schedule?date=${day}`, token: admin });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    const d = r.body.data;
+    assert.equal(d.theater.time_zone, 'Asia/Jakarta');
+    assert.equal(d.cleaning_gap_minutes, 15);
+    assert.ok(d.halls.some((h: { id: number }) => h.id === DEMO.halls.grandIndonesiaImax));
+    const mine = d.screenings.find((s: { id: number }) => s.id === a.id);
+    assert.deepEqual(
+      [mine.local_start, mine.is_available, mine.version, mine.sold_seats, mine.show_time],
+      ['23:30', false, Number(String(closed.headers.etag).replaceAll('"', '')), 0, new Date(late).toISOString().replace('.000Z', 'Z')],
+    );
+    assert.ok(!d.screenings.some((s: { id: number }) => s.id === b.id), "the next local day's show is not on it");
+    assertProblem(
+      await call(t.app, { method: 'GET', url: `/api/v1/theaters/${DEMO.theaters.grandIndonesia}/schedule?date=2026-02-30`, token: admin }),
+      400,
+      'validation_failed',
+    );
+    assertProblem(await call(t.app, { method: 'GET', url: `/api/v1/theaters/999999/schedule?date=${day}`, token: admin }), 404, 'theater_not_found');
+    assertProblem(
+      await call(t.app, { method: 'GET', url: `/api/v1/theaters/${DEMO.theaters.grandIndonesia}/schedule?date=${day}`, token: customer }),
+      403,
+      'forbidden',
+    );
+  });
+});

@@ -81,6 +81,7 @@ const API: Record<string, Level> = {
   'GET /tickets/:id/pdf': 'customer',
   'POST /checkin': 'staff',
   'POST /checkin/lookup': 'staff',
+  'GET /theaters/:id/schedule': 'admin',
   'GET /checkin/screenings/:id': 'staff',
   'GET /tickets/:id/refund-quote': 'customer',
   'POST /tickets/:id/refunds': 'customer',

@@ -13,7 +13,8 @@ import { createScreening } from './create-screening.ts';
 import { deleteScreening } from './delete-screening.ts';
 import { presentScreening } from './presenter.ts';
 import { findScreening, searchScreeningsJson } from './queries.ts';
-import { createSchema, deleteSchema, getSchema, listSchema, updateSchema } from './schemas.ts';
+import { daySchedule } from './day-schedule.ts';
+import { createSchema, dayScheduleSchema, deleteSchema, getSchema, listSchema, updateSchema } from './schemas.ts';
 import { updateScreening } from './update-screening.ts';
 
 const LIST_TTL_MS = 5_000;
@@ -66,6 +67,11 @@ async function screeningAdminRoutes(fastify: FastifyInstance, deps: Deps) {
     await deps.cache.invalidate('catalog');
     setEtag(reply, version);
     return ok('Screening updated successfully', screening);
+  });
+
+  app.get('/theaters/:id/schedule', { schema: dayScheduleSchema }, async (req) => {
+    if (!isCalendarDate(req.query.date)) throw new AppError('validation_failed', 'date is not a calendar date');
+    return ok('Schedule fetched', await daySchedule(deps.db, req.params.id, req.query.date, deps.config.CLEANING_GAP_MINUTES));
   });
 
   app.delete('/screenings/:id', { schema: deleteSchema }, async (req, reply) => {

@@ -112,3 +112,44 @@ export const deleteSchema = {
   params: IdParams,
   response: { 200: Envelope(ScreeningSchema), ...problems(400, 401, 403, 404, 409, 412) },
 };
+
+export const dayScheduleSchema = {
+  tags,
+  summary: "A theater's day: its halls and every screening that starts on that local day (admin)",
+  description:
+    'For the schedule page: closed and cancelled screenings too, each with its version (the ETag If-Match takes on PUT ' +
+    'and DELETE) and its seats sold, and the cleaning gap the overlap check keeps between two shows of a hall.',
+  params: IdParams,
+  querystring: Type.Object({
+    date: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: "Local date in the theater's time zone", examples: ['2026-12-24'] }),
+  }),
+  response: {
+    200: Envelope(
+      Type.Object({
+        theater: Type.Object({ id: Type.Integer(), name: Type.String(), time_zone: Type.String() }),
+        date: Type.String(),
+        cleaning_gap_minutes: Type.Integer(),
+        halls: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), supports_3d: Type.Boolean() })),
+        screenings: Type.Array(
+          Type.Object({
+            id: Type.Integer(),
+            hall_id: Type.Integer(),
+            movie_id: Type.Integer(),
+            movie_title: Type.String(),
+            show_time: Timestamp('Start'),
+            end_time: Timestamp('End'),
+            local_start: Type.String({ examples: ['19:30'] }),
+            local_end: Type.String({ examples: ['22:15'] }),
+            status: Type.Enum(['scheduled', 'cancelled']),
+            is_available: Type.Boolean(),
+            is_3d: Type.Boolean(),
+            price: Type.Number(),
+            sold_seats: Type.Integer(),
+            version: Type.Integer(),
+          }),
+        ),
+      }),
+    ),
+    ...problems(400, 401, 403, 404),
+  },
+};

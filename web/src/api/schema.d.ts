@@ -19935,6 +19935,245 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/theaters/{id}/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A theater's day: its halls and every screening that starts on that local day (admin)
+         * @description For the schedule page: closed and cancelled screenings too, each with its version (the ETag If-Match takes on PUT and DELETE) and its seats sold, and the cleaning gap the overlap check keeps between two shows of a hall.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /**
+                     * @description Local date in the theater's time zone
+                     * @example 2026-12-24
+                     */
+                    date: string;
+                };
+                header?: never;
+                path: {
+                    /** @description Numeric id */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                cleaning_gap_minutes: number;
+                                date: string;
+                                halls: {
+                                    id: number;
+                                    name: string;
+                                    supports_3d: boolean;
+                                }[];
+                                screenings: {
+                                    /**
+                                     * Format: date-time
+                                     * @description End (RFC 3339 with offset)
+                                     * @example 2026-12-25T18:00:00Z
+                                     */
+                                    end_time: string;
+                                    hall_id: number;
+                                    id: number;
+                                    is_3d: boolean;
+                                    is_available: boolean;
+                                    /** @example 22:15 */
+                                    local_end: string;
+                                    /** @example 19:30 */
+                                    local_start: string;
+                                    movie_id: number;
+                                    movie_title: string;
+                                    price: number;
+                                    /**
+                                     * Format: date-time
+                                     * @description Start (RFC 3339 with offset)
+                                     * @example 2026-12-25T18:00:00Z
+                                     */
+                                    show_time: string;
+                                    sold_seats: number;
+                                    /** @enum {unknown} */
+                                    status: "scheduled" | "cancelled";
+                                    version: number;
+                                }[];
+                                theater: {
+                                    id: number;
+                                    name: string;
+                                    time_zone: string;
+                                };
+                            };
+                            message: string;
+                            /** @example true */
+                            success: boolean;
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Missing, expired or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Wrong role */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/theaters/{id}/screenings": {
         parameters: {
             query?: never;
