@@ -14,6 +14,7 @@ import { TicketPage } from './pages/ticket.tsx';
 import { CheckinPage } from './staff/checkin-page.tsx';
 import { RefundsAdminPage } from './staff/refunds-page.tsx';
 import { ReportsPage } from './staff/reports-page.tsx';
+import { SchedulePage } from './staff/schedule-page.tsx';
 import { match, route } from './router.ts';
 import { logOut, session } from './session.ts';
 
@@ -29,6 +30,7 @@ const PAGES: [string, (p: Record<string, string>) => preact.JSX.Element][] = [
   ['/staff/checkin', () => <CheckinPage />],
   ['/admin/reports', () => <ReportsPage />],
   ['/admin/refunds', () => <RefundsAdminPage />],
+  ['/admin/schedule', () => <SchedulePage />],
   ['/login', () => <LoginPage mode="login" />],
   ['/register', () => <LoginPage mode="register" />],
 ];
@@ -65,6 +67,7 @@ export function App() {
           {user && <a href="/me/tickets">{t('nav.tickets')}</a>}
           {user && <a href="/me/refunds">{t('nav.refunds')}</a>}
           {user && user.role !== 'customer' && <a href="/staff/checkin">{t('nav.checkin')}</a>}
+          {user?.role === 'admin' && <a href="/admin/schedule">{t('nav.schedule')}</a>}
           {user?.role === 'admin' && <a href="/admin/reports">{t('nav.reports')}</a>}
           {user?.role === 'admin' && <a href="/admin/refunds">{t('nav.admin_refunds')}</a>}
         </nav>
