@@ -77,10 +77,11 @@ function Reports() {
           {t('reports.show')}
         </button>
       </form>
-      <Sales from={period.from} to={period.to} group={period.group} />
-      <Occupancy from={period.from} to={period.to} />
-      <TopMovies from={period.from} to={period.to} />
-      <Audience from={period.from} to={period.to} />
+      {/* keyed by what they show: a new question starts empty, never under the old numbers */}
+      <Sales key={`${period.from}|${period.to}|${period.group}`} from={period.from} to={period.to} group={period.group} />
+      <Occupancy key={`o${period.from}|${period.to}`} from={period.from} to={period.to} />
+      <TopMovies key={`t${period.from}|${period.to}`} from={period.from} to={period.to} />
+      <Audience key={`a${period.from}|${period.to}`} from={period.from} to={period.to} />
     </section>
   );
 }
@@ -92,7 +93,8 @@ function Sales({ from, to, group }: { from: string; to: string; group: Group }) 
   );
   const [csvError, setCsvError] = useState<string>();
   if (sales.error) return <ErrorBox message={sales.error} retry={sales.reload} />;
-  if (!sales.data) return <Loading />;
+  // a new period or grouping: no old numbers under new headings meanwhile
+  if (!sales.data || sales.loading) return <Loading />;
   const rows = sales.data;
   async function downloadCsv() {
     setCsvError(undefined);
@@ -175,7 +177,7 @@ function Occupancy({ from, to }: { from: string; to: string }) {
     [from, to],
   );
   if (occ.error) return <ErrorBox message={occ.error} retry={occ.reload} />;
-  if (!occ.data) return <Loading />;
+  if (!occ.data || occ.loading) return <Loading />;
   return (
     <section aria-labelledby="occ-h">
       <h2 id="occ-h">{t('reports.occupancy')}</h2>
@@ -215,7 +217,7 @@ function TopMovies({ from, to }: { from: string; to: string }) {
     [from, to],
   );
   if (top.error) return <ErrorBox message={top.error} retry={top.reload} />;
-  if (!top.data) return <Loading />;
+  if (!top.data || top.loading) return <Loading />;
   return (
     <section aria-labelledby="top-h">
       <h2 id="top-h">{t('reports.top')}</h2>
@@ -235,7 +237,7 @@ function Audience({ from, to }: { from: string; to: string }) {
   const noShows = useApi(() => api.GET('/api/v1/reports/no-shows', { params: { query: { from, to } } }), [from, to]);
   if (refunds.error) return <ErrorBox message={refunds.error} retry={refunds.reload} />;
   if (noShows.error) return <ErrorBox message={noShows.error} retry={noShows.reload} />;
-  if (!refunds.data || !noShows.data) return <Loading />;
+  if (!refunds.data || !noShows.data || refunds.loading || noShows.loading) return <Loading />;
   const r = refunds.data;
   const n = noShows.data;
   return (
