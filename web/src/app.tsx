@@ -11,6 +11,7 @@ import { MyTicketsPage } from './pages/my-tickets.tsx';
 import { ShowtimePage } from './pages/showtime.tsx';
 import { TheaterPage } from './pages/theater.tsx';
 import { TicketPage } from './pages/ticket.tsx';
+import { ApiKeysPage } from './staff/api-keys-page.tsx';
 import { CheckinPage } from './staff/checkin-page.tsx';
 import { RefundsAdminPage } from './staff/refunds-page.tsx';
 import { ReportsPage } from './staff/reports-page.tsx';
@@ -31,6 +32,7 @@ const PAGES: [string, (p: Record<string, string>) => preact.JSX.Element][] = [
   ['/admin/reports', () => <ReportsPage />],
   ['/admin/refunds', () => <RefundsAdminPage />],
   ['/admin/schedule', () => <SchedulePage />],
+  ['/admin/api-keys', () => <ApiKeysPage />],
   ['/login', () => <LoginPage mode="login" />],
   ['/register', () => <LoginPage mode="register" />],
 ];
@@ -70,6 +72,7 @@ export function App() {
           {user?.role === 'admin' && <a href="/admin/schedule">{t('nav.schedule')}</a>}
           {user?.role === 'admin' && <a href="/admin/reports">{t('nav.reports')}</a>}
           {user?.role === 'admin' && <a href="/admin/refunds">{t('nav.admin_refunds')}</a>}
+          {user?.role === 'admin' && <a href="/admin/api-keys">{t('nav.keys')}</a>}
         </nav>
         <div class="tools">
           <label class="lang">
