@@ -11,6 +11,7 @@ import { MyTicketsPage } from './pages/my-tickets.tsx';
 import { ShowtimePage } from './pages/showtime.tsx';
 import { TheaterPage } from './pages/theater.tsx';
 import { TicketPage } from './pages/ticket.tsx';
+import { AlertsPage } from './staff/alerts-page.tsx';
 import { ApiKeysPage } from './staff/api-keys-page.tsx';
 import { CheckinPage } from './staff/checkin-page.tsx';
 import { RefundsAdminPage } from './staff/refunds-page.tsx';
@@ -33,6 +34,7 @@ const PAGES: [string, (p: Record<string, string>) => preact.JSX.Element][] = [
   ['/admin/refunds', () => <RefundsAdminPage />],
   ['/admin/schedule', () => <SchedulePage />],
   ['/admin/api-keys', () => <ApiKeysPage />],
+  ['/admin/alerts', () => <AlertsPage />],
   ['/login', () => <LoginPage mode="login" />],
   ['/register', () => <LoginPage mode="register" />],
 ];
@@ -71,6 +73,7 @@ export function App() {
           {user && user.role !== 'customer' && <a href="/staff/checkin">{t('nav.checkin')}</a>}
           {user?.role === 'admin' && <a href="/admin/schedule">{t('nav.schedule')}</a>}
           {user?.role === 'admin' && <a href="/admin/reports">{t('nav.reports')}</a>}
+          {user?.role === 'admin' && <a href="/admin/alerts">{t('nav.alerts')}</a>}
           {user?.role === 'admin' && <a href="/admin/refunds">{t('nav.admin_refunds')}</a>}
           {user?.role === 'admin' && <a href="/admin/api-keys">{t('nav.keys')}</a>}
         </nav>

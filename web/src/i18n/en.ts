@@ -278,6 +278,13 @@ export const en = {
   'keys.issue': 'Issue a key',
   'keys.theaters': 'Only these theater numbers (empty: all)',
   'keys.issue_button': 'Issue the key',
+  'nav.alerts': 'Alerts',
+  'alerts.title': 'Near-sold-out alerts',
+  'alerts.feed.connecting': 'Connecting to the live feed…',
+  'alerts.feed.live': 'Live: new alerts appear here as they are raised.',
+  'alerts.feed.reconnecting': 'The live feed dropped; reconnecting… Alerts raised meanwhile will follow.',
+  'alerts.none': 'No alert yet.',
+  'alerts.counts': '({sold} of {sellable} seats sold)',
 } as const;
 
 export type MessageKey = keyof typeof en;

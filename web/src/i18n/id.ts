@@ -280,4 +280,11 @@ export const id: Record<MessageKey, string> = {
   'keys.issue': 'Terbitkan kunci',
   'keys.theaters': 'Hanya nomor bioskop ini (kosong: semua)',
   'keys.issue_button': 'Terbitkan kunci',
+  'nav.alerts': 'Peringatan',
+  'alerts.title': 'Peringatan hampir habis terjual',
+  'alerts.feed.connecting': 'Menghubungkan ke siaran langsung…',
+  'alerts.feed.live': 'Langsung: peringatan baru muncul di sini begitu terjadi.',
+  'alerts.feed.reconnecting': 'Siaran langsung terputus; menghubungkan ulang… Peringatan yang muncul sementara itu akan menyusul.',
+  'alerts.none': 'Belum ada peringatan.',
+  'alerts.counts': '({sold} dari {sellable} kursi terjual)',
 };
