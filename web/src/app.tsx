@@ -13,6 +13,7 @@ import { TheaterPage } from './pages/theater.tsx';
 import { TicketPage } from './pages/ticket.tsx';
 import { AlertsPage } from './staff/alerts-page.tsx';
 import { ApiKeysPage } from './staff/api-keys-page.tsx';
+import { AuditPage } from './staff/audit-page.tsx';
 import { CheckinPage } from './staff/checkin-page.tsx';
 import { RefundsAdminPage } from './staff/refunds-page.tsx';
 import { ReportsPage } from './staff/reports-page.tsx';
@@ -35,6 +36,7 @@ const PAGES: [string, (p: Record<string, string>) => preact.JSX.Element][] = [
   ['/admin/schedule', () => <SchedulePage />],
   ['/admin/api-keys', () => <ApiKeysPage />],
   ['/admin/alerts', () => <AlertsPage />],
+  ['/admin/audit', () => <AuditPage />],
   ['/login', () => <LoginPage mode="login" />],
   ['/register', () => <LoginPage mode="register" />],
 ];
@@ -76,6 +78,7 @@ export function App() {
           {user?.role === 'admin' && <a href="/admin/alerts">{t('nav.alerts')}</a>}
           {user?.role === 'admin' && <a href="/admin/refunds">{t('nav.admin_refunds')}</a>}
           {user?.role === 'admin' && <a href="/admin/api-keys">{t('nav.keys')}</a>}
+          {user?.role === 'admin' && <a href="/admin/audit">{t('nav.audit')}</a>}
         </nav>
         <div class="tools">
           <label class="lang">

@@ -285,6 +285,21 @@ export const en = {
   'alerts.feed.reconnecting': 'The live feed dropped; reconnecting… Alerts raised meanwhile will follow.',
   'alerts.none': 'No alert yet.',
   'alerts.counts': '({sold} of {sellable} seats sold)',
+  'nav.audit': 'Audit trail',
+  'audit.title': 'Audit trail',
+  'audit.action': 'Action (or a prefix such as refund.)',
+  'audit.entity': 'Entity',
+  'audit.entity_id': 'Entity id',
+  'audit.actor_id': 'Account number',
+  'audit.filter': 'Filter',
+  'audit.none': 'Nothing matches.',
+  'audit.by': 'by {who} as {role}',
+  'audit.system': 'the system',
+  'audit.request': 'request {id}',
+  'audit.change': 'Before and after',
+  'audit.before': 'Before',
+  'audit.after': 'After',
+  'audit.more': 'Show more',
 } as const;
 
 export type MessageKey = keyof typeof en;
