@@ -22,6 +22,7 @@ import { BUSINESS_COUNTERS } from './metrics/business.ts';
 import { businessGauges } from './metrics/gauges.ts';
 import { selloutAlertsRaised, selloutCheckFailures } from './modules/alerts/index.ts';
 import { alertRoutes } from './modules/alerts/routes.ts';
+import { deadLetterRoutes } from './modules/dead-letters/routes.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
 import { apiKeyVerifier } from './modules/apikeys/index.ts';
 import { apiKeyRoutes } from './modules/apikeys/routes.ts';
@@ -122,6 +123,7 @@ export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<Fas
     cancellationRoutes,
     auditRoutes,
     alertRoutes,
+    deadLetterRoutes,
     apiKeyRoutes,
     reportRoutes,
   ];

@@ -50,6 +50,7 @@ export const ERRORS = {
   hold_not_found: [404, 'Hold not found'],
   ticket_not_found: [404, 'Ticket not found'],
   refund_not_found: [404, 'Refund not found'],
+  dead_letter_not_found: [404, 'No dead message with this id'],
   // 409
   email_taken: [409, 'An account with this email exists'],
   own_role: [409, 'An admin cannot change their own role'],

@@ -82,6 +82,8 @@ const API: Record<string, Level> = {
   'POST /checkin': 'staff',
   'POST /checkin/lookup': 'staff',
   'GET /theaters/:id/schedule': 'admin',
+  'GET /outbox/dead': 'admin',
+  'POST /outbox/:id/requeue': 'admin',
   'GET /checkin/screenings/:id': 'staff',
   'GET /tickets/:id/refund-quote': 'customer',
   'POST /tickets/:id/refunds': 'customer',

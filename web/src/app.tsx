@@ -15,6 +15,7 @@ import { AlertsPage } from './staff/alerts-page.tsx';
 import { ApiKeysPage } from './staff/api-keys-page.tsx';
 import { AuditPage } from './staff/audit-page.tsx';
 import { CheckinPage } from './staff/checkin-page.tsx';
+import { DeadLettersPage } from './staff/dead-letters-page.tsx';
 import { RefundsAdminPage } from './staff/refunds-page.tsx';
 import { ReportsPage } from './staff/reports-page.tsx';
 import { SchedulePage } from './staff/schedule-page.tsx';
@@ -37,6 +38,7 @@ const PAGES: [string, (p: Record<string, string>) => preact.JSX.Element][] = [
   ['/admin/api-keys', () => <ApiKeysPage />],
   ['/admin/alerts', () => <AlertsPage />],
   ['/admin/audit', () => <AuditPage />],
+  ['/admin/outbox', () => <DeadLettersPage />],
   ['/login', () => <LoginPage mode="login" />],
   ['/register', () => <LoginPage mode="register" />],
 ];
@@ -79,6 +81,7 @@ export function App() {
           {user?.role === 'admin' && <a href="/admin/refunds">{t('nav.admin_refunds')}</a>}
           {user?.role === 'admin' && <a href="/admin/api-keys">{t('nav.keys')}</a>}
           {user?.role === 'admin' && <a href="/admin/audit">{t('nav.audit')}</a>}
+          {user?.role === 'admin' && <a href="/admin/outbox">{t('nav.dead')}</a>}
         </nav>
         <div class="tools">
           <label class="lang">

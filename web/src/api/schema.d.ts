@@ -10435,6 +10435,365 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/outbox/{id}/requeue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Queue a dead message again, with a fresh set of attempts (admin)
+         * @description It keeps its id, so an idempotent receiver still dedupes it. 404 dead_letter_not_found when no dead message has this id.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                status: "pending";
+                            };
+                            message: string;
+                            /** @example true */
+                            success: boolean;
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Missing, expired or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Wrong role */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outbox/dead": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Messages the outbox gave up on, newest first (admin) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                attempts: number;
+                                /** @example email */
+                                channel: string;
+                                /** Format: date-time */
+                                created_at: string;
+                                dedupe_key: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** @example ticket_issued */
+                                kind: string;
+                                last_error: string | null;
+                                recipient: string;
+                            }[];
+                            message: string;
+                            /** @example true */
+                            success: boolean;
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Missing, expired or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Wrong role */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/payment-methods": {
         parameters: {
             query?: never;

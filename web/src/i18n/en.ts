@@ -300,6 +300,13 @@ export const en = {
   'audit.before': 'Before',
   'audit.after': 'After',
   'audit.more': 'Show more',
+  'nav.dead': 'Undelivered',
+  'dead.title': 'Undelivered messages',
+  'dead.none': 'Every message was delivered.',
+  'dead.why': 'Failed: {error} ({attempts} attempts; queued {time})',
+  'dead.requeue': 'Send again',
+  'dead.requeue_named': 'Send again to {recipient}',
+  'dead.requeued': 'Queued again for {recipient}.',
 } as const;
 
 export type MessageKey = keyof typeof en;

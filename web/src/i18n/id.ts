@@ -302,4 +302,11 @@ export const id: Record<MessageKey, string> = {
   'audit.before': 'Sebelum',
   'audit.after': 'Sesudah',
   'audit.more': 'Tampilkan lebih banyak',
+  'nav.dead': 'Tak terkirim',
+  'dead.title': 'Pesan yang tidak terkirim',
+  'dead.none': 'Semua pesan sudah terkirim.',
+  'dead.why': 'Gagal: {error} ({attempts} percobaan; diantrekan {time})',
+  'dead.requeue': 'Kirim ulang',
+  'dead.requeue_named': 'Kirim ulang ke {recipient}',
+  'dead.requeued': 'Diantrekan lagi untuk {recipient}.',
 };

@@ -20,6 +20,7 @@ export const PROBLEMS_ID: Readonly<Record<string, string>> = {
   hold_not_found: 'Kursi yang ditahan tidak ditemukan.',
   ticket_not_found: 'Tiket tidak ditemukan.',
   refund_not_found: 'Pengembalian dana tidak ditemukan.',
+  dead_letter_not_found: 'Tidak ada pesan gagal dengan id ini.',
   email_taken: 'Sudah ada akun dengan email ini.',
   seat_unavailable: 'Beberapa kursi sudah tidak tersedia.',
   orphan_seat: 'Pilihan ini akan menyisakan satu kursi kosong terpencil.',
