@@ -442,6 +442,14 @@ describe("GET /theaters/:id/schedule (a theater's day, for the schedule page)", 
       ['23:30', false, Number(String(closed.headers.etag).replaceAll('"', '')), 0, new Date(late).toISOString().replace('.000Z', 'Z')],
     );
     assert.ok(!d.screenings.some((s: { id: number }) => s.id === b.id), "the next local day's show is not on it");
+    assert.equal(mine.start_minute, 23 * 60 + 30);
+    assert.ok(mine.end_minute > 24 * 60, 'it runs past midnight');
+    // the next day shows it too, from 30 minutes before its midnight, beside that day's own show
+    const nextDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' }).format(new Date(next));
+    const n = await call(t.app, { method: 'GET', url: `/api/v1/theaters/${DEMO.theaters.grandIndonesia}/schedule?date=${nextDay}`, token: admin });
+    const carried = n.body.data.screenings.find((s: { id: number }) => s.id === a.id);
+    assert.deepEqual([carried?.start_minute, carried?.end_minute], [-30, mine.end_minute - 24 * 60]);
+    assert.equal(n.body.data.screenings.find((s: { id: number }) => s.id === b.id)?.start_minute, 30);
     assertProblem(
       await call(t.app, { method: 'GET', url: `/api/v1/theaters/${DEMO.theaters.grandIndonesia}/schedule?date=2026-02-30`, token: admin }),
       400,

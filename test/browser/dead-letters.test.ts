@@ -26,8 +26,8 @@ describe('undelivered messages in the browser', { skip: skipBrowser }, () => {
     await page.getByText('Queued again for budi@exmaple.com.').waitFor();
     await item.waitFor({ state: 'detached' });
     const now = await t.rt.db.query<{ status: string; attempts: number }>('SELECT status, attempts FROM outbox WHERE id = $1', [id]);
-    assert.equal(now.rows[0].attempts, 0);
-    assert.ok(['pending', 'sending', 'sent'].includes(now.rows[0].status), now.rows[0].status);
+    // queued again with a fresh set of attempts (no outbox worker runs in this test's process)
+    assert.deepEqual(now.rows[0], { status: 'pending', attempts: 0 });
     await page.getByLabel('Language').selectOption('id');
     await page.getByRole('heading', { name: 'Pesan yang tidak terkirim', level: 1 }).waitFor();
     assert.deepEqual(errors, []);

@@ -80,8 +80,9 @@ async function refusalOf(sql: Sql, ticketId: string, opensMinutes: number): Prom
     opens_at: Date;
     show_time: Date;
     time_zone: string;
+    screening_id: number;
   }>(
-    `SELECT t.checked_in_at, t.status, s.status AS screening_status, s.show_time, th.time_zone,
+    `SELECT t.checked_in_at, t.status, s.status AS screening_status, s.show_time, th.time_zone, s.id AS screening_id,
             (now() AT TIME ZONE th.time_zone)::date = (s.show_time AT TIME ZONE th.time_zone)::date AS same_day,
             now() < s.show_time - make_interval(mins => $2) AS early, now() > s.end_time AS ended,
             s.show_time - make_interval(mins => $2) AS opens_at
@@ -91,19 +92,21 @@ async function refusalOf(sql: Sql, ticketId: string, opensMinutes: number): Prom
   );
   const r = rows[0];
   if (!r) return new AppError('ticket_not_found');
-  // the words give the time on the cinema's wall clock; the fields stay RFC 3339 for programs
+  // the words give the time on the cinema's wall clock; the fields stay RFC 3339 for programs, with
+  // the screening and the theater's zone, so a door page can count the show and word it in its language
+  const about = { ticket_id: ticketId, screening_id: r.screening_id, time_zone: r.time_zone };
   if (r.checked_in_at) {
     return new AppError('already_checked_in', `Already checked in at ${localTime(r.checked_in_at, r.time_zone)}`, {
-      ticket_id: ticketId,
+      ...about,
       checked_in_at: r.checked_in_at.toISOString(),
     });
   }
-  if (r.status === 'refunded') return new AppError('ticket_refunded', undefined, { ticket_id: ticketId });
+  if (r.status === 'refunded') return new AppError('ticket_refunded', undefined, about);
   if (r.status !== 'paid' && r.status !== 'partially_refunded') {
-    return new AppError('ticket_not_paid', `The ticket is ${r.status}`, { ticket_id: ticketId, ticket_status: r.status });
+    return new AppError('ticket_not_paid', `The ticket is ${r.status}`, { ...about, ticket_status: r.status });
   }
-  if (r.screening_status === 'cancelled') return new AppError('screening_cancelled', undefined, { ticket_id: ticketId });
-  const when = { ticket_id: ticketId, show_time: r.show_time.toISOString() };
+  if (r.screening_status === 'cancelled') return new AppError('screening_cancelled', undefined, about);
+  const when = { ...about, show_time: r.show_time.toISOString() };
   if (!r.same_day) return new AppError('wrong_day', `The ticket is for a screening on another day: ${localTime(r.show_time, r.time_zone)}`, when);
   if (r.ended) return new AppError('screening_ended', undefined, when);
   if (r.early) {
@@ -157,7 +160,7 @@ function presentTicketFacts(v: TicketView) {
     booking_code: v.booking_code,
     status: v.status,
     movie: { id: v.movie_id, title: v.movie_title, rating: v.movie_rating },
-    theater: { id: v.theater_id, name: v.theater_name },
+    theater: { id: v.theater_id, name: v.theater_name, time_zone: v.time_zone },
     hall: { id: v.hall_id, name: v.hall_name },
     show_time: v.show_time.toISOString(),
     local_show_time: withOffset(v.local_show_time, v.show_time),

@@ -8,7 +8,7 @@ const TicketFacts = {
   booking_code: Type.String(),
   status: Type.String(),
   movie: Type.Object({ id: Type.Integer(), title: Type.String(), rating: Type.Union([Type.String(), Type.Null()]) }),
-  theater: Type.Object({ id: Type.Integer(), name: Type.String() }),
+  theater: Type.Object({ id: Type.Integer(), name: Type.String(), time_zone: Type.String({ examples: ['Asia/Jakarta'] }) }),
   hall: Type.Object({ id: Type.Integer(), name: Type.String() }),
   show_time: Timestamp('Start, UTC'),
   local_show_time: Type.String({ examples: ['2026-12-25T19:30:00+07:00'] }),

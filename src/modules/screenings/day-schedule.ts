@@ -1,5 +1,6 @@
 // A theater's day as its schedule page draws it: the halls (rows) and every screening that starts on
-// that local day (blocks), closed and cancelled ones too, each with its version for If-Match and its
+// that local day, or began the evening before and runs past midnight (blocks), closed and cancelled
+// ones too, each with its version for If-Match and its
 // seats sold, and the cleaning gap the overlap check keeps between two shows of a hall.
 import type { Sql } from '../../db/client.ts';
 import { AppError } from '../../http/errors.ts';
@@ -18,6 +19,9 @@ export interface DaySchedule {
     end_time: string;
     local_start: string;
     local_end: string;
+    /** minutes from the day's local midnight: negative for a show that began the evening before */
+    start_minute: number;
+    end_minute: number;
     status: 'scheduled' | 'cancelled';
     is_available: boolean;
     is_3d: boolean;
@@ -39,11 +43,14 @@ export async function daySchedule(sql: Sql, theaterId: number, date: string, gap
             to_char(s.show_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS show_time,
             to_char(s.end_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS end_time,
             to_char(s.show_time AT TIME ZONE $3, 'HH24:MI') AS local_start, to_char(s.end_time AT TIME ZONE $3, 'HH24:MI') AS local_end,
+            floor(extract(epoch FROM s.show_time - (($2::date)::timestamp AT TIME ZONE $3)) / 60)::int AS start_minute,
+            ceil(extract(epoch FROM s.end_time - (($2::date)::timestamp AT TIME ZONE $3)) / 60)::int AS end_minute,
             s.status, s.is_available, s.is_3d, s.price::float8 AS price, s.version,
             (SELECT count(*)::int FROM ticket_seats ts WHERE ts.screening_id = s.id AND ts.status = 'sold') AS sold_seats
        FROM screenings s JOIN movies m ON m.id = s.movie_id
       WHERE s.theater_id = $1
-        AND s.show_time >= ($2::date)::timestamp AT TIME ZONE $3 AND s.show_time < ($2::date + 1)::timestamp AT TIME ZONE $3
+        -- the shows that start that day, and one from the evening before still running past midnight
+        AND s.end_time > ($2::date)::timestamp AT TIME ZONE $3 AND s.show_time < ($2::date + 1)::timestamp AT TIME ZONE $3
       ORDER BY s.hall_id, s.show_time`,
     [theaterId, date, th.rows[0].time_zone],
   );

@@ -115,9 +115,9 @@ export const deleteSchema = {
 
 export const dayScheduleSchema = {
   tags,
-  summary: "A theater's day: its halls and every screening that starts on that local day (admin)",
+  summary: "A theater's day: its halls and every screening on that local day (admin)",
   description:
-    'For the schedule page: closed and cancelled screenings too, each with its version (the ETag If-Match takes on PUT ' +
+    'For the schedule page: the screenings that start that day and any from the evening before still running after midnight; closed and cancelled screenings too, each with its version (the ETag If-Match takes on PUT ' +
     'and DELETE) and its seats sold, and the cleaning gap the overlap check keeps between two shows of a hall.',
   params: IdParams,
   querystring: Type.Object({
@@ -140,6 +140,8 @@ export const dayScheduleSchema = {
             end_time: Timestamp('End'),
             local_start: Type.String({ examples: ['19:30'] }),
             local_end: Type.String({ examples: ['22:15'] }),
+            start_minute: Type.Integer({ description: "Minutes from the day's local midnight; negative for a show that began the evening before" }),
+            end_minute: Type.Integer({ description: "Minutes from the day's local midnight; over 1440 past the next midnight" }),
             status: Type.Enum(['scheduled', 'cancelled']),
             is_available: Type.Boolean(),
             is_3d: Type.Boolean(),

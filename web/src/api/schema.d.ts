@@ -2717,6 +2717,8 @@ export interface paths {
                                 theater: {
                                     id: number;
                                     name: string;
+                                    /** @example Asia/Jakarta */
+                                    time_zone: string;
                                 };
                                 /** Format: uuid */
                                 ticket_id: string;
@@ -2995,6 +2997,8 @@ export interface paths {
                                 theater: {
                                     id: number;
                                     name: string;
+                                    /** @example Asia/Jakarta */
+                                    time_zone: string;
                                 };
                                 /** Format: uuid */
                                 ticket_id: string;
@@ -20302,8 +20306,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A theater's day: its halls and every screening that starts on that local day (admin)
-         * @description For the schedule page: closed and cancelled screenings too, each with its version (the ETag If-Match takes on PUT and DELETE) and its seats sold, and the cleaning gap the overlap check keeps between two shows of a hall.
+         * A theater's day: its halls and every screening on that local day (admin)
+         * @description For the schedule page: the screenings that start that day and any from the evening before still running after midnight; closed and cancelled screenings too, each with its version (the ETag If-Match takes on PUT and DELETE) and its seats sold, and the cleaning gap the overlap check keeps between two shows of a hall.
          */
         get: {
             parameters: {
@@ -20339,6 +20343,8 @@ export interface paths {
                                     supports_3d: boolean;
                                 }[];
                                 screenings: {
+                                    /** @description Minutes from the day's local midnight; over 1440 past the next midnight */
+                                    end_minute: number;
                                     /**
                                      * Format: date-time
                                      * @description End (RFC 3339 with offset)
@@ -20363,6 +20369,8 @@ export interface paths {
                                      */
                                     show_time: string;
                                     sold_seats: number;
+                                    /** @description Minutes from the day's local midnight; negative for a show that began the evening before */
+                                    start_minute: number;
                                     /** @enum {unknown} */
                                     status: "scheduled" | "cancelled";
                                     version: number;

@@ -4,7 +4,7 @@
 // (the server sends what was raised meanwhile); a 401 renews the session first.
 import { renew, session } from '../session.ts';
 
-export type FeedState = 'connecting' | 'live' | 'reconnecting';
+export type FeedState = 'connecting' | 'live' | 'reconnecting' | 'signed_out';
 
 const RETRY_MS = 2000;
 
@@ -20,7 +20,11 @@ export function followAlerts<A extends { id: number }>(after: number, onAlert: (
           headers: { authorization: `Bearer ${session.get().token ?? ''}`, accept: 'text/event-stream' },
           signal: abort.signal,
         });
-        if (res.status === 401 && (await renew())) continue;
+        if (res.status === 401) {
+          if (await renew()) continue;
+          onState('signed_out');
+          return;
+        }
         if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
         onState('live');
         const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();

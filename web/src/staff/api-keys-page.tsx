@@ -1,7 +1,7 @@
 // Partner API keys (admins): the keys (never their secrets), issuing one with its scopes and
 // theaters, rotating (the old key keeps working for the grace period) and revoking. A new secret is
 // shown once, here, with a way to copy it; the server keeps only its hash.
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type paths, problemText } from '../api/client.ts';
 import { localTime, t } from '../i18n/index.ts';
 import { useStore } from '../lib/store.ts';
@@ -115,8 +115,14 @@ function Keys() {
 
 function SecretOnce({ name, secret, onDone }: { name: string; secret: string; onDone: () => void }) {
   const [copied, setCopied] = useState(false);
+  // not a live region (a screen reader would read the secret out): focus moves to it instead
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), [secret]);
   return (
-    <div class="notice notice-ok secret-once" role="status">
+    <div class="notice notice-ok secret-once">
+      <h2 ref={heading} tabIndex={-1}>
+        {t('keys.secret_heading')}
+      </h2>
       <p>{t('keys.secret_once', { name })}</p>
       <p class="code secret" data-testid="key-secret">
         {secret}
@@ -145,8 +151,11 @@ function Issue({ onIssued, onRefused }: { onIssued: (name: string, secret: strin
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState<Scope[]>(['catalog:read', 'seatmap:read']);
   const [theaters, setTheaters] = useState('');
+  const [busy, setBusy] = useState(false);
   async function issue(e: Event) {
     e.preventDefault();
+    if (busy) return;
+    setBusy(true);
     const ids = theaters
       .split(/[\s,]+/)
       .filter(Boolean)
@@ -181,7 +190,7 @@ function Issue({ onIssued, onRefused }: { onIssued: (name: string, secret: strin
         {t('keys.theaters')}
         <input inputMode="numeric" value={theaters} placeholder="1, 2" onInput={(e) => setTheaters((e.target as HTMLInputElement).value)} />
       </label>
-      <button type="submit" class="primary" disabled={scopes.length === 0}>
+      <button type="submit" class="primary" disabled={scopes.length === 0 || busy}>
         {t('keys.issue_button')}
       </button>
     </form>

@@ -1,7 +1,7 @@
 // The audit trail (admins): who did what, when, from where, with the entity before and after;
 // filters by action (or a prefix such as "refund."), entity, entity id and actor; newest first, a
 // page at a time ("Show more" follows the API's cursor).
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type paths, problemText } from '../api/client.ts';
 import { localTime, t } from '../i18n/index.ts';
 import { useStore } from '../lib/store.ts';
@@ -40,9 +40,13 @@ function Audit() {
   const [entries, setEntries] = useState<Entry[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const seq = useRef(0);
 
   async function load(cursor: string | null) {
+    const mine = ++seq.current;
     setError(undefined);
+    setBusy(true);
     const query = {
       limit: 50,
       ...(filters.action ? { action: filters.action } : {}),
@@ -52,6 +56,9 @@ function Audit() {
       ...(cursor ? { cursor } : {}),
     };
     const r = await api.GET('/api/v1/audit-log', { params: { query } }).catch(() => null);
+    // a newer question (other filters, or the next page) was asked meanwhile: this answer is old
+    if (mine !== seq.current) return;
+    setBusy(false);
     if (!r) return setError('offline');
     if (!r.data) return setError(problemText(r.error, r.response));
     setEntries((e) => (cursor ? [...(e ?? []), ...r.data.data] : r.data.data));
@@ -59,6 +66,7 @@ function Audit() {
   }
   useEffect(() => {
     setEntries(null);
+    setNext(null);
     void load(null);
   }, [filters]);
 
@@ -124,7 +132,7 @@ function Audit() {
         </ol>
       )}
       {next && (
-        <button type="button" onClick={() => void load(next)}>
+        <button type="button" disabled={busy} onClick={() => void load(next)}>
           {t('audit.more')}
         </button>
       )}

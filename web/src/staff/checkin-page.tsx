@@ -15,6 +15,7 @@ import { type Scanner, startScanner } from './qr-scanner.ts';
 interface TicketFacts {
   screening_id: number;
   booking_code: string;
+  theater: { time_zone: string };
   movie: { title: string };
   hall: { name: string };
   local_show_time: string;
@@ -40,7 +41,7 @@ type Answer =
   | { kind: 'admitted'; ticket: Admission }
   | { kind: 'refused'; refusal: Refusal }
   | { kind: 'found'; ticket: Lookup }
-  | { kind: 'offline' };
+  | { kind: 'offline'; mode: 'admit' | 'lookup'; code: string };
 
 const TIMEOUT_MS = 8000;
 const deviceZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -60,9 +61,10 @@ export function CheckinPage() {
   return <Door />;
 }
 
-/** The refusal in words, with its time on this device's clock (the door's). */
+/** The refusal in words, with its time on the theater's clock (the server says which). */
 export function refusalText(r: Refusal): string {
-  const at = (k: string, withDate = false) => (typeof r.details[k] === 'string' ? localTime(r.details[k] as string, deviceZone, withDate) : '');
+  const zone = typeof r.details.time_zone === 'string' ? r.details.time_zone : deviceZone;
+  const at = (k: string, withDate = false) => (typeof r.details[k] === 'string' ? localTime(r.details[k] as string, zone, withDate) : '');
   const key = `checkin.why.${r.code}` as MessageKey;
   switch (r.code) {
     case 'already_checked_in':
@@ -94,6 +96,9 @@ function Door() {
   const video = useRef<HTMLVideoElement>(null);
   const scanner = useRef<Scanner | null>(null);
   const paused = useRef(false);
+  // bumped by every start, stop and leaving the page: a camera that comes up after that is stopped
+  const cameraTurn = useRef(0);
+  const countSeq = useRef(0);
   const nextButton = useRef<HTMLButtonElement>(null);
   const seq = useRef(0);
 
@@ -105,17 +110,19 @@ function Door() {
     return () => {
       removeEventListener('online', up);
       removeEventListener('offline', down);
+      cameraTurn.current++;
       scanner.current?.stop();
     };
   }, []);
 
   async function refreshCount(screeningId: number) {
+    const mine = ++countSeq.current;
     try {
       const r = await api.GET('/api/v1/checkin/screenings/{id}', {
         params: { path: { id: screeningId } },
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
-      if (r.data) setCount(r.data.data);
+      if (r.data && mine === countSeq.current) setCount(r.data.data);
     } catch {
       // the answer above already says whether the network is there
     }
@@ -140,33 +147,46 @@ function Door() {
           kind: 'refused',
           refusal: { code: problemCode(r.error) ?? String(c ?? r.response.status), message: String(message ?? ''), details },
         });
+        // the count of the show the refused ticket is for, or none (a forged code has no show)
+        if (typeof details.screening_id === 'number') void refreshCount(details.screening_id);
+        else {
+          countSeq.current++;
+          setCount(null);
+        }
       }
     } catch {
-      if (mine === seq.current) setAnswer({ kind: 'offline' });
+      // the answer did not arrive: an admission may have happened or not, and only a look-up can tell
+      if (mine === seq.current) setAnswer({ kind: 'offline', mode, code: text });
     }
   }
 
   async function startCamera() {
     if (!video.current) return;
+    const turn = ++cameraTurn.current;
     setCameraError(null);
     setCamera('starting');
     paused.current = false;
     try {
-      scanner.current = await startScanner(video.current, (text) => {
+      const started = await startScanner(video.current, (text) => {
         if (paused.current) return;
         // one answer per scan: the camera waits for "Scan next" (the same QR would read again at once)
         paused.current = true;
         setCamera('paused');
         void ask(text, 'admit').then(() => nextButton.current?.focus());
       });
+      // stopped (or the page left) while the camera was starting: it does not stay on
+      if (turn !== cameraTurn.current) return started.stop();
+      scanner.current = started;
       setCamera('on');
     } catch (err) {
+      if (turn !== cameraTurn.current) return;
       setCamera('off');
       setCameraError(err instanceof Error ? err.message : String(err));
     }
   }
 
   function stopCamera() {
+    cameraTurn.current++;
     scanner.current?.stop();
     scanner.current = null;
     setCamera('off');
@@ -190,7 +210,7 @@ function Door() {
       {!online && <Notice kind="warn">{t('checkin.offline_now')}</Notice>}
       {/* the answer first: on a phone it is what the person at the door looks for */}
       <div aria-live="assertive" aria-atomic="true">
-        {answer && <AnswerBox answer={answer} admit={(c) => void ask(c, 'admit')} />}
+        {answer && <AnswerBox answer={answer} ask={(c, mode) => void ask(c, mode)} />}
       </div>
       {count && (
         <p class="door-count" data-testid="door-count">
@@ -252,21 +272,24 @@ function Facts({ ticket }: { ticket: TicketFacts }) {
         {ticket.seats.map((s) => s.label).join(', ')}
       </p>
       <p>
-        {ticket.movie.title} · {ticket.hall.name} · {localTime(ticket.local_show_time, deviceZone)}
+        {ticket.movie.title} · {ticket.hall.name} · {localTime(ticket.local_show_time, ticket.theater.time_zone)}
       </p>
       <p class="code">{ticket.booking_code}</p>
     </>
   );
 }
 
-function AnswerBox({ answer, admit }: { answer: Answer; admit: (code: string) => void }) {
+function AnswerBox({ answer, ask }: { answer: Answer; ask: (code: string, mode: 'admit' | 'lookup') => void }) {
   switch (answer.kind) {
     case 'checking':
       return <p class="door-answer door-checking">{t('checkin.checking')}</p>;
     case 'offline':
       return (
         <div class="door-answer door-refused" role="alert">
-          <p class="door-verdict">{t('checkin.offline')}</p>
+          <p class="door-verdict">{t(answer.mode === 'admit' ? 'checkin.offline_admit' : 'checkin.offline')}</p>
+          <button type="button" onClick={() => ask(answer.code, 'lookup')}>
+            {t('checkin.lookup_again')}
+          </button>
         </div>
       );
     case 'admitted':
@@ -291,7 +314,7 @@ function AnswerBox({ answer, admit }: { answer: Answer; admit: (code: string) =>
           <Facts ticket={answer.ticket} />
           <p>{r ? t('checkin.would_refuse', { reason: refusalText(r) }) : t('checkin.would_admit')}</p>
           {!r && (
-            <button type="button" class="primary" onClick={() => admit(answer.ticket.booking_code)}>
+            <button type="button" class="primary" onClick={() => ask(answer.ticket.booking_code, 'admit')}>
               {t('checkin.admit_now')}
             </button>
           )}

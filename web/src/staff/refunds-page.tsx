@@ -140,26 +140,29 @@ function CancelShow() {
   const [show, setShow] = useState<{ id: number; title: string; when: string; hall: string } | null>(null);
   const [error, setError] = useState<string>();
   const [progress, setProgress] = useState<Progress | null>(null);
-  const [following, setFollowing] = useState<number | null>(null);
+  // which show to follow, and a new turn for every cancel (cancelling again follows again)
+  const [following, setFollowing] = useState<{ id: number; turn: number } | null>(null);
 
   // follow the cancellation until no refund of it is in flight
   useEffect(() => {
     if (following === null) return;
     let stop = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const tick = async () => {
       try {
-        const r = await api.GET('/api/v1/screenings/{id}/cancellation', { params: { path: { id: following } } });
+        const r = await api.GET('/api/v1/screenings/{id}/cancellation', { params: { path: { id: following.id } } });
         if (stop) return;
         if (r.data) setProgress(r.data.data as Progress);
         if (r.data && r.data.data.status !== 'in_progress') return;
       } catch {
         if (!stop) setError(t('common.offline'));
       }
-      if (!stop) setTimeout(tick, FOLLOW_MS);
+      if (!stop) timer = setTimeout(tick, FOLLOW_MS);
     };
     void tick();
     return () => {
       stop = true;
+      clearTimeout(timer);
     };
   }, [following]);
 
@@ -168,6 +171,7 @@ function CancelShow() {
     setError(undefined);
     setShow(null);
     setProgress(null);
+    setFollowing(null);
     const r = await api.GET('/api/v1/showtimes/{id}', { params: { path: { id: Number(id) } } }).catch(() => null);
     if (!r) return setError(t('common.offline'));
     if (!r.data) return setError(problemText(r.error, r.response));
@@ -188,7 +192,7 @@ function CancelShow() {
     if (!r) return setError(t('common.offline'));
     if (!r.data) return setError(problemText(r.error, r.response));
     setProgress(r.data.data as Progress);
-    setFollowing(show.id);
+    setFollowing((f) => ({ id: show.id, turn: (f?.turn ?? 0) + 1 }));
   }
 
   const done = progress ? progress.refunded + progress.failed : 0;

@@ -23,7 +23,8 @@ const asJson = <P extends keyof paths>(p: Promise<unknown>) => p as Promise<{ da
 const GROUPS = ['day', 'movie', 'theater', 'hall', 'method'] as const;
 type Group = (typeof GROUPS)[number];
 
-const isoDay = (d: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' }).format(d);
+// the default period ends today on this device's calendar (the period itself is each theater's local days)
+const isoDay = (d: Date) => new Intl.DateTimeFormat('en-CA').format(d);
 const percent = (x: number) => `${(x * 100).toFixed(1)} %`;
 
 export function ReportsPage() {

@@ -39,6 +39,7 @@ export function SalesChart({ days, label }: { days: { day: string; net: number }
       gone = true;
       chart?.destroy();
     };
-  }, [days, label]);
+    // the numbers, not the array (a new one every render): redrawn only when they change
+  }, [JSON.stringify(days), label]);
   return <div ref={box} class="chart" role="img" aria-label={label} />;
 }

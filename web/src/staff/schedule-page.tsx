@@ -15,17 +15,21 @@ type Day = paths['/api/v1/theaters/{id}/schedule']['get']['responses'][200]['con
 type Show = Day['screenings'][number];
 type Said = { kind: 'ok' | 'warn'; text: string; clash?: number; reload?: boolean };
 
-const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
-const todayIn = (zone: string) => new Intl.DateTimeFormat('en-CA', { timeZone: zone }).format(new Date());
+// the day shown first: today on this device's calendar
+const today = () => new Intl.DateTimeFormat('en-CA').format(new Date());
 
 /** `date` + `time` on the wall clock of `zone`, as an RFC 3339 instant with that zone's offset. */
 function wallClock(date: string, time: string, zone: string): string {
-  const probe = new Date(`${date}T${time}:00Z`);
-  const name = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' })
-    .formatToParts(probe)
-    .find((p) => p.type === 'timeZoneName');
-  const offset = name?.value.replace('GMT', '') || '+00:00';
-  return `${date}T${time}:00${offset}`;
+  const offsetAt = (at: Date) => {
+    const name = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' })
+      .formatToParts(at)
+      .find((p) => p.type === 'timeZoneName');
+    return name?.value.replace('GMT', '') || '+00:00';
+  };
+  // the offset at that wall-clock time, not at the same digits in UTC: asked twice, it settles on a
+  // day the clocks change
+  const first = offsetAt(new Date(`${date}T${time}:00Z`));
+  return `${date}T${time}:00${offsetAt(new Date(`${date}T${time}:00${first}`))}`;
 }
 
 export function SchedulePage() {
@@ -53,7 +57,7 @@ function Schedule() {
   );
   const [theaterId, setTheaterId] = useState<number>();
   const theater = theaters.data?.find((x) => x.id === theaterId) ?? theaters.data?.[0];
-  const [date, setDate] = useState(todayIn('Asia/Jakarta'));
+  const [date, setDate] = useState(today);
   if (cities.error) return <ErrorBox message={cities.error} retry={cities.reload} />;
   return (
     <section class="schedule-page">
@@ -150,12 +154,8 @@ function TheaterDay({ theaterId, date }: { theaterId: number; date: string }) {
 }
 
 function Timeline({ day, selected, clash, onSelect }: { day: Day; selected: number | null; clash?: number; onSelect: (id: number) => void }) {
-  const spans = day.screenings.map((s) => {
-    const from = minutes(s.local_start);
-    let to = minutes(s.local_end);
-    if (to <= from) to += 24 * 60;
-    return { s, from, to };
-  });
+  // minutes from the day's local midnight (the server's): a show from the evening before starts below 0
+  const spans = day.screenings.map((s) => ({ s, from: s.start_minute, to: s.end_minute }));
   const first = Math.min(8 * 60, ...spans.map((x) => Math.floor(x.from / 60) * 60));
   const last = Math.max(24 * 60, ...spans.map((x) => Math.ceil(x.to / 60) * 60));
   const width = last - first;
@@ -169,7 +169,7 @@ function Timeline({ day, selected, clash, onSelect }: { day: Day; selected: numb
           <div class="schedule-track">
             {hours.map((h) => (
               <span key={h} class="schedule-hour" style={{ left: pct(h * 60) }}>
-                {String(h % 24).padStart(2, '0')}
+                {String(((h % 24) + 24) % 24).padStart(2, '0')}
               </span>
             ))}
           </div>
