@@ -3,28 +3,19 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, type paths } from '../api/client.ts';
 import { t } from '../i18n/index.ts';
-import { useStore } from '../lib/store.ts';
 import { useApi } from '../lib/use-api.ts';
-import { RequireLogin } from '../pages/login.tsx';
-import { session } from '../session.ts';
-import { ErrorBox, Loading, Notice } from '../ui.tsx';
+import { ErrorBox, Loading } from '../ui.tsx';
 import { type FeedState, followAlerts } from './alert-feed.ts';
+import { AdminOnly } from './admin-only.tsx';
 
 type Alert = paths['/api/v1/alerts']['get']['responses'][200]['content']['application/json']['data'][number];
 
 export function AlertsPage() {
-  const { user, ready } = useStore(session);
-  if (!ready) return <Loading />;
-  if (!user) return <RequireLogin />;
-  if (user.role !== 'admin') {
-    return (
-      <section>
-        <h1>{t('alerts.title')}</h1>
-        <Notice kind="warn">{t('admin.only')}</Notice>
-      </section>
-    );
-  }
-  return <Alerts />;
+  return (
+    <AdminOnly title={t('alerts.title')}>
+      <Alerts />
+    </AdminOnly>
+  );
 }
 
 function Alerts() {

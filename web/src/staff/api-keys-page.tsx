@@ -4,11 +4,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type paths, problemText } from '../api/client.ts';
 import { localTime, t } from '../i18n/index.ts';
-import { useStore } from '../lib/store.ts';
 import { useApi } from '../lib/use-api.ts';
-import { RequireLogin } from '../pages/login.tsx';
-import { session } from '../session.ts';
-import { ErrorBox, Loading, Notice } from '../ui.tsx';
+import { ErrorBox, Notice } from '../ui.tsx';
+import { AdminOnly } from './admin-only.tsx';
 
 type Key = paths['/api/v1/api-keys']['get']['responses'][200]['content']['application/json']['data'][number];
 type Scope = Key['scopes'][number];
@@ -16,18 +14,11 @@ const SCOPES: Scope[] = ['catalog:read', 'seatmap:read', 'holds:write', 'checkou
 const deviceZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 export function ApiKeysPage() {
-  const { user, ready } = useStore(session);
-  if (!ready) return <Loading />;
-  if (!user) return <RequireLogin />;
-  if (user.role !== 'admin') {
-    return (
-      <section>
-        <h1>{t('keys.title')}</h1>
-        <Notice kind="warn">{t('admin.only')}</Notice>
-      </section>
-    );
-  }
-  return <Keys />;
+  return (
+    <AdminOnly title={t('keys.title')}>
+      <Keys />
+    </AdminOnly>
+  );
 }
 
 function Keys() {

@@ -4,10 +4,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type paths, problemText } from '../api/client.ts';
 import { localTime, t } from '../i18n/index.ts';
-import { useStore } from '../lib/store.ts';
-import { RequireLogin } from '../pages/login.tsx';
-import { session } from '../session.ts';
-import { ErrorBox, Loading, Notice } from '../ui.tsx';
+import { ErrorBox, Loading } from '../ui.tsx';
+import { AdminOnly } from './admin-only.tsx';
 
 type Entry = paths['/api/v1/audit-log']['get']['responses'][200]['content']['application/json']['data'][number];
 interface Filters {
@@ -20,18 +18,11 @@ const deviceZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 const EMPTY: Filters = { action: '', entity: '', entity_id: '', actor_id: '' };
 
 export function AuditPage() {
-  const { user, ready } = useStore(session);
-  if (!ready) return <Loading />;
-  if (!user) return <RequireLogin />;
-  if (user.role !== 'admin') {
-    return (
-      <section>
-        <h1>{t('audit.title')}</h1>
-        <Notice kind="warn">{t('admin.only')}</Notice>
-      </section>
-    );
-  }
-  return <Audit />;
+  return (
+    <AdminOnly title={t('audit.title')}>
+      <Audit />
+    </AdminOnly>
+  );
 }
 
 function Audit() {

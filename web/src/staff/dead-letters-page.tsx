@@ -3,27 +3,18 @@
 import { useState } from 'preact/hooks';
 import { api, problemText } from '../api/client.ts';
 import { localTime, t } from '../i18n/index.ts';
-import { useStore } from '../lib/store.ts';
 import { useApi } from '../lib/use-api.ts';
-import { RequireLogin } from '../pages/login.tsx';
-import { session } from '../session.ts';
-import { ErrorBox, Loading, Notice } from '../ui.tsx';
+import { ErrorBox, Notice } from '../ui.tsx';
+import { AdminOnly } from './admin-only.tsx';
 
 const deviceZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 export function DeadLettersPage() {
-  const { user, ready } = useStore(session);
-  if (!ready) return <Loading />;
-  if (!user) return <RequireLogin />;
-  if (user.role !== 'admin') {
-    return (
-      <section>
-        <h1>{t('dead.title')}</h1>
-        <Notice kind="warn">{t('admin.only')}</Notice>
-      </section>
-    );
-  }
-  return <DeadLetters />;
+  return (
+    <AdminOnly title={t('dead.title')}>
+      <DeadLetters />
+    </AdminOnly>
+  );
 }
 
 function DeadLetters() {

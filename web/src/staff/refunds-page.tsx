@@ -4,33 +4,22 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, problemText } from '../api/client.ts';
 import { localTime, money, t } from '../i18n/index.ts';
-import { useStore } from '../lib/store.ts';
 import { useApi } from '../lib/use-api.ts';
-import { RequireLogin } from '../pages/login.tsx';
-import { session } from '../session.ts';
 import { ErrorBox, Loading, Notice } from '../ui.tsx';
+import { AdminOnly } from './admin-only.tsx';
 
 const FOLLOW_MS = 1000;
 const deviceZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 export function RefundsAdminPage() {
-  const { user, ready } = useStore(session);
-  if (!ready) return <Loading />;
-  if (!user) return <RequireLogin />;
-  if (user.role !== 'admin') {
-    return (
-      <section>
-        <h1>{t('admin_refunds.title')}</h1>
-        <Notice kind="warn">{t('admin.only')}</Notice>
-      </section>
-    );
-  }
   return (
-    <section class="admin-refunds">
-      <h1>{t('admin_refunds.title')}</h1>
-      <ReviewQueue />
-      <CancelShow />
-    </section>
+    <AdminOnly title={t('admin_refunds.title')}>
+      <section class="admin-refunds">
+        <h1>{t('admin_refunds.title')}</h1>
+        <ReviewQueue />
+        <CancelShow />
+      </section>
+    </AdminOnly>
   );
 }
 

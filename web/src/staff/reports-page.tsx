@@ -7,11 +7,9 @@ import { api, type paths, problemText } from '../api/client.ts';
 import type { MessageKey } from '../i18n/en.ts';
 import { money, t } from '../i18n/index.ts';
 import { saveBlob } from '../lib/download.ts';
-import { useStore } from '../lib/store.ts';
 import { useApi } from '../lib/use-api.ts';
-import { RequireLogin } from '../pages/login.tsx';
-import { session } from '../session.ts';
-import { ErrorBox, Loading, Notice } from '../ui.tsx';
+import { ErrorBox, Loading } from '../ui.tsx';
+import { AdminOnly } from './admin-only.tsx';
 import { SalesChart } from './sales-chart.tsx';
 
 // A report answers JSON or CSV; asked for JSON, its rows
@@ -28,18 +26,11 @@ const isoDay = (d: Date) => new Intl.DateTimeFormat('en-CA').format(d);
 const percent = (x: number) => `${(x * 100).toFixed(1)} %`;
 
 export function ReportsPage() {
-  const { user, ready } = useStore(session);
-  if (!ready) return <Loading />;
-  if (!user) return <RequireLogin />;
-  if (user.role !== 'admin') {
-    return (
-      <section>
-        <h1>{t('reports.title')}</h1>
-        <Notice kind="warn">{t('admin.only')}</Notice>
-      </section>
-    );
-  }
-  return <Reports />;
+  return (
+    <AdminOnly title={t('reports.title')}>
+      <Reports />
+    </AdminOnly>
+  );
 }
 
 function Reports() {

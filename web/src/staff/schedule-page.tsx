@@ -5,11 +5,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, type paths, problemCode, problemText } from '../api/client.ts';
 import { t } from '../i18n/index.ts';
-import { useStore } from '../lib/store.ts';
 import { useApi } from '../lib/use-api.ts';
-import { RequireLogin } from '../pages/login.tsx';
-import { session } from '../session.ts';
-import { ErrorBox, Loading, Notice } from '../ui.tsx';
+import { ErrorBox, Loading } from '../ui.tsx';
+import { AdminOnly } from './admin-only.tsx';
 
 type Day = paths['/api/v1/theaters/{id}/schedule']['get']['responses'][200]['content']['application/json']['data'];
 type Show = Day['screenings'][number];
@@ -33,18 +31,11 @@ function wallClock(date: string, time: string, zone: string): string {
 }
 
 export function SchedulePage() {
-  const { user, ready } = useStore(session);
-  if (!ready) return <Loading />;
-  if (!user) return <RequireLogin />;
-  if (user.role !== 'admin') {
-    return (
-      <section>
-        <h1>{t('schedule.title')}</h1>
-        <Notice kind="warn">{t('admin.only')}</Notice>
-      </section>
-    );
-  }
-  return <Schedule />;
+  return (
+    <AdminOnly title={t('schedule.title')}>
+      <Schedule />
+    </AdminOnly>
+  );
 }
 
 function Schedule() {
