@@ -1,4 +1,5 @@
-// Screenshots of the customer's main screens, desktop and phone, and of the door (staff check-in), into docs/screenshots/ (the README
+// Screenshots of the customer's main screens, desktop and phone, the door (staff check-in) and the office (reports, schedule,
+// a theater, the layout editor), into docs/screenshots/ (the README
 // shows them): `npm run screenshots`. Runs the service in process on the embedded default with the
 // demo data (in memory), and Debian's Chromium (CHROMIUM_PATH, default /usr/bin/chromium).
 import { mkdirSync } from 'node:fs';
@@ -73,12 +74,15 @@ async function tour(kind: 'desktop' | 'phone') {
   await page.locator('img.qr').waitFor();
   await shot(page, `${kind}-ticket`);
   if (kind === 'phone') await door(new URL(page.url()).pathname.split('/').pop() as string);
-  else await reports();
+  else await office(new URL(page.url()).pathname.split('/').pop() as string);
   await context.close();
 }
 
-/** The reports an admin reads on a laptop, with the sale just made. */
-async function reports() {
+/**
+ * The office on a laptop: the reports with the sale just made, the schedule, the catalog, and the
+ * layout editor refusing to remove the seats just sold (the refusal marked on those seats).
+ */
+async function office(ticketId: string) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
   const page = await context.newPage();
   await page.goto(`${base}/login?next=/admin/reports`);
@@ -88,6 +92,33 @@ async function reports() {
   await page.getByTestId('sales-total').waitFor();
   await page.getByRole('heading', { name: 'Top movies' }).waitFor();
   await shot(page, 'desktop-reports');
+
+  const { rows } = await local.db.query<{ hall_id: number; theater_id: number; city_id: number; day: string; seats: string[] }>(
+    `SELECT h.id AS hall_id, h.theater_id, th.city_id, to_char(sc.show_time AT TIME ZONE th.time_zone, 'YYYY-MM-DD') AS day,
+            array_agg(s.row_label || s.number ORDER BY s.number) AS seats
+       FROM tickets t JOIN screenings sc ON sc.id = t.screening_id JOIN halls h ON h.id = sc.hall_id
+       JOIN theaters th ON th.id = h.theater_id JOIN ticket_seats ts ON ts.ticket_id = t.id JOIN seats s ON s.id = ts.seat_id
+      WHERE t.id = $1 GROUP BY h.id, h.theater_id, th.city_id, sc.show_time, th.time_zone`,
+    [ticketId],
+  );
+  const { hall_id, theater_id, city_id, day, seats } = rows[0];
+  await page.goto(`${base}/admin/schedule`);
+  await page.getByLabel('City').selectOption(String(city_id));
+  await page.getByLabel('Theater').selectOption(String(theater_id));
+  await page.getByLabel('Day').fill(day);
+  await page.locator('.block').first().waitFor();
+  await shot(page, 'desktop-schedule');
+  await page.goto(`${base}/admin/theaters/${theater_id}`);
+  await page.getByRole('heading', { name: 'Price card' }).waitFor();
+  await shot(page, 'desktop-theater');
+  await page.goto(`${base}/admin/halls/${hall_id}/layout`);
+  for (const label of seats) await page.locator(`button.seat[aria-label^="Row ${label[0]} seat ${label.slice(1)},"]`).click();
+  await page.getByRole('button', { name: 'Remove the chosen seats' }).click();
+  await page.getByRole('button', { name: 'Save the layout' }).click();
+  await page.getByText(/^Not saved: seats/).waitFor();
+  await page.evaluate(() => document.querySelector('.hall')?.scrollIntoView());
+  await page.mouse.move(0, 0);
+  await shot(page, 'desktop-layout');
   await context.close();
 }
 

@@ -14,11 +14,14 @@ import { TicketPage } from './pages/ticket.tsx';
 import { AlertsPage } from './staff/alerts-page.tsx';
 import { ApiKeysPage } from './staff/api-keys-page.tsx';
 import { AuditPage } from './staff/audit-page.tsx';
+import { CatalogPage } from './staff/catalog-page.tsx';
 import { CheckinPage } from './staff/checkin-page.tsx';
 import { DeadLettersPage } from './staff/dead-letters-page.tsx';
+import { LayoutEditorPage } from './staff/layout-editor-page.tsx';
 import { RefundsAdminPage } from './staff/refunds-page.tsx';
 import { ReportsPage } from './staff/reports-page.tsx';
 import { SchedulePage } from './staff/schedule-page.tsx';
+import { TheaterAdminPage } from './staff/theater-admin-page.tsx';
 import { match, route } from './router.ts';
 import { logOut, session } from './session.ts';
 
@@ -39,6 +42,9 @@ const PAGES: [string, (p: Record<string, string>) => preact.JSX.Element][] = [
   ['/admin/alerts', () => <AlertsPage />],
   ['/admin/audit', () => <AuditPage />],
   ['/admin/outbox', () => <DeadLettersPage />],
+  ['/admin/catalog', () => <CatalogPage />],
+  ['/admin/theaters/:id', (p) => <TheaterAdminPage id={Number(p.id)} />],
+  ['/admin/halls/:id/layout', (p) => <LayoutEditorPage id={Number(p.id)} />],
   ['/login', () => <LoginPage mode="login" />],
   ['/register', () => <LoginPage mode="register" />],
 ];
@@ -76,6 +82,7 @@ export function App() {
           {user && <a href="/me/refunds">{t('nav.refunds')}</a>}
           {user && user.role !== 'customer' && <a href="/staff/checkin">{t('nav.checkin')}</a>}
           {user?.role === 'admin' && <a href="/admin/schedule">{t('nav.schedule')}</a>}
+          {user?.role === 'admin' && <a href="/admin/catalog">{t('nav.catalog')}</a>}
           {user?.role === 'admin' && <a href="/admin/reports">{t('nav.reports')}</a>}
           {user?.role === 'admin' && <a href="/admin/alerts">{t('nav.alerts')}</a>}
           {user?.role === 'admin' && <a href="/admin/refunds">{t('nav.admin_refunds')}</a>}

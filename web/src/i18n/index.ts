@@ -92,3 +92,6 @@ export function dayLabel(date: string): { weekday: string; day: string } {
 export function longDate(date: string): string {
   return new Intl.DateTimeFormat(tag(), { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${date.slice(0, 10)}T12:00:00Z`));
 }
+
+/** Whether a key built at run time (e.g. from an API's rule code) has a message. */
+export const hasMessage = (key: string): key is MessageKey => key in en;

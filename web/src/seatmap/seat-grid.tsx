@@ -12,6 +12,9 @@ interface Props {
   map: SeatMap;
   selected: number[];
   onToggle: (seat: Seat) => void;
+  /** The layout editor draws the hall with this same component: any seat can be chosen, seats are
+   * named by `nameOf`, seats with a problem are flagged, and the price legend is left out. */
+  edit?: { nameOf: (seat: Seat, chosen: boolean) => string; flagged: ReadonlySet<number> };
 }
 
 // A seat object is replaced only when its status changes (apply.ts), so its name is kept with it.
@@ -51,7 +54,7 @@ function neighbour(seats: Seat[], from: Seat, key: string): Seat | undefined {
   return seats.filter((s) => s.y === ys[0]).sort((a, b) => Math.abs(a.x - from.x) - Math.abs(b.x - from.x))[0];
 }
 
-export function SeatGrid({ map, selected, onToggle }: Props) {
+export function SeatGrid({ map, selected, onToggle, edit }: Props) {
   const [focusId, setFocusId] = useState<number | undefined>(undefined);
   const grid = useRef<HTMLDivElement>(null);
   const chosen = useMemo(() => new Set(selected), [selected]);
@@ -67,7 +70,8 @@ export function SeatGrid({ map, selected, onToggle }: Props) {
   }, [map.seats]);
   const layer = useRef<HTMLDivElement>(null);
   const shown = useRef<{ key: string; views: Map<number, SeatView>; els: Map<number, HTMLElement> } | undefined>(undefined);
-  const current = (focusId !== undefined ? byId.get(focusId) : undefined) ?? map.seats.find((s) => s.status === 'available') ?? map.seats[0];
+  const current =
+    (focusId !== undefined ? byId.get(focusId) : undefined) ?? (edit ? undefined : map.seats.find((s) => s.status === 'available')) ?? map.seats[0];
   const screenBottom = map.hall.screen === 'bottom';
   const rowOf = (y: number) => (screenBottom ? height - y : y + 1);
   // seats placed absolutely on a plane of the hall's proportions: no grid track sizing over hundreds of seats
@@ -84,8 +88,10 @@ export function SeatGrid({ map, selected, onToggle }: Props) {
         seat,
         chosen: isChosen,
         tabbable: seat.id === current?.id,
-        name: seatName(seat, map.currency, isChosen),
+        name: edit ? edit.nameOf(seat, isChosen) : seatName(seat, map.currency, isChosen),
         at: `left:${pct(seat.x, width)};top:${pct(rowOf(seat.y) - 1, height)}`,
+        editing: edit !== undefined,
+        flagged: edit?.flagged.has(seat.id),
       });
     }
     const key = `${map.screening_id}|${map.hall.id}|${map.seats.length}|${map.currency}|${locale.get()}|${width}x${height}`;
@@ -104,7 +110,7 @@ export function SeatGrid({ map, selected, onToggle }: Props) {
       before.views = views;
     }
     hallRendered(grid.current);
-  }, [map, chosen, current?.id]);
+  }, [map, chosen, current?.id, edit]);
 
   // one listener each on the grid, not three on every seat
   const seatOf = (e: Event) => {
@@ -113,7 +119,7 @@ export function SeatGrid({ map, selected, onToggle }: Props) {
   };
   const onClick = (e: MouseEvent) => {
     const seat = seatOf(e);
-    if (seat && (seat.status === 'available' || chosen.has(seat.id))) onToggle(seat);
+    if (seat && (edit || seat.status === 'available' || chosen.has(seat.id))) onToggle(seat);
   };
   const onKeyDown = (e: KeyboardEvent) => {
     const seat = seatOf(e);
@@ -151,7 +157,7 @@ export function SeatGrid({ map, selected, onToggle }: Props) {
         ))}
         <div ref={layer} class="seat-layer" />
       </div>
-      <Legend currency={map.currency} seats={map.seats} />
+      {!edit && <Legend currency={map.currency} seats={map.seats} />}
     </div>
   );
 }

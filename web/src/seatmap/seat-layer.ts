@@ -11,13 +11,17 @@ export interface SeatView {
   name: string;
   /** left/top on the hall's plane, as CSS */
   at: string;
+  /** the layout editor: every seat can be chosen, whatever its state */
+  editing?: boolean;
+  /** the layout editor: the seat has a problem */
+  flagged?: boolean;
 }
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const esc = (v: unknown) => String(v).replace(/[&<>"']/g, (c) => ENTITIES[c]);
 
-const classOf = (v: SeatView) => `seat ${v.seat.type} ${v.seat.status}${v.chosen ? ' chosen' : ''}`;
-const disabled = (v: SeatView) => v.seat.status !== 'available' && !v.chosen;
+const classOf = (v: SeatView) => `seat ${v.seat.type} ${v.seat.status}${v.chosen ? ' chosen' : ''}${v.flagged ? ' flagged' : ''}`;
+const disabled = (v: SeatView) => !v.editing && v.seat.status !== 'available' && !v.chosen;
 
 export function seatsHtml(views: SeatView[]): string {
   let html = '';
@@ -36,7 +40,17 @@ export function patchSeat(el: HTMLElement, v: SeatView) {
   el.setAttribute('aria-pressed', String(v.chosen));
   el.setAttribute('aria-disabled', String(disabled(v)));
   el.tabIndex = v.tabbable ? 0 : -1;
+  // only the layout editor moves or renumbers a seat
+  if (el.getAttribute('style') !== v.at) el.setAttribute('style', v.at);
+  const shown = el.firstElementChild;
+  if (shown && shown.textContent !== String(v.seat.number)) shown.textContent = String(v.seat.number);
 }
 
 export const sameView = (a: SeatView | undefined, b: SeatView) =>
-  a !== undefined && a.seat === b.seat && a.chosen === b.chosen && a.tabbable === b.tabbable && a.name === b.name && a.at === b.at;
+  a !== undefined &&
+  a.seat === b.seat &&
+  a.chosen === b.chosen &&
+  a.tabbable === b.tabbable &&
+  a.name === b.name &&
+  a.at === b.at &&
+  a.flagged === b.flagged;
