@@ -52,7 +52,7 @@ describe('the hall layout editor in the browser', { skip: skipBrowser }, () => {
     await page.getByLabel('Seat type').selectOption('couple');
     await page.getByRole('button', { name: 'Give the chosen seats this type' }).click();
     assert.match(String(await seat('A', 1).getAttribute('class')), /\bcouple\b/);
-    assert.equal(await page.locator('.seat.flagged').count(), 0);
+    assert.equal(await page.locator('button.seat.flagged').count(), 0);
 
     // a couple seat alone: a problem on that seat, and Save sends nothing
     await page.getByRole('button', { name: 'Choose none' }).click();
@@ -67,7 +67,7 @@ describe('the hall layout editor in the browser', { skip: skipBrowser }, () => {
     assert.deepEqual(await hallRow(), before);
     await page.getByLabel('Seat type').selectOption('regular');
     await page.getByRole('button', { name: 'Give the chosen seats this type' }).click();
-    assert.equal(await page.locator('.seat.flagged').count(), 0);
+    assert.equal(await page.locator('button.seat.flagged').count(), 0);
 
     // removing B3 (sold for the show) and C6 (free): refused, on B3, and nothing changes
     await page.getByRole('button', { name: 'Choose none' }).click();

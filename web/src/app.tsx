@@ -18,6 +18,7 @@ import { CatalogPage } from './staff/catalog-page.tsx';
 import { CheckinPage } from './staff/checkin-page.tsx';
 import { DeadLettersPage } from './staff/dead-letters-page.tsx';
 import { LayoutEditorPage } from './staff/layout-editor-page.tsx';
+import { OfficePage } from './staff/office-page.tsx';
 import { RefundsAdminPage } from './staff/refunds-page.tsx';
 import { ReportsPage } from './staff/reports-page.tsx';
 import { SchedulePage } from './staff/schedule-page.tsx';
@@ -42,6 +43,7 @@ const PAGES: [string, (p: Record<string, string>) => preact.JSX.Element][] = [
   ['/admin/alerts', () => <AlertsPage />],
   ['/admin/audit', () => <AuditPage />],
   ['/admin/outbox', () => <DeadLettersPage />],
+  ['/admin', () => <OfficePage />],
   ['/admin/catalog', () => <CatalogPage />],
   ['/admin/theaters/:id', (p) => <TheaterAdminPage id={Number(p.id)} />],
   ['/admin/halls/:id/layout', (p) => <LayoutEditorPage id={Number(p.id)} />],
@@ -81,14 +83,7 @@ export function App() {
           {user && <a href="/me/tickets">{t('nav.tickets')}</a>}
           {user && <a href="/me/refunds">{t('nav.refunds')}</a>}
           {user && user.role !== 'customer' && <a href="/staff/checkin">{t('nav.checkin')}</a>}
-          {user?.role === 'admin' && <a href="/admin/schedule">{t('nav.schedule')}</a>}
-          {user?.role === 'admin' && <a href="/admin/catalog">{t('nav.catalog')}</a>}
-          {user?.role === 'admin' && <a href="/admin/reports">{t('nav.reports')}</a>}
-          {user?.role === 'admin' && <a href="/admin/alerts">{t('nav.alerts')}</a>}
-          {user?.role === 'admin' && <a href="/admin/refunds">{t('nav.admin_refunds')}</a>}
-          {user?.role === 'admin' && <a href="/admin/api-keys">{t('nav.keys')}</a>}
-          {user?.role === 'admin' && <a href="/admin/audit">{t('nav.audit')}</a>}
-          {user?.role === 'admin' && <a href="/admin/outbox">{t('nav.dead')}</a>}
+          {user?.role === 'admin' && <a href="/admin">{t('nav.office')}</a>}
         </nav>
         <div class="tools">
           <label class="lang">

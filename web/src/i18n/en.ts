@@ -468,6 +468,17 @@ export const en = {
   'layout.rule.pair_with_self': '{seat}: a seat cannot be its own partner',
   'layout.rule.seat_on_aisle': '{seat}: the seat is on an aisle column',
   'layout.rule.too_many_seats': 'A hall has at most 2000 seats',
+  'nav.office': 'Office',
+  'office.title': 'The office',
+  'office.schedule': "A theater's day: add, move and close screenings.",
+  'office.catalog': 'Movies, cities, theaters and their seat rules, halls and layouts, prices, refund policies.',
+  'office.reports': 'Sales, occupancy, top movies, refunds and no-shows, with CSV.',
+  'office.alerts': 'Shows nearly sold out, live.',
+  'office.refunds': 'Refunds waiting for review; cancelling a show.',
+  'office.keys': 'Keys for partners: issue, rotate, revoke.',
+  'office.audit': 'Who changed what, and when.',
+  'office.dead': 'E-mails and messages that could not be delivered: send them again.',
+  'layout.problem': 'problem to fix',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -157,7 +157,7 @@ export function SeatGrid({ map, selected, onToggle, edit }: Props) {
         ))}
         <div ref={layer} class="seat-layer" />
       </div>
-      {!edit && <Legend currency={map.currency} seats={map.seats} />}
+      {edit ? <EditLegend /> : <Legend currency={map.currency} seats={map.seats} />}
     </div>
   );
 }
@@ -193,6 +193,25 @@ function Legend({ seats, currency }: { seats: Seat[]; currency: string }) {
       </span>
       <span>
         <i class="seat regular blocked" aria-hidden="true" /> {t('seats.status.blocked')}
+      </span>
+    </div>
+  );
+}
+
+/** The layout editor's key: seat types by colour, and how a removed seat and a problem look. */
+function EditLegend() {
+  return (
+    <div class="legend" role="group" aria-label={t('seats.legend')}>
+      {(['regular', 'vip', 'couple', 'wheelchair', 'companion'] as const).map((type) => (
+        <span key={type}>
+          <i class={`seat ${type} available`} aria-hidden="true" /> {t(`seats.type.${type}`)}
+        </span>
+      ))}
+      <span>
+        <i class="seat regular blocked" aria-hidden="true" /> {t('layout.removed')}
+      </span>
+      <span>
+        <i class="seat regular available flagged" aria-hidden="true" /> {t('layout.problem')}
       </span>
     </div>
   );
