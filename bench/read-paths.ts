@@ -14,12 +14,9 @@
 // Target (issue 12): after >= 90 % of before on each path (mean req/s over the rounds).
 // --redis: both versions run with REDIS_URL (rate limits, revocation marks and the cache in Redis).
 // Writes bench/results/<UTC time>-read-paths.json and appends an entry to bench/RESULTS.md.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type Api, login, startApi } from './lib/api.ts';
 import { fmt, log, pct, ratioOf, ROOT } from './lib/common.ts';
+import { git, worktreeOf } from './lib/worktree.ts';
 import { createDatabase, query, serverVersion } from './lib/database.ts';
 import { load, type Summary } from './lib/load.ts';
 import { describe, machine } from './lib/machine.ts';
@@ -75,26 +72,6 @@ interface ReadPathsResult extends RunInfo {
     p99_after_ms: number;
     verdict: 'PASS' | 'MISS';
   }[];
-}
-
-const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
-
-/** REV checked out beside us, sharing our node_modules (a superset of what older revisions need). */
-function worktreeOf(rev: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'cinema-before-'));
-  git('worktree', 'add', '--detach', '--force', dir, rev);
-  onCleanup(async () => {
-    git('worktree', 'remove', '--force', dir);
-    rmSync(dir, { recursive: true, force: true });
-  });
-  // the same lock file: share our node_modules; another one: install what that version locked
-  const sameLock = readFileSync(join(dir, 'package-lock.json'), 'utf8') === readFileSync(join(ROOT, 'package-lock.json'), 'utf8');
-  if (sameLock) symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  else {
-    log(`installing ${rev}'s dependencies (npm ci) in ${dir}`);
-    execFileSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'ignore' });
-  }
-  return dir;
 }
 
 async function pickScreening(dbUrl: string): Promise<number> {

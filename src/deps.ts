@@ -5,6 +5,7 @@ import type { Db } from './db/client.ts';
 import type { Kv } from './kv/kv.ts';
 import type { Clock } from './lib/clock.ts';
 import type { FastPath } from './kv/seat-fast-path.ts';
+import type { SeatVersions } from './kv/seat-versions.ts';
 import type { PaymentGateway } from './gateway/gateway.ts';
 import type { Simulator } from './gateway-simulator/simulator.ts';
 import type { SeatEvents } from './realtime/events.ts';
@@ -24,6 +25,8 @@ export interface Deps {
   hub: Hub;
   /** Redis seat marks in front of PostgreSQL (no-op without Redis) */
   fastPath: FastPath;
+  /** each screening's newest seat-map version, shared by the instances (Redis), advanced before a writer answers */
+  seatVersions: SeatVersions;
   /** the payment gateway (the in-process simulator, or one over HTTP) */
   gateway: PaymentGateway;
   /** the in-process simulator when GATEWAY=simulator: its control routes are served beside the API */

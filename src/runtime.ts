@@ -16,6 +16,7 @@ import type { Kv } from './kv/kv.ts';
 import { memoryKv } from './kv/memory.ts';
 import { redisClient, redisKv, redisSubscriber } from './kv/redis.ts';
 import { noFastPath, redisFastPath } from './kv/seat-fast-path.ts';
+import { localSeatVersions, redisSeatVersions } from './kv/seat-versions.ts';
 import { memoryEvents, redisEvents } from './realtime/events.ts';
 import { createHub } from './realtime/hub.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
@@ -107,6 +108,7 @@ export async function openRuntime(config: Config, clock: Clock = systemClock): P
     cache: config.READ_CACHE ? readCache(kv) : noCache,
     events,
     hub,
+    seatVersions: redis ? redisSeatVersions(redis.locks, config.REDIS_PREFIX) : localSeatVersions,
     fastPath: redis ? redisFastPath(redis.locks, config.REDIS_PREFIX, Math.min(config.FASTPATH_TTL_MS, config.HOLD_TTL_SECONDS * 1000)) : noFastPath,
     gateway,
     simulator,

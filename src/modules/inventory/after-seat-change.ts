@@ -1,8 +1,10 @@
 // After a transaction that changed seat states has committed: the one follow-up every writer calls.
 // 1. The Redis marks of seats that went back on sale are dropped (the fast path would otherwise
 //    refuse them to others until the marks run out); first, so a viewer told "available" can take it.
-// 2. The seat event goes out: live viewers see the change, and every instance's hub learns the new
-//    version, which makes its cached maps older than it stale at once.
+// 2. The screening's shared seat-map version advances (Redis, kv/seat-versions.ts) before the writer
+//    answers: a map read on any instance after the answer is checked against it, never stale.
+//    Then the seat event goes out: live viewers see the change, and every instance's hub learns the
+//    new version too.
 // 3. When sold seats changed (a sale, a restock, a block or unblock): the sell-out watch decides
 //    whether the screening crossed an alert threshold (modules/alerts, wired in through deps). Its
 //    failure is the watch's to report: the change has committed and its answer stands.
@@ -20,6 +22,7 @@ export interface SeatsChanged {
 export async function afterSeatChange(deps: Deps, change: SeatsChanged): Promise<void> {
   const { event, freed } = change;
   for (const f of freed ?? []) if (f.seatIds.length > 0) await deps.fastPath.unmark(event.screening_id, f.seatIds, f.owner);
+  await deps.seatVersions.advance(event.screening_id, event.version);
   deps.events.publish(event);
   if (change.sales) await deps.sellout.changed(event.screening_id);
 }

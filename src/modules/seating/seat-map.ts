@@ -25,9 +25,11 @@ const MAX_RENDERED = 2_000;
 const versionOf = (cached: string) => Number(/"version"\s*:\s*(\d+)/.exec(cached.slice(0, 200))?.[1] ?? -1);
 
 export async function seatMap(deps: Deps, screeningId: number): Promise<RenderedSeatMap> {
-  const catalog = await deps.cache.generation('catalog');
-  // A cached map older than a seat event this instance has heard of (from any instance) is stale.
-  const fresh = (cached: string) => cached === '' || versionOf(cached) >= deps.hub.latestVersion(screeningId);
+  const [catalog, shared] = await Promise.all([deps.cache.generation('catalog'), deps.seatVersions.latest(screeningId)]);
+  // A cached map older than a change any instance has answered for (the shared version, advanced
+  // before the answer) or this instance has heard of (its hub) is stale.
+  const floor = Math.max(shared, deps.hub.latestVersion(screeningId));
+  const fresh = (cached: string) => cached === '' || versionOf(cached) >= floor;
   const cached = await deps.cache.get(
     seatMapScope(screeningId),
     `g${catalog}`,
