@@ -55,9 +55,10 @@ describe('the catalog in the browser', { skip: skipBrowser }, () => {
     const meanwhile = await call(t.app, { method: 'PATCH', url: `/api/v1/movies/${movieId}`, token: admin, payload: { description: 'Changed' } });
     assert.equal(meanwhile.status, 200);
     await movieForm.getByRole('button', { name: 'Save' }).click();
-    await page.getByText('Someone changed this meanwhile. Reload to see it as it is now, then try again.').waitFor();
+    await page.getByText('Someone changed this meanwhile. The form now shows it as it is; make your change again.').waitFor();
     assert.equal((await movie()).duration, 95);
-    await page.getByRole('button', { name: `Edit ${title}` }).click();
+    await page.waitForFunction(() => (document.querySelector('#movie-form textarea') as HTMLTextAreaElement | null)?.value === 'Changed');
+    assert.equal(await movieForm.getByLabel('Length in minutes').inputValue(), '95', 'the form shows the movie as it is now');
     await movieForm.getByLabel('Length in minutes').fill('100');
     await movieForm.getByRole('button', { name: 'Save' }).click();
     await page.getByText(`${title} saved.`).waitFor();
@@ -74,13 +75,15 @@ describe('the catalog in the browser', { skip: skipBrowser }, () => {
     await theaterForm.getByLabel('Theater name').fill(theaterName);
     await theaterForm.getByLabel('Address').fill('Jl. Malioboro 1');
     await theaterForm.getByLabel(/^Time zone/).fill('Asia/Jakarta');
-    await theaterForm.getByRole('button', { name: 'Add' }).click();
+    // a double click adds one theater, not two
+    await theaterForm.getByRole('button', { name: 'Add' }).dblclick();
     await page.getByRole('link', { name: theaterName }).click();
     await page.getByRole('heading', { name: theaterName, level: 1 }).waitFor();
     const { rows: th } = await db.query<{ id: number; city: string }>(
       'SELECT t.id, c.name AS city FROM theaters t JOIN cities c ON c.id = t.city_id WHERE t.name = $1',
       [theaterName],
     );
+    assert.equal(th.length, 1, 'one theater for a double click');
     assert.equal(th[0].city, city);
     const theaterId = th[0].id;
     await page.getByRole('heading', { name: 'Refund policy' }).waitFor();
@@ -96,6 +99,23 @@ describe('the catalog in the browser', { skip: skipBrowser }, () => {
       [theaterId],
     );
     assert.deepEqual(rules[0], { orphan_seat_rule: false, sellout_alert_percents: [70, 90, 100] });
+
+    // changed meanwhile through the API: the page's save is refused, and the form shows the change
+    const settings = page.locator('form[aria-labelledby="settings-h"]');
+    const moved = await call(t.app, { method: 'PATCH', url: `/api/v1/theaters/${theaterId}`, token: admin, payload: { address: 'Jl. Baru 2' } });
+    assert.equal(moved.status, 200);
+    await settings.getByLabel('Phone').fill('0274-123456');
+    await settings.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Someone changed this meanwhile. The form now shows it as it is; make your change again.').waitFor();
+    const address = settings.getByLabel('Address');
+    await page.waitForFunction(() => {
+      const labels = [...document.querySelectorAll('form[aria-labelledby="settings-h"] label')];
+      const input = labels.find((l) => l.textContent?.startsWith('Address'))?.querySelector('input');
+      return input?.value === 'Jl. Baru 2';
+    });
+    assert.equal(await address.inputValue(), 'Jl. Baru 2');
+    const { rows: phone } = await db.query<{ contact_phone: string | null }>('SELECT contact_phone FROM theaters WHERE id = $1', [theaterId]);
+    assert.equal(phone[0].contact_phone, null, 'the refused save changed nothing');
 
     // the price card: a VIP surcharge and a weekday matinee
     const prices = page.locator('form[aria-labelledby="prices-h"]');
@@ -130,6 +150,7 @@ describe('the catalog in the browser', { skip: skipBrowser }, () => {
     await policy.getByText('This theater has its own policy.').waitFor();
     const own = (await call(t.app, { method: 'GET', url: `/api/v1/theaters/${theaterId}/refund-policy`, token: admin })).body.data;
     assert.deepEqual([own.source, own.tiers[0].percent], ['theater', 90]);
+    page.once('dialog', (d) => void d.accept());
     await policy.getByRole('button', { name: 'Follow the default policy instead' }).click();
     await page.getByText('This theater now follows the default policy.').waitFor();
     const back = (await call(t.app, { method: 'GET', url: `/api/v1/theaters/${theaterId}/refund-policy`, token: admin })).body.data;

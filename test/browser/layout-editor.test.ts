@@ -63,7 +63,7 @@ describe('the hall layout editor in the browser', { skip: skipBrowser }, () => {
     assert.match(String(await seat('A', 6).getAttribute('aria-label')), /needs its partner/);
     assert.deepEqual(await axeProblems(page), []);
     await page.getByRole('button', { name: 'Save the layout' }).click();
-    await page.getByText('Fix the 1 problems first; nothing was saved.').waitFor();
+    await page.getByText('Fix the problems first (1); nothing was saved.').waitFor();
     assert.deepEqual(await hallRow(), before);
     await page.getByLabel('Seat type').selectOption('regular');
     await page.getByRole('button', { name: 'Give the chosen seats this type' }).click();

@@ -20,6 +20,8 @@ document.addEventListener('click', (e) => {
   const a = (e.target as Element | null)?.closest('a');
   if (!a || a.target || a.hasAttribute('download') || a.origin !== location.origin) return;
   if (/^\/(api|swagger|_gateway|dev)\//.test(a.pathname)) return;
+  // a link to a place on this page (#main, a section): the browser scrolls to it
+  if (a.hash && a.pathname === location.pathname && a.search === location.search) return;
   e.preventDefault();
   navigate(a.pathname + a.search);
 });

@@ -357,7 +357,7 @@ export const en = {
   'catalog.theaters_in': 'Theaters in {city}',
   'catalog.no_theaters': 'No theater yet.',
   'catalog.inactive': 'inactive',
-  'catalog.hall_count': '· {n} halls',
+  'catalog.hall_count': '· halls: {n}',
   'catalog.add_theater': 'Add a theater in {city}',
   'catalog.theater_name': 'Theater name',
   'catalog.address': 'Address',
@@ -436,9 +436,8 @@ export const en = {
   'layout.add_row': 'Add a row',
   'layout.add_seat': 'Add a seat to row {row}',
   'layout.aisles': 'Aisle columns (comma-separated)',
-  'layout.apply_aisles': 'Set the aisles',
-  'layout.problems': '{n} problems to fix before saving; each is marked on its seat:',
-  'layout.fix_first': 'Fix the {n} problems first; nothing was saved.',
+  'layout.problems': 'Problems to fix before saving ({n}); each is marked on its seat:',
+  'layout.fix_first': 'Fix the problems first ({n}); nothing was saved.',
   'layout.save': 'Save the layout',
   'layout.discard': 'Discard changes',
   'layout.saved': 'Layout saved: {seats} seats ({removed} removed).',
@@ -479,6 +478,8 @@ export const en = {
   'office.audit': 'Who changed what, and when.',
   'office.dead': 'E-mails and messages that could not be delivered: send them again.',
   'layout.problem': 'problem to fix',
+  'catalog.changed_reloaded': 'Someone changed this meanwhile. The form now shows it as it is; make your change again.',
+  'catalog.policy_use_default_confirm': "Drop this theater's own refund policy and follow the default?",
 } as const;
 
 export type MessageKey = keyof typeof en;

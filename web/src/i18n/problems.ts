@@ -1,4 +1,4 @@
-// The server's refusals a customer can meet, in Bahasa Indonesia, by their stable error code.
+// The server's refusals a customer (or an admin, in the office) can meet, in Bahasa Indonesia, by their stable error code.
 // The server writes its messages in English (they are for every client); the app says the ones a
 // moviegoer sees in the reader's language. English readers get the server's own words, which may be
 // more specific (a seat's name, a count); a code missing here falls back to them too.
@@ -49,4 +49,20 @@ export const PROBLEMS_ID: Readonly<Record<string, string>> = {
   unavailable: 'Layanan sedang tidak tersedia; coba lagi.',
   gateway_unavailable: 'Gerbang pembayaran sedang tidak tersedia; coba lagi.',
   gateway_timeout: 'Gerbang pembayaran tidak menjawab tepat waktu; coba lagi.',
+  // the office's refusals
+  invalid_amount: 'Jumlah bukan harga yang sah dalam mata uang ini.',
+  unknown_city: 'Kota tidak ditemukan.',
+  invalid_time_zone: 'Zona waktu bukan nama zona IANA (mis. Asia/Jakarta).',
+  invalid_date_range: 'Hari terakhir tidak boleh sebelum hari pertama.',
+  invalid_refund_policy: 'Kebijakan refund tidak valid.',
+  invalid_layout: 'Denah kursi tidak valid.',
+  hall_not_found: 'Studio tidak ditemukan.',
+  city_not_found: 'Kota tidak ditemukan.',
+  hall_name_taken: 'Bioskop ini sudah memiliki studio dengan nama ini.',
+  theater_has_sales: 'Bioskop ini sudah menjual tiket; zona waktunya tidak dapat diubah.',
+  screening_has_sales: 'Pertunjukan ini sudah menjual tiket; batalkan saja.',
+  layout_removes_sold_seats: 'Denah baru menghapus kursi yang terjual atau ditahan.',
+  in_use: 'Data lain masih merujuk ke sini.',
+  city_exists: 'Kota dengan nama dan provinsi ini sudah ada.',
+  precondition_failed: 'Seseorang telah mengubah data ini; muat ulang lalu coba lagi.',
 };

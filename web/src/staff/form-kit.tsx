@@ -1,6 +1,7 @@
 // Small pieces the admin catalog pages share: a labelled input, a checkbox, the line that says what
 // the last save did, and a wrapper that runs an API call and turns its refusal into that line (a
 // stale If-Match as "someone changed this, reload"; no answer at all as "cannot reach the service").
+import { useRef, useState } from 'preact/hooks';
 import { problemCode, problemText } from '../api/client.ts';
 import { t } from '../i18n/index.ts';
 import { Notice } from '../ui.tsx';
@@ -51,19 +52,50 @@ interface Answer<T> {
   response: Response;
 }
 
-/** The answer's data, or undefined after saying why there is none. */
-export async function attempt<T>(call: Promise<Answer<T>>, say: (s: Said) => void): Promise<{ data: T; response: Response } | undefined> {
+/**
+ * The answer's data, or undefined after saying why there is none. `reload`: what to do when the
+ * thing was changed meanwhile (412): read it again, so the form shows what is there now.
+ */
+export async function attempt<T>(
+  call: Promise<Answer<T>>,
+  say: (s: Said) => void,
+  reload?: () => void,
+): Promise<{ data: T; response: Response } | undefined> {
   const r = await call.catch(() => null);
   if (r && r.error === undefined && r.data !== undefined) return { data: r.data, response: r.response };
-  sayRefusal(r, say);
+  sayRefusal(r, say, reload);
   return undefined;
 }
 
 /** Says why an answer (null: none came) is not a success. */
-export function sayRefusal(r: Answer<unknown> | null, say: (s: Said) => void) {
+export function sayRefusal(r: Answer<unknown> | null, say: (s: Said) => void, reload?: () => void) {
   if (!r) return say({ kind: 'warn', text: t('common.offline') });
-  const text = problemCode(r.error) === 'precondition_failed' ? t('catalog.changed') : problemText(r.error, r.response);
-  say({ kind: 'warn', text });
+  if (problemCode(r.error) === 'precondition_failed') {
+    reload?.();
+    return say({ kind: 'warn', text: reload ? t('catalog.changed_reloaded') : t('catalog.changed') });
+  }
+  say({ kind: 'warn', text: problemText(r.error, r.response) });
+}
+
+/**
+ * One submission at a time: `run` ignores a second call while the first is under way (a double
+ * click must not add two theaters), and `busy` disables the buttons meanwhile.
+ */
+export function useOneAtATime(): { busy: boolean; run: (work: () => Promise<unknown>) => Promise<void> } {
+  const running = useRef(false);
+  const [busy, setBusy] = useState(false);
+  async function run(work: () => Promise<unknown>) {
+    if (running.current) return;
+    running.current = true;
+    setBusy(true);
+    try {
+      await work();
+    } finally {
+      running.current = false;
+      setBusy(false);
+    }
+  }
+  return { busy, run };
 }
 
 /** `"7"` from an ETag header, for the If-Match of the next write. */

@@ -6,7 +6,7 @@ import { t } from '../i18n/index.ts';
 import { useApi } from '../lib/use-api.ts';
 import { navigate } from '../router.ts';
 import { ErrorBox } from '../ui.tsx';
-import { attempt, Check, Field, type Said, SaidLine } from './form-kit.tsx';
+import { attempt, Check, Field, type Said, SaidLine, useOneAtATime } from './form-kit.tsx';
 import { gridLayout } from './layout-draft.ts';
 
 export function HallsAdmin({ theaterId }: { theaterId: number }) {
@@ -18,9 +18,13 @@ export function HallsAdmin({ theaterId }: { theaterId: number }) {
   const [rows, setRows] = useState('8');
   const [perRow, setPerRow] = useState('12');
   const [aisle, setAisle] = useState('6');
+  const { busy, run } = useOneAtATime();
 
-  async function add(e: Event) {
+  const add = (e: Event) => {
     e.preventDefault();
+    void run(() => addHall());
+  };
+  async function addHall() {
     const layout = gridLayout(Number(rows), Number(perRow), aisle.trim() ? Number(aisle) : undefined);
     const body = {
       theater_id: theaterId,
@@ -42,7 +46,7 @@ export function HallsAdmin({ theaterId }: { theaterId: number }) {
         <ul class="plain-list" data-testid="halls">
           {halls.data.map((h) => (
             <li key={h.id}>
-              {h.name} {h.screen_type ? `(${h.screen_type}${h.has_3d_capability ? ', 3D' : ''})` : ''} · {t('catalog.seat_count', { n: h.capacity })}{' '}
+              {h.name} {[h.screen_type, h.has_3d_capability ? '3D' : null].filter(Boolean).join(', ')} · {t('catalog.seat_count', { n: h.capacity })}{' '}
               ·{' '}
               <a href={`/admin/halls/${h.id}/layout`} aria-label={t('catalog.edit_layout_named', { name: h.name })}>
                 {t('catalog.edit_layout')}
@@ -59,7 +63,7 @@ export function HallsAdmin({ theaterId }: { theaterId: number }) {
         <Field label={t('catalog.rows')} required type="number" min={1} max={26} value={rows} onInput={setRows} />
         <Field label={t('catalog.seats_per_row')} required type="number" min={1} max={60} value={perRow} onInput={setPerRow} />
         <Field label={t('catalog.aisle_after')} type="number" min={1} max={59} value={aisle} onInput={setAisle} />
-        <button type="submit" class="primary">
+        <button type="submit" class="primary" disabled={busy}>
           {t('catalog.add_hall_button')}
         </button>
         <SaidLine said={said} />

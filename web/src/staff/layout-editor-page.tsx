@@ -35,7 +35,9 @@ import {
 /** A problem in the reader's language where we have its rule's words, else the rule's own. */
 function problemSaid(p: SeatProblem): string {
   const key = `layout.rule.${p.rule}`;
-  return hasMessage(key) ? t(key, { seat: p.seat ?? '' }) : p.text;
+  // a rule's words name a seat; a problem about no seat (an aisle, the whole hall) keeps the rule's own
+  if (!hasMessage(key) || (p.seat === undefined && t(key).includes('{seat}'))) return p.text;
+  return t(key, { seat: p.seat ?? '' });
 }
 
 type Hall = paths['/api/v1/halls/{id}']['get']['responses'][200]['content']['application/json']['data'];
@@ -155,13 +157,14 @@ function LayoutEditor({ hall, etag, reload, discard, said, say }: EditorProps) {
     const r = await api
       .PUT('/api/v1/halls/{id}/layout', { params: { path: { id: hall.id } }, headers: ifMatch(etag), body: input as never })
       .catch(() => null);
-    setBusy(false);
     if (r && !r.error) {
+      // stays busy: the editor starts again from the saved layout as soon as it is read back
       const removed = draft.seats.filter((s) => s.removed).length;
       say({ kind: 'ok', text: t('layout.saved', { seats: r.data.data.capacity, removed }) });
       reload();
       return;
     }
+    setBusy(false);
     if (r && problemCode(r.error) === 'layout_removes_sold_seats') {
       const conflicts = (r.error as unknown as { conflicts: Conflict[] }).conflicts;
       const marks = new Map<number, string>();
@@ -265,23 +268,23 @@ function LayoutEditor({ hall, etag, reload, discard, said, say }: EditorProps) {
             {t('layout.add_seat', { row })}
           </button>
         </div>
-        <Field label={t('layout.aisles')} value={aisles} onInput={setAislesText} />
-        <button
-          type="button"
-          onClick={() =>
+        {/* applied as typed: the map and its problems follow, and Save never drops what is in the field */}
+        <Field
+          label={t('layout.aisles')}
+          value={aisles}
+          onInput={(v) => {
+            setAislesText(v);
             change(
               setAisles(
                 draft,
-                aisles
+                v
                   .split(/[\s,]+/)
                   .filter(Boolean)
                   .map(Number),
               ),
-            )
-          }
-        >
-          {t('layout.apply_aisles')}
-        </button>
+            );
+          }}
+        />
       </div>
 
       <div class="actions">

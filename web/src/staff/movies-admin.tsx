@@ -61,11 +61,16 @@ export function MoviesAdmin() {
   const [busy, setBusy] = useState(false);
   const set = (k: keyof Draft) => (v: string) => setDraft((d) => ({ ...d, [k]: v }));
 
-  async function edit(m: Movie) {
-    const r = await attempt(api.GET('/api/v1/movies/{id}', { params: { path: { id: m.id } } }), say);
-    if (!r) return;
-    setEditing({ id: m.id, etag: ifMatchOf(r.response) });
+  /** Reads the movie afresh (with its ETag) into the form. */
+  async function load(id: number) {
+    const r = await attempt(api.GET('/api/v1/movies/{id}', { params: { path: { id } } }), say);
+    if (!r) return false;
+    setEditing({ id, etag: ifMatchOf(r.response) });
     setDraft(draftOf(r.data.data));
+    return true;
+  }
+  async function edit(m: Movie) {
+    if (!(await load(m.id))) return;
     say(undefined);
     document.getElementById('movie-form-h')?.scrollIntoView();
     document.querySelector<HTMLInputElement>('#movie-form input')?.focus();
@@ -75,6 +80,10 @@ export function MoviesAdmin() {
     const r = await attempt(api.DELETE('/api/v1/movies/{id}', { params: { path: { id: m.id } } }), say);
     if (!r) return;
     say({ kind: 'ok', text: t('catalog.deleted', { name: m.title }) });
+    if (editing?.id === m.id) {
+      setEditing(null);
+      setDraft(EMPTY);
+    }
     movies.reload();
   }
   async function save(e: Event) {
@@ -83,7 +92,11 @@ export function MoviesAdmin() {
     setBusy(true);
     const body = bodyOf(draft);
     const r = editing
-      ? await attempt(api.PATCH('/api/v1/movies/{id}', { params: { path: { id: editing.id } }, headers: editing.etag, body }), say)
+      ? await attempt(
+          api.PATCH('/api/v1/movies/{id}', { params: { path: { id: editing.id } }, headers: editing.etag, body }),
+          say,
+          () => void load(editing.id),
+        )
       : await attempt(api.POST('/api/v1/movies', { body }), say);
     setBusy(false);
     if (!r) return;

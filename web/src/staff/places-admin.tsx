@@ -6,7 +6,7 @@ import { api, type paths } from '../api/client.ts';
 import { t } from '../i18n/index.ts';
 import { useApi } from '../lib/use-api.ts';
 import { ErrorBox } from '../ui.tsx';
-import { attempt, Field, ifMatchOf, type Said, SaidLine } from './form-kit.tsx';
+import { attempt, Field, ifMatchOf, type Said, SaidLine, useOneAtATime } from './form-kit.tsx';
 
 type City = paths['/api/v1/cities']['get']['responses'][200]['content']['application/json']['data'][number];
 
@@ -80,8 +80,12 @@ export function PlacesAdmin() {
 function AddCity({ say, onAdded }: { say: (s: Said) => void; onAdded: (id: number) => void }) {
   const [name, setName] = useState('');
   const [province, setProvince] = useState('');
-  async function add(e: Event) {
+  const { busy, run } = useOneAtATime();
+  const add = (e: Event) => {
     e.preventDefault();
+    void run(() => addCity());
+  };
+  async function addCity() {
     const r = await attempt(
       api.POST('/api/v1/cities', { body: { name: name.trim(), ...(province.trim() ? { province: province.trim() } : {}) } }),
       say,
@@ -97,7 +101,7 @@ function AddCity({ say, onAdded }: { say: (s: Said) => void; onAdded: (id: numbe
       <h3 id="add-city-h">{t('catalog.add_city')}</h3>
       <Field label={t('catalog.city_name')} required maxLength={100} value={name} onInput={setName} />
       <Field label={t('catalog.province')} maxLength={100} value={province} onInput={setProvince} />
-      <button type="submit" class="primary">
+      <button type="submit" class="primary" disabled={busy}>
         {t('catalog.add')}
       </button>
     </form>
@@ -112,8 +116,12 @@ function Theaters({ city, say }: { city: City; say: (s: Said) => void }) {
   const [name, setName] = useState('');
   const [address, setAddress] = useState('');
   const [zone, setZone] = useState('Asia/Jakarta');
-  async function add(e: Event) {
+  const { busy, run } = useOneAtATime();
+  const add = (e: Event) => {
     e.preventDefault();
+    void run(() => addTheater());
+  };
+  async function addTheater() {
     const r = await attempt(
       api.POST('/api/v1/theaters', { body: { city_id: city.id, name: name.trim(), address: address.trim(), time_zone: zone.trim() } }),
       say,
@@ -144,7 +152,7 @@ function Theaters({ city, say }: { city: City; say: (s: Said) => void }) {
         <Field label={t('catalog.theater_name')} required maxLength={200} value={name} onInput={setName} />
         <Field label={t('catalog.address')} required maxLength={500} value={address} onInput={setAddress} />
         <Field label={t('catalog.time_zone')} required maxLength={64} value={zone} onInput={setZone} />
-        <button type="submit" class="primary">
+        <button type="submit" class="primary" disabled={busy}>
           {t('catalog.add')}
         </button>
       </form>

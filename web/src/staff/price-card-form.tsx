@@ -5,10 +5,11 @@ import { api, type paths } from '../api/client.ts';
 import { t } from '../i18n/index.ts';
 import { useApi } from '../lib/use-api.ts';
 import { ErrorBox } from '../ui.tsx';
-import { attempt, Field, ifMatch, type Said, SaidLine } from './form-kit.tsx';
+import { attempt, Field, ifMatch, type Said, SaidLine, useOneAtATime } from './form-kit.tsx';
 
 type Pricing = paths['/api/v1/theaters/{id}/pricing']['put']['requestBody']['content']['application/json'];
-type Rule = Pricing['rules'][number];
+/** A rule as typed: its adjustment is the field's text until it is sent. */
+type Rule = Omit<Pricing['rules'][number], 'adjustment'> & { adjustment: string };
 const SEAT_TYPES = ['regular', 'vip', 'couple', 'wheelchair', 'companion'] as const;
 const DAYS = ['all', 'weekday', 'weekend'] as const;
 
@@ -20,12 +21,16 @@ export function PriceCardForm({ theaterId }: { theaterId: number }) {
   useEffect(() => {
     if (!card.data) return;
     setSurcharges(Object.fromEntries(SEAT_TYPES.map((s) => [s, String(card.data?.surcharges[s] ?? '')])));
-    setRules(card.data.rules.map(({ id: _, ...r }) => r));
+    setRules(card.data.rules.map(({ id: _, ...r }) => ({ ...r, adjustment: String(r.adjustment) })));
   }, [card.data]);
   const setRule = (i: number, patch: Partial<Rule>) => setRules((rs) => rs.map((r, j) => (j === i ? { ...r, ...patch } : r)));
 
-  async function save(e: Event) {
+  const { busy, run } = useOneAtATime();
+  const save = (e: Event) => {
     e.preventDefault();
+    void run(() => saveCard());
+  };
+  async function saveCard() {
     const body: Pricing = {
       surcharges: Object.fromEntries(SEAT_TYPES.filter((s) => surcharges[s]?.trim()).map((s) => [s, Number(surcharges[s])])),
       rules: rules.map((r) => ({
@@ -39,6 +44,7 @@ export function PriceCardForm({ theaterId }: { theaterId: number }) {
     const r = await attempt(
       api.PUT('/api/v1/theaters/{id}/pricing', { params: { path: { id: theaterId } }, headers: ifMatch(card.etag), body }),
       say,
+      card.reload,
     );
     if (!r) return;
     say({ kind: 'ok', text: t('catalog.prices_saved') });
@@ -56,6 +62,7 @@ export function PriceCardForm({ theaterId }: { theaterId: number }) {
             key={s}
             label={t(`seats.type.${s}`)}
             type="number"
+            min={0}
             step="0.01"
             value={surcharges[s] ?? ''}
             onInput={(v) => setSurcharges((x) => ({ ...x, [s]: v }))}
@@ -83,8 +90,8 @@ export function PriceCardForm({ theaterId }: { theaterId: number }) {
             required
             type="number"
             step="0.01"
-            value={String(r.adjustment)}
-            onInput={(v) => setRule(i, { adjustment: v as unknown as number })}
+            value={r.adjustment}
+            onInput={(v) => setRule(i, { adjustment: v })}
           />
           <button type="button" onClick={() => setRules((rs) => rs.filter((_, j) => j !== i))}>
             {t('catalog.rule_remove', { name: r.name || String(i + 1) })}
@@ -92,10 +99,10 @@ export function PriceCardForm({ theaterId }: { theaterId: number }) {
         </fieldset>
       ))}
       <div class="actions">
-        <button type="button" onClick={() => setRules((rs) => [...rs, { name: '', days: 'all', adjustment: 0 }])}>
+        <button type="button" onClick={() => setRules((rs) => [...rs, { name: '', days: 'all', adjustment: '' }])}>
           {t('catalog.rule_add')}
         </button>
-        <button type="submit" class="primary" disabled={!card.data}>
+        <button type="submit" class="primary" disabled={!card.data || busy}>
           {t('catalog.save_prices')}
         </button>
       </div>

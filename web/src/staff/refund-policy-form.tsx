@@ -7,7 +7,7 @@ import { api, type paths } from '../api/client.ts';
 import { t } from '../i18n/index.ts';
 import { useApi } from '../lib/use-api.ts';
 import { ErrorBox } from '../ui.tsx';
-import { attempt, Check, Field, ifMatch, type Said, SaidLine } from './form-kit.tsx';
+import { attempt, Check, Field, ifMatch, type Said, SaidLine, useOneAtATime } from './form-kit.tsx';
 
 type Policy = paths['/api/v1/refund-policies/default']['get']['responses'][200]['content']['application/json']['data'];
 type Body = paths['/api/v1/refund-policies/default']['put']['requestBody']['content']['application/json'];
@@ -54,8 +54,12 @@ export function RefundPolicyForm({ theaterId }: { theaterId?: number }) {
     d && set({ tiers: d.tiers.map((x, j) => (j === i ? { ...x, ...patch } : x)) });
   const heading = theaterId === undefined ? t('catalog.default_policy') : t('catalog.refund_policy');
 
-  async function save(e: Event) {
+  const { busy, run } = useOneAtATime();
+  const save = (e: Event) => {
     e.preventDefault();
+    void run(() => savePolicy());
+  };
+  async function savePolicy() {
     if (!d) return;
     const body = bodyOf(d);
     const header = ifMatch(policy.etag);
@@ -64,16 +68,18 @@ export function RefundPolicyForm({ theaterId }: { theaterId?: number }) {
         ? api.PUT('/api/v1/refund-policies/default', { headers: header, body })
         : api.PUT('/api/v1/theaters/{id}/refund-policy', { params: { path: { id: theaterId } }, headers: header, body }),
       say,
+      policy.reload,
     );
     if (!r) return;
     say({ kind: 'ok', text: t('catalog.policy_saved') });
     policy.reload();
   }
   async function followDefault() {
-    if (theaterId === undefined) return;
+    if (theaterId === undefined || !confirm(t('catalog.policy_use_default_confirm'))) return;
     const r = await attempt(
       api.DELETE('/api/v1/theaters/{id}/refund-policy', { params: { path: { id: theaterId } }, headers: ifMatch(policy.etag) }),
       say,
+      policy.reload,
     );
     if (!r) return;
     say({ kind: 'ok', text: t('catalog.policy_default_now') });
@@ -127,14 +133,22 @@ export function RefundPolicyForm({ theaterId }: { theaterId?: number }) {
               <option value="down">{t('catalog.rounding.down')}</option>
             </select>
           </label>
-          <Field label={t('catalog.grace_minutes')} type="number" min={0} max={1440} value={d.grace} onInput={(v) => set({ grace: v })} />
-          <Field label={t('catalog.grace_hours')} type="number" min={0} max={8760} value={d.graceHours} onInput={(v) => set({ graceHours: v })} />
+          <Field label={t('catalog.grace_minutes')} required type="number" min={0} max={1440} value={d.grace} onInput={(v) => set({ grace: v })} />
+          <Field
+            label={t('catalog.grace_hours')}
+            required
+            type="number"
+            min={0}
+            max={8760}
+            value={d.graceHours}
+            onInput={(v) => set({ graceHours: v })}
+          />
           <div class="actions">
-            <button type="submit" class="primary">
+            <button type="submit" class="primary" disabled={busy}>
               {t('catalog.save_policy')}
             </button>
             {theaterId !== undefined && policy.data?.source === 'theater' && (
-              <button type="button" onClick={() => void followDefault()}>
+              <button type="button" disabled={busy} onClick={() => void run(() => followDefault())}>
                 {t('catalog.policy_use_default')}
               </button>
             )}

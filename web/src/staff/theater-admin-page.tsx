@@ -7,7 +7,7 @@ import { t } from '../i18n/index.ts';
 import { useApi } from '../lib/use-api.ts';
 import { ErrorBox, Loading } from '../ui.tsx';
 import { AdminOnly } from './admin-only.tsx';
-import { attempt, Check, Field, ifMatch, type Said, SaidLine } from './form-kit.tsx';
+import { attempt, Check, Field, ifMatch, type Said, SaidLine, useOneAtATime } from './form-kit.tsx';
 import { HallsAdmin } from './halls-admin.tsx';
 import { PriceCardForm } from './price-card-form.tsx';
 import { RefundPolicyForm } from './refund-policy-form.tsx';
@@ -49,8 +49,12 @@ function TheaterSettings({ theater, etag, onSaved }: { theater: Theater; etag?: 
   const text = (k: 'name' | 'address' | 'time_zone' | 'contact_phone' | 'contact_email') => (v: string) => setD((x) => ({ ...x, [k]: v }));
   const flag = (k: 'is_active' | 'orphan_seat_rule' | 'companion_needs_wheelchair') => (v: boolean) => setD((x) => ({ ...x, [k]: v }));
 
-  async function save(e: Event) {
+  const { busy, run } = useOneAtATime();
+  const save = (e: Event) => {
     e.preventDefault();
+    void run(() => saveSettings());
+  };
+  async function saveSettings() {
     const body = {
       name: d.name.trim(),
       address: d.address.trim(),
@@ -65,7 +69,7 @@ function TheaterSettings({ theater, etag, onSaved }: { theater: Theater; etag?: 
         .filter(Boolean)
         .map(Number),
     };
-    const r = await attempt(api.PATCH('/api/v1/theaters/{id}', { params: { path: { id: theater.id } }, headers: ifMatch(etag), body }), say);
+    const r = await attempt(api.PATCH('/api/v1/theaters/{id}', { params: { path: { id: theater.id } }, headers: ifMatch(etag), body }), say, onSaved);
     if (!r) return;
     say({ kind: 'ok', text: t('catalog.saved', { name: body.name }) });
     onSaved();
@@ -86,7 +90,7 @@ function TheaterSettings({ theater, etag, onSaved }: { theater: Theater; etag?: 
         <Check label={t('catalog.companion_rule')} checked={d.companion_needs_wheelchair} onChange={flag('companion_needs_wheelchair')} />
         <Field label={t('catalog.alert_percents')} value={d.percents} onInput={(v) => setD((x) => ({ ...x, percents: v }))} />
       </fieldset>
-      <button type="submit" class="primary">
+      <button type="submit" class="primary" disabled={busy}>
         {t('catalog.save')}
       </button>
       <SaidLine said={said} />
