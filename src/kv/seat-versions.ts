@@ -38,6 +38,8 @@ export function redisSeatVersions(client: Redis, prefix: string): SeatVersions {
   client.defineCommand('advanceSeatVersion', { lua: ADVANCE, numberOfKeys: 1 });
   const scripts = client as Scripts;
   const key = (screeningId: number) => `${prefix}seatver:${screeningId}`;
+  // reads not sent yet, by screening
+  const waiting = new Map<number, Promise<number>>();
   return {
     async advance(screeningId, version) {
       try {
@@ -46,12 +48,23 @@ export function redisSeatVersions(client: Redis, prefix: string): SeatVersions {
         // Redis down: other instances fall back to the seat events and the map's short TTL
       }
     },
-    async latest(screeningId) {
-      try {
-        return Number((await client.get(key(screeningId))) ?? 0);
-      } catch {
-        return 0;
+    latest(screeningId) {
+      // Reads of one screening that arrive in the same turn share one GET, sent on the next turn:
+      // after every one of them began, so each still sees any version advanced before it began.
+      let asked = waiting.get(screeningId);
+      if (!asked) {
+        asked = new Promise<number>((resolve) => {
+          setImmediate(() => {
+            waiting.delete(screeningId);
+            client.get(key(screeningId)).then(
+              (v) => resolve(Number(v ?? 0)),
+              () => resolve(0),
+            );
+          });
+        });
+        waiting.set(screeningId, asked);
       }
+      return asked;
     },
   };
 }
