@@ -26,9 +26,10 @@ import type { PaymentGateway } from './gateway/gateway.ts';
 import { createHttpGateway } from './gateway/http-gateway.ts';
 import { createSimulator, type Simulator } from './gateway-simulator/simulator.ts';
 
-export async function openDb(config: Pick<Config, 'DATABASE_URL' | 'DB_POOL_MAX' | 'dataDir'>): Promise<Db> {
+/** `pgliteImage`: an in-memory PGlite starts from this dumped data directory (tests). */
+export async function openDb(config: Pick<Config, 'DATABASE_URL' | 'DB_POOL_MAX' | 'dataDir'>, pgliteImage?: Blob): Promise<Db> {
   if (config.DATABASE_URL) return connectPostgres({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX });
-  if (config.dataDir === ':memory:') return connectPglite(':memory:');
+  if (config.dataDir === ':memory:') return connectPglite(':memory:', pgliteImage);
   mkdirSync(config.dataDir, { recursive: true });
   return connectPglite(join(config.dataDir, 'pglite'));
 }
@@ -79,8 +80,13 @@ export interface Runtime extends Deps {
   close(): Promise<void>;
 }
 
-export async function openRuntime(config: Config, clock: Clock = systemClock): Promise<Runtime> {
-  const db = await openDb(config);
+export interface RuntimeOptions {
+  /** an embedded in-memory database starts from this dumped data directory (the tests' migrated, seeded one) */
+  pgliteImage?: Blob;
+}
+
+export async function openRuntime(config: Config, clock: Clock = systemClock, opts: RuntimeOptions = {}): Promise<Runtime> {
+  const db = await openDb(config, opts.pgliteImage);
   const kv = openKv(config);
   try {
     await migrate(db);

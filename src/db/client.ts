@@ -107,11 +107,22 @@ function statementName(text: string): string {
   return name;
 }
 
-/** PGlite in a folder (kept across restarts) or in memory (':memory:'). */
-export async function connectPglite(dataDir: string): Promise<Db> {
+/**
+ * PGlite in a folder (kept across restarts) or in memory (':memory:'); in memory it may start from
+ * `image`, a data directory dumped earlier (the tests load a migrated, seeded one instead of
+ * building it again for every suite).
+ */
+export async function connectPglite(dataDir: string, image?: Blob): Promise<Db> {
   const { PGlite } = await import('@electric-sql/pglite');
-  const db = dataDir === ':memory:' ? new PGlite() : new PGlite(dataDir);
+  const db = dataDir !== ':memory:' ? new PGlite(dataDir) : image ? new PGlite({ loadDataDir: image }) : new PGlite();
   await db.waitReady;
+  return pgliteDb(db);
+}
+
+type PGliteInstance = InstanceType<typeof import('@electric-sql/pglite')['PGlite']>;
+
+/** Our query layer over an open PGlite. */
+export function pgliteDb(db: PGliteInstance): Db {
   type Runner = Pick<typeof db, 'query'>;
   const run = async <R>(c: Runner, text: string, params?: readonly unknown[]) => {
     const r = await c.query<R>(text, params as unknown[]);

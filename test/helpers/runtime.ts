@@ -10,6 +10,7 @@ import { type Config, loadConfig } from '../../src/config.ts';
 import type { Clock } from '../../src/lib/clock.ts';
 import { openRuntime, type Runtime } from '../../src/runtime.ts';
 import { loginAs } from './http.ts';
+import { demoImage } from './pglite-image.ts';
 
 export const onPostgres = Boolean(process.env.DATABASE_URL);
 export const onRedis = Boolean(process.env.REDIS_URL);
@@ -46,6 +47,8 @@ export async function freshDatabase(baseUrl = process.env.DATABASE_URL as string
 }
 
 export interface TestAppOptions {
+  /** build the embedded database from scratch (migrations, seed) instead of loading the run's image */
+  freshEmbedded?: boolean;
   /** join an existing database (another instance of the same deployment) instead of a fresh one */
   databaseUrl?: string;
   /** share Redis keys and channels with another instance */
@@ -80,7 +83,9 @@ export async function startTestApp(env: Record<string, string> = {}, clock?: Clo
     ...(onRedis ? { REDIS_URL: process.env.REDIS_URL, REDIS_PREFIX: opts.redisPrefix ?? `test:${randomBytes(4).toString('hex')}:` } : {}),
     ...env,
   });
-  const rt = await openRuntime(config, clock);
+  // the embedded database starts from the suite run's migrated, seeded image (pglite-image.ts)
+  const fromImage = !databaseUrl && config.dataDir === ':memory:' && config.SEED_DEMO && !opts.freshEmbedded;
+  const rt = await openRuntime(config, clock, fromImage ? { pgliteImage: await demoImage() } : {});
   const app = await buildApp(rt, { logStream: opts.logStream, webDist: opts.webDist, onRoute: opts.onRoute });
   await app.ready();
   return {

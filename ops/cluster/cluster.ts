@@ -1,0 +1,252 @@
+// The release-night deployment on one machine, without Docker: HAProxy in front of N API instances
+// (default 3), the payment-gateway simulator as its own process, all on PostgreSQL and Redis. Used by
+// `npm run cluster` (ops/cluster/main.ts), the cluster tests and the benchmarks. Every process is
+// started here as a child and stopped by its own pid.
+//
+// HAProxy: `leastconn` balancing (a new request goes to the instance with the fewest open ones), an active health check on GET /readyz every
+// second (an instance is out after 2 failures, back after 2 successes), WebSocket upgrades passed
+// through (`timeout tunnel`), the client's address in X-Forwarded-For (the instances trust only the
+// balancer's, TRUST_PROXY=127.0.0.1), a request an instance could not take retried on another one
+// (a connection refused; for GET and HEAD also an instance that died before answering: a write that
+// reached an instance is never replayed), and the instance that answered named in X-Served-By.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const HOST = '127.0.0.1';
+
+export interface ClusterOptions {
+  /** API instances behind the balancer */
+  instances?: number;
+  /** the balancer's port (0: any free one) */
+  port?: number;
+  databaseUrl: string;
+  redisUrl: string;
+  /** Redis keys and channels of this deployment */
+  redisPrefix?: string;
+  /** more environment for every API instance */
+  env?: Record<string, string>;
+  /** where the processes' output goes: 'inherit' (the CLI) or kept in memory (tests, benches) */
+  output?: 'inherit' | 'capture';
+}
+
+export interface Proc {
+  name: string;
+  port: number;
+  child: ChildProcess;
+  /** the last 8,000 characters it wrote */
+  output(): string;
+}
+
+export interface Cluster {
+  /** http://127.0.0.1:<port> of the balancer */
+  url: string;
+  instances: Proc[];
+  gateway: Proc;
+  haproxy: Proc;
+  /** the environment every instance runs with (its secrets included) */
+  env: Record<string, string>;
+  /** SIGKILL one instance: no drain, exactly what a crash does */
+  kill(i: number): Promise<void>;
+  /** SIGTERM one instance and wait for its graceful exit */
+  stop(i: number): Promise<void>;
+  /** start instance i again (same port) and wait until it is ready */
+  start(i: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function haproxyBinary(): string | undefined {
+  const r = spawnSync('sh', ['-c', 'command -v haproxy'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once('error', fail);
+    srv.listen(0, HOST, () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+/** The balancer's configuration for these instance ports. */
+export function haproxyConfig(port: number, instancePorts: number[]): string {
+  return [
+    'global',
+    '  # the process-wide connection limit follows the file-descriptor limit (ulimit -n)',
+    'defaults',
+    '  mode http',
+    '  maxconn 5000',
+    '  timeout connect 2s',
+    '  timeout client 65s',
+    '  timeout server 65s',
+    '  # a WebSocket, once upgraded, lives as long as the viewer watches',
+    '  timeout tunnel 1h',
+    '  timeout http-keep-alive 10s',
+    '  option forwardfor',
+    '  option http-server-close',
+    '  # a request an instance could not take (refused, or the instance died before answering) is',
+    '  # tried again on another one; only reads are ever sent twice (see the backend)',
+    '  retries 2',
+    '  option redispatch 1',
+    '  retry-on conn-failure empty-response response-timeout',
+    'frontend web',
+    `  bind ${HOST}:${port}`,
+    '  default_backend api',
+    'backend api',
+    '  balance leastconn',
+    '  option httpchk GET /readyz',
+    '  http-check expect status 200',
+    '  default-server inter 1s fastinter 500ms fall 2 rise 2',
+    '  # a write that reached an instance is never replayed: it may have been done',
+    '  http-request disable-l7-retry unless METH_GET || METH_HEAD',
+    '  http-response set-header X-Served-By %s',
+    ...instancePorts.map((p, i) => `  server api${i + 1} ${HOST}:${p} check`),
+    '',
+  ].join('\n');
+}
+
+function launch(name: string, port: number, command: string, args: string[], env: NodeJS.ProcessEnv, output: 'inherit' | 'capture'): Proc {
+  const child = spawn(command, args, { cwd: ROOT, env, stdio: output === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'] });
+  let tail = '';
+  const keep = (b: Buffer) => void (tail = (tail + b.toString()).slice(-8000));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return { name, port, child, output: () => tail };
+}
+
+const running = (p: Proc) => p.child.exitCode === null && p.child.signalCode === null;
+const exited = (p: Proc) => (running(p) ? new Promise<void>((ok) => p.child.once('exit', () => ok())) : Promise.resolve());
+
+async function waitUntilReady(url: string, p: Proc, ms = 60_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (!running(p)) throw new Error(`${p.name} exited (${p.child.exitCode ?? p.child.signalCode}):\n${p.output()}`);
+    const ok = await fetch(url, { signal: AbortSignal.timeout(2000) }).then(
+      (r) => r.status === 200,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${p.name} not ready at ${url} after ${ms} ms:\n${p.output()}`);
+}
+
+export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
+  const haproxy = haproxyBinary();
+  if (!haproxy) throw new Error('haproxy is not installed (Debian: apt-get install haproxy)');
+  const n = opts.instances ?? 3;
+  const output = opts.output ?? 'capture';
+  const port = opts.port || (await freePort());
+  const url = `http://${HOST}:${port}`;
+  const gatewayPort = await freePort();
+  const ports: number[] = [];
+  for (let i = 0; i < n; i++) ports.push(await freePort());
+  const dir = mkdtempSync(join(tmpdir(), 'cinema-cluster-'));
+  const secrets = {
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    GATEWAY_API_KEY: `sk_cluster_${randomBytes(8).toString('hex')}`,
+    GATEWAY_WEBHOOK_SECRET: `whsec_cluster_${randomBytes(16).toString('hex')}`,
+  };
+  const node = process.execPath;
+  const procs: Proc[] = [];
+  const closeAll = async () => {
+    for (const p of procs.reverse()) {
+      if (running(p)) p.child.kill('SIGKILL');
+      await exited(p);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const gateway = launch(
+      'gateway',
+      gatewayPort,
+      node,
+      ['--import', 'tsx', 'src/gateway-server.ts'],
+      {
+        ...process.env,
+        GATEWAY_PORT: String(gatewayPort),
+        GATEWAY_HOST: HOST,
+        GATEWAY_API_KEY: secrets.GATEWAY_API_KEY,
+        GATEWAY_WEBHOOK_SECRET: secrets.GATEWAY_WEBHOOK_SECRET,
+        // webhooks go through the balancer, like a real provider's
+        GATEWAY_WEBHOOK_URL: `${url}/api/v1/payments/webhook`,
+        GATEWAY_PUBLIC_URL: `http://${HOST}:${gatewayPort}`,
+        GATEWAY_STATE_FILE: join(dir, 'gateway-state.json'),
+        LOG_LEVEL: 'warn',
+      },
+      output,
+    );
+    procs.push(gateway);
+    const env: Record<string, string> = {
+      DATABASE_URL: opts.databaseUrl,
+      REDIS_URL: opts.redisUrl,
+      REDIS_PREFIX: opts.redisPrefix ?? `cluster:${randomBytes(4).toString('hex')}:`,
+      ...secrets,
+      GATEWAY: 'http',
+      GATEWAY_URL: `http://${HOST}:${gatewayPort}`,
+      PUBLIC_BASE_URL: url,
+      TRUST_PROXY: HOST,
+      DATA_DIR: dir,
+      HOST,
+      LOG_LEVEL: 'warn',
+      ...opts.env,
+    };
+    const instanceProc = (i: number) =>
+      launch(`api${i + 1}`, ports[i], node, ['--import', 'tsx', 'src/server.ts'], { ...process.env, ...env, PORT: String(ports[i]) }, output);
+    await waitUntilReady(`http://${HOST}:${gatewayPort}/_gateway/faults`, gateway);
+    // the first instance migrates and seeds; the others start once it is ready
+    const instances: Proc[] = [instanceProc(0)];
+    procs.push(instances[0]);
+    await waitUntilReady(`http://${HOST}:${ports[0]}/readyz`, instances[0]);
+    for (let i = 1; i < n; i++) {
+      instances.push(instanceProc(i));
+      procs.push(instances[i]);
+    }
+    await Promise.all(instances.slice(1).map((p) => waitUntilReady(`http://${HOST}:${p.port}/readyz`, p)));
+
+    const cfg = join(dir, 'haproxy.cfg');
+    writeFileSync(cfg, haproxyConfig(port, ports));
+    const check = spawnSync(haproxy, ['-c', '-f', cfg], { encoding: 'utf8' });
+    if (check.status !== 0) throw new Error(`haproxy refused its configuration:\n${check.stdout}${check.stderr}`);
+    const balancer = launch('haproxy', port, haproxy, ['-f', cfg, '-db'], process.env, output);
+    procs.push(balancer);
+    await waitUntilReady(`${url}/readyz`, balancer);
+
+    return {
+      url,
+      instances,
+      gateway,
+      haproxy: balancer,
+      env,
+      async kill(i) {
+        const p = instances[i];
+        if (running(p)) p.child.kill('SIGKILL');
+        await exited(p);
+      },
+      async stop(i) {
+        const p = instances[i];
+        if (running(p)) p.child.kill('SIGTERM');
+        await exited(p);
+      },
+      async start(i) {
+        if (running(instances[i])) return;
+        const p = instanceProc(i);
+        instances[i] = p;
+        procs.push(p);
+        await waitUntilReady(`http://${HOST}:${p.port}/readyz`, p);
+      },
+      close: closeAll,
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
