@@ -76,8 +76,11 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** The balancer's configuration for these instance ports. */
-export function haproxyConfig(port: number, instancePorts: number[]): string {
+/**
+ * The balancer's configuration: listening on `bind` (e.g. 127.0.0.1:4000), in front of `servers`
+ * (host:port each, named api1, api2, ...). ops/cluster/haproxy.compose.cfg is this for Compose.
+ */
+export function haproxyConfig(bind: string, servers: string[]): string {
   return [
     'global',
     '  # the process-wide connection limit follows the file-descriptor limit (ulimit -n)',
@@ -98,17 +101,18 @@ export function haproxyConfig(port: number, instancePorts: number[]): string {
     '  option redispatch 1',
     '  retry-on conn-failure empty-response response-timeout',
     'frontend web',
-    `  bind ${HOST}:${port}`,
+    `  bind ${bind}`,
     '  default_backend api',
     'backend api',
     '  balance leastconn',
     '  option httpchk GET /readyz',
     '  http-check expect status 200',
-    '  default-server inter 1s fastinter 500ms fall 2 rise 2',
+    '  # a name that does not resolve yet (a container still starting) leaves its server down, not the balancer',
+    '  default-server inter 1s fastinter 500ms fall 2 rise 2 init-addr last,libc,none',
     '  # a write that reached an instance is never replayed: it may have been done',
     '  http-request disable-l7-retry unless METH_GET || METH_HEAD',
     '  http-response set-header X-Served-By %s',
-    ...instancePorts.map((p, i) => `  server api${i + 1} ${HOST}:${p} check`),
+    ...servers.map((address, i) => `  server api${i + 1} ${address} check`),
     '',
   ].join('\n');
 }
@@ -213,7 +217,13 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     await Promise.all(instances.slice(1).map((p) => waitUntilReady(`http://${HOST}:${p.port}/readyz`, p)));
 
     const cfg = join(dir, 'haproxy.cfg');
-    writeFileSync(cfg, haproxyConfig(port, ports));
+    writeFileSync(
+      cfg,
+      haproxyConfig(
+        `${HOST}:${port}`,
+        ports.map((p) => `${HOST}:${p}`),
+      ),
+    );
     const check = spawnSync(haproxy, ['-c', '-f', cfg], { encoding: 'utf8' });
     if (check.status !== 0) throw new Error(`haproxy refused its configuration:\n${check.stdout}${check.stderr}`);
     const balancer = launch('haproxy', port, haproxy, ['-f', cfg, '-db'], process.env, output);
