@@ -95,7 +95,15 @@ export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<Fas
     apiKeys: apiKeyVerifier(deps),
     sessions: sessionState(deps.db, deps.kv, { checkMs: config.SESSION_CHECK_MS, accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS }),
   });
-  await app.register(websocket, { options: { maxPayload: 4096 } });
+  await app.register(websocket, {
+    options: { maxPayload: 4096 },
+    // On shutdown every live seat map is told to reconnect (1012 service restart): behind a balancer
+    // its client lands on another instance and catches up from the map it fetches.
+    preClose(done) {
+      for (const client of this.websocketServer.clients) client.close(1012, 'service restart: reconnect');
+      this.websocketServer.close(() => done());
+    },
+  });
   await registerDocs(app, { ui: config.apiDocs });
   await registerMetrics(app, {
     token: config.METRICS_TOKEN,

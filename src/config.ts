@@ -58,6 +58,9 @@ const EnvSchema = Type.Object({
   CURRENCY: Type.String({ default: 'IDR', pattern: '^[A-Z]{3}$' }),
   CLEANING_GAP_MINUTES: Int(15, 0, 240),
   SHUTDOWN_GRACE_MS: Int(10_000, 0, 120_000),
+  // behind a balancer: how long SIGTERM keeps serving while /readyz says 'draining', so the
+  // balancer's health checks take the instance out before it stops accepting connections
+  DRAIN_MS: Int(0, 0, 60_000),
   // 10 s for tests of a hold running out; production refuses under 60 (productionProblems)
   HOLD_TTL_SECONDS: Int(600, 10, 900),
   HOLD_MAX_SEATS: Int(8, 1, 20),

@@ -33,6 +33,8 @@ export interface Deps {
   simulator?: Simulator;
   /** signs e-ticket QR payloads and checks them at the door */
   ticketKeys: TicketKeys;
+  /** this instance's life: `draining` once SIGTERM asked it to stop (readiness says so) */
+  lifecycle: { draining: boolean };
   /** told after a change of a screening's sold (or sellable) seats committed: sell-out alerts */
   sellout: SelloutWatch;
 }

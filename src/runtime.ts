@@ -119,6 +119,7 @@ export async function openRuntime(config: Config, clock: Clock = systemClock, op
     gateway,
     simulator,
     ticketKeys: ticketKeysFor(config),
+    lifecycle: { draining: false },
     sellout: { changed: async () => {}, retry: async () => 0 },
     async close() {
       await simulator?.close();

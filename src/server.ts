@@ -1,5 +1,7 @@
-// The process: config, runtime, app, listen; on SIGTERM/SIGINT stop accepting, let in-flight
-// requests finish (bounded by SHUTDOWN_GRACE_MS), then close the pools.
+// The process: config, runtime, app, listen; on SIGTERM/SIGINT drain (DRAIN_MS: /readyz says
+// 'draining' while the instance still serves, so a balancer takes it out first), tell live seat maps
+// to reconnect, stop accepting, let in-flight requests finish (bounded by SHUTDOWN_GRACE_MS), then
+// close the pools.
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { startAuditPurge } from './jobs/audit-purge.ts';
@@ -56,7 +58,9 @@ async function main() {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    app.log.info({ signal }, 'shutting down');
+    runtime.lifecycle.draining = true;
+    app.log.info({ signal, drainMs: config.DRAIN_MS }, 'shutting down');
+    if (config.DRAIN_MS > 0) await new Promise((r) => setTimeout(r, config.DRAIN_MS));
     const idleSweep = setInterval(() => app.server.closeIdleConnections(), 100);
     idleSweep.unref();
     const force = setTimeout(() => {

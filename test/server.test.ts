@@ -1,10 +1,12 @@
 // The process as `npm start` runs it: a fresh data folder fills with demo data and serves within
-// 15 s; data and tokens survive a restart; SIGTERM lets an in-flight request finish.
+// 15 s; data and tokens survive a restart; SIGTERM lets an in-flight request finish, and drains first
+// when DRAIN_MS is set.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import WebSocket from 'ws';
 import { freePort, type Server, startServer, waitFor } from './helpers/process.ts';
 
 let dir: string;
@@ -71,5 +73,29 @@ test('after a restart on the same folder the data and the signing key are still 
   const login = await post(`${server.base}/api/v1/login`, { email: 'kept@example.com', password: 'long enough pw' });
   assert.equal(login.status, 200);
   server.proc.kill('SIGTERM');
+  assert.equal(await server.exited, 0);
+});
+
+test('SIGTERM with DRAIN_MS: /readyz says draining while requests are still served, live seat maps are told to reconnect (1012), then it exits 0', async () => {
+  server = startServer({ DATA_DIR: dir, DRAIN_MS: '1500' }, await freePort());
+  await waitFor(`${server.base}/readyz`, 15_000);
+  const list = await json(await fetch(`${server.base}/api/v1/screenings`, { headers: { authorization: `Bearer ${customerToken}` } }));
+  const screening = list.data[0].id as number;
+  const live = new WebSocket(`${server.base.replace(/^http/, 'ws')}/api/v1/screenings/${screening}/live?access_token=${customerToken}`);
+  const closed = new Promise<number>((ok) => live.on('close', (code) => ok(code)));
+  await new Promise((ok, fail) => {
+    live.once('message', ok);
+    live.once('error', fail);
+  });
+
+  server.proc.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 300));
+  const ready = await fetch(`${server.base}/readyz`);
+  assert.equal(ready.status, 503);
+  assert.equal((await json(ready)).status, 'draining');
+  const served = await fetch(`${server.base}/api/v1/cities`);
+  assert.equal(served.status, 200, 'still serving while it drains');
+  assert.equal(served.headers.get('connection'), 'close');
+  assert.equal(await closed, 1012);
   assert.equal(await server.exited, 0);
 });

@@ -57,6 +57,14 @@ export interface Cluster {
   stop(i: number): Promise<void>;
   /** start instance i again (same port) and wait until it is ready */
   start(i: number): Promise<void>;
+  /** whether the balancer's health checks have instance i in (UP) */
+  inService(i: number): Promise<boolean>;
+  /**
+   * A rolling deploy: each instance in turn gets SIGTERM (it drains: /readyz says 'draining' while
+   * it serves, the balancer takes it out, live seat maps are told to reconnect, in-flight requests
+   * finish), starts again, and is back in the balancer before the next one goes.
+   */
+  rollingRestart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -78,9 +86,10 @@ export function freePort(): Promise<number> {
 
 /**
  * The balancer's configuration: listening on `bind` (e.g. 127.0.0.1:4000), in front of `servers`
- * (host:port each, named api1, api2, ...). ops/cluster/haproxy.compose.cfg is this for Compose.
+ * (host:port each, named api1, api2, ...), with its statistics (CSV at /stats;csv) on `stats` when
+ * given. ops/cluster/haproxy.compose.cfg is this for Compose.
  */
-export function haproxyConfig(bind: string, servers: string[]): string {
+export function haproxyConfig(bind: string, servers: string[], stats?: string): string {
   return [
     'global',
     '  # the process-wide connection limit follows the file-descriptor limit (ulimit -n)',
@@ -113,6 +122,7 @@ export function haproxyConfig(bind: string, servers: string[]): string {
     '  http-request disable-l7-retry unless METH_GET || METH_HEAD',
     '  http-response set-header X-Served-By %s',
     ...servers.map((address, i) => `  server api${i + 1} ${address} check`),
+    ...(stats ? ['listen stats', '  mode http', `  bind ${stats}`, '  stats enable', '  stats uri /stats'] : []),
     '',
   ].join('\n');
 }
@@ -151,6 +161,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const port = opts.port || (await freePort());
   const url = `http://${HOST}:${port}`;
   const gatewayPort = await freePort();
+  const statsPort = await freePort();
   const ports: number[] = [];
   for (let i = 0; i < n; i++) ports.push(await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'cinema-cluster-'));
@@ -201,6 +212,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       DATA_DIR: dir,
       HOST,
       LOG_LEVEL: 'warn',
+      // the balancer checks every second and takes an instance out after 2 failures
+      DRAIN_MS: '3000',
       ...opts.env,
     };
     const instanceProc = (i: number) =>
@@ -222,6 +235,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       haproxyConfig(
         `${HOST}:${port}`,
         ports.map((p) => `${HOST}:${p}`),
+        `${HOST}:${statsPort}`,
       ),
     );
     const check = spawnSync(haproxy, ['-c', '-f', cfg], { encoding: 'utf8' });
@@ -230,7 +244,12 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     procs.push(balancer);
     await waitUntilReady(`${url}/readyz`, balancer);
 
-    return {
+    const inService = async (i: number) => {
+      const csv = await fetch(`http://${HOST}:${statsPort}/stats;csv`).then((r) => r.text());
+      const row = csv.split('\n').find((l) => l.startsWith(`api,api${i + 1},`));
+      return row?.split(',')[17] === 'UP';
+    };
+    const self: Cluster = {
       url,
       instances,
       gateway,
@@ -253,8 +272,21 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         procs.push(p);
         await waitUntilReady(`http://${HOST}:${p.port}/readyz`, p);
       },
+      inService,
+      async rollingRestart() {
+        for (let i = 0; i < instances.length; i++) {
+          await self.stop(i);
+          await self.start(i);
+          const until = Date.now() + 30_000;
+          while (!(await inService(i))) {
+            if (Date.now() > until) throw new Error(`api${i + 1} not back in the balancer after 30 s`);
+            await new Promise((r) => setTimeout(r, 200));
+          }
+        }
+      },
       close: closeAll,
     };
+    return self;
   } catch (err) {
     await closeAll();
     throw err;

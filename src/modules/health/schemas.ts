@@ -3,7 +3,9 @@ import { Type } from 'typebox';
 
 const Check = Type.Object({ ok: Type.Boolean(), detail: Type.Optional(Type.String()) });
 const ReadyBody = Type.Object({
-  status: Type.Enum(['ready', 'degraded', 'not_ready']),
+  status: Type.Enum(['ready', 'degraded', 'not_ready', 'draining'], {
+    description: 'draining: the instance is shutting down (SIGTERM) and still serves what it has, but takes no new work',
+  }),
   checks: Type.Object({ database: Check, migrations: Check, redis: Check }),
 });
 

@@ -22544,8 +22544,11 @@ export interface paths {
                                     ok: boolean;
                                 };
                             };
-                            /** @enum {unknown} */
-                            status: "ready" | "degraded" | "not_ready";
+                            /**
+                             * @description draining: the instance is shutting down (SIGTERM) and still serves what it has, but takes no new work
+                             * @enum {unknown}
+                             */
+                            status: "ready" | "degraded" | "not_ready" | "draining";
                         };
                     };
                 };
@@ -22570,8 +22573,11 @@ export interface paths {
                                     ok: boolean;
                                 };
                             };
-                            /** @enum {unknown} */
-                            status: "ready" | "degraded" | "not_ready";
+                            /**
+                             * @description draining: the instance is shutting down (SIGTERM) and still serves what it has, but takes no new work
+                             * @enum {unknown}
+                             */
+                            status: "ready" | "degraded" | "not_ready" | "draining";
                         };
                     };
                 };
