@@ -64,6 +64,14 @@ describe('the catalog in the browser', { skip: skipBrowser }, () => {
     await page.getByText(`${title} saved.`).waitFor();
     assert.equal((await movie()).duration, 100);
 
+    // a title search finds it, and only what matches
+    await page.getByLabel('Find a movie by title').fill(tag);
+    await page.getByRole('button', { name: 'Find', exact: true }).click();
+    await page.getByRole('button', { name: 'Show all' }).waitFor();
+    assert.deepEqual(await page.getByTestId('movies-table').locator('tbody th').allTextContents(), [title]);
+    await page.getByRole('button', { name: 'Show all' }).click();
+    await page.getByRole('row', { name: /Dune/ }).first().waitFor();
+
     // a city and a theater in it
     const city = `Testville ${tag}`;
     await page.getByLabel('City', { exact: true }).fill(city);

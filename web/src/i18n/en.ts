@@ -480,6 +480,9 @@ export const en = {
   'layout.problem': 'problem to fix',
   'catalog.changed_reloaded': 'Someone changed this meanwhile. The form now shows it as it is; make your change again.',
   'catalog.policy_use_default_confirm': "Drop this theater's own refund policy and follow the default?",
+  'catalog.find_movie': 'Find a movie by title',
+  'catalog.find': 'Find',
+  'catalog.show_all': 'Show all',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -482,4 +482,7 @@ export const id: Record<MessageKey, string> = {
   'layout.problem': 'masalah yang harus diperbaiki',
   'catalog.changed_reloaded': 'Seseorang telah mengubah data ini. Formulir kini menampilkan keadaan terbaru; lakukan perubahan Anda lagi.',
   'catalog.policy_use_default_confirm': 'Hapus kebijakan refund milik bioskop ini dan ikuti kebijakan bawaan?',
+  'catalog.find_movie': 'Cari film menurut judul',
+  'catalog.find': 'Cari',
+  'catalog.show_all': 'Tampilkan semua',
 };

@@ -54,7 +54,10 @@ function bodyOf(d: Draft): Body {
 }
 
 export function MoviesAdmin() {
-  const movies = useApi(() => api.GET('/api/v1/movies'), []);
+  // the list is the public one (its first 100 by release); a title search reaches any movie
+  const [search, setSearch] = useState('');
+  const [q, setQ] = useState('');
+  const movies = useApi(() => api.GET('/api/v1/movies', { params: { query: q ? { q } : {} } }), [q]);
   const [editing, setEditing] = useState<{ id: number; etag: Record<string, string> } | null>(null);
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [said, say] = useState<Said>();
@@ -110,6 +113,28 @@ export function MoviesAdmin() {
     <section aria-labelledby="movies-h">
       <h2 id="movies-h">{t('catalog.movies')}</h2>
       <SaidLine said={said} />
+      <form
+        class="inline-form actions"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setQ(search.trim());
+        }}
+      >
+        <Field label={t('catalog.find_movie')} value={search} onInput={setSearch} maxLength={100} />
+        <button type="submit">{t('catalog.find')}</button>
+        {q && (
+          <button
+            type="button"
+            onClick={() => {
+              setSearch('');
+              setQ('');
+            }}
+          >
+            {t('catalog.show_all')}
+          </button>
+        )}
+      </form>
       {movies.error && <ErrorBox message={movies.error} retry={movies.reload} />}
       {movies.data && (
         <div class="table-scroll">
