@@ -7,11 +7,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
-import { haproxyBinary, startCluster, type Cluster } from '../ops/cluster/cluster.ts';
+import { clusterUnavailable, startCluster, type Cluster } from '../ops/cluster/cluster.ts';
 import { liveClient } from './helpers/live-client.ts';
 import { freshDatabase, onPostgres, onRedis } from './helpers/runtime.ts';
 
-const skip = !(onPostgres && onRedis) ? 'needs PostgreSQL and Redis' : !haproxyBinary() ? 'needs haproxy (apt-get install haproxy)' : false;
+const skip = clusterUnavailable(onPostgres, onRedis);
 
 describe('three instances behind HAProxy', { skip }, () => {
   let cluster: Cluster;

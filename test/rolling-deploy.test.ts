@@ -8,10 +8,10 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import WebSocket from 'ws';
-import { type Cluster, haproxyBinary, startCluster } from '../ops/cluster/cluster.ts';
+import { type Cluster, clusterUnavailable, startCluster } from '../ops/cluster/cluster.ts';
 import { freshDatabase, onPostgres, onRedis } from './helpers/runtime.ts';
 
-const skip = !(onPostgres && onRedis) ? 'needs PostgreSQL and Redis' : !haproxyBinary() ? 'needs haproxy (apt-get install haproxy)' : false;
+const skip = clusterUnavailable(onPostgres, onRedis);
 
 describe('a rolling deploy behind HAProxy', { skip }, () => {
   let cluster: Cluster;

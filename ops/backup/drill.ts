@@ -16,13 +16,13 @@
 //    one. A table is printed; any difference exits non-zero. Everything it started is stopped.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { openRuntime } from '../../src/runtime.ts';
+import { freePort } from '../cluster/cluster.ts';
 
 const SHORT = process.argv.includes('--short');
 const ROUNDS = SHORT ? { before: 3, between: 4, after: 3 } : { before: 20, between: 30, after: 20 };
@@ -54,16 +54,6 @@ function asPostgresLater(cmd: string, args: string[]): Promise<void> {
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, HOST, () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => ok(port));
-    });
-  });
-}
 
 const FINGERPRINT = `
 SELECT 'tickets ' || status AS what, count(*)::text AS value FROM tickets GROUP BY status

@@ -73,6 +73,12 @@ export function haproxyBinary(): string | undefined {
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
+/** Why a suite that starts the cluster cannot run here, or false when it can. */
+export function clusterUnavailable(onPostgres: boolean, onRedis: boolean): string | false {
+  if (!(onPostgres && onRedis)) return 'needs PostgreSQL and Redis';
+  return haproxyBinary() ? false : 'needs haproxy (apt-get install haproxy)';
+}
+
 export function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
     const srv = createServer();
