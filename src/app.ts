@@ -31,6 +31,7 @@ import { authRoutes } from './modules/auth/routes.ts';
 import { sessionState } from './modules/auth/index.ts';
 import { catalogRoutes } from './modules/catalog/routes.ts';
 import { hallRoutes } from './modules/halls/routes.ts';
+import { registerOwnWrites } from './http/own-writes.ts';
 import { healthRoutes } from './modules/health/routes.ts';
 import { screeningRoutes } from './modules/screenings/routes.ts';
 import { pricingRoutes } from './modules/pricing/routes.ts';
@@ -111,6 +112,7 @@ export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<Fas
     business: [...BUSINESS_COUNTERS, selloutAlertsRaised, selloutCheckFailures, ...businessGauges(deps)],
   });
 
+  registerOwnWrites(app, deps.reads);
   await app.register(healthRoutes, deps);
   // Each module's routes by who may call them, each group inside the scope that checks it
   // (http/access.ts): a route cannot be added here without saying who may call it.

@@ -20,6 +20,12 @@ const EnvSchema = Type.Object({
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   DB_POOL_MAX: Int(10, 1, 200),
+  // a streaming replica for reads that tolerate lag (db/replica.ts): its URL, its pool, the most lag
+  // a read may see (past it, reads go to the primary), and how often its lag is measured
+  DATABASE_REPLICA_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  DB_REPLICA_POOL_MAX: Int(10, 1, 200),
+  REPLICA_MAX_LAG_MS: Int(2_000, 100, 600_000),
+  REPLICA_CHECK_MS: Int(250, 50, 60_000),
   DATA_DIR: Type.String({ default: './data' }),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   REDIS_PREFIX: Type.String({ default: 'cinema:' }),
@@ -216,6 +222,8 @@ export function loadConfig(raw: NodeJS.ProcessEnv = process.env): Config {
 
   const env = input as Env;
   const embedded = !env.DATABASE_URL;
+  if (embedded && env.DATABASE_REPLICA_URL)
+    fail('DATABASE_REPLICA_URL', 'DATABASE_REPLICA_URL needs DATABASE_URL: the embedded database has no replica');
   const dataDir = env.DATA_DIR === ':memory:' ? ':memory:' : resolve(env.DATA_DIR);
   const jwtSecret = resolveJwtSecret(env.JWT_SECRET, embedded, production, dataDir, fail);
   const gatewayWebhookSecret = resolveWebhookSecret(env, embedded, jwtSecret, fail);

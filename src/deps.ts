@@ -2,6 +2,7 @@
 import type { ReadCache } from './cache/read-cache.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
+import type { Reads } from './db/replica.ts';
 import type { Kv } from './kv/kv.ts';
 import type { Clock } from './lib/clock.ts';
 import type { FastPath } from './kv/seat-fast-path.ts';
@@ -15,6 +16,8 @@ import type { TicketKeys } from './eticket/signing-key.ts';
 export interface Deps {
   config: Config;
   db: Db;
+  /** reads that tolerate lag: the replica when there is one within its bound, else db */
+  reads: Reads;
   kv: Kv;
   clock: Clock;
   /** rendered JSON of hot reads; invalidate('catalog') after any catalog write commits */

@@ -4,9 +4,10 @@
 // seed CLI and the tests.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { noCache, readCache } from './cache/read-cache.ts';
+import { noCache, type ReadCache, readCache } from './cache/read-cache.ts';
 import { ConfigError, type Config } from './config.ts';
 import { connectPglite, connectPostgres, type Db } from './db/client.ts';
+import { primaryReads, type Reads, replicaReads } from './db/replica.ts';
 import { migrate } from './db/migrate.ts';
 import { selloutWatch } from './modules/alerts/index.ts';
 import { applyRetention } from './modules/audit/index.ts';
@@ -32,6 +33,33 @@ export async function openDb(config: Pick<Config, 'DATABASE_URL' | 'DB_POOL_MAX'
   if (config.dataDir === ':memory:') return connectPglite(':memory:', pgliteImage);
   mkdirSync(config.dataDir, { recursive: true });
   return connectPglite(join(config.dataDir, 'pglite'));
+}
+
+/** The replica for reads that tolerate lag, when DATABASE_REPLICA_URL names one. */
+function openReads(config: Config, db: Db, kv: Kv): Reads {
+  if (!config.DATABASE_REPLICA_URL) return primaryReads(db);
+  const replica = connectPostgres({
+    url: config.DATABASE_REPLICA_URL,
+    poolMax: config.DB_REPLICA_POOL_MAX,
+    applicationName: 'cinema-api-reads',
+    connectTimeoutMs: 2_000,
+  });
+  return replicaReads(db, replica, kv, { maxLagMs: config.REPLICA_MAX_LAG_MS, checkMs: config.REPLICA_CHECK_MS, prefix: 'replica:' });
+}
+
+/**
+ * A catalog change is a write its readers must see at once (the admin who made it, the next page
+ * on any instance): it is marked for the replica before the cache is told, so a value rebuilt after
+ * the invalidation is read from the primary.
+ */
+function marksCatalogWrites(cache: ReadCache, reads: Reads): ReadCache {
+  return {
+    ...cache,
+    async invalidate(scope) {
+      if (scope === 'catalog') await reads.wrote('catalog');
+      await cache.invalidate(scope);
+    },
+  };
 }
 
 export function openKv(config: Config): Kv {
@@ -106,12 +134,15 @@ export async function openRuntime(config: Config, clock: Clock = systemClock, op
   const events = redis ? redisEvents(redis.pub, redis.sub, `${config.REDIS_PREFIX}seat-events`) : memoryEvents();
   const hub = createHub(events, { batchMs: config.LIVE_BATCH_MS });
   const { gateway, simulator } = openGateway(config);
+  const reads = openReads(config, db, kv);
+  const cache = config.READ_CACHE ? readCache(kv) : noCache;
   const runtime: Runtime = {
     config,
     db,
+    reads,
     kv,
     clock,
-    cache: config.READ_CACHE ? readCache(kv) : noCache,
+    cache: marksCatalogWrites(cache, reads),
     events,
     hub,
     seatVersions: redis ? redisSeatVersions(redis.locks, config.REDIS_PREFIX) : localSeatVersions,
@@ -127,6 +158,7 @@ export async function openRuntime(config: Config, clock: Clock = systemClock, op
       await events.close();
       redis?.pub.disconnect();
       redis?.locks.disconnect();
+      await reads.close();
       await Promise.allSettled([db.close(), kv.close()]);
     },
   };

@@ -30,6 +30,8 @@ export interface PostgresOptions {
   url: string;
   poolMax: number;
   applicationName?: string;
+  /** how long to wait for a connection (default 10 s; a replica's is short: the primary can answer instead) */
+  connectTimeoutMs?: number;
 }
 
 export function connectPostgres(opts: PostgresOptions): Db {
@@ -38,7 +40,7 @@ export function connectPostgres(opts: PostgresOptions): Db {
     max: opts.poolMax,
     application_name: opts.applicationName ?? 'cinema-api',
     // A request never waits forever: for a connection, for a lock, or on a runaway statement.
-    connectionTimeoutMillis: 10_000,
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
     statement_timeout: 10_000,
     lock_timeout: 3_000,
     idle_in_transaction_session_timeout: 15_000,

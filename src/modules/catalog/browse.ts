@@ -1,7 +1,9 @@
 // Public browse reads, served from the read cache (scope 'catalog', made stale by every catalog
 // write). Keys are built from the normalised query, values are the JSON text PostgreSQL built.
 // Screening lists also change with time (only upcoming shows) and with seat sales (available_seats),
-// which do not touch the catalog scope: they live for 5 seconds only.
+// which do not touch the catalog scope: they live for 5 seconds only. A value is built from the read
+// replica when there is one (plus its lag, at most REPLICA_MAX_LAG_MS), from the primary while a
+// catalog write is recent.
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../http/errors.ts';
 import type { TimeKey } from '../../http/paging.ts';
@@ -14,14 +16,16 @@ const SCREENINGS_TTL_MS = 5_000;
 const MOVIES_CAP = 100;
 
 const key = (...parts: unknown[]) => JSON.stringify(parts);
+/** the replica when it is within its bound and no catalog write is recent (db/replica.ts) */
+const reads = (deps: Deps) => deps.reads.lagTolerant(SCOPE);
 
 export function listCities(deps: Deps): Promise<string> {
-  return deps.cache.get(SCOPE, key('cities'), LIST_TTL_MS, () => citiesJson(deps.db));
+  return deps.cache.get(SCOPE, key('cities'), LIST_TTL_MS, async () => citiesJson(await reads(deps)));
 }
 
 export function listCityTheaters(deps: Deps, cityId: number, includeInactive: boolean): Promise<string> {
   return deps.cache.get(SCOPE, key('city-theaters', cityId, includeInactive), LIST_TTL_MS, async () => {
-    const data = await cityTheatersJson(deps.db, cityId, includeInactive);
+    const data = await cityTheatersJson(await reads(deps), cityId, includeInactive);
     if (data === null) throw new AppError('city_not_found');
     return data;
   });
@@ -40,7 +44,7 @@ export function listMovies(deps: Deps, query: MovieListQuery): Promise<string> {
   const f = { status: query.status, cityId: query.cityId, q, today, limit: MOVIES_CAP };
   return deps.cache.get(SCOPE, key('movies', f.status, f.cityId, f.q, today), LIST_TTL_MS, async () => {
     if (f.cityId !== undefined) await requireCity(deps, f.cityId);
-    return moviesJson(deps.db, f);
+    return moviesJson(await reads(deps), f);
   });
 }
 
@@ -55,8 +59,8 @@ export async function theaterScreenings(deps: Deps, theaterId: number, query: Sc
   const k = key('theater-screenings', theaterId, date, query.after?.showTime, query.after?.id, query.limit);
   return unpack(
     await deps.cache.get(SCOPE, k, SCREENINGS_TTL_MS, async () => {
-      if (!(await theaterExists(deps.db, theaterId))) throw new AppError('theater_not_found');
-      return pack(await searchScreeningsJson(deps.db, { theaterId, date, after: query.after, limit: query.limit, expand: true }));
+      if (!(await theaterExists(await reads(deps), theaterId))) throw new AppError('theater_not_found');
+      return pack(await searchScreeningsJson(await reads(deps), { theaterId, date, after: query.after, limit: query.limit, expand: true }));
     }),
   );
 }
@@ -67,15 +71,15 @@ export async function movieScreenings(deps: Deps, movieId: number, query: Screen
   const k = key('movie-screenings', movieId, cityId, date, after?.showTime, after?.id, limit);
   return unpack(
     await deps.cache.get(SCOPE, k, SCREENINGS_TTL_MS, async () => {
-      if (!(await movieExists(deps.db, movieId))) throw new AppError('movie_not_found');
+      if (!(await movieExists(await reads(deps), movieId))) throw new AppError('movie_not_found');
       if (cityId !== undefined) await requireCity(deps, cityId);
-      return pack(await searchScreeningsJson(deps.db, { movieId, cityId, date, after, limit, expand: true }));
+      return pack(await searchScreeningsJson(await reads(deps), { movieId, cityId, date, after, limit, expand: true }));
     }),
   );
 }
 
 async function requireCity(deps: Deps, cityId: number) {
-  if (!(await cityExists(deps.db, cityId))) {
+  if (!(await cityExists(await reads(deps), cityId))) {
     throw new AppError('unknown_city', `No city with id ${cityId}`, { city_id: cityId });
   }
 }
@@ -102,7 +106,7 @@ function unpack(text: string): JsonPage {
 /** One upcoming screening on sale, as the browse lists show it; undefined when past, closed or unknown. */
 export async function showtime(deps: Deps, id: number): Promise<string> {
   const text = await deps.cache.get(SCOPE, key('showtime', id), SCREENINGS_TTL_MS, async () => {
-    const page = await searchScreeningsJson(deps.db, { id, limit: 1, expand: true });
+    const page = await searchScreeningsJson(await reads(deps), { id, limit: 1, expand: true });
     return page.data === '[]' ? '' : page.data.slice(1, -1).trim();
   });
   if (text === '') throw new AppError('screening_not_found', 'No such screening on sale (past, closed or unknown)');

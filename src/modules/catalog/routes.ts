@@ -29,7 +29,7 @@ async function browseRoutes(fastify: FastifyInstance, deps: Deps) {
   app.get('/cities', { schema: citySchemas.list }, async (_req, reply) => sendRawData(reply, 'Cities fetched successfully', await listCities(deps)));
 
   app.get('/cities/:id', { schema: citySchemas.get }, async (req, reply) => {
-    const row = await findCity(deps.db, req.params.id);
+    const row = await findCity(await deps.reads.lagTolerant('catalog'), req.params.id);
     if (!row) throw new AppError('city_not_found');
     setEtag(reply, row.version);
     return ok('City fetched successfully', presentCity(row));
@@ -42,7 +42,7 @@ async function browseRoutes(fastify: FastifyInstance, deps: Deps) {
 
   // ---- theaters
   app.get('/theaters/:id', { schema: theaterSchemas.get }, async (req, reply) => {
-    const row = await findTheater(deps.db, req.params.id);
+    const row = await findTheater(await deps.reads.lagTolerant('catalog'), req.params.id);
     if (!row) throw new AppError('theater_not_found');
     setEtag(reply, row.version);
     return ok('Theater fetched successfully', presentTheater(row));
@@ -65,7 +65,7 @@ async function browseRoutes(fastify: FastifyInstance, deps: Deps) {
   });
 
   app.get('/movies/:id', { schema: movieSchemas.get }, async (req, reply) => {
-    const row = await findMovie(deps.db, req.params.id);
+    const row = await findMovie(await deps.reads.lagTolerant('catalog'), req.params.id);
     if (!row) throw new AppError('movie_not_found');
     setEtag(reply, row.version);
     return ok('Movie fetched successfully', presentMovie(row));

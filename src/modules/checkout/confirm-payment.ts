@@ -19,6 +19,7 @@
 // and is run again down the refund path, never a 500.
 import type { Deps } from '../../deps.ts';
 import { pgCode, PG, type Sql } from '../../db/client.ts';
+import { customerWrites } from '../../db/replica.ts';
 import { MoneyError, toMinor } from '../../lib/money.ts';
 import type { GatewayPayment } from '../../gateway/gateway.ts';
 import { type HoldRow, lockHold, markHoldConverted, releaseHoldSeats } from '../holds/index.ts';
@@ -63,6 +64,8 @@ interface Outcome {
   anomaly?: Anomaly;
   /** the payment's method, when a payment was settled (metrics) */
   method?: string;
+  /** whose tickets changed: their next "my tickets" must see it (read-your-writes, db/replica.ts) */
+  customer?: number;
 }
 
 const CAPTURED = new Set(['captured', 'partially_refunded', 'refunded']);
@@ -81,6 +84,7 @@ export async function confirmPayment(deps: Deps, gp: GatewayPayment, opts: Confi
       if (pgCode(err) === PG.deadlock && attempt < 3) continue;
       throw err;
     }
+    if (out.customer !== undefined) await deps.reads.wrote(customerWrites(out.customer));
     if (out.anomaly) reportAnomaly(opts.log, { ...out.anomaly, source: opts.source ?? 'gateway' });
     if (out.method) paymentsSettled.inc({ method: out.method, result: out.result });
     if (out.result === 'sold') {
@@ -119,7 +123,7 @@ async function settle(trx: Sql, deps: Deps, gp: GatewayPayment, opts: ConfirmOpt
   if (gp.status === 'failed' || gp.status === 'cancelled') {
     if (payment.status !== 'pending') return { result: 'unchanged', changes: [] };
     await markUnpaid(trx, payment.id, gp.id, gp.status, gp.failure_code);
-    return { result: gp.status, changes: [], method: payment.method };
+    return { result: gp.status, changes: [], method: payment.method, customer: ticket.user_id };
   }
   if (CAPTURED.has(payment.status)) return { result: 'unchanged', changes: [] };
   if (gp.status === 'refunded') {
@@ -140,6 +144,7 @@ async function settle(trx: Sql, deps: Deps, gp: GatewayPayment, opts: ConfirmOpt
     return {
       result: 'sold',
       method: payment.method,
+      customer: ticket.user_id,
       changes: [{ event: seatEvent(ticket.screening_id, version, ticket.seat_ids, 'sold'), sales: true }],
     };
   }
@@ -206,5 +211,5 @@ async function refundLate(
   }
   const refundId = await insertSystemRefund(trx, ticket, payment, reason);
   await enqueueRefundedLate(trx, ticket.id, refundId);
-  return { result: 'refunding', changes, refundId, method: payment.method };
+  return { result: 'refunding', changes, refundId, method: payment.method, customer: ticket.user_id };
 }

@@ -1,7 +1,9 @@
 // /healthz: the process answers. /readyz: it can serve: database reachable and migrations applied
 // (else 503, and a load balancer stops routing here). Redis is checked and reported too, but an
 // unreachable Redis only makes the instance 'degraded' (still 200): Redis is an accelerator, and
-// holds, caches and limits keep working without it (see docs/decisions.md). While the instance
+// holds, caches and limits keep working without it (see docs/decisions.md). So is the read replica
+// (DATABASE_REPLICA_URL): down or lagging past REPLICA_MAX_LAG_MS, its reads go to the primary and
+// the instance says 'degraded'. While the instance
 // drains (SIGTERM, DRAIN_MS) it answers 503 'draining', whatever the checks say: a balancer takes it
 // out while it still serves the requests already on their way.
 import type { FastifyInstance } from 'fastify';
@@ -24,8 +26,10 @@ export async function healthRoutes(app: FastifyInstance, deps: Deps) {
         : (await deps.kv.ping())
           ? { ok: true }
           : { ok: false, detail: 'no answer to PING' };
+    const health = deps.reads.health();
+    const replica = health.configured ? { ok: health.ok, detail: health.detail, lag_ms: health.lagMs } : { ok: true, detail: health.detail };
     const ready = database.ok && migrations.ok && !deps.lifecycle.draining;
-    const status = deps.lifecycle.draining ? 'draining' : !ready ? 'not_ready' : redis.ok ? 'ready' : 'degraded';
-    return reply.code(ready ? 200 : 503).send({ status, checks: { database, migrations, redis } });
+    const status = deps.lifecycle.draining ? 'draining' : !ready ? 'not_ready' : redis.ok && replica.ok ? 'ready' : 'degraded';
+    return reply.code(ready ? 200 : 503).send({ status, checks: { database, migrations, redis, replica } });
   });
 }

@@ -46,7 +46,7 @@ async function reportAdminRoutes(fastify: FastifyInstance, deps: Deps) {
     const q = req.query;
     const p = period(q.from, q.to);
     const group = q.group_by ?? 'day';
-    const rows = await salesReport(deps.db, p, group, { theaterId: q.theater_id, movieId: q.movie_id });
+    const rows = await salesReport(await deps.reads.lagTolerant(), p, group, { theaterId: q.theater_id, movieId: q.movie_id });
     const header = ['key', 'label', 'tickets', 'seats', 'gross', 'fees', 'refunds', 'refunded_seats', 'net'] as const;
     if (q.format === 'csv')
       return sendCsv(
@@ -71,8 +71,8 @@ async function reportAdminRoutes(fastify: FastifyInstance, deps: Deps) {
     const limit = group === 'screening' && !csv ? (q.limit ?? 100) : undefined;
     const { rows, next } =
       group === 'screening'
-        ? await occupancyByScreening(deps.db, p, f, { limit, after: csv ? undefined : afterCursor(q.cursor) })
-        : { rows: await occupancyReport(deps.db, p, group, f), next: null };
+        ? await occupancyByScreening(await deps.reads.lagTolerant(), p, f, { limit, after: csv ? undefined : afterCursor(q.cursor) })
+        : { rows: await occupancyReport(await deps.reads.lagTolerant(), p, group, f), next: null };
     const header = ['key', 'label', 'screenings', 'capacity', 'sold', 'held', 'occupancy'] as const;
     if (csv)
       return sendCsv(
@@ -88,7 +88,7 @@ async function reportAdminRoutes(fastify: FastifyInstance, deps: Deps) {
   app.get('/reports/top-movies', { schema: topMoviesSchema }, async (req, reply) => {
     const q = req.query;
     const p = period(q.from, q.to);
-    const rows = await topMovies(deps.db, p, { theaterId: q.theater_id, limit: q.limit ?? 10 });
+    const rows = await topMovies(await deps.reads.lagTolerant(), p, { theaterId: q.theater_id, limit: q.limit ?? 10 });
     const header = ['movie_id', 'title', 'screenings', 'seats_sold', 'revenue'] as const;
     if (q.format === 'csv')
       return sendCsv(
@@ -108,13 +108,13 @@ async function reportAdminRoutes(fastify: FastifyInstance, deps: Deps) {
 
   app.get('/reports/refunds', { schema: refundsReportSchema }, async (req) => {
     const p = period(req.query.from, req.query.to);
-    const r = await refundSummary(deps.db, p, { theaterId: req.query.theater_id });
+    const r = await refundSummary(await deps.reads.lagTolerant(), p, { theaterId: req.query.theater_id });
     return { ...ok('Refund report', { ...r, by_reason: r.by_reason.map((b) => ({ ...b, amount: num(b.amount) })) }), meta: { period: p } };
   });
 
   app.get('/reports/no-shows', { schema: noShowsSchema }, async (req) => {
     const p = period(req.query.from, req.query.to);
-    return { ...ok('No-show report', await noShows(deps.db, p, { theaterId: req.query.theater_id })), meta: { period: p } };
+    return { ...ok('No-show report', await noShows(await deps.reads.lagTolerant(), p, { theaterId: req.query.theater_id })), meta: { period: p } };
   });
 }
 

@@ -39,13 +39,13 @@ async function screeningCustomerRoutes(fastify: FastifyInstance, deps: Deps) {
     // Lists are cached briefly: a release-night crowd asks the same first page over and over.
     const key = `screenings:${JSON.stringify(filter)}`;
     const body = await deps.cache.get('catalog', key, LIST_TTL_MS, async () =>
-      pageBody('Screenings fetched successfully', await searchScreeningsJson(deps.db, filter), limit),
+      pageBody('Screenings fetched successfully', await searchScreeningsJson(await deps.reads.lagTolerant('catalog'), filter), limit),
     );
     return sendJsonText(reply, body);
   });
 
   app.get('/screenings/:id', { schema: getSchema }, async (req, reply) => {
-    const row = await findScreening(deps.db, req.params.id);
+    const row = await findScreening(await deps.reads.lagTolerant('catalog'), req.params.id);
     if (!row) throw new AppError('screening_not_found');
     setEtag(reply, row.version);
     return ok('Screening fetched successfully', presentScreening(row));
@@ -71,7 +71,10 @@ async function screeningAdminRoutes(fastify: FastifyInstance, deps: Deps) {
 
   app.get('/theaters/:id/schedule', { schema: dayScheduleSchema }, async (req) => {
     if (!isCalendarDate(req.query.date)) throw new AppError('validation_failed', 'date is not a calendar date');
-    return ok('Schedule fetched', await daySchedule(deps.db, req.params.id, req.query.date, deps.config.CLEANING_GAP_MINUTES));
+    return ok(
+      'Schedule fetched',
+      await daySchedule(await deps.reads.lagTolerant('catalog'), req.params.id, req.query.date, deps.config.CLEANING_GAP_MINUTES),
+    );
   });
 
   app.delete('/screenings/:id', { schema: deleteSchema }, async (req, reply) => {

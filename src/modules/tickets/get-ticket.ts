@@ -1,6 +1,7 @@
 // Reading tickets. A customer sees only their own: anyone else's id answers 404, like a missing one.
 // Admins see every ticket.
 import type { Deps } from '../../deps.ts';
+import { customerWrites } from '../../db/replica.ts';
 import type { AuthUser } from '../../http/auth.ts';
 import { AppError } from '../../http/errors.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
@@ -22,7 +23,8 @@ export async function getTicket(deps: Deps, user: AuthUser, id: string) {
 export async function myTickets(deps: Deps, user: AuthUser, q: { limit?: number; cursor?: string; status?: TicketStatus }) {
   const limit = q.limit ?? 20;
   const after = q.cursor === undefined ? undefined : pageKey(q.cursor);
-  const rows = await ticketViewsOf(deps.db, user.id, { after, limit: limit + 1, status: q.status });
+  // the replica unless this customer's tickets changed in the last moments (db/replica.ts)
+  const rows = await ticketViewsOf(await deps.reads.lagTolerant(customerWrites(user.id)), user.id, { after, limit: limit + 1, status: q.status });
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   const next = rows.length > limit && last ? encodeCursor([last.page_key, last.id]) : null;

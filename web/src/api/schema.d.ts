@@ -22543,6 +22543,13 @@ export interface paths {
                                     detail?: string;
                                     ok: boolean;
                                 };
+                                replica: {
+                                    detail: string;
+                                    /** @description how far the replica was behind at its last check */
+                                    lag_ms?: number;
+                                    /** @description true also when no replica is configured (every read on the primary) */
+                                    ok: boolean;
+                                };
                             };
                             /**
                              * @description draining: the instance is shutting down (SIGTERM) and still serves what it has, but takes no new work
@@ -22570,6 +22577,13 @@ export interface paths {
                                 };
                                 redis: {
                                     detail?: string;
+                                    ok: boolean;
+                                };
+                                replica: {
+                                    detail: string;
+                                    /** @description how far the replica was behind at its last check */
+                                    lag_ms?: number;
+                                    /** @description true also when no replica is configured (every read on the primary) */
                                     ok: boolean;
                                 };
                             };
