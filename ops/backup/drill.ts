@@ -14,46 +14,18 @@
 //    WAL up to the restore point (recovery_target_name), promoted.
 // 7. The restored fingerprint must equal the one at the moment, and differ from the primary's final
 //    one. A table is printed; any difference exits non-zero. Everything it started is stopped.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { openRuntime } from '../../src/runtime.ts';
 import { freePort } from '../cluster/cluster.ts';
+import { asPostgresLater, giveToPostgres, type LocalPg, localServer, pgBin, removeAll, startPrimary, workDir } from '../pg/local-pg.ts';
 
 const SHORT = process.argv.includes('--short');
 const ROUNDS = SHORT ? { before: 3, between: 4, after: 3 } : { before: 20, between: 30, after: 20 };
 const HOST = '127.0.0.1';
-
-function pgBin(): string {
-  const versions = readdirSync('/usr/lib/postgresql').sort();
-  if (versions.length === 0) throw new Error('no PostgreSQL server binaries under /usr/lib/postgresql');
-  return `/usr/lib/postgresql/${versions[versions.length - 1]}/bin`;
-}
-
-/** As the postgres user when we are root (initdb and the server refuse root). */
-function asPostgres(cmd: string, args: string[]) {
-  const [file, argv] = process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
-  const r = spawnSync(file, argv, { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stdout}${r.stderr}`);
-  return r.stdout;
-}
-
-/** The same, without blocking: the shop goes on selling meanwhile. */
-function asPostgresLater(cmd: string, args: string[]): Promise<void> {
-  const [file, argv] = process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
-  return new Promise((ok, fail) => {
-    const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (b: Buffer) => (out += b));
-    child.stderr.on('data', (b: Buffer) => (out += b));
-    child.on('exit', (code) => (code === 0 ? ok() : fail(new Error(`${cmd} failed (${code}):\n${out}`))));
-  });
-}
-
 
 const FINGERPRINT = `
 SELECT 'tickets ' || status AS what, count(*)::text AS value FROM tickets GROUP BY status
@@ -167,37 +139,20 @@ async function shop(databaseUrl: string, dataDir: string) {
 
 async function main() {
   const bin = pgBin();
-  const dir = mkdtempSync(join(tmpdir(), 'cinema-backup-drill-'));
-  const [primaryDir, archiveDir, baseDir, appDir] = ['primary', 'archive', 'base', 'app'].map((d) => join(dir, d));
+  const dir = workDir('cinema-backup-drill-');
+  const [archiveDir, baseDir, appDir] = ['archive', 'base', 'app'].map((d) => join(dir, d));
   for (const d of [archiveDir, appDir]) mkdirSync(d);
-  const started: string[] = [];
-  if (process.getuid?.() === 0) {
-    const { uid, gid } = { uid: Number(execFileSync('id', ['-u', 'postgres']).toString()), gid: Number(execFileSync('id', ['-g', 'postgres']).toString()) };
-    for (const d of [dir, archiveDir]) chownSync(d, uid, gid);
-  }
-  const [p1, p2] = [await freePort(), await freePort()];
+  giveToPostgres(archiveDir);
+  const started: LocalPg[] = [];
+  const p2 = await freePort();
   const url = (port: number) => `postgres://postgres@${HOST}:${port}/postgres`;
   const t0 = performance.now();
   let failed = false;
   try {
     // 1. the primary, archiving its WAL
-    asPostgres(`${bin}/initdb`, ['-D', primaryDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8']);
-    writeFileSync(
-      join(primaryDir, 'postgresql.auto.conf'),
-      [
-        `port = ${p1}`,
-        `listen_addresses = '${HOST}'`,
-        "unix_socket_directories = ''",
-        'wal_level = replica',
-        'archive_mode = on',
-        `archive_command = 'test ! -f ${archiveDir}/%f && cp %p ${archiveDir}/%f'`,
-        'max_wal_senders = 4',
-        '',
-      ].join('\n'),
-    );
-    writeFileSync(join(primaryDir, 'pg_hba.conf'), `host all all ${HOST}/32 trust\nhost replication all ${HOST}/32 trust\n`);
-    asPostgres(`${bin}/pg_ctl`, ['-D', primaryDir, '-l', join(dir, 'primary.log'), '-w', 'start']);
-    started.push(primaryDir);
+    const primary = await startPrimary(dir, { archiveDir });
+    started.push(primary);
+    const p1 = primary.port;
 
     // 2. the shop on it: migrations, demo data, sales
     const shopOn = await shop(url(p1), appDir);
@@ -245,12 +200,15 @@ async function main() {
           `restore_command = 'cp ${archiveDir}/%f %p'`,
           "recovery_target_name = 'drill'",
           "recovery_target_action = 'promote'",
+          // recovery needs at least the primary's (ops/pg/local-pg.ts)
+          'max_connections = 200',
           '',
         ].join('\n'),
       );
       writeFileSync(join(restoreDir, 'recovery.signal'), '');
-      asPostgres(`${bin}/pg_ctl`, ['-D', restoreDir, '-l', join(dir, 'restore.log'), '-w', '-t', '120', 'start']);
-      started.push(restoreDir);
+      const restoreServer = localServer(restoreDir, p2, join(dir, 'restore.log'));
+      restoreServer.start();
+      started.push(restoreServer);
       for (let i = 0; i < 600; i++) {
         const [{ recovering }] = (await sql(url(p2), 'SELECT pg_is_in_recovery() AS recovering')) as { recovering: boolean }[];
         if (!recovering) break;
@@ -277,14 +235,7 @@ async function main() {
       throw err;
     }
   } finally {
-    for (const d of started.reverse()) {
-      try {
-        asPostgres(`${bin}/pg_ctl`, ['-D', d, '-m', 'immediate', '-w', 'stop']);
-      } catch {
-        // already down
-      }
-    }
-    rmSync(dir, { recursive: true, force: true });
+    removeAll(dir, started.reverse());
   }
   process.exit(failed ? 1 : 0);
 }

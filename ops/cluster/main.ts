@@ -1,10 +1,14 @@
-// `npm run cluster -- [--instances=3] [--port=4000]`: the release-night deployment on this machine
-// (ops/cluster/cluster.ts): HAProxy on --port in front of N API instances and the gateway simulator,
-// on PostgreSQL (DATABASE_URL, default the local server's `cinema_cluster` database, created if
-// missing) and Redis (REDIS_URL, default the local one). Installs HAProxy with apt-get when it is
+// `npm run cluster -- [--instances=3] [--port=4000] [--replica]`: the release-night deployment on
+// this machine (ops/cluster/cluster.ts): HAProxy on --port in front of N API instances and the
+// gateway simulator, on PostgreSQL (DATABASE_URL, default the local server's `cinema_cluster`
+// database, created if missing) and Redis (REDIS_URL, default the local one). With --replica it runs
+// instead on a primary of its own and a streaming replica made from it with pg_basebackup -R, on two
+// free ports (ops/pg/local-pg.ts, data in a temp folder removed at the end); the instances read what
+// tolerates lag from the replica (DATABASE_REPLICA_URL). Installs HAProxy with apt-get when it is
 // missing and this runs as root. Ctrl-C stops every process it started.
 import { spawnSync } from 'node:child_process';
 import pg from 'pg';
+import { type LocalPg, localPgUnavailable, one, removeAll, startPrimary, startReplica, workDir } from '../pg/local-pg.ts';
 import { haproxyBinary, startCluster } from './cluster.ts';
 
 const arg = (name: string, def: number) => {
@@ -23,9 +27,26 @@ if (!haproxyBinary()) {
   if (r.status !== 0) throw new Error('apt-get install haproxy failed');
 }
 
-const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/cinema_cluster';
+const withReplica = process.argv.includes('--replica');
+let own: { root: string; servers: LocalPg[] } | undefined;
+let databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/cinema_cluster';
+const env: Record<string, string> = {};
+if (withReplica) {
+  const why = localPgUnavailable();
+  if (why) throw new Error(`--replica: ${why}`);
+  const root = workDir('cinema-cluster-pg-');
+  own = { root, servers: [] };
+  const primary = await startPrimary(root);
+  own.servers.push(primary);
+  await one(primary.url(), 'CREATE DATABASE cinema');
+  const replica = await startReplica(primary, root);
+  own.servers.unshift(replica);
+  databaseUrl = primary.url('cinema');
+  env.DATABASE_REPLICA_URL = replica.url('cinema');
+  console.log(`PostgreSQL: primary :${primary.port}, streaming replica :${replica.port} (${root})`);
+}
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0';
-if (!process.env.DATABASE_URL) {
+if (!process.env.DATABASE_URL && !withReplica) {
   const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
   await admin.connect();
   const { rowCount } = await admin.query("SELECT 1 FROM pg_database WHERE datname = 'cinema_cluster'");
@@ -39,6 +60,7 @@ const cluster = await startCluster({
   databaseUrl,
   redisUrl,
   redisPrefix: 'cinema-cluster:',
+  env,
   output: 'inherit',
 });
 console.log(`\nthe shop: ${cluster.url}/ (balanced over ${cluster.instances.map((p) => `${p.name} :${p.port}`).join(', ')})`);
@@ -47,7 +69,10 @@ let closing = false;
 const close = () => {
   if (closing) return;
   closing = true;
-  void cluster.close().then(() => process.exit(0));
+  void cluster.close().then(() => {
+    if (own) removeAll(own.root, own.servers);
+    process.exit(0);
+  });
 };
 process.on('SIGINT', close);
 process.on('SIGTERM', close);

@@ -76,7 +76,8 @@ export interface LocalPg {
   log(): string;
 }
 
-function server(dir: string, port: number, logFile: string): LocalPg {
+/** A server on an existing data folder (pg_ctl on that folder, never by name). */
+export function localServer(dir: string, port: number, logFile: string): LocalPg {
   const bin = pgBin();
   const self: LocalPg = {
     port,
@@ -120,7 +121,7 @@ export async function startPrimary(root: string, opts: PrimaryOptions = {}): Pro
     settings(port, ['wal_level = replica', 'max_wal_senders = 8', 'wal_keep_size = 256MB', 'max_connections = 200', ...archive, ...(opts.settings ?? [])]),
   );
   writeFileSync(join(dir, 'pg_hba.conf'), `host all all ${HOST}/32 trust\nhost replication all ${HOST}/32 trust\n`);
-  const pgServer = server(dir, port, join(root, 'primary.log'));
+  const pgServer = localServer(dir, port, join(root, 'primary.log'));
   pgServer.start();
   return pgServer;
 }
@@ -137,7 +138,7 @@ export async function startReplica(primary: LocalPg, root: string, name = 'repli
   // -R appended primary_conninfo to postgresql.auto.conf after the primary's own lines: ours go last
   // and win (port), the rest of the primary's settings are harmless on a standby
   writeFileSync(join(dir, 'postgresql.auto.conf'), `${execFileSync('cat', [join(dir, 'postgresql.auto.conf')]).toString()}\n${settings(port, ['hot_standby = on', "archive_mode = 'off'"])}`);
-  const replica = server(dir, port, join(root, `${name}.log`));
+  const replica = localServer(dir, port, join(root, `${name}.log`));
   replica.start();
   await waitFor(async () => (await one<{ streaming: boolean }>(primary.url(), "SELECT count(*) > 0 AS streaming FROM pg_stat_replication WHERE state = 'streaming'")).streaming, 30_000);
   return replica;
