@@ -159,7 +159,8 @@ function LayoutEditor({ hall, etag, reload, discard, said, say }: EditorProps) {
       .catch(() => null);
     if (r && !r.error) {
       // stays busy: the editor starts again from the saved layout as soon as it is read back
-      const removed = draft.seats.filter((s) => s.removed).length;
+      // seats of the saved layout that are gone now: one added and removed again before saving never was
+      const removed = draft.seats.filter((s) => s.removed && !s.added).length;
       say({ kind: 'ok', text: t('layout.saved', { seats: r.data.data.capacity, removed }) });
       reload();
       return;
