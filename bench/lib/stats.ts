@@ -4,6 +4,7 @@ export interface Latency {
   mean: number;
   p50: number;
   p90: number;
+  p95: number;
   p99: number;
   min: number;
   max: number;
@@ -15,11 +16,11 @@ const round = (n: number) => Math.round(n * 10) / 10;
 export function latency(samples: ArrayLike<number>): Latency {
   const a = Float64Array.from(samples).sort();
   const n = a.length;
-  if (n === 0) return { count: 0, mean: 0, p50: 0, p90: 0, p99: 0, min: 0, max: 0 };
+  if (n === 0) return { count: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, min: 0, max: 0 };
   const q = (p: number) => round(a[Math.min(n - 1, Math.max(0, Math.ceil(p * n) - 1))]);
   let sum = 0;
   for (const v of a) sum += v;
-  return { count: n, mean: round(sum / n), p50: q(0.5), p90: q(0.9), p99: q(0.99), min: round(a[0]), max: round(a[n - 1]) };
+  return { count: n, mean: round(sum / n), p50: q(0.5), p90: q(0.9), p95: q(0.95), p99: q(0.99), min: round(a[0]), max: round(a[n - 1]) };
 }
 
 /** count / seconds, one decimal; 0 when seconds is not positive. */

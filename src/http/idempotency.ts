@@ -19,9 +19,18 @@
 // - and the first attempt itself, when only the recording failed, still answers what it did.
 // The database keeps the invariants either way (one active hold per customer and screening, one
 // payment in flight per ticket, one refund in flight per ticket): a rerun is refused, never doubled.
+//
+// A refusal that a use case can decide from Redis before doing anything (`refuseEarly`: seats
+// another customer holds) is answered without claiming the key in PostgreSQL, so it writes nothing
+// there. The key is read first all the same: one that already has an answer (a hold granted under
+// it) goes the usual way and replays it. The refusal is remembered under the key in Redis instead
+// (24 hours, like a key), so a retry gets it again, replayed, whatever the seats' state by then; if
+// Redis has lost it, the retry is decided afresh, which can never do anything twice (a refusal did
+// nothing).
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.ts';
+import type { Kv } from '../kv/kv.ts';
 import { AppError } from './errors.ts';
 import { problemOf } from './problem.ts';
 
@@ -63,7 +72,7 @@ export async function idempotent(
   reply: FastifyReply,
   scope: string,
   run: () => Promise<Outcome>,
-  opts: { required?: boolean; effect?: Effect } = {},
+  opts: { required?: boolean; effect?: Effect; refuseEarly?: EarlyRefusal } = {},
 ) {
   const key = idempotencyKey(req);
   if (key === undefined) {
@@ -76,6 +85,10 @@ export async function idempotent(
     .update(`${req.method} ${req.url}\n${JSON.stringify(req.body ?? null)}`)
     .digest('hex');
   const pending = opts.effect ? JSON.stringify({ effect: opts.effect.id }) : null;
+  if (opts.refuseEarly) {
+    const early = await refusedEarly(db, req, { userId, scope, key, hash }, opts.refuseEarly);
+    if (early) return replayed(reply, early);
+  }
 
   // Claimed: a new key, an expired one, or one stuck in flight past IN_FLIGHT_TIMEOUT_S that names
   // no effect (one that names an effect is looked at first: its effect may have committed).
@@ -143,6 +156,49 @@ export async function idempotent(
   await complete(db, userId, scope, key, out).catch((err) => req.log.warn({ err }, 'idempotency: recording the answer failed'));
   return reply.code(out.status).send(out.body);
 }
+
+/** A refusal decided from Redis before the key is claimed, and where it is remembered. */
+export interface EarlyRefusal {
+  /** throws the refusal (an AppError under 500), or returns when the call must go on */
+  check(): Promise<void>;
+  memo: Kv;
+}
+
+interface Remembered extends Outcome {
+  request_hash: string;
+}
+
+/**
+ * An early refusal remembered under this key (replayed: returned), or a new one (remembered, thrown);
+ * undefined when the call goes the usual way (no refusal, or the key already known to PostgreSQL).
+ */
+async function refusedEarly(
+  db: Db,
+  req: FastifyRequest,
+  k: { userId: number; scope: string; key: string; hash: string },
+  early: EarlyRefusal,
+): Promise<Outcome | undefined> {
+  const memoKey = `idem:${k.userId}:${k.scope}:${k.key}`;
+  const memo = await early.memo.get(memoKey).catch(() => undefined);
+  if (memo) {
+    const prior = JSON.parse(memo) as Remembered;
+    if (prior.request_hash !== k.hash) throw new AppError('idempotency_key_reused');
+    return { status: prior.status, body: prior.body };
+  }
+  try {
+    await early.check();
+    return undefined;
+  } catch (err) {
+    if (!(err instanceof AppError && err.status < 500)) throw err;
+    const { rows } = await db.query('SELECT 1 FROM idempotency_keys WHERE user_id = $1 AND scope = $2 AND key = $3', [k.userId, k.scope, k.key]);
+    if (rows.length > 0) return undefined;
+    const remembered: Remembered = { request_hash: k.hash, status: err.status, body: problemOf(err.code, err.message, err.details ?? {}, req.url) };
+    await early.memo.set(memoKey, JSON.stringify(remembered), MEMO_TTL_MS).catch(() => {});
+    throw err;
+  }
+}
+
+const MEMO_TTL_MS = 24 * 60 * 60 * 1000;
 
 function replayed(reply: FastifyReply, out: Outcome) {
   reply.header('Idempotent-Replayed', 'true');

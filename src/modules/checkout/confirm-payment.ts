@@ -145,7 +145,14 @@ async function settle(trx: Sql, deps: Deps, gp: GatewayPayment, opts: ConfirmOpt
       result: 'sold',
       method: payment.method,
       customer: ticket.user_id,
-      changes: [{ event: seatEvent(ticket.screening_id, version, ticket.seat_ids, 'sold'), sales: true }],
+      changes: [
+        {
+          event: seatEvent(ticket.screening_id, version, ticket.seat_ids, 'sold'),
+          sales: true,
+          // the hold's marks now stand for sold seats (kv/seat-fast-path.ts: at most HOLD_TTL_SECONDS)
+          kept: [{ seatIds: ticket.seat_ids, owner: `u${ticket.user_id}`, ms: deps.config.HOLD_TTL_SECONDS * 1000 }],
+        },
+      ],
     };
   }
   const reason = !wantsSeats ? (ticket.status === 'cancelled' ? 'ticket_cancelled' : 'duplicate_payment') : open ? 'seats_gone' : 'screening_closed';

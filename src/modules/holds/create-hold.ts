@@ -1,6 +1,7 @@
 // Hold seats of a screening for HOLD_TTL_SECONDS: all or nothing.
-// 1. Redis fast path (if configured): seats marked by another customer in the last moments turn the
-//    request away cheaply (409, cause "fast_path"). Never the arbiter: failures skip it.
+// 1. Redis fast path (if configured): seats another customer holds, has bought, or is taking at this
+//    moment are marked there and turn the request away without PostgreSQL (409, cause "fast_path").
+//    Never the arbiter: failures skip it (kv/seat-fast-path.ts says what bounds a wrong refusal).
 // 2. PostgreSQL decides in one statement, take_seats() (several holds share a round trip and a
 //    commit when they queue up: inventory/take-batcher.ts): the seat rules, the replacement of the
 //    customer's previous hold for this screening, and the conditional write of the seats
@@ -9,7 +10,7 @@
 //    It also decides the limits a cinema sets (hold-limits.ts): seats held per account, seats per
 //    customer and screening, how long a customer's holds on a screening may go on (409).
 // 3. After commit: afterSeatChange() (inventory): marks of seats a replaced hold let go dropped, the
-//    seat event for live viewers and cached maps.
+//    new hold's marks kept until it ends, the seat event for live viewers and cached maps.
 // Seats are named to people by label (E7) beside their ids, in refusals and in the hold: labels come
 // from the instance's label cache (seat-labels.ts), not from another statement on the hold path.
 import type { Static } from 'typebox';
@@ -26,8 +27,8 @@ import type { HoldSchema } from './schemas.ts';
 import { holdsCreated } from '../../metrics/business.ts';
 
 /**
- * Why seats were refused: `fast_path` = another customer marked them in Redis within the last
- * FASTPATH_TTL_MS (they are held, sold, or being taken); `contended` = PostgreSQL found the seat
+ * Why seats were refused: `fast_path` = another customer's mark in Redis (they are held, sold, or
+ * being taken at this moment); `contended` = PostgreSQL found the seat
  * rows busy in another transaction at that moment; `taken` = PostgreSQL found them not free.
  */
 export type RefusalCause = 'fast_path' | 'contended' | 'taken';
@@ -43,7 +44,7 @@ const ONE_ACTIVE = {
  * A refusal naming the seats by label (in place of `{seats}`, else after the message: `...: E7, E8`),
  * with `seat_ids` and `seat_labels` in the same order.
  */
-async function refusal(
+export async function refusal(
   deps: Deps,
   code: ConstructorParameters<typeof AppError>[0],
   message: string,
@@ -60,6 +61,10 @@ async function refusal(
     ...(cause ? { cause } : {}),
   });
 }
+
+/** The refusal of seats another customer has marked in Redis (the same whoever finds them). */
+export const markedRefusal = (deps: Deps, seatIds: number[]) =>
+  refusal(deps, 'seat_unavailable', 'Some seats are taken or being taken by someone else', seatIds, 'fast_path');
 
 export interface HoldInput {
   screeningId: number;
@@ -79,9 +84,7 @@ export async function createHold(deps: Deps, input: HoldInput) {
   }
   const owner = `u${input.userId}`;
   const contended = await deps.fastPath.mark(input.screeningId, seatIds, owner);
-  if (contended !== 'skipped' && contended.length > 0) {
-    throw await refusal(deps, 'seat_unavailable', 'Some seats are taken or being taken by someone else', contended, 'fast_path');
-  }
+  if (contended !== 'skipped' && contended.length > 0) throw await markedRefusal(deps, contended);
 
   const holdId = input.holdId ?? uuidv7();
   const limits = holdLimits(deps.config);
@@ -123,6 +126,9 @@ export async function createHold(deps: Deps, input: HoldInput) {
       seats: [...released.map((id) => ({ id, status: 'available' as const })), ...seatIds.map((id) => ({ id, status: 'held' as const }))],
     },
     freed: [{ seatIds: released, owner }],
+    // the marks live as long as the hold (by this clock; never past HOLD_TTL_SECONDS), so the next
+    // customers asking for these seats are refused from Redis
+    kept: [{ seatIds, owner, ms: Math.min(taken.reserved_until.getTime() - Date.now(), deps.config.HOLD_TTL_SECONDS * 1000) }],
   });
   holdsCreated.inc({ via: input.via ?? 'seats' });
   return presentNewHold(deps, holdId, input, seatIds, taken, await seatLabels(deps.db, seatIds));

@@ -10,6 +10,7 @@ import { holdRefusals } from '../../metrics/business.ts';
 import { assertKeyTheater } from '../apikeys/index.ts';
 import { holdBestAvailable } from './best-available.ts';
 import { createHold } from './create-hold.ts';
+import { refuseMarkedSeats } from './fast-refusal.ts';
 import { holdAttempts } from './hold-attempts.ts';
 import { getHold } from './get-hold.ts';
 import { replayNewHold } from './replay-hold.ts';
@@ -52,7 +53,7 @@ async function holdCustomerRoutes(fastify: FastifyInstance, deps: Deps) {
           await createHold(deps, { screeningId: req.params.id, userId: req.user.id, seatIds: req.body.seat_ids, holdId: effect.id }),
         ),
       }),
-      { effect },
+      { effect, refuseEarly: refuseMarkedSeats(deps, req.params.id, req.user.id, req.body.seat_ids) },
     );
   });
 
