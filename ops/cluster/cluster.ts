@@ -8,7 +8,9 @@
 // through (`timeout tunnel`), the client's address in X-Forwarded-For (the instances trust only the
 // balancer's, TRUST_PROXY=127.0.0.1), a request an instance could not take retried on another one
 // (a connection refused; for GET and HEAD also an instance that died before answering: a write that
-// reached an instance is never replayed), and the instance that answered named in X-Served-By.
+// reached an instance is never replayed), the balancer's own failures (no instance, an instance that
+// died before answering, a timeout) answered as the service's 503 with Retry-After, and the instance
+// that answered named in X-Served-By.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -90,6 +92,17 @@ export function freePort(): Promise<number> {
   });
 }
 
+// The body of the balancer's own error answers: the service's 503 `unavailable` (src/http/errors.ts).
+const BALANCER_PROBLEM = JSON.stringify({
+  type: '/problems/unavailable',
+  title: 'A dependency is unavailable; try again',
+  status: 503,
+  detail: 'No instance could answer this request; try again',
+  code: 'unavailable',
+  success: false,
+  message: 'No instance could answer this request; try again',
+});
+
 /**
  * The balancer's configuration: listening on `bind` (e.g. 127.0.0.1:4000), in front of `servers`
  * (host:port each, named api1, api2, ...), with its statistics (CSV at /stats;csv) on `stats` when
@@ -115,8 +128,15 @@ export function haproxyConfig(bind: string, servers: string[], stats?: string): 
     '  retries 2',
     '  option redispatch 1',
     '  retry-on conn-failure empty-response response-timeout',
+    '  # what the balancer answers by itself (no instance up: 503; the instance died before answering: 502;',
+    "  # it did not answer in time: 504) is the service's own 503: nothing was done that a retry (with the",
+    '  # same Idempotency-Key for a write) cannot finish, so try again in a second',
+    ...[502, 503, 504].map((code) => `  http-error status ${code} content-type application/problem+json string '${BALANCER_PROBLEM}'`),
     'frontend web',
     `  bind ${bind}`,
+    "  # (an instance's own 502 and 504, the payment gateway's refusal or timeout, carry X-Served-By and stay)",
+    '  http-after-response set-status 503 if { status 502 504 } !{ res.hdr(x-served-by) -m found }',
+    '  http-after-response set-header Retry-After 1 if { status 503 } !{ res.hdr(x-served-by) -m found }',
     '  default_backend api',
     'backend api',
     '  balance leastconn',

@@ -50,6 +50,13 @@ export function connectPostgres(opts: PostgresOptions): Db {
   });
   // An idle client that loses its server (restart, kill) must not crash the process.
   pool.on('error', () => {});
+  // Nor one just handed out: the pool takes its own listener off a client as it hands it out, and
+  // tx() adds its listener only after the await. A backend terminated as its connection is made (a
+  // pool reconnecting under pg_terminate_backend, a failover) sends its FATAL in the same read as the
+  // first ReadyForQuery, and it is emitted in that gap: an 'error' nobody listens to ends the process
+  // (the fault suite, ops/faults, saw instances exit so). Every client keeps a listener of its own
+  // for life; the error still fails its queries and marks it unusable, so it is destroyed, not reused.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const run = async <R>(c: pg.Pool | pg.PoolClient, text: string, params?: readonly unknown[]) => {
     const r = await c.query({ name: statementName(text), text, values: params as unknown[] });
     return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };

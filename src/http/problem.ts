@@ -51,11 +51,14 @@ function frameworkCode(err: FastifyError): ErrorCode | undefined {
 const BAD_TEXT_CODES = new Set(['22021', '22P05']);
 
 // The database (or its pool) could not be reached or shed the request: nothing was done, and the
-// client may retry. 503 says that; 500 would say we broke something.
+// client may retry. 503 says that; 500 would say we broke something. "not queryable" is node-postgres
+// refusing the next statement of a transaction whose backend went away while it was between two
+// statements (pg_terminate_backend, a crash): the error came as an event, the statement gets this
+// plain Error with no code (found by the fault suite, ops/faults).
 const DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006', '53300']);
 function dependencyDown(err: { code?: unknown; message?: string }): boolean {
   if (typeof err.code === 'string' && DOWN_CODES.has(err.code)) return true;
-  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Cannot use a pool after calling end|PGlite is closed/i.test(
+  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Cannot use a pool after calling end|PGlite is closed|connection error and is not queryable/i.test(
     err.message ?? '',
   );
 }
