@@ -16,7 +16,7 @@ function server(name: string, wal: { lsn: string; standby?: boolean; failing?: b
   const answer = async <R>(text: string): Promise<QueryResult<R>> => {
     if (wal.failing) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
     if (text.includes('pg_last_wal_replay_lsn')) return { rows: [{ lsn: wal.lsn, standby: wal.standby ?? true }] as R[], rowCount: 1 };
-    if (text.includes('pg_current_wal_lsn')) return { rows: [{ lsn: wal.lsn }] as R[], rowCount: 1 };
+    if (text.includes('pg_current_wal_insert_lsn')) return { rows: [{ lsn: wal.lsn }] as R[], rowCount: 1 };
     return { rows: [{ served_by: name }] as R[], rowCount: 1 };
   };
   return { kind: 'postgres', query: answer, exec: async () => {}, tx: async () => assert.fail('no transactions here'), close: async () => {} };
@@ -25,9 +25,9 @@ function server(name: string, wal: { lsn: string; standby?: boolean; failing?: b
 const servedBy = async (reads: ReturnType<typeof replicaReads>, scope?: string) =>
   ((await (await reads.lagTolerant(scope)).query<{ served_by: string }>('SELECT 1')).rows[0] as { served_by: string }).served_by;
 
-function setup(kv: Kv = memoryKv()) {
-  const head = { lsn: '0/100' };
-  const replayed = { lsn: '0/100', standby: true, failing: false };
+function setup(kv: Kv = memoryKv(), start = { head: '0/100', replayed: '0/100' }) {
+  const head = { lsn: start.head };
+  const replayed = { lsn: start.replayed, standby: true, failing: false };
   const reads = replicaReads(server('primary', head), server('replica', replayed), kv, { maxLagMs: 200, checkMs: 20, prefix: 'replica:' });
   return { head, replayed, reads };
 }
@@ -41,6 +41,7 @@ describe('replica routing', () => {
     assert.equal(replicaFault({ code: '57P01' }), true, 'admin shutdown');
     assert.equal(replicaFault({ code: '40001' }), true, 'canceled by a recovery conflict');
     assert.equal(replicaFault({ code: '42P01' }), false, 'undefined table: the primary would say the same');
+    assert.equal(replicaFault({ code: '57014' }), false, 'a statement timeout would take as long on the primary');
     assert.equal(replicaFault({ code: '25006' }), false, 'a write sent to the replica is a bug, not a fault');
   });
 
@@ -81,6 +82,25 @@ describe('replica routing', () => {
       replayed.failing = false;
       await sleep(60);
       assert.equal(await servedBy(reads), 'replica');
+    } finally {
+      await reads.close();
+    }
+  });
+
+  test('a replica that has never caught up since the start takes no reads, and its health says so without a lag figure', async () => {
+    // behind from the first check on: no sample of the primary's was ever replayed
+    const { replayed, reads } = setup(memoryKv(), { head: '0/100', replayed: '0/50' });
+    try {
+      await sleep(80);
+      assert.equal(await servedBy(reads), 'primary');
+      const h = reads.health();
+      assert.equal(h.ok, false);
+      assert.equal(h.lagMs, undefined, 'no number it could not be (a JSON integer)');
+      assert.match(h.detail, /has not caught up/);
+      replayed.lsn = '0/100';
+      await sleep(80);
+      assert.equal(await servedBy(reads), 'replica');
+      assert.ok(Number.isFinite(reads.health().lagMs));
     } finally {
       await reads.close();
     }

@@ -4,7 +4,8 @@
 //
 // How stale may a replica read be? A monitor asks, every REPLICA_CHECK_MS, the replica how far it
 // has replayed (pg_last_wal_replay_lsn) and then the primary where its WAL ends
-// (pg_current_wal_lsn), and keeps those primary positions with the time each was taken. A commit
+// (pg_current_wal_insert_lsn: past every commit record, whatever synchronous_commit says), and keeps
+// those primary positions with the time each was taken. A commit
 // acknowledged before a sample's time lies at or before its position, so once the replica has
 // replayed up to a sample, it holds every commit acknowledged before that sample's time:
 // `caughtUpAt`. A read goes to the replica only while now - caughtUpAt <= REPLICA_MAX_LAG_MS; that
@@ -79,11 +80,14 @@ export function lsnOf(text: string): bigint {
  * Errors after which the same read may succeed on the primary: the replica unreachable, shutting
  * down or starting (classes 08, 57, 53, 58, XX, or no SQLSTATE at all: a socket error), or a
  * query cancelled by a recovery conflict (40001). A mistake in the query itself (22, 23, 42) would
- * fail on the primary too, and a write sent to the replica (25006) is a bug to hear about.
+ * fail on the primary too, a statement timeout (57014) would take as long there, and a write sent
+ * to the replica (25006) is a bug to hear about.
  */
 export function replicaFault(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return true;
+  // 57014 is a statement timeout: the same query would run as long on the primary
+  if (code === '57014') return false;
   return ['08', '57', '53', '58', 'XX'].includes(code.slice(0, 2)) || code === '40001';
 }
 
@@ -139,7 +143,7 @@ export function replicaReads(primary: Db, replica: Db, kv: Kv, opts: ReplicaOpti
     const at = now();
     let head: bigint;
     try {
-      head = lsnOf((await timeout(primary.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn'))).rows[0].lsn);
+      head = lsnOf((await timeout(primary.query<{ lsn: string }>('SELECT pg_current_wal_insert_lsn()::text AS lsn'))).rows[0].lsn);
     } catch {
       // the primary is the problem, not the replica: keep what we knew; its age does the rest
       return;
@@ -150,13 +154,18 @@ export function replicaReads(primary: Db, replica: Db, kv: Kv, opts: ReplicaOpti
     for (const s of samples) if (s.lsn <= replayed) newest = s;
     if (newest && newest.at > caughtUpAt) caughtUpAt = newest.at;
     while (samples.length > 1 && samples[0].at < now() - opts.maxLagMs - 4 * opts.checkMs) samples.shift();
-    lagMs = Math.max(0, now() - caughtUpAt);
+    // -Infinity: not caught up with any sample yet (started behind, or paused)
+    lagMs = Number.isFinite(caughtUpAt) ? Math.max(0, now() - caughtUpAt) : undefined;
     down = undefined;
   }
 
-  let checking: Promise<void> = check();
+  // one check at a time: a tick that finds the last one still waiting (a slow replica) is skipped
+  let busy = true;
+  let checking: Promise<void> = check().finally(() => (busy = false));
   const timer = setInterval(() => {
-    checking = checking.then(check, check);
+    if (busy) return;
+    busy = true;
+    checking = check().finally(() => (busy = false));
   }, opts.checkMs);
   timer.unref();
 
@@ -179,6 +188,13 @@ export function replicaReads(primary: Db, replica: Db, kv: Kv, opts: ReplicaOpti
     },
     health() {
       if (down !== undefined) return { configured: true, ok: false, detail: `replica ${down}; reads go to the primary` };
+      if (!Number.isFinite(caughtUpAt)) {
+        return {
+          configured: true,
+          ok: false,
+          detail: 'replica has not caught up with the primary since this instance started; reads go to the primary',
+        };
+      }
       const age = Math.max(0, now() - caughtUpAt);
       if (age > opts.maxLagMs)
         return { configured: true, ok: false, lagMs: age, detail: `replica lags ${age} ms (bound ${opts.maxLagMs} ms); reads go to the primary` };
