@@ -4,7 +4,7 @@
 // drops the marks, so those seats can be held again at once; and PostgreSQL alone still decides
 // everything while Redis is gone. Real PostgreSQL and Redis only: the embedded phase has no Redis.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { sweepExpiredHolds } from '../src/modules/holds/index.ts';
 import { listen, newCustomer } from './helpers/checkout.ts';
@@ -104,6 +104,27 @@ describe('refusals of taken seats from Redis', { skip: needs }, () => {
     assert.equal(retry.status, 201);
     assert.equal(retry.headers['idempotent-replayed'], 'true');
     assert.equal(retry.body.data.id, first.body.data.id);
+  });
+
+  test('a refusal remembered under a key that a copy of the same request then got granted replays the grant', async () => {
+    // two copies of one click, at once: one refused from Redis (and remembered), the other claims
+    // the key in PostgreSQL and is granted. Made here in that order by hand: the grant, then the memo.
+    const s = await newScreening(t.app, admin);
+    const m = await seatMapOf(t.app, s.id);
+    const key = randomUUID();
+    const url = `/api/v1/screenings/${s.id}/holds`;
+    const body = { seat_ids: [m.id('H6')] };
+    const granted = await hold(s.id, body.seat_ids, bob.token, key);
+    assert.equal(granted.status, 201);
+    const hash = createHash('sha256')
+      .update(`POST ${url}\n${JSON.stringify(body)}`)
+      .digest('hex');
+    const refused = { request_hash: hash, status: 409, body: { code: 'seat_unavailable', status: 409 } };
+    await t.rt.kv.set(`idem:${bob.id}:hold:${key}`, JSON.stringify(refused), 60_000);
+    const retry = await hold(s.id, body.seat_ids, bob.token, key);
+    assert.equal(retry.status, 201, JSON.stringify(retry.body));
+    assert.equal(retry.headers['idempotent-replayed'], 'true');
+    assert.equal(retry.body.data.id, granted.body.data.id);
   });
 
   test('released, expired and refunded seats can be held again at once', async () => {

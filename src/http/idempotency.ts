@@ -179,19 +179,22 @@ async function refusedEarly(
   early: EarlyRefusal,
 ): Promise<Outcome | undefined> {
   const memoKey = `idem:${k.userId}:${k.scope}:${k.key}`;
+  // a key PostgreSQL knows goes the usual way, memo or not: the same key sent twice at once can be
+  // refused here (and remembered) while the other copy claims it and is granted; the grant wins
+  const known = async () =>
+    (await db.query('SELECT 1 FROM idempotency_keys WHERE user_id = $1 AND scope = $2 AND key = $3', [k.userId, k.scope, k.key])).rows.length > 0;
   const memo = await early.memo.get(memoKey).catch(() => undefined);
   if (memo) {
     const prior = JSON.parse(memo) as Remembered;
     if (prior.request_hash !== k.hash) throw new AppError('idempotency_key_reused');
-    return { status: prior.status, body: prior.body };
+    return (await known()) ? undefined : { status: prior.status, body: prior.body };
   }
   try {
     await early.check();
     return undefined;
   } catch (err) {
     if (!(err instanceof AppError && err.status < 500)) throw err;
-    const { rows } = await db.query('SELECT 1 FROM idempotency_keys WHERE user_id = $1 AND scope = $2 AND key = $3', [k.userId, k.scope, k.key]);
-    if (rows.length > 0) return undefined;
+    if (await known()) return undefined;
     const remembered: Remembered = { request_hash: k.hash, status: err.status, body: problemOf(err.code, err.message, err.details ?? {}, req.url) };
     await early.memo.set(memoKey, JSON.stringify(remembered), MEMO_TTL_MS).catch(() => {});
     throw err;
