@@ -153,13 +153,16 @@ export async function openRuntime(config: Config, clock: Clock = systemClock, op
     lifecycle: { draining: false },
     sellout: { changed: async () => {}, retry: async () => 0 },
     async close() {
-      await simulator?.close();
-      hub.close();
-      await events.close();
-      redis?.pub.disconnect();
-      redis?.locks.disconnect();
-      await reads.close();
-      await Promise.allSettled([db.close(), kv.close()]);
+      try {
+        await simulator?.close();
+        hub.close();
+        await events.close();
+      } finally {
+        // the connections go whatever failed above
+        redis?.pub.disconnect();
+        redis?.locks.disconnect();
+        await Promise.allSettled([reads.close(), db.close(), kv.close()]);
+      }
     },
   };
   // the watch needs the runtime it belongs to

@@ -36,14 +36,19 @@ if (withReplica) {
   if (why) throw new Error(`--replica: ${why}`);
   const root = workDir('cinema-cluster-pg-');
   own = { root, servers: [] };
-  const primary = await startPrimary(root);
-  own.servers.push(primary);
-  await one(primary.url(), 'CREATE DATABASE cinema');
-  const replica = await startReplica(primary, root);
-  own.servers.unshift(replica);
-  databaseUrl = primary.url('cinema');
-  env.DATABASE_REPLICA_URL = replica.url('cinema');
-  console.log(`PostgreSQL: primary :${primary.port}, streaming replica :${replica.port} (${root})`);
+  try {
+    const primary = await startPrimary(root);
+    own.servers.push(primary);
+    await one(primary.url(), 'CREATE DATABASE cinema');
+    const replica = await startReplica(primary, root);
+    own.servers.unshift(replica);
+    databaseUrl = primary.url('cinema');
+    env.DATABASE_REPLICA_URL = replica.url('cinema');
+    console.log(`PostgreSQL: primary :${primary.port}, streaming replica :${replica.port} (${root})`);
+  } catch (err) {
+    removeAll(root, own.servers);
+    throw err;
+  }
 }
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 if (!process.env.DATABASE_URL && !withReplica) {
@@ -62,6 +67,9 @@ const cluster = await startCluster({
   redisPrefix: 'cinema-cluster:',
   env,
   output: 'inherit',
+}).catch((err) => {
+  if (own) removeAll(own.root, own.servers);
+  throw err;
 });
 console.log(`\nthe shop: ${cluster.url}/ (balanced over ${cluster.instances.map((p) => `${p.name} :${p.port}`).join(', ')})`);
 console.log(`gateway simulator: http://127.0.0.1:${cluster.gateway.port}/_gateway/ledger\nCtrl-C stops everything.`);

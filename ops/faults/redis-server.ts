@@ -56,7 +56,10 @@ export async function startRedis(): Promise<LocalRedis> {
       const until = Date.now() + 10_000;
       while (!(await pong(port))) {
         if (!alive(child)) throw new Error(`redis-server exited:\n${output}`);
-        if (Date.now() > until) throw new Error(`redis-server not answering on ${port}:\n${output}`);
+        if (Date.now() > until) {
+          child.kill('SIGKILL'); // not left running behind the error
+          throw new Error(`redis-server not answering on ${port}:\n${output}`);
+        }
         await new Promise((r) => setTimeout(r, 50));
       }
     },

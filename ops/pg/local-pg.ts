@@ -140,7 +140,16 @@ export async function startReplica(primary: LocalPg, root: string, name = 'repli
   writeFileSync(join(dir, 'postgresql.auto.conf'), `${execFileSync('cat', [join(dir, 'postgresql.auto.conf')]).toString()}\n${settings(port, ['hot_standby = on', "archive_mode = 'off'"])}`);
   const replica = localServer(dir, port, join(root, `${name}.log`));
   replica.start();
-  await waitFor(async () => (await one<{ streaming: boolean }>(primary.url(), "SELECT count(*) > 0 AS streaming FROM pg_stat_replication WHERE state = 'streaming'")).streaming, 30_000);
+  // a replica that never streams is stopped before the error: its caller never gets it to stop
+  try {
+    await waitFor(
+      async () => (await one<{ streaming: boolean }>(primary.url(), "SELECT count(*) > 0 AS streaming FROM pg_stat_replication WHERE state = 'streaming'")).streaming,
+      30_000,
+    );
+  } catch (err) {
+    replica.stop('immediate');
+    throw err;
+  }
   return replica;
 }
 

@@ -44,7 +44,7 @@ const ONE_ACTIVE = {
  * A refusal naming the seats by label (in place of `{seats}`, else after the message: `...: E7, E8`),
  * with `seat_ids` and `seat_labels` in the same order.
  */
-export async function refusal(
+async function refusal(
   deps: Deps,
   code: ConstructorParameters<typeof AppError>[0],
   message: string,
