@@ -12,7 +12,7 @@ import type { Rig } from './setup.ts';
 export interface Fault {
   name: string;
   /** what was done, for the table's notes */
-  inject(rig: Rig): Promise<{ endedAt: number; note: string }>;
+  inject(rig: Rig): Promise<{ endedAt: number; note: string; breaches?: string[] }>;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -92,9 +92,12 @@ export function faults(o: { redisDownMs: number; pgDownMs: number; replicaDownMs
         await sleep(o.replicaDownMs / 2);
         const endedAt = performance.now();
         await pgCtlStart(rig.replica);
+        // with the replica down, an instance must say so (200 'degraded', replica not ok), not 'ready'
+        const told = /^200 degraded, replica \{"ok":false/.test(said);
         return {
           endedAt,
           note: `replica pg_ctl -m immediate stop, started again after ${o.replicaDownMs / 1000} s; api1's /readyz meanwhile: ${said}`,
+          breaches: told ? [] : [`with the replica down, api1's /readyz said ${said}`],
         };
       },
     },
@@ -113,7 +116,7 @@ async function readyzSays(port: number): Promise<string> {
 }
 
 /**
- * Milliseconds from `since` until every instance answers /readyz with 200 (asked directly, not
+ * Milliseconds from `since` until every instance answers /readyz with 200 'ready' (asked directly, not
  * through the balancer); or, when that did not happen within `boundMs`, why not, instance by
  * instance (its last answer, or that its process exited, with the end of its output).
  */
@@ -122,8 +125,10 @@ export async function readyAgain(rig: Rig, since: number, boundMs: number): Prom
   const ready = async (p: Rig['cluster']['instances'][number]) => {
     try {
       const r = await fetch(`http://127.0.0.1:${p.port}/readyz`, { signal: AbortSignal.timeout(1000) });
-      last.set(p.name, `${r.status} ${(await r.text()).slice(0, 300)}`);
-      return r.status === 200;
+      const text = await r.text();
+      last.set(p.name, `${r.status} ${text.slice(0, 300)}`);
+      // back means 'ready' again: Redis and the replica in use, not only the database answering
+      return r.status === 200 && (JSON.parse(text) as { status?: string }).status === 'ready';
     } catch (err) {
       last.set(p.name, `no answer: ${(err as Error).message}`);
       return false;

@@ -26,6 +26,17 @@ const FAULTS = faults(
 const READY_BOUND_MS = 20_000;
 /** webhooks and the reconciler (every 1 s) settle every captured payment within this after the load stopped */
 const SETTLE_BOUND_MS = 20_000;
+const LOSES_WEBHOOKS = 'PostgreSQL crash-restart';
+
+/** Switches the gateway simulator's faults (its control route). */
+async function gatewayFaults(rig: Rig, faults: Record<string, string>): Promise<void> {
+  const r = await fetch(`http://127.0.0.1:${rig.cluster.gateway.port}/_gateway/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(faults),
+  });
+  if (!r.ok) throw new Error(`gateway faults ${JSON.stringify(faults)}: ${r.status} ${await r.text()}`);
+}
 
 const T0 = performance.now();
 const say = (line: string) => process.stdout.write(`[faults ${((performance.now() - T0) / 1000).toFixed(1).padStart(5)} s] ${line}\n`);
@@ -36,6 +47,11 @@ async function run(rig: Rig): Promise<Row[]> {
   const rows: Row[] = [];
   const reported = new Set<string>();
   for (const fault of FAULTS.filter((f) => !ONLY || f.name.includes(ONLY))) {
+    // While the primary crash-restarts, the gateway loses every webhook too (until the checks are
+    // done): each payment approved in that phase can only be settled by the reconciler.
+    const webhooksLost = fault.name === LOSES_WEBHOOKS;
+    const approvedBefore = ack.approved.length;
+    if (webhooksLost) await gatewayFaults(rig, { webhooks: 'drop' });
     const load = startLoad(
       {
         baseUrl: rig.cluster.url,
@@ -50,15 +66,18 @@ async function run(rig: Rig): Promise<Row[]> {
       ack,
     );
     await sleep(PLAN.warmMs);
-    const { endedAt, note } = await fault.inject(rig);
+    const { endedAt, note, breaches: during } = await fault.inject(rig);
     const ready = await readyAgain(rig, endedAt, READY_BOUND_MS);
     const readyMs = ready.ms;
     await sleep(PLAN.afterMs);
     await load.stop();
     const verdict = await check(rig.databaseUrl, `http://127.0.0.1:${rig.cluster.gateway.port}`, rig.screenings, ack, SETTLE_BOUND_MS);
+    const stuck = ack.approved.length - approvedBefore;
+    if (webhooksLost) await gatewayFaults(rig, { webhooks: 'ok' });
+    const noteAll = webhooksLost ? `${note}; every webhook dropped: ${stuck} payments approved, settled by the reconciler alone` : note;
     const logged = serverErrors(rig).filter((e) => !reported.has(e));
     for (const e of logged) reported.add(e);
-    const row: Row = { fault: fault.name, note, tally: load.tally, readyMs, notReady: ready.ms === undefined ? ready.why : [], verdict, logged };
+    const row: Row = { fault: fault.name, note: noteAll, during, tally: load.tally, readyMs, notReady: ready.ms === undefined ? ready.why : [], verdict, logged };
     rows.push(row);
     const n = rowBreaches(row, READY_BOUND_MS).length;
     say(

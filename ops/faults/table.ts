@@ -16,6 +16,8 @@ export interface Row {
   verdict: Verdict;
   /** unhandled errors the instances logged meanwhile (what is behind a 500) */
   logged: string[];
+  /** what the fault itself found wrong while it lasted (e.g. /readyz not saying the replica was down) */
+  during?: string[];
 }
 
 export function rowBreaches(r: Row, readyBoundMs: number): string[] {
@@ -24,7 +26,8 @@ export function rowBreaches(r: Row, readyBoundMs: number): string[] {
     ...(t.internal > 0 ? [`${t.internal} answered 500`] : []),
     ...(t.otherServerError > 0 ? [`${t.otherServerError} answered another 5xx (or 503 without Retry-After)`] : []),
     ...(t.dropped > 0 ? [`${t.dropped} without an answer (refused, reset or dropped)`] : []),
-    ...(r.readyMs === undefined ? [`/readyz not 200 on every instance within ${readyBoundMs / 1000} s`] : []),
+    ...(r.readyMs === undefined ? [`/readyz not 200 'ready' on every instance within ${readyBoundMs / 1000} s`] : []),
+    ...(r.during ?? []),
     ...breaches(r.verdict),
   ];
 }
