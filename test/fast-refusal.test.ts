@@ -58,7 +58,7 @@ describe('refusals of taken seats from Redis', { skip: needs }, () => {
       headers: key ? { 'idempotency-key': key } : {},
     });
 
-  test('a held seat is refused from Redis for the hold’s life, with no PostgreSQL write (with or without a key)', async () => {
+  test('a held seat is refused from Redis after the first mark ran out (the mark kept for the hold), with no PostgreSQL write (with or without a key)', async () => {
     const s = await newScreening(t.app, admin);
     const m = await seatMapOf(t.app, s.id);
     const seats = ['D6', 'D7'].map(m.id);
