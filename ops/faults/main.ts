@@ -114,7 +114,7 @@ async function main() {
   const failed = rows.some((r) => rowBreaches(r, READY_BOUND_MS).length > 0);
   process.stdout.write(`\n${renderTable(rows, READY_BOUND_MS)}\n\n${renderDetails(rows, READY_BOUND_MS)}\n\n`);
   process.stdout.write(
-    `bounds: /readyz 200 on every instance within ${READY_BOUND_MS / 1000} s of the fault's end; captured payments settled within ${SETTLE_BOUND_MS / 1000} s of the load's end\n`,
+    `bounds: /readyz 200 'ready' on every instance within ${READY_BOUND_MS / 1000} s of the fault's end; captured payments settled within ${SETTLE_BOUND_MS / 1000} s of the load's end\n`,
   );
   process.stdout.write(
     `${failed ? 'BREACH: at least one invariant broken (above)' : 'OK: no breach under any fault'} (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`,
