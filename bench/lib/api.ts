@@ -14,6 +14,21 @@ export interface Api {
 }
 
 /**
+ * The limits a load generator needs lifted, on every API process a benchmark starts (one here, or
+ * a cluster's instances): they still run on every request, where their cost is measured, but never
+ * refuse. One load generator is one client from one address with a few hundred accounts.
+ */
+export const LOAD_LIMITS = {
+  AUTH_RATE_LIMIT: '1000000',
+  RATE_LIMIT_MAX: '1000000000',
+  REGISTRATIONS_PER_HOUR: '1000000000',
+  HOLD_MAX_SEATS_PER_ACCOUNT: '1000000',
+  MAX_SEATS_PER_CUSTOMER_PER_SCREENING: '1000000',
+  HOLD_RATE_PER_ACCOUNT: '100000000',
+  HOLD_RATE_PER_ADDRESS: '100000000',
+};
+
+/**
  * Starts the API on databaseUrl (extra env on top, e.g. READ_CACHE) and waits until /readyz is 200;
  * `cwd`: another checkout of the project to run instead of this one (before/after runs).
  */
@@ -26,16 +41,7 @@ export async function startApi(databaseUrl: string, extra: NodeJS.ProcessEnv = {
     LOG_LEVEL: 'warn',
     HOST,
     PORT: String(port),
-    AUTH_RATE_LIMIT: '1000000',
-    // one load generator is one client: the general request limit still runs on every request, it never refuses
-    RATE_LIMIT_MAX: '1000000000',
-    REGISTRATIONS_PER_HOUR: '1000000000',
-    // the load comes from one address and a few hundred accounts: the hoarding limits are checked
-    // on every hold (their cost is measured) but never refuse
-    HOLD_MAX_SEATS_PER_ACCOUNT: '1000000',
-    MAX_SEATS_PER_CUSTOMER_PER_SCREENING: '1000000',
-    HOLD_RATE_PER_ACCOUNT: '100000000',
-    HOLD_RATE_PER_ADDRESS: '100000000',
+    ...LOAD_LIMITS,
     DATA_DIR: ':memory:',
     ...extra,
   };
