@@ -37,6 +37,7 @@ import { screeningRoutes } from './modules/screenings/routes.ts';
 import { pricingRoutes } from './modules/pricing/routes.ts';
 import { seatingRoutes } from './modules/seating/routes.ts';
 import { holdRoutes } from './modules/holds/routes.ts';
+import { waitingRoomRoutes } from './modules/waiting-room/index.ts';
 import { liveRoutes } from './realtime/routes.ts';
 import { checkinRoutes } from './modules/checkin/routes.ts';
 import { checkoutRoutes } from './modules/checkout/routes.ts';
@@ -124,6 +125,7 @@ export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<Fas
     seatingRoutes,
     pricingRoutes,
     holdRoutes,
+    waitingRoomRoutes,
     liveRoutes,
     checkoutRoutes,
     webhookRoutes,

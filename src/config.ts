@@ -83,6 +83,11 @@ const EnvSchema = Type.Object({
   // hold batches each instance has in flight to PostgreSQL (modules/inventory/take-batcher.ts); capped at DB_POOL_MAX / 2
   HOLD_BATCHES_IN_FLIGHT: Int(2, 1, 100),
   FASTPATH_TTL_MS: Int(30_000, 1_000, 900_000),
+  // the waiting room of a screening on a rush (kv/waiting-room.ts); 0 attempts/s: never engages
+  WAITING_ROOM_ENGAGE_PER_S: Int(0, 0, 1_000_000),
+  WAITING_ROOM_ADMIT_PER_S: Int(50, 1, 100_000),
+  WAITING_ROOM_LINGER_SECONDS: Int(60, 1, 3_600),
+  WAITING_ROOM_PASS_SECONDS: Int(300, 10, 3_600),
   SWEEP_INTERVAL_MS: Int(1_000, 0, 60_000),
   LIVE_BATCH_MS: Int(100, 10, 2_000),
   // payment gateway: the built-in simulator in process, or a gateway over HTTP (`npm run gateway`)

@@ -1,4 +1,5 @@
 // What the app is built from. server.ts makes the real ones; tests make their own and pass them in.
+import type { WaitingRoom } from './kv/waiting-room.ts';
 import type { ReadCache } from './cache/read-cache.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
@@ -28,6 +29,8 @@ export interface Deps {
   hub: Hub;
   /** Redis seat marks in front of PostgreSQL (no-op without Redis) */
   fastPath: FastPath;
+  /** the queue in front of a screening's hold routes on a rush (never engages unless configured) */
+  waitingRoom: WaitingRoom;
   /** each screening's newest seat-map version, shared by the instances (Redis), advanced before a writer answers */
   seatVersions: SeatVersions;
   /** the payment gateway (the in-process simulator, or one over HTTP) */

@@ -2,6 +2,10 @@
 // migrations and (first start only) the demo data, or in production refuses a database that has the
 // demo accounts; makes the first admin from ADMIN_EMAIL + ADMIN_PASSWORD. Used by the server, the
 // seed CLI and the tests.
+import type { Redis } from 'ioredis';
+import { noRoom, type WaitingRoom } from './kv/waiting-room.ts';
+import { memoryRoom } from './kv/waiting-room-memory.ts';
+import { redisRoom } from './kv/waiting-room-redis.ts';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { noCache, type ReadCache, readCache } from './cache/read-cache.ts';
@@ -104,6 +108,17 @@ async function refuseDemoAccounts(db: Db) {
   );
 }
 
+function waitingRoomOf(config: Config, redis: Redis | undefined): WaitingRoom {
+  if (config.WAITING_ROOM_ENGAGE_PER_S === 0) return noRoom;
+  const settings = {
+    engagePerS: config.WAITING_ROOM_ENGAGE_PER_S,
+    admitPerS: config.WAITING_ROOM_ADMIT_PER_S,
+    lingerMs: config.WAITING_ROOM_LINGER_SECONDS * 1000,
+    passMs: config.WAITING_ROOM_PASS_SECONDS * 1000,
+  };
+  return redis ? redisRoom(redis, config.REDIS_PREFIX, settings) : memoryRoom(settings);
+}
+
 export interface Runtime extends Deps {
   close(): Promise<void>;
 }
@@ -146,6 +161,7 @@ export async function openRuntime(config: Config, clock: Clock = systemClock, op
     events,
     hub,
     seatVersions: redis ? redisSeatVersions(redis.locks, config.REDIS_PREFIX) : localSeatVersions,
+    waitingRoom: waitingRoomOf(config, redis?.locks),
     fastPath: redis ? redisFastPath(redis.locks, config.REDIS_PREFIX, Math.min(config.FASTPATH_TTL_MS, config.HOLD_TTL_SECONDS * 1000)) : noFastPath,
     gateway,
     simulator,

@@ -96,6 +96,7 @@ export const ERRORS = {
   payload_too_large: [413, 'The request body is too large'],
   unsupported_media_type: [415, 'Send application/json'],
   rate_limited: [429, 'Too many attempts; try again later'],
+  waiting_room: [429, 'Many customers are choosing seats for this screening: you are in the queue'],
   // 5xx
   internal: [500, 'Something went wrong on our side'],
   gateway_error: [502, 'The payment gateway refused the request'],

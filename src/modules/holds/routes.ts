@@ -11,6 +11,7 @@ import { assertKeyTheater } from '../apikeys/index.ts';
 import { holdBestAvailable } from './best-available.ts';
 import { createHold } from './create-hold.ts';
 import { refuseMarkedSeats } from './fast-refusal.ts';
+import { waitingRoomGate } from '../waiting-room/index.ts';
 import { holdAttempts } from './hold-attempts.ts';
 import { getHold } from './get-hold.ts';
 import { replayNewHold } from './replay-hold.ts';
@@ -30,7 +31,8 @@ async function holdCustomerRoutes(fastify: FastifyInstance, deps: Deps) {
   // The schemas carry HOLD_MAX_SEATS (the document says it); a body over it alone keeps its own code.
   // partner keys with holds:write may hold and read holds (http/access.ts)
   const holdsScope = { scope: 'holds:write' as const };
-  const seatLimit = { attachValidation: true, preHandler: overSeatLimit(max, ['/seat_ids', '/count']) };
+  // then the screening's waiting room, when a rush engaged it (a malformed request takes no place in line)
+  const seatLimit = { attachValidation: true, preHandler: [overSeatLimit(max, ['/seat_ids', '/count']), waitingRoomGate(deps)] };
   // The new hold's id is chosen before its Idempotency-Key is claimed: the key names it, and a retry
   // that finds no recorded answer rebuilds the first one from the hold (http/idempotency.ts).
   const newHold = (req: FastifyRequest, message: string): Effect => {
