@@ -1,7 +1,7 @@
 // Benchmark: the release-night flash sale (issue 17, part 4), on one API instance and on N behind
 // HAProxy, PostgreSQL + Redis; same-run references.
 //
-//   node --import tsx bench/flash-sale.ts [--instances=1,3] [--duration=10] [--connections=100] [--warmup=2]
+//   node --import tsx bench/flash-sale.ts [--instances=1,3] [--room=off,on] [--duration=10] [--connections=100] [--warmup=2]
 //
 // For each instance count, on a fresh database and Redis prefix of its own:
 // 1. one instance: the API as its own process (lib/api.ts), no balancer; N > 1: ops/cluster (HAProxy in
@@ -17,6 +17,11 @@
 // 4. SATURATION: --connections workers POST random pairs of the saturation screening as fast as they
 //    are answered, --duration seconds: decisions per second (201, 409, 422).
 // 5. everything stopped, the database dropped, the Redis keys deleted.
+// With --room=on (by default both), each instance count runs again with the waiting room engaged
+// past ROOM.engage attempts/s and letting ROOM.admit customers/s through: the sale only (the
+// saturation run measures the hold path itself, which the room does not change); its customers
+// queue as the web app does (lib/pair-sale.ts). Per customer: the time from its first request to its
+// last answer, and how many requests it made, beside the raw sale's.
 // Then the Fastify hello world (autocannon) and pg-baseline.sh (BASELINE_SECONDS=10), each with
 // nothing else running. Targets: every grantable pair held within 1.5 s of the first request; hold
 // p99 < 100 ms; 0 oversold; decisions/s >= 0.5 x pgbench -N TPS (judged on the saturation run; the
@@ -41,8 +46,15 @@ import { countBy, type HoldAttempt, holdLoad, latency, type Latency, rate } from
 import { createVenue } from './lib/venue.ts';
 
 const INSTANCES_ARG = /^--instances=\d+(,\d+)*$/;
-const opts = parseOptions('flash-sale', undefined, { pattern: INSTANCES_ARG, usage: '[--instances=1,3]' });
+const ROOM_ARG = /^--room=(off|on)(,(off|on))?$/;
+const opts = parseOptions('flash-sale', undefined, {
+  pattern: new RegExp(`${INSTANCES_ARG.source}|${ROOM_ARG.source}`),
+  usage: '[--instances=1,3] [--room=off,on]',
+});
 const instanceCounts = (process.argv.find((a) => INSTANCES_ARG.test(a))?.split('=')[1] ?? '1,3').split(',').map(Number);
+const roomModes = (process.argv.find((a) => ROOM_ARG.test(a))?.split('=')[1] ?? 'off,on').split(',').map((m) => m === 'on');
+/** The waiting room of the --room=on runs (the API's WAITING_ROOM_* settings). */
+const ROOM = { engage: 200, admit: 250 };
 const ROWS = 20;
 const PER_ROW = 25;
 const CUSTOMERS = 1_000;
@@ -61,6 +73,7 @@ interface Split {
 
 interface RunFigures {
   instances: number;
+  room: boolean;
   front: string;
   cold_start_ms: number;
   sale: ReturnType<typeof holdLoad> & {
@@ -71,6 +84,10 @@ interface RunFigures {
     refusals_postgres: Split;
     best_available: Split;
     map_reads: Split;
+    room_polls: Split;
+    waiting_room_429: number;
+    /** first request -> last answer per customer, by whether it ended with seats */
+    customers: { held: Split; not_held: Split; requests_per_customer: number; in_arrival_order: number };
     pairs_left: number;
     free_seats_left: number;
     sell_through_s: number | null;
@@ -78,25 +95,34 @@ interface RunFigures {
     failures: string[];
     check: HoldCheck;
   };
-  saturation: ReturnType<typeof holdLoad> & {
-    workers: number;
-    decisions_per_s: number;
-    grants: Split;
-    refusals_fast_path: Split;
-    refusals_postgres: Split;
-    failures: string[];
-    check: { oversold: number };
-  };
+  saturation:
+    | null
+    | (ReturnType<typeof holdLoad> & {
+        workers: number;
+        decisions_per_s: number;
+        grants: Split;
+        refusals_fast_path: Split;
+        refusals_postgres: Split;
+        failures: string[];
+        check: { oversold: number };
+      });
 }
 
 interface FlashResult extends RunInfo {
   runs: RunFigures[];
   hello_world: { req_per_s: number; p99_ms: number };
   pg_baseline: Baseline;
-  targets: { instances: number; reading: string; value: number | null; threshold: number | null; verdict: 'PASS' | 'MISS' }[];
+  targets: { instances: number; room: boolean; reading: string; value: number | null; threshold: number | null; verdict: 'PASS' | 'MISS' }[];
 }
 
 const split = (xs: HoldAttempt[]): Split => ({ count: xs.length, latency_ms: latency(xs.map((a) => a.doneAt - a.sentAt)) });
+/** Of the customers who got seats, the share that were among the first as many to arrive (1: strictly first come, first served). */
+function inArrivalOrder(customers: { first: number; outcome: string }[]): number {
+  const winners = customers.filter((c) => c.outcome === 'held').length;
+  const firstArrivals = [...customers].sort((a, b) => a.first - b.first).slice(0, winners);
+  return winners === 0 ? 0 : Math.round((firstArrivals.filter((c) => c.outcome === 'held').length / winners) * 1000) / 1000;
+}
+const spread = (ms: number[]): Split => ({ count: ms.length, latency_ms: latency(ms) });
 const isDecision = (a: HoldAttempt) => a.status === 201 || a.status === 409 || a.status === 422;
 const postgresRefusal = (a: HoldAttempt) => a.code === 'seat_unavailable' && a.cause !== 'fast_path';
 
@@ -124,18 +150,21 @@ async function leftOver(dbUrl: string, screeningId: number, rows: number[][]) {
   return { free: ids.size, pairs };
 }
 
-async function runOnce(n: number): Promise<RunFigures> {
+async function runOnce(n: number, room: boolean): Promise<RunFigures> {
   const db = await createDatabase(`flash${n}`);
   const prefix = runPrefix(`flash${n}`);
   onCleanup(() => deleteKeys(prefix));
   const secret = newJwtSecret();
+  const roomEnv: Record<string, string> = room
+    ? { WAITING_ROOM_ENGAGE_PER_S: String(ROOM.engage), WAITING_ROOM_ADMIT_PER_S: String(ROOM.admit) }
+    : { WAITING_ROOM_ENGAGE_PER_S: '0' };
   let base: string;
   let coldStartMs: number;
   let front: string;
   let close: () => Promise<unknown>;
   if (n === 1) {
     const t0 = nowMs();
-    const api = await startApi(db.url, { ...LIMITS, JWT_SECRET: secret, REDIS_URL, REDIS_PREFIX: prefix });
+    const api = await startApi(db.url, { ...LIMITS, ...roomEnv, JWT_SECRET: secret, REDIS_URL, REDIS_PREFIX: prefix });
     ({ base } = api);
     coldStartMs = Math.round(nowMs() - t0);
     front = 'one API process, no balancer';
@@ -148,7 +177,7 @@ async function runOnce(n: number): Promise<RunFigures> {
       databaseUrl: db.url,
       redisUrl: REDIS_URL,
       redisPrefix: prefix,
-      env: { ...LIMITS, JWT_SECRET: secret },
+      env: { ...LIMITS, ...roomEnv, JWT_SECRET: secret },
     });
     onCleanup(() => cluster.close());
     base = cluster.url;
@@ -156,6 +185,7 @@ async function runOnce(n: number): Promise<RunFigures> {
     front = `HAProxy (leastconn) in front of ${n} instances`;
     close = () => cluster.close();
   }
+  if (room) front += `, waiting room (engages past ${ROOM.engage} attempts/s, lets ${ROOM.admit} customers/s through)`;
   log(`${front} at ${base}, up in ${coldStartMs} ms`);
   try {
     const { screenings } = await createVenue(base, db.url, secret, { name: `Flash ${n}`, rows: ROWS, perRow: PER_ROW, count: 3 });
@@ -203,6 +233,14 @@ async function runOnce(n: number): Promise<RunFigures> {
       refusals_postgres: split(sale.attempts.filter(postgresRefusal)),
       best_available: split(sale.attempts.filter((a) => a.via === 'best_available')),
       map_reads: { count: sale.mapMs.length, latency_ms: latency(sale.mapMs) },
+      room_polls: { count: sale.roomMs.length, latency_ms: latency(sale.roomMs) },
+      waiting_room_429: sale.attempts.filter((a) => a.code === 'waiting_room').length,
+      customers: {
+        held: spread(sale.customers.filter((x) => x.outcome === 'held').map((x) => x.ms)),
+        not_held: spread(sale.customers.filter((x) => x.outcome !== 'held').map((x) => x.ms)),
+        requests_per_customer: Math.round((sale.customers.reduce((t, x) => t + x.requests, 0) / Math.max(1, sale.customers.length)) * 100) / 100,
+        in_arrival_order: inArrivalOrder(sale.customers),
+      },
       pairs_left: left.pairs,
       free_seats_left: left.free,
       sell_through_s: left.pairs === 0 ? Math.round(lastGrant - first) / 1000 : null,
@@ -211,10 +249,16 @@ async function runOnce(n: number): Promise<RunFigures> {
       check,
     };
     log(
-      `sale (${n}): ${saleLoad.holds} holds of ${saleLoad.attempts} requests; every pair sold ${saleFigures.sell_through_s === null ? `NOT (${left.pairs} pairs left)` : `in ${saleFigures.sell_through_s} s`}; ` +
+      `sale (${n}${room ? ', room' : ''}): ${saleLoad.holds} holds of ${saleLoad.attempts} requests; every pair sold ${saleFigures.sell_through_s === null ? `NOT (${left.pairs} pairs left)` : `in ${saleFigures.sell_through_s} s`}; ` +
         `p50 ${saleLoad.latency_ms.p50} p95 ${saleLoad.latency_ms.p95} p99 ${saleLoad.latency_ms.p99} ms; 409s ${JSON.stringify(saleLoad.refusals_409)}; ` +
-        `5xx ${saleLoad.server_errors_5xx}; oversold ${check.oversold}; wrong 201s ${check.grants_wrong}`,
+        `5xx ${saleLoad.server_errors_5xx}; oversold ${check.oversold}; wrong 201s ${check.grants_wrong}; ` +
+        `customers' last answer p50/p99 held ${saleFigures.customers.held.latency_ms.p50}/${saleFigures.customers.held.latency_ms.p99} ms, ` +
+        `not held ${saleFigures.customers.not_held.latency_ms.p50}/${saleFigures.customers.not_held.latency_ms.p99} ms; ` +
+        `${saleFigures.customers.requests_per_customer} requests per customer; ${pct(saleFigures.customers.in_arrival_order)} of winners among the first arrivals; stopped ${JSON.stringify(sale.stopped)}`,
     );
+    if (room) {
+      return { instances: n, room, front, cold_start_ms: coldStartMs, sale: saleFigures, saturation: null };
+    }
 
     const satAgent = pool(opts.connections);
     log(`saturation (${n}): ${opts.connections} workers as fast as answered, ${opts.duration} s on screening ${satId}`);
@@ -243,7 +287,7 @@ async function runOnce(n: number): Promise<RunFigures> {
       `saturation (${n}): ${fmt(satFigures.decisions_per_s)} decisions/s (${fmt(satLoad.holds_per_s)} grants/s); p50 ${satLoad.latency_ms.p50} p99 ${satLoad.latency_ms.p99} ms; ` +
         `409s ${JSON.stringify(satLoad.refusals_409)}; 5xx ${satLoad.server_errors_5xx}; oversold ${satFigures.check.oversold}`,
     );
-    return { instances: n, front, cold_start_ms: coldStartMs, sale: saleFigures, saturation: satFigures };
+    return { instances: n, room, front, cold_start_ms: coldStartMs, sale: saleFigures, saturation: satFigures };
   } finally {
     await close();
     await dropDatabase(db.name);
@@ -256,7 +300,7 @@ async function main() {
   const box = machine(await serverVersion());
   log(`machine: ${describe(box)}; Redis ${await redisVersion()} at ${REDIS_URL}; instance counts ${instanceCounts.join(', ')}`);
   const runs: RunFigures[] = [];
-  for (const n of instanceCounts) runs.push(await runOnce(n));
+  for (const n of instanceCounts) for (const room of roomModes) runs.push(await runOnce(n, room));
 
   // ---- references, each with nothing else running
   const hello = await helloWorld(opts);
@@ -268,7 +312,7 @@ async function main() {
   for (const r of runs) {
     const clean = r.sale.server_errors_5xx === 0 && r.sale.network_errors === 0 && r.sale.check.grants_wrong === 0;
     const judge = (reading: string, value: number | null, threshold: number | null, ok: boolean) =>
-      targets.push({ instances: r.instances, reading, value, threshold, verdict: clean && ok ? 'PASS' : 'MISS' });
+      targets.push({ instances: r.instances, room: r.room, reading, value, threshold, verdict: clean && ok ? 'PASS' : 'MISS' });
     judge(
       'every grantable pair held (s after the first request)',
       r.sale.sell_through_s,
@@ -276,18 +320,16 @@ async function main() {
       (r.sale.sell_through_s ?? Infinity) <= TARGETS.sell_through_s,
     );
     judge('hold request p99 in the sale (ms)', r.sale.latency_ms.p99, TARGETS.p99_ms, r.sale.latency_ms.p99 < TARGETS.p99_ms);
-    judge(
-      'oversold seats (sale + saturation)',
-      r.sale.check.oversold + r.saturation.check.oversold,
-      0,
-      r.sale.check.oversold + r.saturation.check.oversold === 0,
-    );
-    judge(
-      'saturation decisions/s',
-      r.saturation.decisions_per_s,
-      decisionsFloor,
-      decisionsFloor !== null && r.saturation.decisions_per_s >= decisionsFloor,
-    );
+    const over = r.sale.check.oversold + (r.saturation?.check.oversold ?? 0);
+    judge(r.saturation ? 'oversold seats (sale + saturation)' : 'oversold seats', over, 0, over === 0);
+    if (r.saturation) {
+      judge(
+        'saturation decisions/s',
+        r.saturation.decisions_per_s,
+        decisionsFloor,
+        decisionsFloor !== null && r.saturation.decisions_per_s >= decisionsFloor,
+      );
+    }
   }
 
   const result: FlashResult = {
@@ -299,6 +341,9 @@ async function main() {
       hall: `${ROWS} rows x ${PER_ROW} regular seats, no aisles (admin API)`,
       customers: `${CUSTOMERS}, 2 adjacent seats each, first requests within ${STAGGER_MS} ms, Idempotency-Key per request`,
       instance_counts: instanceCounts,
+      waiting_room: roomModes.includes(true)
+        ? `runs with the room: WAITING_ROOM_ENGAGE_PER_S=${ROOM.engage}, WAITING_ROOM_ADMIT_PER_S=${ROOM.admit}`
+        : 'off',
     }),
     runs,
     hello_world: { req_per_s: hello.load.req_per_s_mean, p99_ms: hello.load.latency_ms.p99 },
@@ -307,8 +352,9 @@ async function main() {
   };
   const file = saveResults(result, (path) => entry(result, path));
   log(`results: ${file} (+ bench/RESULTS.md)`);
-  for (const t of targets) log(`${t.verdict} [${t.instances}] ${t.reading}: ${t.value ?? 'n/a'} (target ${t.threshold ?? 'n/a'})`);
-  if (runs.some((r) => r.sale.check.oversold + r.saturation.check.oversold > 0 || r.sale.check.grants_wrong > 0)) {
+  for (const t of targets)
+    log(`${t.verdict} [${t.instances}${t.room ? ', room' : ''}] ${t.reading}: ${t.value ?? 'n/a'} (target ${t.threshold ?? 'n/a'})`);
+  if (runs.some((r) => r.sale.check.oversold + (r.saturation?.check.oversold ?? 0) > 0 || r.sale.check.grants_wrong > 0)) {
     warn('OVERSOLD or a wrong 201: see the results file');
     process.exitCode = 1;
   }
@@ -326,26 +372,36 @@ function entry(r: FlashResult, path: string): string {
     `- same run, nothing else running: pgbench -N ${'error' in b ? `(failed: ${b.error})` : `${fmt(Number(b.pgbench_N_tps))} TPS, pgbench -S ${fmt(Number(b.pgbench_S_tps))} TPS, SQL hold attempts ${fmt(Number(b.sql_hold_attempts_per_s))}/s`}; Fastify hello world ${fmt(r.hello_world.req_per_s)} req/s`,
     `- hall 20 x 25 = 500 seats, orphan_seat_rule off; PostgreSQL + Redis; a fresh database and Redis prefix per instance count`,
     '',
-    '| instances | every pair held after | hold p50 / p95 / p99 ms | 201 / 409 Redis / 409 PostgreSQL / none left | 201 p50 / p99 ms | 409 Redis p50 / p99 ms | 409 PostgreSQL p50 / p99 ms | sale decisions/s | oversold | 5xx |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| instances | waiting room | every pair held after | hold p50 / p95 / p99 ms | 201 / 409 Redis / 409 PostgreSQL / none left / 429 waiting_room | 201 p50 / p99 ms | 409 Redis p50 / p99 ms | 409 PostgreSQL p50 / p99 ms | room polls (p99 ms) | sale decisions/s | oversold | 5xx |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...r.runs.map((x) => {
       const s = x.sale;
-      return `| ${x.instances} | ${s.sell_through_s === null ? `not all (${s.pairs_left} pairs left)` : `${s.sell_through_s} s`} | ${s.latency_ms.p50} / ${s.latency_ms.p95} / ${s.latency_ms.p99} | ${s.grants.count} / ${s.refusals_fast_path.count} / ${s.refusals_postgres.count} / ${s.refusals_409.not_enough_adjacent_seats ?? 0} | ${ms(s.grants)} | ${ms(s.refusals_fast_path)} | ${ms(s.refusals_postgres)} | ${fmt(s.decisions_per_s)} | ${s.check.oversold} | ${s.server_errors_5xx} |`;
+      return `| ${x.instances} | ${x.room ? 'on' : 'off'} | ${s.sell_through_s === null ? `not all (${s.pairs_left} pairs left)` : `${s.sell_through_s} s`} | ${s.latency_ms.p50} / ${s.latency_ms.p95} / ${s.latency_ms.p99} | ${s.grants.count} / ${s.refusals_fast_path.count} / ${s.refusals_postgres.count} / ${s.refusals_409.not_enough_adjacent_seats ?? 0} / ${s.waiting_room_429} | ${ms(s.grants)} | ${ms(s.refusals_fast_path)} | ${ms(s.refusals_postgres)} | ${s.room_polls.count ? `${s.room_polls.count} (${s.room_polls.latency_ms.p99})` : '-'} | ${fmt(s.decisions_per_s)} | ${s.check.oversold} | ${s.server_errors_5xx} |`;
+    }),
+    '',
+    'Per customer, first request to last answer (a hold, or the news that nothing is left: a sold_out from the room, or a fresh map with no pair):',
+    '',
+    '| instances | waiting room | customers with seats | their p50 / p99 ms | customers without | their p50 / p99 ms | requests per customer | winners among the first as many to arrive |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|',
+    ...r.runs.map((x) => {
+      const c = x.sale.customers;
+      return `| ${x.instances} | ${x.room ? 'on' : 'off'} | ${c.held.count} | ${ms(c.held)} | ${c.not_held.count} | ${ms(c.not_held)} | ${c.requests_per_customer} | ${pct(c.in_arrival_order)} |`;
     }),
     '',
     '| instances | saturation decisions/s | / pgbench -N | grants/s | p50 / p99 ms | 409 Redis p50 ms | 409 PostgreSQL p50 ms | 201 p50 ms | oversold |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...r.runs.map((x) => {
+    ...r.runs.flatMap((x) => {
       const s = x.saturation;
+      if (!s) return [];
       const share = nTps === null ? null : ratioOf(s.decisions_per_s, nTps);
       return `| ${x.instances} | ${fmt(s.decisions_per_s)} | ${pct(share)} | ${fmt(s.holds_per_s)} | ${s.latency_ms.p50} / ${s.latency_ms.p99} | ${s.refusals_fast_path.latency_ms.p50} | ${s.refusals_postgres.count ? s.refusals_postgres.latency_ms.p50 : '-'} | ${s.grants.latency_ms.p50} | ${s.check.oversold} |`;
     }),
     '',
-    '| instances | target | value | threshold | verdict |',
-    '|---:|---|---:|---:|---|',
+    '| instances | waiting room | target | value | threshold | verdict |',
+    '|---:|---|---|---:|---:|---|',
     ...r.targets.map(
       (t) =>
-        `| ${t.instances} | ${t.reading} | ${t.value ?? 'n/a'} | ${t.threshold === null ? 'n/a' : fmt(t.threshold, t.threshold > 0 && t.threshold < 10 ? 1 : 0)} | ${t.verdict} |`,
+        `| ${t.instances} | ${t.room ? 'on' : 'off'} | ${t.reading} | ${t.value ?? 'n/a'} | ${t.threshold === null ? 'n/a' : fmt(t.threshold, t.threshold > 0 && t.threshold < 10 ? 1 : 0)} | ${t.verdict} |`,
     ),
     '',
     `Raw numbers: \`${path}\``,

@@ -37,7 +37,11 @@ describe('the admission arithmetic', () => {
     assert.equal(b.tokens, 10, 'and never more than one second saved up');
     assert.deepEqual(stateOf(25, 25, 0, 10), { state: 'admitted', position: 25 });
     assert.deepEqual(stateOf(30, 25, 0.5, 10), { state: 'waiting', position: 30, ahead: 4, retryAfterMs: 450 });
-    assert.equal((stateOf(100_000, 0, 0, 1) as { retryAfterMs: number }).retryAfterMs, 30_000, 'asked again within 30 s at most');
+    assert.equal(
+      (stateOf(100_000, 0, 0, 1) as { retryAfterMs: number }).retryAfterMs,
+      2_000,
+      'asked again within 2 s at most (a sell-out is heard soon)',
+    );
   });
 
   test('the in-process room: engages past the threshold, keeps a place per customer, lingers, then starts a new line', async () => {
@@ -64,7 +68,12 @@ describe('the waiting room through the API', () => {
   let t: TestApp;
   let admin: string;
   before(async () => {
-    t = await startTestApp({ WAITING_ROOM_ENGAGE_PER_S: '2', WAITING_ROOM_ADMIT_PER_S: '1', WAITING_ROOM_LINGER_SECONDS: '30' });
+    t = await startTestApp({
+      WAITING_ROOM_ENGAGE_PER_S: '2',
+      WAITING_ROOM_ADMIT_PER_S: '1',
+      WAITING_ROOM_LINGER_SECONDS: '30',
+      HOLD_MAX_SEATS: '12',
+    });
     admin = await loginAs(t.app, 'admin@cinema.com');
   });
   after(() => t?.close());
@@ -124,7 +133,7 @@ describe('the waiting room through the API', () => {
     assertProblem(await hold(t, s.id, row(m, 'F'), c[4].token), 429, 'waiting_room');
   });
 
-  test('the poll: sold_out when fewer seats than wanted are free, 404 for an unknown screening, 400 for a bad count', async () => {
+  test('the poll: sold_out when no block of the seats wanted is free side by side, 404 for an unknown screening, 400 for a bad count', async () => {
     const s = await newScreening(t.app, admin);
     const m = await seatMapOf(t.app, s.id);
     const free = m.seats.filter((x) => x.status === 'available').length;
@@ -134,15 +143,26 @@ describe('the waiting room through the API', () => {
     const first = await poll(t, s.id, c.token, 2);
     assert.notEqual(first.body.data.state, 'open', JSON.stringify(first.body));
     assert.equal(first.body.data.free_seats, free - 3);
-    // a customer wanting more seats than are free hears so at once
+    // sold_out names a block of `count` free seats side by side: the longest such run, counted here
+    const now = await seatMapOf(t.app, s.id);
+    const byRow = new Map<string, number[]>();
+    for (const x of now.seats as unknown as { row: string; x: number; status: string }[])
+      if (x.status === 'available') byRow.set(x.row, [...(byRow.get(x.row) ?? []), x.x]);
+    let longest = 0;
+    for (const xs of byRow.values()) {
+      xs.sort((a, b) => a - b);
+      let run = 0;
+      for (let i = 0; i < xs.length; i++) {
+        run = i > 0 && xs[i] === xs[i - 1] + 1 ? run + 1 : 1;
+        longest = Math.max(longest, run);
+      }
+    }
+    assert.ok(longest >= 2 && longest < t.config.HOLD_MAX_SEATS, `the test hall's rows have aisles: longest run ${longest}`);
     const big = await newCustomer(t, 'big');
-    const r = await call(t.app, {
-      method: 'POST',
-      url: `/api/v1/screenings/${s.id}/waiting-room`,
-      token: big.token,
-      payload: { count: t.config.HOLD_MAX_SEATS },
-    });
-    assert.equal(r.body.data.state, free - 3 >= t.config.HOLD_MAX_SEATS ? 'waiting' : 'sold_out');
+    const fits = await poll(t, s.id, big.token, longest);
+    assert.ok(['waiting', 'admitted'].includes(fits.body.data.state), `a block that fits is not sold out: ${JSON.stringify(fits.body)}`);
+    const none = await poll(t, s.id, big.token, longest + 1);
+    assert.deepEqual([none.body.data.state, none.body.data.retry_after_ms], ['sold_out', 0], 'no block that long: sold out at once');
     assertProblem(
       await call(t.app, { method: 'POST', url: '/api/v1/screenings/999999/waiting-room', token: c.token, payload: {} }),
       404,

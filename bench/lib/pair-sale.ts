@@ -37,7 +37,11 @@ export interface PairSaleRaw {
   grants: Grant[];
   /** GET .../seats latencies (fresh picks) */
   mapMs: number[];
-  stopped: { held: number; nothing_fits: number; time_limit: number; failed: number };
+  /** POST .../waiting-room latencies */
+  roomMs: number[];
+  /** per customer: first request sent -> last answer received (ms), and requests made */
+  customers: { first: number; ms: number; requests: number; outcome: keyof PairSaleRaw['stopped'] }[];
+  stopped: { held: number; nothing_fits: number; sold_out: number; time_limit: number; failed: number };
   failures: string[];
 }
 
@@ -56,14 +60,31 @@ export async function runPairSale(c: PairSaleConfig): Promise<PairSaleRaw> {
     attempts: [],
     grants: [],
     mapMs: [],
-    stopped: { held: 0, nothing_fits: 0, time_limit: 0, failed: 0 },
+    roomMs: [],
+    customers: [],
+    stopped: { held: 0, nothing_fits: 0, sold_out: 0, time_limit: 0, failed: 0 },
     failures: [],
   };
   const holdUrl = `${c.base}/api/v1/screenings/${c.screeningId}/holds`;
   const seatsUrl = `${c.base}/api/v1/screenings/${c.screeningId}/seats`;
+  const roomUrl = `${c.base}/api/v1/screenings/${c.screeningId}/waiting-room`;
 
   async function customer(i: number): Promise<void> {
     await sleep(Math.random() * c.staggerMs);
+    let first = 0;
+    let lastAnswer = 0;
+    let requests = 0;
+    const seen = (r: { sentAt: number; doneAt: number }) => {
+      if (first === 0) first = r.sentAt;
+      lastAnswer = r.doneAt;
+      requests++;
+    };
+    const outcome = await shopping(i, seen);
+    raw.stopped[outcome]++;
+    raw.customers.push({ first, ms: lastAnswer - first, requests, outcome });
+  }
+
+  async function shopping(i: number, seen: (r: { sentAt: number; doneAt: number }) => void): Promise<keyof PairSaleRaw['stopped']> {
     const deadline = nowMs() + c.limitMs;
     const auth = { authorization: `Bearer ${c.tokens[i]}` };
     const usesBest = i % 2 === 0;
@@ -73,6 +94,7 @@ export async function runPairSale(c: PairSaleConfig): Promise<PairSaleRaw> {
     let askBest = false;
     const reload = async () => {
       const m = await call(c.agent, seatsUrl, 'GET');
+      seen(m);
       raw.mapMs.push(m.doneAt - m.sentAt);
       if (m.status !== 200) return;
       taken = new Set((m.body.data.seats as { id: number; status: string }[]).filter((s) => s.status !== 'available').map((s) => s.id));
@@ -83,7 +105,7 @@ export async function runPairSale(c: PairSaleConfig): Promise<PairSaleRaw> {
       if (!askBest) {
         seatIds = randomPair(c.rows, (id) => !taken.has(id));
         if (!seatIds) {
-          if (fresh) return void raw.stopped.nothing_fits++;
+          if (fresh) return 'nothing_fits';
           await reload();
           continue;
         }
@@ -92,12 +114,30 @@ export async function runPairSale(c: PairSaleConfig): Promise<PairSaleRaw> {
       const r = seatIds
         ? await call(c.agent, holdUrl, 'POST', headers, { seat_ids: seatIds })
         : await call(c.agent, `${holdUrl}/best-available`, 'POST', headers, { count: 2 });
+      seen(r);
       raw.attempts.push({ ...attemptOf(r, 2, raw.failures), via: seatIds ? 'pick' : 'best_available' });
       fresh = false;
       askBest = false;
       if (r.status === 201) {
         raw.grants.push({ client: i, screeningId: c.screeningId, holdId: r.body.data.id, seatIds: r.body.data.seat_ids, at: r.doneAt });
-        return void raw.stopped.held++;
+        return 'held';
+      }
+      if (r.status === 429 && r.body?.code === 'waiting_room') {
+        // in line: wait as told, ask the room until let through, then look at the map afresh
+        let wait = Number(r.body.retry_after_ms);
+        for (;;) {
+          await sleep(wait);
+          const q = await call(c.agent, roomUrl, 'POST', auth, { count: 2 });
+          seen(q);
+          raw.roomMs.push(q.doneAt - q.sentAt);
+          const state = q.body?.data?.state;
+          if (state === 'sold_out') return 'sold_out';
+          if (state === 'waiting') wait = Number(q.body.data.retry_after_ms);
+          else if (q.status === 200 || nowMs() >= deadline) break;
+          else wait = 100; // an error answer: ask again shortly
+        }
+        await reload();
+        continue;
       }
       if (r.body?.code === 'not_enough_adjacent_seats') {
         await reload(); // best available found nothing: look at the map itself
@@ -116,9 +156,9 @@ export async function runPairSale(c: PairSaleConfig): Promise<PairSaleRaw> {
       }
       // another answer (401, 400, a limit) would repeat forever: note it and stop
       if (raw.failures.length < 10) raw.failures.push(`${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
-      return void raw.stopped.failed++;
+      return 'failed';
     }
-    raw.stopped.time_limit++;
+    return 'time_limit';
   }
 
   await Promise.all(c.tokens.map((_, i) => customer(i)));
@@ -151,6 +191,7 @@ export async function runSaturation(c: {
         const r = await call(c.agent, url, 'POST', { ...headers, 'idempotency-key': randomUUID() }, { seat_ids: seatIds });
         if (r.sentAt >= from && r.doneAt <= until) attempts.push(attemptOf(r, 2, failures));
         if (r.status === 0 || r.status >= 500) await sleep(20);
+        else if (r.status === 429) await sleep(Math.min(1000, Number(r.body?.retry_after_ms) || 100)); // a room engaged by the warm-up
       }
     }),
   );

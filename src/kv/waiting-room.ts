@@ -61,7 +61,7 @@ export function admit(b: Bucket, admitPerS: number, now: number): void {
 }
 
 const MIN_RETRY_MS = 200;
-const MAX_RETRY_MS = 30_000;
+const MAX_RETRY_MS = 2_000;
 
 /** The state of place `position` in a room whose bucket stands at admitted/tokens. */
 export function stateOf(position: number, admitted: number, tokens: number, admitPerS: number): RoomState {

@@ -5,7 +5,7 @@ export const RoomSchema = Type.Object({
   state: Type.Enum(['open', 'admitted', 'waiting', 'sold_out'], {
     description:
       'open: no queue now, go ahead; admitted: your turn, go ahead and hold; waiting: ask again after retry_after_ms; ' +
-      'sold_out: fewer free seats than `count` are left now (held seats may come back when their holds end)',
+      'sold_out: no `count` free seats side by side are left now (held seats may come back when their holds end)',
   }),
   position: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { description: 'Your place in the queue (null when open)' }),
   ahead: Type.Integer({ minimum: 0, description: 'Customers before you still waiting' }),
@@ -24,7 +24,9 @@ export const waitingRoomSchema = (maxSeats: number) => ({
     'your hold attempts go on for WAITING_ROOM_PASS_SECONDS after your last one.',
   params: IdParams,
   body: Type.Object({
-    count: Type.Optional(Type.Integer({ minimum: 1, maximum: maxSeats, description: 'Seats you want (sold_out below it); 1 by default' })),
+    count: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: maxSeats, description: 'Seats you want side by side (sold_out when no such block is free); 1 by default' }),
+    ),
   }),
   response: { 200: Envelope(RoomSchema), ...problems(400, 401, 404, 429) },
 });

@@ -17187,7 +17187,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description Seats you want (sold_out below it); 1 by default */
+                        /** @description Seats you want side by side (sold_out when no such block is free); 1 by default */
                         count?: number;
                     };
                 };
@@ -17210,7 +17210,7 @@ export interface paths {
                                 /** @description When to ask again (0 unless waiting) */
                                 retry_after_ms: number;
                                 /**
-                                 * @description open: no queue now, go ahead; admitted: your turn, go ahead and hold; waiting: ask again after retry_after_ms; sold_out: fewer free seats than `count` are left now (held seats may come back when their holds end)
+                                 * @description open: no queue now, go ahead; admitted: your turn, go ahead and hold; waiting: ask again after retry_after_ms; sold_out: no `count` free seats side by side are left now (held seats may come back when their holds end)
                                  * @enum {unknown}
                                  */
                                 state: "open" | "admitted" | "waiting" | "sold_out";
