@@ -43,6 +43,7 @@ export const PROBLEMS_ID: Readonly<Record<string, string>> = {
   refund_in_progress: 'Pengembalian dana tiket ini sedang diproses.',
   hold_expired: 'Waktu tahan kursi sudah habis.',
   rate_limited: 'Terlalu banyak percobaan; coba lagi nanti.',
+  waiting_room: 'Banyak penonton sedang memesan jadwal ini; Anda masuk antrean.',
   internal: 'Terjadi kesalahan di pihak kami.',
   gateway_error: 'Gerbang pembayaran menolak permintaan.',
   refund_declined: 'Gerbang pembayaran menolak pengembalian dana; tidak ada dana yang dikembalikan.',

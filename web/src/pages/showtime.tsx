@@ -1,5 +1,6 @@
 // The seat picker: the hall live, the seats chosen with their rules explained, then one step to hold
-// them; the hold's countdown, its release, and on to payment.
+// them (through the waiting room when the screening has a queue); the hold's countdown, its release,
+// and on to payment.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, problemText } from '../api/client.ts';
 import { localTime, money, t } from '../i18n/index.ts';
@@ -14,6 +15,7 @@ import { SeatGrid } from '../seatmap/seat-grid.tsx';
 import type { Seat, SeatMap } from '../seatmap/types.ts';
 import { session } from '../session.ts';
 import { ErrorBox, Loading, Notice } from '../ui.tsx';
+import { type Place, seatsSideBySide, WaitingRoom, waitingPlace } from './waiting-room.tsx';
 
 interface Hold {
   id: string;
@@ -21,6 +23,16 @@ interface Hold {
   total_amount: number;
   currency: string;
   reserved_until: string;
+}
+
+type HoldAnswer = { data?: { data: Hold }; error?: unknown; response: Response };
+
+/** A hold request as the customer asked it: sent again, as it was, when their turn in the queue comes. */
+interface HoldRequest {
+  send: () => Promise<HoldAnswer>;
+  /** seats wanted side by side: what the queue is asked to find free */
+  count: number;
+  best: boolean;
 }
 
 const MAX_SEATS = 8;
@@ -40,6 +52,10 @@ export function ShowtimePage({ id }: { id: number }) {
   const [hold, setHold] = useState<Hold>();
   const [busy, setBusy] = useState(false);
   const [bestCount, setBestCount] = useState(2);
+  // in the screening's queue: the request to send again at one's turn, and the place it was given
+  const [queued, setQueued] = useState<{ request: HoldRequest; place: Place; n: number }>();
+  const holdButton = useRef<HTMLButtonElement>(null);
+  const bestButton = useRef<HTMLButtonElement>(null);
 
   const following = useRef<Following | undefined>(undefined);
   useEffect(() => {
@@ -83,7 +99,14 @@ export function ShowtimePage({ id }: { id: number }) {
     setSelected(next);
   };
 
-  const afterHold = (r: { data?: { data: Hold }; error?: unknown; response: Response }) => {
+  const afterHold = (request: HoldRequest, r: HoldAnswer) => {
+    const place = waitingPlace(r);
+    if (place) {
+      // nothing was held: wait in line, then send the same request again
+      setMessage(undefined);
+      return setQueued((q) => ({ request, place, n: (q?.n ?? 0) + 1 }));
+    }
+    setQueued(undefined);
     if (r.data) {
       setHold(r.data.data);
       setSelected([]);
@@ -92,23 +115,37 @@ export function ShowtimePage({ id }: { id: number }) {
   };
 
   /** One hold request at a time; its answer (or the network's silence) said on the page. */
-  const holding = (request: () => Promise<{ data?: { data: Hold }; error?: unknown; response: Response }>) => async () => {
+  const holding = (request: HoldRequest) => async () => {
     setBusy(true);
     try {
-      afterHold(await request());
+      afterHold(request, await request.send());
     } catch {
+      setQueued(undefined);
       setMessage({ kind: 'warn', text: t('common.offline') });
     } finally {
       setBusy(false);
     }
   };
   const key = () => ({ 'idempotency-key': crypto.randomUUID() });
-  const holdSelected = holding(() =>
-    api.POST('/api/v1/screenings/{id}/holds', { params: { path: { id }, header: key() }, body: { seat_ids: selected } }),
-  );
-  const holdBest = holding(() =>
-    api.POST('/api/v1/screenings/{id}/holds/best-available', { params: { path: { id }, header: key() }, body: { count: bestCount } }),
-  );
+  // a new key for each send: a request refused by the waiting room did nothing, so one sent again at
+  // one's turn is a new attempt
+  const holdSelected = holding({
+    send: () => api.POST('/api/v1/screenings/{id}/holds', { params: { path: { id }, header: key() }, body: { seat_ids: selected } }),
+    count: seatsSideBySide(selected, byId),
+    best: false,
+  });
+  const holdBest = holding({
+    send: () => api.POST('/api/v1/screenings/{id}/holds/best-available', { params: { path: { id }, header: key() }, body: { count: bestCount } }),
+    count: bestCount,
+    best: true,
+  });
+  const leaveQueue = () => {
+    const queuedBy = queued?.request.best ? bestButton : holdButton;
+    setQueued(undefined);
+    setMessage({ kind: 'info', text: t('queue.left') });
+    // the panel (and its focused button) is gone: back to the button that queued
+    requestAnimationFrame(() => queuedBy.current?.focus());
+  };
 
   const release = async () => {
     if (!hold) return;
@@ -144,7 +181,11 @@ export function ShowtimePage({ id }: { id: number }) {
               ? t('seats.reconnecting')
               : t('common.loading')}
       </p>
-      {!map ? <Loading /> : <SeatGrid map={markMine(map, mine)} selected={hold ? [...mine] : selected} onToggle={hold ? () => undefined : toggle} />}
+      {!map ? (
+        <Loading />
+      ) : (
+        <SeatGrid map={markMine(map, mine)} selected={hold ? [...mine] : selected} onToggle={hold || queued ? () => undefined : toggle} />
+      )}
       <div aria-live="polite">{message && <Notice kind={message.kind}>{message.text}</Notice>}</div>
       {hold ? (
         <HoldPanel
@@ -178,9 +219,31 @@ export function ShowtimePage({ id }: { id: number }) {
             <a class="button primary" href={`/login?next=${encodeURIComponent(route.get())}`}>
               {t('seats.login_to_hold')}
             </a>
+          ) : queued ? (
+            <WaitingRoom
+              key={queued.n}
+              screeningId={id}
+              count={queued.request.count}
+              best={queued.request.best}
+              first={queued.place}
+              sending={busy}
+              onTurn={holding(queued.request)}
+              onSoldOut={() => {
+                setQueued(undefined);
+                setMessage({
+                  kind: 'warn',
+                  text: queued.request.count === 1 ? t('queue.sold_out_one') : t('queue.sold_out', { n: queued.request.count }),
+                });
+              }}
+              onFail={(text) => {
+                setQueued(undefined);
+                setMessage({ kind: 'warn', text });
+              }}
+              onLeave={leaveQueue}
+            />
           ) : (
             <div class="actions">
-              <button type="button" class="primary" disabled={busy || selected.length === 0} onClick={holdSelected}>
+              <button type="button" class="primary" ref={holdButton} disabled={busy || selected.length === 0} onClick={holdSelected}>
                 {t('seats.hold')}
               </button>
               {selected.length > 0 && (
@@ -199,7 +262,7 @@ export function ShowtimePage({ id }: { id: number }) {
                     ))}
                   </select>
                 </label>{' '}
-                <button type="button" disabled={busy} onClick={holdBest}>
+                <button type="button" ref={bestButton} disabled={busy} onClick={holdBest}>
                   {t('seats.best', { n: bestCount })}
                 </button>
               </span>
