@@ -1,22 +1,13 @@
 // The service in this process on a free loopback port, embedded and in memory with the demo data:
 // what the screenshots and the web app's benchmark look at.
 import type { FastifyInstance } from 'fastify';
-import { createServer } from 'node:net';
+import { freePort } from '../ops/lib/free-port.ts';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { openRuntime } from '../src/runtime.ts';
 import type { Db } from '../src/db/client.ts';
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export interface LocalApp {
   base: string;

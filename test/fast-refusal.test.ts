@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { sweepExpiredHolds } from '../src/modules/holds/index.ts';
 import { listen, newCustomer } from './helpers/checkout.ts';
 import { call, loginAs } from './helpers/http.ts';
-import { startRedis } from './helpers/redis-server.ts';
+import { startRedis } from '../ops/lib/redis-server.ts';
 import { paidTicket, refund } from './helpers/refunds.ts';
 import { onPostgres, onRedis, startTestApp, type TestApp } from './helpers/runtime.ts';
 import { newScreening, plainHall, screeningIn, seatMapOf } from './helpers/screenings.ts';
@@ -177,7 +177,7 @@ describe('refusals and grants while Redis is gone', { skip: needs }, () => {
   });
   after(async () => {
     await t?.close();
-    await redis?.kill();
+    await redis?.stop();
   });
 
   test('PostgreSQL refuses and grants correctly, with and without a key; no seat twice', async () => {
@@ -195,7 +195,7 @@ describe('refusals and grants while Redis is gone', { skip: needs }, () => {
         headers: key ? { 'idempotency-key': key } : {},
       });
     assert.equal((await hold(alice, ['D6', 'D7'])).status, 201);
-    await redis.kill();
+    await redis.stop();
     for (const key of [undefined, randomUUID()]) {
       const down = await hold(bob.token, ['D7', 'D8'], key);
       assert.equal(down.status, 409, JSON.stringify(down.body));

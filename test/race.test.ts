@@ -7,7 +7,7 @@ import pg from 'pg';
 import { Agent, request } from 'undici';
 import { claims, signHs256 } from './helpers/jwt.ts';
 import { freePort, type Server, startServer, waitFor } from './helpers/process.ts';
-import { startRedis } from './helpers/redis-server.ts';
+import { startRedis } from '../ops/lib/redis-server.ts';
 import { freshDatabase, onPostgres } from './helpers/runtime.ts';
 import { DEMO } from '../src/db/seed/demo-ids.ts';
 
@@ -74,7 +74,7 @@ describe('race for one screening', { skip: !onPostgres && 'needs PostgreSQL: PGl
     for (const s of servers) if (s.proc.exitCode === null) s.proc.kill('SIGKILL');
     await Promise.all(servers.map((s) => s.exited));
     await sql?.end();
-    await redis?.kill();
+    await redis?.stop();
     await db?.drop();
   });
 
@@ -236,7 +236,7 @@ describe('race for one screening', { skip: !onPostgres && 'needs PostgreSQL: PGl
 
   test('the same race with Redis killed halfway: still sold out once, no 5xx', async (t) => {
     const { screeningId, byRow } = await arena('Race Hall 2');
-    const out = await race(screeningId, byRow, () => redis.kill());
+    const out = await race(screeningId, byRow, () => redis.stop());
     t.diagnostic(`requests ${out.requests}, holds ${out.holds.length}, refusals ${JSON.stringify(out.refusals)}`);
     await verify(screeningId, out);
     assert.ok(

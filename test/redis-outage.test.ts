@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { call, loginAs } from './helpers/http.ts';
-import { startRedis } from './helpers/redis-server.ts';
+import { startRedis } from '../ops/lib/redis-server.ts';
 import { startTestApp, type TestApp } from './helpers/runtime.ts';
 import { newScreening, seatMapOf } from './helpers/screenings.ts';
 
@@ -15,7 +15,7 @@ before(async () => {
 });
 after(async () => {
   await t.close();
-  await redis.kill();
+  await redis.stop();
 });
 
 test('fast path while up, PostgreSQL alone while down, fast path again once Redis is back', async () => {
@@ -38,7 +38,7 @@ test('fast path while up, PostgreSQL alone while down, fast path again once Redi
   assert.equal(up.status, 409);
   assert.equal(up.body.cause, 'fast_path');
 
-  await redis.kill();
+  await redis.stop();
   const down = await hold(bob, ['D7', 'D8']);
   assert.equal(down.status, 409, 'still refused: PostgreSQL decides');
   assert.equal(down.body.cause, 'taken');
@@ -47,7 +47,7 @@ test('fast path while up, PostgreSQL alone while down, fast path again once Redi
   assert.equal(ready.status, 200);
   assert.equal(ready.body.status, 'degraded');
 
-  redis = await startRedis(redis.port);
+  await redis.start(); // the same port, empty
   const deadline = Date.now() + 10_000;
   while (!(await t.rt.kv.ping())) {
     assert.ok(Date.now() < deadline, 'reconnected to Redis');

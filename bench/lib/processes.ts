@@ -1,8 +1,7 @@
 // Child processes the benchmark starts itself (servers, scripts), and only those: each is stopped by
 // its own pid (ChildProcess.kill), and stopAll() stops whatever is still running at the end.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { HOST, ROOT } from './common.ts';
+import { ROOT } from './common.ts';
 
 export interface Child {
   name: string;
@@ -55,17 +54,7 @@ export async function stop(child: Child): Promise<void> {
 
 export const stopAll = () => Promise.allSettled([...children].map(stop));
 
-export function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, HOST, () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => ok(port));
-    });
-  });
-}
+export { freePort } from '../../ops/lib/free-port.ts';
 
 /** Polls url until it answers 200; returns ms since `since`. Fails if the child exits first. */
 export async function waitFor200(url: string, child: Child, since: number, limitMs = 180_000): Promise<number> {

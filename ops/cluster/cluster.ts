@@ -14,10 +14,10 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../lib/free-port.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const HOST = '127.0.0.1';
@@ -81,16 +81,6 @@ export function clusterUnavailable(onPostgres: boolean, onRedis: boolean): strin
   return haproxyBinary() ? false : 'needs haproxy (apt-get install haproxy)';
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, HOST, () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => ok(port));
-    });
-  });
-}
 
 // The body of the balancer's own error answers: the service's 503 `unavailable` (src/http/errors.ts).
 const BALANCER_PROBLEM = JSON.stringify({
@@ -318,3 +308,5 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     throw err;
   }
 }
+
+export { freePort };

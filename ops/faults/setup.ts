@@ -8,7 +8,7 @@ import { type Customer, createCustomers } from '../../bench/lib/customers.ts';
 import { createVenue } from '../../bench/lib/venue.ts';
 import { type Cluster, startCluster } from '../cluster/cluster.ts';
 import { type LocalPg, one, removeAll, startPrimary, startReplica, workDir } from '../pg/local-pg.ts';
-import { type LocalRedis, startRedis } from './redis-server.ts';
+import { type LocalRedis, startRedis } from '../lib/redis-server.ts';
 
 export interface RigOptions {
   instances: number;

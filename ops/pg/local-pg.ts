@@ -8,7 +8,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { freePort } from '../cluster/cluster.ts';
+import { freePort } from '../lib/free-port.ts';
 
 const HOST = '127.0.0.1';
 

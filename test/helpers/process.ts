@@ -1,21 +1,11 @@
 // Runs the real server as a child process (what `npm start` runs), for start-up, restart and
 // shutdown tests. Only processes started here are ever signalled.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../../ops/lib/free-port.ts';
 
 export interface Server {
   proc: ChildProcess;

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { call } from '../helpers/http.ts';
-import { startRedis } from '../helpers/redis-server.ts';
+import { startRedis } from '../../ops/lib/redis-server.ts';
 import { startTestApp, type TestApp } from '../helpers/runtime.ts';
 
 let redis: Awaited<ReturnType<typeof startRedis>> | undefined;
@@ -13,7 +13,7 @@ let t: TestApp | undefined;
 after(async () => {
   redis?.resume();
   await t?.close();
-  await redis?.kill();
+  await redis?.stop();
 });
 
 test('an instance starts and answers while its Redis hangs', async () => {

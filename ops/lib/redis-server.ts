@@ -1,10 +1,11 @@
-// A redis-server of the fault suite's own, on a free loopback port, with nothing saved: stopping it
-// for a few seconds must not disturb the machine's shared Redis on 6379. A child of this process,
-// stopped by its own pid; `stop()` then `start()` is the "Redis down for a while" fault (the same
-// port, empty again: Redis holds nothing that must survive).
+// A private redis-server on a free loopback port, with nothing saved, for the fault suite and the
+// tests that stop Redis halfway: the machine's shared Redis on 6379 is never touched. A child of this
+// process, signalled by its own pid; `stop()` then `start()` is "Redis down for a while" (the same
+// port, empty again: Redis holds nothing that must survive); `pause()` leaves it accepting
+// connections but answering nothing (a hung or overloaded server).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createConnection } from 'node:net';
-import { freePort } from '../cluster/cluster.ts';
+import { freePort } from './free-port.ts';
 
 const HOST = '127.0.0.1';
 
@@ -12,8 +13,13 @@ export interface LocalRedis {
   url: string;
   port: number;
   start(): Promise<void>;
+  /** SIGKILL, as in a crash; resolves once it has exited */
   stop(): Promise<void>;
   running(): boolean;
+  /** SIGSTOP: connections are accepted, nothing is answered */
+  pause(): void;
+  /** SIGCONT: it answers again */
+  resume(): void;
 }
 
 const alive = (c: ChildProcess | undefined) => c !== undefined && c.exitCode === null && c.signalCode === null;
@@ -63,10 +69,13 @@ export async function startRedis(): Promise<LocalRedis> {
         await new Promise((r) => setTimeout(r, 50));
       }
     },
+    pause: () => void child?.kill('SIGSTOP'),
+    resume: () => void child?.kill('SIGCONT'),
     async stop() {
       const c = child;
       if (!c || !alive(c)) return;
       const exited = new Promise<void>((ok) => c.once('exit', () => ok()));
+      c.kill('SIGCONT'); // a paused one too
       c.kill('SIGKILL');
       await exited;
     },
