@@ -231,7 +231,27 @@ describe('off by default', () => {
   });
 });
 
-describe('the Redis room fails open', () => {
+describe('the Redis room', () => {
+  test('places and admissions as the rules say, accruing while people wait however rarely they ask', {
+    skip: !onRedis && 'needs Redis',
+  }, async () => {
+    const client = redisClient(process.env.REDIS_URL as string);
+    try {
+      const room = redisRoom(client, `test:wr:${randomUUID()}:`, { engagePerS: 1, admitPerS: 1, lingerMs: 30_000, passMs: 30_000 });
+      await nextSecond();
+      assert.deepEqual(await room.attempt(1, 1), { state: 'open' });
+      assert.deepEqual(await room.attempt(1, 2), { state: 'admitted', position: 1 }, 'the second attempt in a second engages it');
+      assert.equal((await room.attempt(1, 3)).state, 'waiting');
+      const last = await room.attempt(1, 4);
+      assert.deepEqual([last.state, (last as { position: number }).position], ['waiting', 3]);
+      await sleep(2_200); // nobody asks meanwhile: two places accrue all the same
+      assert.deepEqual(await room.poll(1, 4), { state: 'admitted', position: 3 });
+      assert.deepEqual(await room.poll(2, 4), { state: 'open' }, 'another screening has no line');
+    } finally {
+      client.disconnect();
+    }
+  });
+
   test('with Redis unreachable every attempt is let on (PostgreSQL still decides)', async () => {
     const client = redisClient('redis://127.0.0.1:1/0');
     try {

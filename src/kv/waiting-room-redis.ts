@@ -34,12 +34,10 @@ if not pos then
   pos = nxt
 end
 redis.call('SET', KEYS[4], pos, 'PX', passMs)
-tokens = math.min(rate, tokens + math.max(0, now - at) * rate / 1000)
-local n = math.min(nxt - admitted, math.floor(tokens))
-if n > 0 then
-  admitted = admitted + n
-  tokens = tokens - n
-end
+local accrued = tokens + math.max(0, now - at) * rate / 1000
+local n = math.max(0, math.min(nxt - admitted, math.floor(accrued)))
+admitted = admitted + n
+tokens = math.min(rate, accrued - n)
 redis.call('HSET', KEYS[3], 'next', nxt, 'admitted', admitted, 'tokens', tostring(tokens), 'at', now)
 redis.call('PEXPIRE', KEYS[3], lingerMs + passMs)
 return {1, pos, admitted, tostring(tokens)}`;

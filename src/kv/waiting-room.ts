@@ -49,15 +49,17 @@ export interface Bucket {
 
 export const newBucket = (admitPerS: number, now: number): Bucket => ({ next: 0, admitted: 0, tokens: admitPerS, at: now });
 
-/** Refills the bucket to `now` and lets through as many waiting places as it holds (in place). */
+/**
+ * Lets through the waiting places that have accrued since the bucket was last counted (in place).
+ * Admissions accrue at admitPerS for as long as anyone waits, however rarely they ask; only what is
+ * left over, with nobody waiting, is saved, up to one second's worth (the burst a new rush gets).
+ */
 export function admit(b: Bucket, admitPerS: number, now: number): void {
-  b.tokens = Math.min(admitPerS, b.tokens + (Math.max(0, now - b.at) * admitPerS) / 1000);
+  const accrued = b.tokens + (Math.max(0, now - b.at) * admitPerS) / 1000;
   b.at = now;
-  const n = Math.min(b.next - b.admitted, Math.floor(b.tokens));
-  if (n > 0) {
-    b.admitted += n;
-    b.tokens -= n;
-  }
+  const n = Math.min(b.next - b.admitted, Math.floor(accrued));
+  b.admitted += Math.max(0, n);
+  b.tokens = Math.min(admitPerS, accrued - Math.max(0, n));
 }
 
 const MIN_RETRY_MS = 200;
