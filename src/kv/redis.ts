@@ -40,11 +40,14 @@ export function redisSubscriber(url: string): Redis {
 }
 
 export function redisKv(url: string, prefix = 'cinema:'): Kv {
-  const client = redisClient(url);
+  // EVALSHA once the script is known (defineCommand falls back to EVAL once): every hold attempt
+  // counts twice and every login once, and EVAL resent and rehashed the script text each time
+  const client = redisClient(url) as Redis & { hitWindow(key: string, windowMs: number): Promise<[number, number]> };
+  client.defineCommand('hitWindow', { numberOfKeys: 1, lua: HIT });
   return {
     kind: 'redis',
     async hit(key, windowMs): Promise<WindowHit> {
-      const [count, resetMs] = (await client.eval(HIT, 1, prefix + key, windowMs)) as [number, number];
+      const [count, resetMs] = await client.hitWindow(prefix + key, windowMs);
       return { count, resetMs };
     },
     async get(key) {
