@@ -69,6 +69,7 @@ const API: Record<string, Level> = {
   'POST /screenings/:id/seats/unblock': 'admin',
   'POST /screenings/:id/holds': 'customer',
   'POST /screenings/:id/holds/best-available': 'customer',
+  'POST /screenings/:id/waiting-room': 'customer',
   'GET /holds/:id': 'customer',
   'DELETE /holds/:id': 'customer',
   // paying
