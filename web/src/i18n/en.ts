@@ -70,6 +70,7 @@ export const en = {
   'hold.released': 'Seats released.',
   'hold.pay': 'Continue to payment',
   'queue.title': 'You’re in the queue',
+  'queue.joined': 'You joined the line.',
   'queue.position': 'You are number {n} in line.',
   'queue.ahead_none': 'You’re next.',
   'queue.ahead_one': '1 customer is ahead of you.',

@@ -72,6 +72,7 @@ export const id: Record<MessageKey, string> = {
   'hold.released': 'Kursi dilepaskan.',
   'hold.pay': 'Lanjut ke pembayaran',
   'queue.title': 'Anda dalam antrean',
+  'queue.joined': 'Anda sudah masuk antrean.',
   'queue.position': 'Anda nomor {n} dalam antrean.',
   'queue.ahead_none': 'Giliran Anda berikutnya.',
   'queue.ahead_one': '1 orang di depan Anda.',

@@ -56,6 +56,7 @@ export function ShowtimePage({ id }: { id: number }) {
   const [queued, setQueued] = useState<{ request: HoldRequest; place: Place; n: number }>();
   const holdButton = useRef<HTMLButtonElement>(null);
   const bestButton = useRef<HTMLButtonElement>(null);
+  const messageBox = useRef<HTMLDivElement>(null);
 
   const following = useRef<Following | undefined>(undefined);
   useEffect(() => {
@@ -99,33 +100,49 @@ export function ShowtimePage({ id }: { id: number }) {
     setSelected(next);
   };
 
-  const afterHold = (request: HoldRequest, r: HoldAnswer) => {
+  const afterHold = (request: HoldRequest, r: HoldAnswer): 'queued' | 'held' | 'refused' => {
     const place = waitingPlace(r);
     if (place) {
       // nothing was held: wait in line, then send the same request again
       setMessage(undefined);
-      return setQueued((q) => ({ request, place, n: (q?.n ?? 0) + 1 }));
+      setQueued((q) => ({ request, place, n: (q?.n ?? 0) + 1 }));
+      return 'queued';
     }
     setQueued(undefined);
     if (r.data) {
       setHold(r.data.data);
       setSelected([]);
       setMessage(undefined);
-    } else setMessage({ kind: 'warn', text: problemText(r.error, r.response) });
+      return 'held';
+    }
+    setMessage({ kind: 'warn', text: problemText(r.error, r.response) });
+    return 'refused';
   };
 
-  /** One hold request at a time; its answer (or the network's silence) said on the page. */
-  const holding = (request: HoldRequest) => async () => {
-    setBusy(true);
-    try {
-      afterHold(request, await request.send());
-    } catch {
-      setQueued(undefined);
-      setMessage({ kind: 'warn', text: t('common.offline') });
-    } finally {
-      setBusy(false);
-    }
-  };
+  /** The waiting panel (and its focused button) gave way to a message: the focus goes to the message. */
+  const focusMessage = () => requestAnimationFrame(() => messageBox.current?.focus());
+
+  /**
+   * One hold request at a time; its answer (or the network's silence) said on the page. Sent from the
+   * queue, a refusal takes the panel away: the focus goes to why (a hold focuses its own panel, a new
+   * place in line the new panel).
+   */
+  const holding =
+    (request: HoldRequest, fromQueue = false) =>
+    async () => {
+      setBusy(true);
+      let outcome: 'queued' | 'held' | 'refused';
+      try {
+        outcome = afterHold(request, await request.send());
+      } catch {
+        setQueued(undefined);
+        setMessage({ kind: 'warn', text: t('common.offline') });
+        outcome = 'refused';
+      } finally {
+        setBusy(false);
+      }
+      if (fromQueue && outcome === 'refused') focusMessage();
+    };
   const key = () => ({ 'idempotency-key': crypto.randomUUID() });
   // a new key for each send: a request refused by the waiting room did nothing, so one sent again at
   // one's turn is a new attempt
@@ -186,7 +203,9 @@ export function ShowtimePage({ id }: { id: number }) {
       ) : (
         <SeatGrid map={markMine(map, mine)} selected={hold ? [...mine] : selected} onToggle={hold || queued ? () => undefined : toggle} />
       )}
-      <div aria-live="polite">{message && <Notice kind={message.kind}>{message.text}</Notice>}</div>
+      <div class="messages" aria-live="polite" tabIndex={-1} ref={messageBox}>
+        {message && <Notice kind={message.kind}>{message.text}</Notice>}
+      </div>
       {hold ? (
         <HoldPanel
           hold={hold}
@@ -227,17 +246,19 @@ export function ShowtimePage({ id }: { id: number }) {
               best={queued.request.best}
               first={queued.place}
               sending={busy}
-              onTurn={holding(queued.request)}
+              onTurn={holding(queued.request, true)}
               onSoldOut={() => {
                 setQueued(undefined);
                 setMessage({
                   kind: 'warn',
                   text: queued.request.count === 1 ? t('queue.sold_out_one') : t('queue.sold_out', { n: queued.request.count }),
                 });
+                focusMessage();
               }}
               onFail={(text) => {
                 setQueued(undefined);
                 setMessage({ kind: 'warn', text });
+                focusMessage();
               }}
               onLeave={leaveQueue}
             />
@@ -294,12 +315,17 @@ function HoldPanel({
   onPay: () => void;
 }) {
   const { seconds, ended } = useCountdown(hold.reserved_until);
+  // the hold button that was pressed (or the waiting panel, at one's turn) is gone: focus the hold
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
   useEffect(() => {
     if (ended) onEnd();
   }, [ended]);
   return (
     <section class="panel hold" aria-labelledby="hold-title">
-      <h2 id="hold-title">{t('hold.title')}</h2>
+      <h2 id="hold-title" tabIndex={-1} ref={heading}>
+        {t('hold.title')}
+      </h2>
       <p>
         {hold.seats.map((s) => s.label).join(', ')} · <strong>{money(hold.total_amount, hold.currency)}</strong>
       </p>

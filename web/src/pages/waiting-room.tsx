@@ -75,6 +75,18 @@ function aheadText(ahead: number): string {
   return ahead === 0 ? t('queue.ahead_none') : ahead === 1 ? t('queue.ahead_one') : t('queue.ahead', { n: ahead });
 }
 
+// What a screen reader is told unasked: not each answer (one every 2 s or less would have it repeat
+// the place all along), only the milestones: joined, fewer ahead than one of these, the turn.
+const MILESTONES = [100, 50, 20, 10, 5, 1, 0];
+/** How many milestones a customer with `ahead` before them has passed. */
+const stage = (ahead: number) => MILESTONES.filter((m) => ahead <= m).length;
+// A live region says what changes in it, not what it held when it appeared (screen readers differ on
+// that): the panel appears with it empty and says "joined" a moment later, after the focused heading.
+const JOINED_SAID_AFTER_MS = 300;
+
+type Milestone = { joined: boolean; ahead: number };
+const milestoneText = (m: Milestone) => (m.joined ? `${t('queue.joined')} ${aheadText(m.ahead)}` : aheadText(m.ahead));
+
 export interface WaitingRoomProps {
   screeningId: number;
   /** seats wanted: the server answers sold_out when fewer are left */
@@ -98,6 +110,8 @@ export function WaitingRoom(props: WaitingRoomProps) {
   const joined = useRef({ at: Date.now(), ahead: first.ahead });
   const [estimate, setEstimate] = useState(() => waitEstimate(joined.current, first, Date.now()));
   const [reconnecting, setReconnecting] = useState(false);
+  const [milestone, setMilestone] = useState<Milestone>();
+  const passed = useRef(stage(first.ahead));
   // the callbacks of the latest render, for answers that arrive later
   const latest = useRef(props);
   latest.current = props;
@@ -105,6 +119,10 @@ export function WaitingRoom(props: WaitingRoomProps) {
   // the hold button that was pressed is gone: the customer's focus goes to what replaced it
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
+  useEffect(() => {
+    const timer = setTimeout(() => setMilestone((m) => m ?? { joined: true, ahead: first.ahead }), JOINED_SAID_AFTER_MS);
+    return () => clearTimeout(timer);
+  }, [first]);
 
   useEffect(() => {
     let stopped = false;
@@ -127,6 +145,10 @@ export function WaitingRoom(props: WaitingRoomProps) {
       if (d.state === 'open' || d.state === 'admitted') return latest.current.onTurn();
       if (d.state === 'sold_out') return latest.current.onSoldOut();
       setPlace(d);
+      if (stage(d.ahead) > passed.current) {
+        passed.current = stage(d.ahead);
+        setMilestone({ joined: false, ahead: d.ahead });
+      }
       setEstimate(waitEstimate(joined.current, d, Date.now()));
       timer = setTimeout(ask, pollDelay(d.retry_after_ms));
     };
@@ -142,7 +164,8 @@ export function WaitingRoom(props: WaitingRoomProps) {
       <h3 id="queue-title" tabIndex={-1} ref={heading}>
         {t('queue.title')}
       </h3>
-      <div role="status" aria-live="polite">
+      {/* what the customer sees change, answer by answer; the status below says only the milestones */}
+      <div class="queue-now">
         {props.sending ? (
           <p class="queue-place">{t('queue.turn')}</p>
         ) : (
@@ -157,6 +180,9 @@ export function WaitingRoom(props: WaitingRoomProps) {
           </>
         )}
       </div>
+      <p class="sr-only" role="status">
+        {props.sending ? t('queue.turn') : reconnecting ? t('queue.reconnecting') : milestone && milestoneText(milestone)}
+      </p>
       <div class="queue-bar" aria-hidden="true" />
       <p class="muted">{props.best ? t('queue.keep_best', { n: count }) : t('queue.keep_seats')}</p>
       <div class="actions">
