@@ -370,7 +370,7 @@ function entry(r: FlashResult, path: string): string {
       `- load: ${CUSTOMERS} customers x 2 adjacent seats arriving uniformly within 1 s over ${SALE_CONNECTIONS} connections (after a refusal half ask best available, half pick again, reloading the map every 3 refusals; Idempotency-Key per request); then ${opts.connections} saturation workers for ${r.setup.duration_s} s; ${r.setup.warmup_s} s warm-up on a screening of its own, loopback`,
     ),
     `- same run, nothing else running: pgbench -N ${'error' in b ? `(failed: ${b.error})` : `${fmt(Number(b.pgbench_N_tps))} TPS, pgbench -S ${fmt(Number(b.pgbench_S_tps))} TPS, SQL hold attempts ${fmt(Number(b.sql_hold_attempts_per_s))}/s`}; Fastify hello world ${fmt(r.hello_world.req_per_s)} req/s`,
-    `- hall 20 x 25 = 500 seats, orphan_seat_rule off; PostgreSQL + Redis; a fresh database and Redis prefix per instance count`,
+    `- hall 20 x 25 = 500 seats, orphan_seat_rule off; PostgreSQL + Redis; a fresh database and Redis prefix per instance count and room mode`,
     '',
     '| instances | waiting room | every pair held after | hold p50 / p95 / p99 ms | 201 / 409 Redis / 409 PostgreSQL / none left / 429 waiting_room | 201 p50 / p99 ms | 409 Redis p50 / p99 ms | 409 PostgreSQL p50 / p99 ms | room polls (p99 ms) | sale decisions/s | oversold | 5xx |',
     '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',

@@ -108,7 +108,7 @@ async function refuseDemoAccounts(db: Db) {
   );
 }
 
-function waitingRoomOf(config: Config, redis: Redis | undefined): WaitingRoom {
+function waitingRoomOf(config: Config, redis: Redis | undefined, clock: Clock): WaitingRoom {
   if (config.WAITING_ROOM_ENGAGE_PER_S === 0) return noRoom;
   const settings = {
     engagePerS: config.WAITING_ROOM_ENGAGE_PER_S,
@@ -116,7 +116,7 @@ function waitingRoomOf(config: Config, redis: Redis | undefined): WaitingRoom {
     lingerMs: config.WAITING_ROOM_LINGER_SECONDS * 1000,
     passMs: config.WAITING_ROOM_PASS_SECONDS * 1000,
   };
-  return redis ? redisRoom(redis, config.REDIS_PREFIX, settings) : memoryRoom(settings);
+  return redis ? redisRoom(redis, config.REDIS_PREFIX, settings) : memoryRoom(settings, () => clock.now().getTime());
 }
 
 export interface Runtime extends Deps {
@@ -161,7 +161,7 @@ export async function openRuntime(config: Config, clock: Clock = systemClock, op
     events,
     hub,
     seatVersions: redis ? redisSeatVersions(redis.locks, config.REDIS_PREFIX) : localSeatVersions,
-    waitingRoom: waitingRoomOf(config, redis?.locks),
+    waitingRoom: waitingRoomOf(config, redis?.locks, clock),
     fastPath: redis ? redisFastPath(redis.locks, config.REDIS_PREFIX, Math.min(config.FASTPATH_TTL_MS, config.HOLD_TTL_SECONDS * 1000)) : noFastPath,
     gateway,
     simulator,

@@ -15,7 +15,7 @@ import { redisClient } from '../src/kv/redis.ts';
 import { newCustomer } from './helpers/checkout.ts';
 import { assertProblem, call, loginAs } from './helpers/http.ts';
 import { onPostgres, onRedis, startTestApp, type TestApp } from './helpers/runtime.ts';
-import { newScreening, seatMapOf } from './helpers/screenings.ts';
+import { newScreening, plainHall, seatMapOf } from './helpers/screenings.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Seats 1-3 of a row of the test hall (a block of three: holding it strands no seat). */
@@ -87,50 +87,70 @@ describe('the waiting room through the API', () => {
       headers: { 'idempotency-key': key },
     });
   const poll = (app: TestApp, screeningId: number, token: string, count?: number) =>
-    call(app.app, { method: 'POST', url: `/api/v1/screenings/${screeningId}/waiting-room`, token, payload: count ? { count } : {} });
+    call(app.app, { method: 'POST', url: `/api/v1/screenings/${screeningId}/waiting-room`, token, ...(count ? { payload: { count } } : {}) });
 
-  test('a rush queues customers in order: a place and a time to come back, nothing held, the key still usable; then let through', async () => {
+  /** Asks the room until let through (at most limitMs), as the web app does. */
+  const untilLetThrough = async (screeningId: number, token: string, limitMs = 15_000) => {
+    const until = Date.now() + limitMs;
+    for (;;) {
+      const r = await poll(t, screeningId, token);
+      if (r.body.data.state !== 'waiting') return r.body.data.state as string;
+      assert.ok(Date.now() < until, `still waiting after ${limitMs} ms: ${JSON.stringify(r.body)}`);
+      await sleep(r.body.data.retry_after_ms);
+    }
+  };
+
+  test('a rush queues customers in order: a place and a time to come back, the request not run, the key still usable; then let through', async () => {
     const s = await newScreening(t.app, admin);
     const m = await seatMapOf(t.app, s.id);
-    const c = await Promise.all([1, 2, 3, 4, 5].map((i) => newCustomer(t, `rush${i}`)));
-    assert.equal((await poll(t, s.id, c[0].token)).body.data.state, 'open', 'no rush yet: no queue');
+    const rush = await Promise.all([1, 2, 3, 4, 5].map((i) => newCustomer(t, `rush${i}`)));
+    const [c, d] = await Promise.all([newCustomer(t, 'carol'), newCustomer(t, 'dave')]);
+    assert.equal((await poll(t, s.id, c.token)).body.data.state, 'open', 'no rush yet: no queue');
+    // five attempts at once, within one second: two go on as usual, the third engages the room and is
+    // first in line (let through at once: one second's worth), the last two wait at places 2 and 3
     await nextSecond();
-    assert.equal((await hold(t, s.id, row(m, 'B'), c[0].token)).status, 201);
-    assert.equal((await hold(t, s.id, row(m, 'C'), c[1].token)).status, 201);
-    assert.equal((await hold(t, s.id, row(m, 'D'), c[2].token)).status, 201, 'the attempt that engages the room is first in line, let through');
+    const burst = await Promise.all(rush.map((x, i) => hold(t, s.id, row(m, 'BCDEF'[i]), x.token)));
+    assert.deepEqual(burst.map((r) => r.status).sort(), [201, 201, 201, 429, 429], JSON.stringify(burst.map((r) => r.body.code)));
+    assert.deepEqual(
+      burst
+        .filter((r) => r.status === 429)
+        .map((r) => r.body.position)
+        .sort(),
+      [2, 3],
+    );
     // a malformed request takes no place in line
     assertProblem(
-      await call(t.app, { method: 'POST', url: `/api/v1/screenings/${s.id}/holds`, token: c[3].token, payload: { seat_ids: [] } }),
+      await call(t.app, { method: 'POST', url: `/api/v1/screenings/${s.id}/holds`, token: c.token, payload: { seat_ids: [] } }),
       400,
       'validation_failed',
     );
     const key = randomUUID();
-    const waiting = await hold(t, s.id, row(m, 'E'), c[3].token, key);
+    const waiting = await hold(t, s.id, row(m, 'G'), c.token, key);
     assertProblem(waiting, 429, 'waiting_room');
-    assert.equal(waiting.body.position, 2);
-    assert.equal(waiting.body.ahead, 0);
-    assert.ok(waiting.body.retry_after_ms > 0 && waiting.body.retry_after_ms <= 1000, JSON.stringify(waiting.body));
-    assert.equal(waiting.headers['retry-after'], '1');
-    const later = await hold(t, s.id, row(m, 'F'), c[4].token);
+    assert.equal(waiting.body.position, 4, 'the next place: the malformed request took none');
+    assert.ok(waiting.body.ahead >= 1 && waiting.body.ahead <= 2, JSON.stringify(waiting.body));
+    assert.ok(waiting.body.retry_after_ms > 0 && waiting.body.retry_after_ms <= 2_000, JSON.stringify(waiting.body));
+    assert.equal(waiting.headers['retry-after'], String(Math.ceil(waiting.body.retry_after_ms / 1000)));
+    const later = await hold(t, s.id, row(m, 'H'), d.token);
     assertProblem(later, 429, 'waiting_room');
-    assert.deepEqual([later.body.position, later.body.ahead], [3, 1], 'the next customer is behind');
-    assert.equal(Number(later.headers['retry-after']), 2);
+    assert.equal(later.body.position, 5, 'the next customer is behind');
+    assert.ok(later.body.ahead > waiting.body.ahead - 1, JSON.stringify(later.body));
     // nothing was held for the customers in line, and the key was not used
     const { rows } = await t.rt.db.query<{ n: string }>(
       `SELECT (SELECT count(*) FROM holds WHERE user_id = ANY($1)) + (SELECT count(*) FROM idempotency_keys WHERE key = $2) AS n`,
-      [[c[3].id, c[4].id], key],
+      [[c.id, d.id], key],
     );
     assert.equal(Number(rows[0].n), 0);
-    const asked = await poll(t, s.id, c[3].token, 2);
+    const asked = await poll(t, s.id, c.token);
     assert.equal(asked.status, 200);
-    assert.deepEqual([asked.body.data.state, asked.body.data.position], ['waiting', 2], 'asking keeps the place');
-    await sleep(asked.body.data.retry_after_ms + 50);
-    assert.equal((await poll(t, s.id, c[3].token, 2)).body.data.state, 'admitted');
-    const again = await hold(t, s.id, row(m, 'E'), c[3].token, key);
+    assert.equal(asked.body.data.position, 4, 'asking keeps the place (and needs no body)');
+    assert.equal(await untilLetThrough(s.id, c.token), 'admitted');
+    const again = await hold(t, s.id, row(m, 'G'), c.token, key);
     assert.equal(again.status, 201, `the same request with the same key, once let through: ${JSON.stringify(again.body)}`);
-    // while the room stays engaged, the customer let through goes on holding without queueing again
-    assert.equal((await hold(t, s.id, row(m, 'G'), c[3].token)).status, 201);
-    assertProblem(await hold(t, s.id, row(m, 'F'), c[4].token), 429, 'waiting_room');
+    // dave, one place behind, is let through a second after carol at 1 a second: still in line now
+    assertProblem(await hold(t, s.id, row(m, 'H'), d.token), 429, 'waiting_room');
+    // carol, let through, goes on holding without queueing again while the room stays engaged
+    assert.equal((await hold(t, s.id, row(m, 'I'), c.token)).status, 201);
   });
 
   test('the poll: sold_out when no block of the seats wanted is free side by side, 404 for an unknown screening, 400 for a bad count', async () => {
@@ -139,7 +159,7 @@ describe('the waiting room through the API', () => {
     const free = m.seats.filter((x) => x.status === 'available').length;
     const c = await newCustomer(t, 'poller');
     await nextSecond();
-    for (let i = 0; i < 3; i++) await hold(t, s.id, row(m, 'F'), c.token); // engages it
+    await Promise.all([0, 1, 2].map(() => hold(t, s.id, row(m, 'F'), c.token))); // three attempts in a second engage it
     const first = await poll(t, s.id, c.token, 2);
     assert.notEqual(first.body.data.state, 'open', JSON.stringify(first.body));
     assert.equal(first.body.data.free_seats, free - 3);
@@ -176,6 +196,29 @@ describe('the waiting room through the API', () => {
     assertProblem(await call(t.app, { method: 'POST', url: `/api/v1/screenings/${s.id}/waiting-room`, payload: {} }), 401, 'unauthorized');
   });
 
+  test("a partner key restricted to other theaters takes no place in this screening's line and cannot ask about it", async () => {
+    const s = await newScreening(t.app, admin);
+    const m = await seatMapOf(t.app, s.id);
+    const elsewhere = await plainHall(t.app, admin, 1, 5);
+    const issued = await call(t.app, {
+      method: 'POST',
+      url: '/api/v1/api-keys',
+      token: admin,
+      payload: { name: 'Elsewhere', scopes: ['holds:write'], theater_ids: [elsewhere.theaterId] },
+    });
+    assert.equal(issued.status, 201, JSON.stringify(issued.body));
+    const byKey = (url: string, payload: object) =>
+      call(t.app, { method: 'POST', url: `/api/v1/screenings/${s.id}${url}`, headers: { 'x-api-key': issued.body.data.secret }, payload });
+    const c = await Promise.all([1, 2, 3, 4].map((i) => newCustomer(t, `key${i}`)));
+    await nextSecond();
+    await Promise.all(c.slice(0, 3).map((x, i) => hold(t, s.id, row(m, 'BCD'[i]), x.token))); // engages the room
+    assertProblem(await byKey('/holds', { seat_ids: row(m, 'E') }), 403, 'theater_not_allowed');
+    assertProblem(await byKey('/waiting-room', {}), 403, 'theater_not_allowed');
+    const next = await hold(t, s.id, row(m, 'F'), c[3].token);
+    assertProblem(next, 429, 'waiting_room');
+    assert.equal(next.body.position, 2, 'the key took no place');
+  });
+
   test('two instances on one Redis share one line', { skip: !(onPostgres && onRedis) && 'needs PostgreSQL and Redis' }, async () => {
     const other = await startTestApp(
       { WAITING_ROOM_ENGAGE_PER_S: '2', WAITING_ROOM_ADMIT_PER_S: '1', WAITING_ROOM_LINGER_SECONDS: '30' },
@@ -187,9 +230,16 @@ describe('the waiting room through the API', () => {
       const m = await seatMapOf(t.app, s.id);
       const c = await Promise.all([1, 2, 3, 4].map((i) => newCustomer(t, `shared${i}`)));
       await nextSecond();
-      assert.equal((await hold(t, s.id, row(m, 'B'), c[0].token)).status, 201);
-      assert.equal((await hold(other, s.id, row(m, 'C'), c[1].token)).status, 201);
-      assert.equal((await hold(t, s.id, row(m, 'D'), c[2].token)).status, 201, 'the third attempt, across both instances, engages it');
+      const burst = await Promise.all([
+        hold(t, s.id, row(m, 'B'), c[0].token),
+        hold(other, s.id, row(m, 'C'), c[1].token),
+        hold(t, s.id, row(m, 'D'), c[2].token),
+      ]);
+      assert.deepEqual(
+        burst.map((r) => r.status),
+        [201, 201, 201],
+        'three attempts across both instances in a second: two go on, the third engages the room and is let through first',
+      );
       const r = await hold(other, s.id, row(m, 'E'), c[3].token);
       assertProblem(r, 429, 'waiting_room');
       assert.equal(r.body.position, 2, 'the other instance hands out the next place of the same line');
@@ -208,6 +258,8 @@ describe('off by default', () => {
   after(() => t?.close());
 
   test('without WAITING_ROOM_ENGAGE_PER_S a burst of attempts is decided as before, and the poll says open', async () => {
+    assert.equal(t.config.WAITING_ROOM_ENGAGE_PER_S, 0, 'off unless configured');
+    assert.equal(t.rt.waitingRoom.enabled, false);
     const admin = await loginAs(t.app, 'admin@cinema.com');
     const s = await newScreening(t.app, admin);
     const m = await seatMapOf(t.app, s.id);

@@ -29,6 +29,22 @@ export const ProblemSchema = Type.Object(
   { additionalProperties: true, description: 'application/problem+json (RFC 9457)' },
 );
 
+/** 429 on a hold route: rate_limited, or waiting_room with the customer's place (modules/waiting-room). */
+export const QueuedProblemSchema = Type.Object(
+  {
+    ...ProblemSchema.properties,
+    position: Type.Optional(Type.Integer({ minimum: 1, description: "waiting_room: your place in the screening's queue" })),
+    ahead: Type.Optional(Type.Integer({ minimum: 0, description: 'waiting_room: places before yours not yet let through' })),
+    retry_after_ms: Type.Optional(Type.Integer({ minimum: 0, description: 'waiting_room: when to ask again (POST .../waiting-room)' })),
+  },
+  {
+    additionalProperties: true,
+    description:
+      "Rate limited (rate_limited), or in the screening's waiting room (waiting_room: the request was not run; " +
+      '`position`, `ahead`, `retry_after_ms`, Retry-After)',
+  },
+);
+
 /** Error responses for a route, by status. */
 export const problems = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((s) => [s, { ...ProblemSchema, description: problemDescriptions[s] ?? 'Error' }]));

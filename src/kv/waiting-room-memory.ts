@@ -1,5 +1,6 @@
 // The waiting room of one process (the embedded default, without Redis): the same rules as
-// redis-room.ts, in this process's memory.
+// waiting-room-redis.ts, in this process's memory. A room idle past its last place's life is
+// dropped (looked for once a minute), so the places of a rush do not stay for good.
 import { admit, type Bucket, newBucket, type RoomSettings, stateOf, type WaitingRoom } from './waiting-room.ts';
 
 interface Room {
@@ -12,8 +13,16 @@ interface Room {
   members: Map<number, { position: number; until: number }>;
 }
 
+const SWEEP_MS = 60_000;
+
 export function memoryRoom(s: RoomSettings, now: () => number = Date.now): WaitingRoom {
   const rooms = new Map<number, Room>();
+  let swept = now();
+  const sweep = (t: number) => {
+    if (t - swept < SWEEP_MS) return;
+    swept = t;
+    for (const [id, room] of rooms) if (room.engagedUntil + s.passMs <= t && room.second < Math.floor(t / 1000)) rooms.delete(id);
+  };
   const roomOf = (screeningId: number, t: number): Room => {
     let room = rooms.get(screeningId);
     if (!room) {
@@ -43,6 +52,7 @@ export function memoryRoom(s: RoomSettings, now: () => number = Date.now): Waiti
     async attempt(screeningId, userId) {
       if (s.engagePerS <= 0) return { state: 'open' };
       const t = now();
+      sweep(t);
       const room = roomOf(screeningId, t);
       const second = Math.floor(t / 1000);
       if (room.second !== second) {

@@ -2,7 +2,8 @@
 // engages the room past the threshold, and (when engaged) gives the customer their place and lets
 // the bucket through (waiting-room.ts has the rules; the arithmetic is the same as `admit` and `stateOf`).
 // The time is Redis's own (TIME), so instances' clocks need not agree. Keys, all with the screening's
-// hash tag (one slot in a Redis Cluster): `wr:{s<id>}:n:<second>` (attempts in a second),
+// hash tag (one slot in a Redis Cluster), all named in KEYS: `wr:{s<id>}:n` (this second's attempts:
+// the second and the count),
 // `wr:{s<id>}:on` (engaged, PX linger), `wr:{s<id>}:b` (the bucket, kept linger + pass after its last
 // use) and `wr:{s<id>}:m:<user>` (a place, kept pass after the customer's last attempt, so never
 // longer than the bucket it belongs to).
@@ -16,10 +17,15 @@ local threshold = tonumber(ARGV[1])
 local lingerMs = tonumber(ARGV[2])
 local rate = tonumber(ARGV[3])
 local passMs = tonumber(ARGV[4])
-local countKey = KEYS[1] .. ':' .. math.floor(now / 1000)
 if threshold > 0 then
-  local n = redis.call('INCR', countKey)
-  if n == 1 then redis.call('PEXPIRE', countKey, 2000) end
+  local second = math.floor(now / 1000)
+  local n = 1
+  if tonumber(redis.call('HGET', KEYS[1], 's')) == second then
+    n = redis.call('HINCRBY', KEYS[1], 'n', 1)
+  else
+    redis.call('HSET', KEYS[1], 's', second, 'n', 1)
+  end
+  redis.call('PEXPIRE', KEYS[1], 2000)
   if n > threshold then redis.call('SET', KEYS[2], '1', 'PX', lingerMs) end
 end
 if redis.call('EXISTS', KEYS[2]) == 0 then return {0} end

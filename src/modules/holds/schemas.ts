@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Envelope, IdParams, problems, Timestamp } from '../../http/schemas.ts';
+import { Envelope, IdParams, problems, QueuedProblemSchema, Timestamp } from '../../http/schemas.ts';
 
 export const HoldSchema = Type.Object({
   id: Type.String({ format: 'uuid' }),
@@ -53,7 +53,9 @@ const HOLD_LIMITS =
   'seat_limit_per_screening (409, `bought`, `max`) past the seats one customer may hold and have bought for a screening; ' +
   'hold_renewal_limit (409, Retry-After) when your holds for the screening ran for the longest time allowed ' +
   '(re-posting or replacing a hold never extends it past that); rate_limited (429, Retry-After) past the hold attempts ' +
-  'a minute of your account or address.';
+  'a minute of your account or address; waiting_room (429, Retry-After, `position`, `ahead`, `retry_after_ms`) while a rush ' +
+  "keeps the screening's waiting room engaged and your turn has not come (the request is not run: ask where you are " +
+  'with POST /screenings/{id}/waiting-room and send it again when let through).';
 
 export const createHoldSchema = (maxSeats: number) => ({
   tags: ['holds'],
@@ -68,7 +70,7 @@ export const createHoldSchema = (maxSeats: number) => ({
   params: IdParams,
   headers: idempotencyHeader,
   body: HoldBody(maxSeats),
-  response: { 201: Envelope(HoldSchema), ...problems(400, 401, 404, 409, 422, 429) },
+  response: { 201: Envelope(HoldSchema), ...problems(400, 401, 404, 409, 422), 429: QueuedProblemSchema },
 });
 
 export const bestAvailableSchema = (maxSeats: number) => ({
@@ -81,7 +83,7 @@ export const bestAvailableSchema = (maxSeats: number) => ({
   params: IdParams,
   headers: idempotencyHeader,
   body: BestBody(maxSeats),
-  response: { 201: Envelope(HoldSchema), ...problems(400, 401, 404, 409, 422, 429) },
+  response: { 201: Envelope(HoldSchema), ...problems(400, 401, 404, 409, 422), 429: QueuedProblemSchema },
 });
 
 export const getHoldSchema = {

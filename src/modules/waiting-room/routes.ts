@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.ts';
 import type { RouteGroups } from '../../http/access.ts';
 import { ok } from '../../http/schemas.ts';
+import { assertKeyTheater } from '../apikeys/index.ts';
 import { seatMap } from '../seating/index.ts';
 import { waitingRoomSchema } from './schemas.ts';
 
@@ -52,8 +53,16 @@ async function roomCustomerRoutes(fastify: FastifyInstance, deps: Deps) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.post(
     '/screenings/:id/waiting-room',
-    { schema: waitingRoomSchema(deps.config.HOLD_MAX_SEATS), config: { scope: 'holds:write' as const } },
+    {
+      schema: waitingRoomSchema(deps.config.HOLD_MAX_SEATS),
+      config: { scope: 'holds:write' as const },
+      // a request without a body asks for one seat (Fastify would validate the missing body as not an object)
+      preValidation: async (req) => {
+        req.body ??= {};
+      },
+    },
     async (req) => {
+      await assertKeyTheater(deps.db, req, req.params.id);
       // the map first: an unknown screening is 404, and a sold-out one needs no place in line
       const { free, longestRun } = await offer(deps, req.params.id);
       const room = await deps.waitingRoom.poll(req.params.id, req.user.id);

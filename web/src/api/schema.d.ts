@@ -15717,7 +15717,7 @@ export interface paths {
         put?: never;
         /**
          * Hold seats (all or nothing)
-         * @description Holds the seats for HOLD_TTL_SECONDS (10 minutes by default). A new hold replaces your previous hold for the same screening. 409 seat_unavailable lists the seats that were taken (`seat_ids`, and `seat_labels` such as E7; `cause`: fast_path, contended or taken); seat rules answer couple_seat_pair, companion_seat_alone (400) or orphan_seat (409); hold_in_checkout (409) while your current hold is being paid; hold_in_progress (409) when another hold request of yours for the screening came first. Limits: hold_limit_reached (409, `held`, `max`) past the seats one account may hold at once across screenings; seat_limit_per_screening (409, `bought`, `max`) past the seats one customer may hold and have bought for a screening; hold_renewal_limit (409, Retry-After) when your holds for the screening ran for the longest time allowed (re-posting or replacing a hold never extends it past that); rate_limited (429, Retry-After) past the hold attempts a minute of your account or address.
+         * @description Holds the seats for HOLD_TTL_SECONDS (10 minutes by default). A new hold replaces your previous hold for the same screening. 409 seat_unavailable lists the seats that were taken (`seat_ids`, and `seat_labels` such as E7; `cause`: fast_path, contended or taken); seat rules answer couple_seat_pair, companion_seat_alone (400) or orphan_seat (409); hold_in_checkout (409) while your current hold is being paid; hold_in_progress (409) when another hold request of yours for the screening came first. Limits: hold_limit_reached (409, `held`, `max`) past the seats one account may hold at once across screenings; seat_limit_per_screening (409, `bought`, `max`) past the seats one customer may hold and have bought for a screening; hold_renewal_limit (409, Retry-After) when your holds for the screening ran for the longest time allowed (re-posting or replacing a hold never extends it past that); rate_limited (429, Retry-After) past the hold attempts a minute of your account or address; waiting_room (429, Retry-After, `position`, `ahead`, `retry_after_ms`) while a rush keeps the screening's waiting room engaged and your turn has not come (the request is not run: ask where you are with POST /screenings/{id}/waiting-room and send it again when let through).
          */
         post: {
             parameters: {
@@ -15985,13 +15985,15 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Rate limited */
+                /** @description Rate limited (rate_limited), or in the screening's waiting room (waiting_room: the request was not run; `position`, `ahead`, `retry_after_ms`, Retry-After) */
                 429: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description waiting_room: places before yours not yet let through */
+                            ahead?: number;
                             /** @description Stable, machine-readable error code */
                             code: string;
                             detail: string;
@@ -16001,6 +16003,10 @@ export interface paths {
                             }[];
                             instance?: string;
                             message: string;
+                            /** @description waiting_room: your place in the screening's queue */
+                            position?: number;
+                            /** @description waiting_room: when to ask again (POST .../waiting-room) */
+                            retry_after_ms?: number;
                             /** @description Seat refusals: the seats concerned */
                             seat_ids?: number[];
                             /**
@@ -16040,7 +16046,7 @@ export interface paths {
         put?: never;
         /**
          * Hold the best N adjacent seats
-         * @description Picks `count` adjacent free seats in one row block, nearest the middle of the hall (rows a third of the way back first), respecting the seat rules, and holds them atomically. 409 not_enough_adjacent_seats when none fit. Limits: hold_limit_reached (409, `held`, `max`) past the seats one account may hold at once across screenings; seat_limit_per_screening (409, `bought`, `max`) past the seats one customer may hold and have bought for a screening; hold_renewal_limit (409, Retry-After) when your holds for the screening ran for the longest time allowed (re-posting or replacing a hold never extends it past that); rate_limited (429, Retry-After) past the hold attempts a minute of your account or address.
+         * @description Picks `count` adjacent free seats in one row block, nearest the middle of the hall (rows a third of the way back first), respecting the seat rules, and holds them atomically. 409 not_enough_adjacent_seats when none fit. Limits: hold_limit_reached (409, `held`, `max`) past the seats one account may hold at once across screenings; seat_limit_per_screening (409, `bought`, `max`) past the seats one customer may hold and have bought for a screening; hold_renewal_limit (409, Retry-After) when your holds for the screening ran for the longest time allowed (re-posting or replacing a hold never extends it past that); rate_limited (429, Retry-After) past the hold attempts a minute of your account or address; waiting_room (429, Retry-After, `position`, `ahead`, `retry_after_ms`) while a rush keeps the screening's waiting room engaged and your turn has not come (the request is not run: ask where you are with POST /screenings/{id}/waiting-room and send it again when let through).
          */
         post: {
             parameters: {
@@ -16307,13 +16313,15 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Rate limited */
+                /** @description Rate limited (rate_limited), or in the screening's waiting room (waiting_room: the request was not run; `position`, `ahead`, `retry_after_ms`, Retry-After) */
                 429: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @description waiting_room: places before yours not yet let through */
+                            ahead?: number;
                             /** @description Stable, machine-readable error code */
                             code: string;
                             detail: string;
@@ -16323,6 +16331,10 @@ export interface paths {
                             }[];
                             instance?: string;
                             message: string;
+                            /** @description waiting_room: your place in the screening's queue */
+                            position?: number;
+                            /** @description waiting_room: when to ask again (POST .../waiting-room) */
+                            retry_after_ms?: number;
                             /** @description Seat refusals: the seats concerned */
                             seat_ids?: number[];
                             /**
@@ -17172,7 +17184,7 @@ export interface paths {
         put?: never;
         /**
          * Join or ask about a screening's waiting room
-         * @description On a rush (more than WAITING_ROOM_ENGAGE_PER_S hold attempts a second on one screening) the hold routes put customers in a queue: a hold attempt not yet let through answers 429 waiting_room with `position`, `ahead` and `retry_after_ms` (and Retry-After), and holds nothing. This call joins the queue, or says where you are, without counting as a hold attempt. Customers are let through WAITING_ROOM_ADMIT_PER_S a second, in order; once through, your hold attempts go on for WAITING_ROOM_PASS_SECONDS after your last one.
+         * @description On a rush (more than WAITING_ROOM_ENGAGE_PER_S hold attempts a second on one screening) the hold routes put customers in a queue: a hold attempt not yet let through answers 429 waiting_room with `position`, `ahead` and `retry_after_ms` (and Retry-After), and is not run. An API key counts as one customer (its account). This call joins the queue, or says where you are, without counting as a hold attempt. Customers are let through WAITING_ROOM_ADMIT_PER_S a second, in order; once through, your hold attempts go on for WAITING_ROOM_PASS_SECONDS after your last one.
          */
         post: {
             parameters: {
@@ -17201,7 +17213,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             data: {
-                                /** @description Customers before you still waiting */
+                                /** @description Places before yours not yet let through (some may have given up) */
                                 ahead: number;
                                 /** @description Seats free on the map now */
                                 free_seats: number;
@@ -17210,7 +17222,7 @@ export interface paths {
                                 /** @description When to ask again (0 unless waiting) */
                                 retry_after_ms: number;
                                 /**
-                                 * @description open: no queue now, go ahead; admitted: your turn, go ahead and hold; waiting: ask again after retry_after_ms; sold_out: no `count` free seats side by side are left now (held seats may come back when their holds end)
+                                 * @description open: no queue now, go ahead; admitted: your turn, go ahead and hold; waiting: ask again after retry_after_ms; sold_out: no `count` free seats side by side are left now (held seats may come back when their holds end); said only while the room is engaged (open otherwise: the hold itself then says what is taken)
                                  * @enum {unknown}
                                  */
                                 state: "open" | "admitted" | "waiting" | "sold_out";
