@@ -31,8 +31,13 @@ async function holdCustomerRoutes(fastify: FastifyInstance, deps: Deps) {
   // The schemas carry HOLD_MAX_SEATS (the document says it); a body over it alone keeps its own code.
   // partner keys with holds:write may hold and read holds (http/access.ts)
   const holdsScope = { scope: 'holds:write' as const };
-  // then the screening's waiting room, when a rush engaged it (a malformed request takes no place in line)
-  const seatLimit = { attachValidation: true, preHandler: [overSeatLimit(max, ['/seat_ids', '/count']), waitingRoomGate(deps)] };
+  // then a partner key's theaters, then the screening's waiting room when a rush engaged it: a malformed
+  // request, or a key for another theater, takes no place in line
+  const keyTheater = async (req: FastifyRequest) => assertKeyTheater(deps.db, req, (req.params as { id: number }).id);
+  const seatLimit = {
+    attachValidation: true,
+    preHandler: [overSeatLimit(max, ['/seat_ids', '/count']), keyTheater, waitingRoomGate(deps)],
+  };
   // The new hold's id is chosen before its Idempotency-Key is claimed: the key names it, and a retry
   // that finds no recorded answer rebuilds the first one from the hold (http/idempotency.ts).
   const newHold = (req: FastifyRequest, message: string): Effect => {
@@ -41,7 +46,6 @@ async function holdCustomerRoutes(fastify: FastifyInstance, deps: Deps) {
   };
 
   app.post('/screenings/:id/holds', { schema: createHoldSchema(max), ...seatLimit, onRequest: attempt, config: holdsScope }, async (req, reply) => {
-    await assertKeyTheater(deps.db, req, req.params.id);
     const effect = newHold(req, 'Seats held');
     return idempotent(
       deps.db,
@@ -63,7 +67,6 @@ async function holdCustomerRoutes(fastify: FastifyInstance, deps: Deps) {
     '/screenings/:id/holds/best-available',
     { schema: bestAvailableSchema(max), ...seatLimit, onRequest: attempt, config: holdsScope },
     async (req, reply) => {
-      await assertKeyTheater(deps.db, req, req.params.id);
       const effect = newHold(req, 'Best seats held');
       return idempotent(
         deps.db,

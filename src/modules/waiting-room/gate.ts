@@ -1,20 +1,18 @@
-// The room in front of the hold routes (a preHandler after the one that throws a validation error,
-// so a malformed request takes no place in line; a partner key's theaters are checked first, so a key
-// cannot queue at, or help engage, another theater's room): an engaged room answers a customer not
+// The room in front of the hold routes (a preHandler after the ones that throw a validation error and
+// check a partner key's theaters, holds/routes.ts: a malformed request takes no place in line, and a
+// key cannot queue at, or help engage, another theater's room): an engaged room answers a customer not
 // yet let through with 429 waiting_room, their place and when to ask again (Retry-After). The
 // request is not run, and its Idempotency-Key not looked at: the key is not used up, the same request
 // can be sent again, and a key that already has an answer gets it once the customer is let through.
 import type { FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../http/errors.ts';
-import { assertKeyTheater } from '../apikeys/index.ts';
 import type { RoomState } from '../../kv/waiting-room.ts';
 
 export function waitingRoomGate(deps: Deps) {
   return async (req: FastifyRequest) => {
     if (!deps.waitingRoom.enabled) return;
     const screeningId = (req.params as { id: number }).id;
-    await assertKeyTheater(deps.db, req, screeningId);
     const state = await deps.waitingRoom.attempt(screeningId, req.user.id);
     if (state.state === 'waiting') throw waitingRefusal(state);
   };
