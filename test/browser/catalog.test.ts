@@ -68,7 +68,12 @@ describe('the catalog in the browser', { skip: skipBrowser }, () => {
     await page.getByLabel('Find a movie by title').fill(tag);
     await page.getByRole('button', { name: 'Find', exact: true }).click();
     await page.getByRole('button', { name: 'Show all' }).waitFor();
-    assert.deepEqual(await page.getByTestId('movies-table').locator('tbody th').allTextContents(), [title]);
+    // the button comes with the search; the table follows when the answer arrives
+    const titles = page.getByTestId('movies-table').locator('tbody th');
+    await page
+      .waitForFunction((n) => document.querySelectorAll('[data-testid="movies-table"] tbody th').length === n, 1, { timeout: 10_000 })
+      .catch(() => {});
+    assert.deepEqual(await titles.allTextContents(), [title]);
     await page.getByRole('button', { name: 'Show all' }).click();
     await page.getByRole('row', { name: /Dune/ }).first().waitFor();
 
