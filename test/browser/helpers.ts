@@ -5,7 +5,7 @@
 // (.ci/run installs the one and builds the other).
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { after, before } from 'node:test';
+import { after, afterEach, before } from 'node:test';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { WEB_DIST } from '../../src/http/web-app.ts';
@@ -123,9 +123,30 @@ export function webAppAndBrowser(env: Record<string, string> = {}) {
   before(async () => {
     [box.web, box.browser] = await Promise.all([startWebApp(env), launch()]);
   });
+  afterEach(async () => {
+    if (box.browser) await reportOpenPages(box.browser);
+  });
   after(async () => {
     await box.browser?.close();
     await box.web?.close();
   });
   return box;
+}
+
+/**
+ * Every test closes the browser contexts it opened as its last step, so a context still open after a
+ * test is one whose test failed on the way: print where each of its pages stood and what it showed
+ * (a CI log then says more than "timed out waiting for ..."), and close it.
+ */
+export async function reportOpenPages(browser: Browser): Promise<void> {
+  for (const context of browser.contexts()) {
+    for (const page of context.pages()) {
+      const text = await page
+        .locator('body')
+        .innerText({ timeout: 2000 })
+        .catch((e: Error) => `(no text: ${e.message.split('\n')[0]})`);
+      console.error(`[browser] a page left open by a failed test: ${page.url()}\n${text.slice(0, 1500)}\n[browser] end of page`);
+    }
+    await context.close().catch(() => {});
+  }
 }
