@@ -14,6 +14,7 @@ import { refuseNulBytes } from './http/nul-guard.ts';
 import { registerProblemHandlers } from './http/problem.ts';
 import { requestIdOf } from './http/request-id.ts';
 import { jobLogFields, runForRequest } from './lib/request-context.ts';
+import { registerGracefulClose } from './http/graceful-close.ts';
 import { registerRequestLimit } from './http/request-limit.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerWebApp, type SpaFallback } from './http/web-app.ts';
@@ -76,6 +77,7 @@ export async function buildApp(deps: Deps, opts: BuildOptions = {}): Promise<Fas
     ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', useDefaults: true, allErrors: true } },
   });
   if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
+  registerGracefulClose(app, deps.lifecycle);
   // the rest of the request runs in its context: what it queues names it (lib/request-context.ts)
   app.addHook('onRequest', (req, _reply, done) => runForRequest(String(req.id), done));
   // first of all onRequest hooks: every answer carries them, a 401 or a 429 too

@@ -29,14 +29,6 @@ async function main() {
     throw err;
   }
   const app = await buildApp(runtime);
-  // During shutdown every response asks its client to close the connection: a keep-alive socket that
-  // goes idle after close() began would otherwise hold the process until the grace period ends.
-  let stopping = false;
-  // Synchronous: an async hook costs a promise on every answer, the hot read paths' included.
-  app.addHook('onSend', (_req, reply, payload, done) => {
-    if (stopping) reply.header('connection', 'close');
-    done(null, payload);
-  });
   await app.listen({ host: config.HOST, port: config.PORT });
   // Background jobs run in every instance; each is safe to run in several at once.
   const stopSweeper = config.SWEEP_INTERVAL_MS > 0 ? startHoldSweeper(runtime, (err) => app.log.error({ err }, 'hold sweep failed')) : async () => {};
@@ -55,14 +47,13 @@ async function main() {
   for (const n of deliveryNotices(config)) app.log[n.level]({ dir: n.dir }, n.message);
   app.log.info({ storage: runtime.db.kind, kv: runtime.kv.kind, startupMs: Math.round(performance.now() - started) }, 'cinema api ready');
 
+  // From SIGTERM on, answers ask their clients to close the connection and idle sockets are closed
+  // while app.close() waits (http/graceful-close.ts).
   const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+    if (runtime.lifecycle.draining) return;
     runtime.lifecycle.draining = true;
     app.log.info({ signal, drainMs: config.DRAIN_MS }, 'shutting down');
     if (config.DRAIN_MS > 0) await new Promise((r) => setTimeout(r, config.DRAIN_MS));
-    const idleSweep = setInterval(() => app.server.closeIdleConnections(), 100);
-    idleSweep.unref();
     const force = setTimeout(() => {
       app.log.error('grace period over, exiting');
       process.exit(1);
