@@ -21,12 +21,18 @@
 // payment in flight per ticket, one refund in flight per ticket): a rerun is refused, never doubled.
 //
 // A refusal that a use case can decide from Redis before doing anything (`refuseEarly`: seats
-// another customer holds) is answered without claiming the key in PostgreSQL, so it writes nothing
-// there. The key is read first all the same: one that already has an answer (a hold granted under
-// it) goes the usual way and replays it. The refusal is remembered under the key in Redis instead
-// (24 hours, like a key), so a retry gets it again, replayed, whatever the seats' state by then; if
-// Redis has lost it, the retry is decided afresh, which can never do anything twice (a refusal did
-// nothing).
+// another customer holds) is answered without PostgreSQL: no claim, no read. What it must not do is
+// refuse a key that already has an answer (a hold granted under it, its seats since released and
+// taken by others): that key goes the usual way and replays its answer. So a claim of such a call
+// leaves a mark under the key in Redis (`claimed`), and the refusal path reads that mark, in the same
+// round trip as the seats, instead of asking PostgreSQL. The refusal is remembered under the key in
+// Redis (24 hours, like a key), so a retry gets it again, replayed, whatever the seats' state by then;
+// a remembered refusal is replayed only if PostgreSQL does not know the key (two copies of one click:
+// one refused and remembered, the other granted: the grant wins). If Redis has lost the refusal, the
+// retry is decided afresh, which can never do anything twice (a refusal did nothing); if it has lost
+// the claim mark, a retry of a granted key whose seats someone else now holds is refused instead of
+// replayed: it learns the seats are taken, nothing is done twice, and every grant is still decided by
+// PostgreSQL.
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.ts';
@@ -104,6 +110,8 @@ export async function idempotent(
      RETURNING 1`,
     [userId, scope, key, hash, IN_FLIGHT_TIMEOUT_S, pending],
   );
+  // the refusal path reads this instead of asking PostgreSQL whether the key has an answer
+  if (opts.refuseEarly && claimed.rowCount !== 0) void opts.refuseEarly.memo.set(memoKeyOf(userId, scope, key), CLAIMED, MEMO_TTL_MS).catch(() => {});
   if (claimed.rowCount === 0) {
     const { rows } = await db.query<Prior>(
       `SELECT request_hash, status, response_status, response_body, created_at::text AS created_at,
@@ -178,29 +186,41 @@ async function refusedEarly(
   k: { userId: number; scope: string; key: string; hash: string },
   early: EarlyRefusal,
 ): Promise<Outcome | undefined> {
-  const memoKey = `idem:${k.userId}:${k.scope}:${k.key}`;
-  // a key PostgreSQL knows goes the usual way, memo or not: the same key sent twice at once can be
-  // refused here (and remembered) while the other copy claims it and is granted; the grant wins
-  const known = async () =>
-    (await db.query('SELECT 1 FROM idempotency_keys WHERE user_id = $1 AND scope = $2 AND key = $3', [k.userId, k.scope, k.key])).rows.length > 0;
-  const memo = await early.memo.get(memoKey).catch(() => undefined);
+  const memoKey = memoKeyOf(k.userId, k.scope, k.key);
+  // The memo (a refusal remembered, or the claim mark) and the seats are asked at once: one write to
+  // Redis (ioredis pipelines the commands of one tick), one wait. A replay pays for a seat check it
+  // did not need.
+  const [memo, outcome] = await Promise.all([
+    early.memo.get(memoKey).catch(() => undefined),
+    early.check().then(
+      () => undefined,
+      (err: unknown) => err,
+    ),
+  ]);
+  if (memo === CLAIMED) return undefined;
   if (memo) {
     const prior = JSON.parse(memo) as Remembered;
     if (prior.request_hash !== k.hash) throw new AppError('idempotency_key_reused');
-    return (await known()) ? undefined : { status: prior.status, body: prior.body };
+    // a copy of the same request may have claimed the key and been granted after this was remembered
+    const { rows } = await db.query('SELECT 1 FROM idempotency_keys WHERE user_id = $1 AND scope = $2 AND key = $3', [k.userId, k.scope, k.key]);
+    return rows.length > 0 ? undefined : { status: prior.status, body: prior.body };
   }
-  try {
-    await early.check();
-    return undefined;
-  } catch (err) {
-    if (!(err instanceof AppError && err.status < 500)) throw err;
-    if (await known()) return undefined;
-    const remembered: Remembered = { request_hash: k.hash, status: err.status, body: problemOf(err.code, err.message, err.details ?? {}, req.url) };
-    await early.memo.set(memoKey, JSON.stringify(remembered), MEMO_TTL_MS).catch(() => {});
-    throw err;
-  }
+  if (outcome === undefined) return undefined;
+  if (!(outcome instanceof AppError && outcome.status < 500)) throw outcome;
+  // Remembered without waiting for Redis: a retry that comes before it is stored (or after Redis lost
+  // it) is decided afresh, which cannot do anything twice (a refusal did nothing).
+  const remembered: Remembered = {
+    request_hash: k.hash,
+    status: outcome.status,
+    body: problemOf(outcome.code, outcome.message, outcome.details ?? {}, req.url),
+  };
+  void early.memo.set(memoKey, JSON.stringify(remembered), MEMO_TTL_MS).catch(() => {});
+  throw outcome;
 }
 
+const memoKeyOf = (userId: number, scope: string, key: string) => `idem:${userId}:${scope}:${key}`;
+/** The memo of a key claimed in PostgreSQL (not JSON: never taken for a remembered refusal). */
+const CLAIMED = 'claimed';
 const MEMO_TTL_MS = 24 * 60 * 60 * 1000;
 
 function replayed(reply: FastifyReply, out: Outcome) {
