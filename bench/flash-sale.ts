@@ -22,11 +22,14 @@
 // saturation run measures the hold path itself, which the room does not change); its customers
 // queue as the web app does (lib/pair-sale.ts). Per customer: the time from its first request to its
 // last answer, and how many requests it made, beside the raw sale's.
+// In both, where the CPU went (lib/cpu.ts: the load generator, the API instances, PostgreSQL, Redis).
 // Then the Fastify hello world (autocannon) and pg-baseline.sh (BASELINE_SECONDS=10), each with
 // nothing else running. Targets: every grantable pair held within 1.5 s of the first request; hold
 // p99 < 100 ms; 0 oversold; decisions/s >= 0.5 x pgbench -N TPS (judged on the saturation run; the
 // sale's own rate is bounded by its arrivals). Appends an entry to bench/RESULTS.md.
+import { availableParallelism } from 'node:os';
 import { startCluster } from '../ops/cluster/cluster.ts';
+import { cpuSample, type CpuShare, cpuShare } from './lib/cpu.ts';
 import { LOAD_LIMITS, startApi } from './lib/api.ts';
 import { fmt, log, pct, ratioOf, warn } from './lib/common.ts';
 import { createCustomers, newJwtSecret } from './lib/customers.ts';
@@ -94,6 +97,8 @@ interface RunFigures {
     stopped: Record<string, number>;
     failures: string[];
     check: HoldCheck;
+    /** where the CPU went from the first arrival to the last answer */
+    cpu: CpuShare | null;
   };
   saturation:
     | null
@@ -105,6 +110,7 @@ interface RunFigures {
         refusals_postgres: Split;
         failures: string[];
         check: { oversold: number };
+        cpu: CpuShare | null;
       });
 }
 
@@ -150,6 +156,14 @@ async function leftOver(dbUrl: string, screeningId: number, rows: number[][]) {
   return { free: ids.size, pairs };
 }
 
+function logCpu(what: string, c: CpuShare | null) {
+  if (!c) return;
+  log(
+    `${what}: CPU over ${c.seconds} s, machine busy ${pct(c.machine_busy)}; cores: load generator ${c.cores_bench}, API ${c.cores_api}, ` +
+      `PostgreSQL ${c.cores_postgres_all}, Redis ${c.cores_redis}, other ${c.cores_other ?? 'n/a'}`,
+  );
+}
+
 async function runOnce(n: number, room: boolean): Promise<RunFigures> {
   const db = await createDatabase(`flash${n}`);
   const prefix = runPrefix(`flash${n}`);
@@ -162,6 +176,7 @@ async function runOnce(n: number, room: boolean): Promise<RunFigures> {
   let coldStartMs: number;
   let front: string;
   let close: () => Promise<unknown>;
+  let apiPids: () => (number | undefined)[];
   if (n === 1) {
     const t0 = nowMs();
     const api = await startApi(db.url, { ...LIMITS, ...roomEnv, JWT_SECRET: secret, REDIS_URL, REDIS_PREFIX: prefix });
@@ -169,6 +184,7 @@ async function runOnce(n: number, room: boolean): Promise<RunFigures> {
     coldStartMs = Math.round(nowMs() - t0);
     front = 'one API process, no balancer';
     close = () => stop(api.child);
+    apiPids = () => [api.child.proc.pid];
   } else {
     const t0 = nowMs();
     log(`starting the cluster: HAProxy + ${n} instances + gateway (ops/cluster/cluster.ts)`);
@@ -184,6 +200,7 @@ async function runOnce(n: number, room: boolean): Promise<RunFigures> {
     coldStartMs = Math.round(nowMs() - t0);
     front = `HAProxy (leastconn) in front of ${n} instances`;
     close = () => cluster.close();
+    apiPids = () => cluster.instances.map((i) => i.child.pid);
   }
   if (room) front += `, waiting room (engages past ${ROOM.engage} attempts/s, lets ${ROOM.admit} customers/s through)`;
   log(`${front} at ${base}, up in ${coldStartMs} ms`);
@@ -206,6 +223,7 @@ async function runOnce(n: number, room: boolean): Promise<RunFigures> {
     log(
       `sale: ${CUSTOMERS} customers x 2 adjacent seats, arriving within ${STAGGER_MS} ms, ${SALE_CONNECTIONS} connections, ${ROWS * PER_ROW} seats`,
     );
+    const saleCpuFrom = cpuSample(apiPids());
     const sale = await runPairSale({
       base,
       screeningId: saleId,
@@ -216,6 +234,7 @@ async function runOnce(n: number, room: boolean): Promise<RunFigures> {
       limitMs: SALE_LIMIT_MS,
       refreshEvery: 3,
     });
+    const saleCpuTo = cpuSample(apiPids());
     await saleAgent.close();
     const first = sale.attempts.reduce((t, a) => Math.min(t, a.sentAt), Infinity);
     const last = sale.attempts.reduce((t, a) => Math.max(t, a.doneAt), 0);
@@ -247,6 +266,7 @@ async function runOnce(n: number, room: boolean): Promise<RunFigures> {
       stopped: sale.stopped,
       failures: sale.failures,
       check,
+      cpu: cpuShare(saleCpuFrom, saleCpuTo, availableParallelism()),
     };
     log(
       `sale (${n}${room ? ', room' : ''}): ${saleLoad.holds} holds of ${saleLoad.attempts} requests; every pair sold ${saleFigures.sell_through_s === null ? `NOT (${left.pairs} pairs left)` : `in ${saleFigures.sell_through_s} s`}; ` +
@@ -256,12 +276,14 @@ async function runOnce(n: number, room: boolean): Promise<RunFigures> {
         `not held ${saleFigures.customers.not_held.latency_ms.p50}/${saleFigures.customers.not_held.latency_ms.p99} ms; ` +
         `${saleFigures.customers.requests_per_customer} requests per customer; ${pct(saleFigures.customers.in_arrival_order)} of winners among the first arrivals; stopped ${JSON.stringify(sale.stopped)}`,
     );
+    logCpu(`sale (${n}${room ? ', room' : ''})`, saleFigures.cpu);
     if (room) {
       return { instances: n, room, front, cold_start_ms: coldStartMs, sale: saleFigures, saturation: null };
     }
 
     const satAgent = pool(opts.connections);
     log(`saturation (${n}): ${opts.connections} workers as fast as answered, ${opts.duration} s on screening ${satId}`);
+    const satCpuFrom = cpuSample(apiPids());
     const sat = await runSaturation({
       base,
       screeningId: satId,
@@ -271,6 +293,7 @@ async function runOnce(n: number, room: boolean): Promise<RunFigures> {
       warmupMs: 0,
       durationMs: opts.duration * 1000,
     });
+    const satCpuTo = cpuSample(apiPids());
     await satAgent.close();
     const satLoad = holdLoad(sat.attempts, opts.duration);
     const satFigures: RunFigures['saturation'] = {
@@ -282,11 +305,13 @@ async function runOnce(n: number, room: boolean): Promise<RunFigures> {
       refusals_postgres: split(sat.attempts.filter(postgresRefusal)),
       failures: sat.failures,
       check: { oversold: await oversold(db.url, satId) },
+      cpu: cpuShare(satCpuFrom, satCpuTo, availableParallelism()),
     };
     log(
       `saturation (${n}): ${fmt(satFigures.decisions_per_s)} decisions/s (${fmt(satLoad.holds_per_s)} grants/s); p50 ${satLoad.latency_ms.p50} p99 ${satLoad.latency_ms.p99} ms; ` +
         `409s ${JSON.stringify(satLoad.refusals_409)}; 5xx ${satLoad.server_errors_5xx}; oversold ${satFigures.check.oversold}`,
     );
+    logCpu(`saturation (${n})`, satFigures.cpu);
     return { instances: n, room, front, cold_start_ms: coldStartMs, sale: saleFigures, saturation: satFigures };
   } finally {
     await close();
@@ -396,6 +421,25 @@ function entry(r: FlashResult, path: string): string {
       const share = nTps === null ? null : ratioOf(s.decisions_per_s, nTps);
       return `| ${x.instances} | ${fmt(s.decisions_per_s)} | ${pct(share)} | ${fmt(s.holds_per_s)} | ${s.latency_ms.p50} / ${s.latency_ms.p99} | ${s.refusals_fast_path.latency_ms.p50} | ${s.refusals_postgres.count ? s.refusals_postgres.latency_ms.p50 : '-'} | ${s.grants.latency_ms.p50} | ${s.check.oversold} |`;
     }),
+    '',
+    `Where the CPU went (cores used on average, of ${r.machine.nproc}; PostgreSQL and Redis by process name, the whole machine's; other: HAProxy, the gateway, the rest):`,
+    '',
+    '| instances | waiting room | window | machine busy | load generator | API (all instances) | PostgreSQL | Redis | other |',
+    '|---:|---|---|---:|---:|---:|---:|---:|---:|',
+    ...r.runs.flatMap((x) =>
+      (
+        [
+          ['sale', x.sale.cpu],
+          ['saturation', x.saturation?.cpu ?? null],
+        ] as const
+      ).flatMap(([window, c]) =>
+        c
+          ? [
+              `| ${x.instances} | ${x.room ? 'on' : 'off'} | ${window} (${c.seconds} s) | ${pct(c.machine_busy)} | ${c.cores_bench} | ${c.cores_api} | ${c.cores_postgres_all} | ${c.cores_redis} | ${c.cores_other ?? 'n/a'} |`,
+            ]
+          : [],
+      ),
+    ),
     '',
     '| instances | waiting room | target | value | threshold | verdict |',
     '|---:|---|---|---:|---:|---|',

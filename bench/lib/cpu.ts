@@ -30,7 +30,8 @@ function procTimes(pid: number | string): { comm: string; ms: number } | undefin
   }
 }
 
-export function cpuSample(apiPid: number | undefined): CpuSample {
+/** apiPid: the API process, or every instance of a cluster (their CPU added up). */
+export function cpuSample(apiPid: number | readonly (number | undefined)[] | undefined): CpuSample {
   const at = performance.now();
   let busy = 0;
   let total = 0;
@@ -54,7 +55,12 @@ export function cpuSample(apiPid: number | undefined): CpuSample {
     // not Linux
   }
   const u = process.cpuUsage();
-  return { at, busy, total, bench: (u.user + u.system) / 1000, api: apiPid ? (procTimes(apiPid)?.ms ?? 0) : 0, postgres, redis };
+  return { at, busy, total, bench: (u.user + u.system) / 1000, api: apiMs(apiPid), postgres, redis };
+}
+
+function apiMs(pids: number | readonly (number | undefined)[] | undefined): number {
+  const list = Array.isArray(pids) ? pids : [pids];
+  return list.reduce((ms: number, pid) => ms + (pid ? (procTimes(pid)?.ms ?? 0) : 0), 0);
 }
 
 /**
