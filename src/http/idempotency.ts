@@ -38,6 +38,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.ts';
 import type { Kv } from '../kv/kv.ts';
 import { AppError } from './errors.ts';
+import { completionsFor } from './idempotency-completions.ts';
 import { problemOf } from './problem.ts';
 
 const IN_FLIGHT_TIMEOUT_S = 60;
@@ -229,10 +230,7 @@ function replayed(reply: FastifyReply, out: Outcome) {
   return reply.code(out.status).send(out.body);
 }
 
-async function complete(db: Db, userId: number, scope: string, key: string, out: Outcome) {
-  await db.query(
-    `UPDATE idempotency_keys SET status = 'completed', response_status = $4, response_body = $5
-      WHERE user_id = $1 AND scope = $2 AND key = $3`,
-    [userId, scope, key, out.status, JSON.stringify(out.body)],
-  );
+/** Answers are recorded in batches when they queue up (idempotency-completions.ts). */
+function complete(db: Db, userId: number, scope: string, key: string, out: Outcome): Promise<void> {
+  return completionsFor(db).complete(userId, scope, key, out);
 }

@@ -143,6 +143,7 @@ export async function reportOpenPages(browser: Browser): Promise<void> {
     for (const page of context.pages()) {
       const text = await page
         .locator('body')
+        // biome-ignore lint/performance/useDomNodeTextContent: the rendered text, as a person saw the page, is the point
         .innerText({ timeout: 2000 })
         .catch((e: Error) => `(no text: ${e.message.split('\n')[0]})`);
       console.error(`[browser] a page left open by a failed test: ${page.url()}\n${text.slice(0, 1500)}\n[browser] end of page`);

@@ -1,0 +1,78 @@
+// Answers recorded under their Idempotency-Keys in batches when they queue up
+// (http/idempotency-completions.ts): each key gets its own answer, the queue goes out in one
+// statement, and a statement that fails rejects every caller whose answer it carried.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Db } from '../src/db/client.ts';
+import { createCompletions } from '../src/http/idempotency-completions.ts';
+import { startTestApp, type TestApp } from './helpers/runtime.ts';
+
+let t: TestApp;
+let userId: number;
+before(async () => {
+  t = await startTestApp();
+  const { rows } = await t.rt.db.query<{ id: number }>(`SELECT id FROM users WHERE email = 'customer@cinema.com'`);
+  userId = rows[0].id;
+});
+after(() => t?.close());
+
+/** The database handle, with every statement sent through it counted. */
+function counted(db: Db): { db: Db; statements: string[] } {
+  const statements: string[] = [];
+  const spy = Object.create(db) as Db;
+  spy.query = ((text: string, params?: unknown[]) => {
+    statements.push(text);
+    return db.query(text, params);
+  }) as Db['query'];
+  return { db: spy, statements };
+}
+
+async function inFlight(keys: string[]) {
+  for (const key of keys)
+    await t.rt.db.query(`INSERT INTO idempotency_keys (user_id, scope, key, request_hash) VALUES ($1, 'test', $2, 'h')`, [userId, key]);
+}
+
+test('answers queued behind busy statements go out together, each under its own key', async () => {
+  const keys = Array.from({ length: 10 }, (_, i) => `batch-${i}`);
+  await inFlight(keys);
+  const { db, statements } = counted(t.rt.db);
+  const completions = createCompletions(db);
+  // all at once: two statements leave at once (one answer each), the other eight wait and share one
+  await Promise.all(keys.map((key, i) => completions.complete(userId, 'test', key, { status: 200 + i, body: { n: i, text: `it's "${key}"` } })));
+  assert.equal(statements.length, 3, 'three statements for ten answers');
+  const { rows } = await t.rt.db.query<{ key: string; status: string; response_status: number; response_body: { n: number; text: string } }>(
+    `SELECT key, status, response_status, response_body FROM idempotency_keys WHERE user_id = $1 AND scope = 'test' AND key LIKE 'batch-%' ORDER BY response_status`,
+    [userId],
+  );
+  assert.deepEqual(
+    rows.map((r) => [r.key, r.status, r.response_status, r.response_body]),
+    keys.map((key, i) => [key, 'completed', 200 + i, { n: i, text: `it's "${key}"` }]),
+  );
+});
+
+test('one at a time when nothing queues: an answer is not held back for company', async () => {
+  await inFlight(['alone']);
+  const { db, statements } = counted(t.rt.db);
+  await createCompletions(db).complete(userId, 'test', 'alone', { status: 201, body: null });
+  assert.equal(statements.length, 1);
+  const { rows } = await t.rt.db.query<{ status: string }>(`SELECT status FROM idempotency_keys WHERE user_id = $1 AND key = 'alone'`, [userId]);
+  assert.equal(rows[0].status, 'completed');
+});
+
+test('a statement that fails rejects every caller whose answer it carried, and records none of them', async () => {
+  const keys = ['fail-0', 'fail-1', 'fail-2', 'fail-3'];
+  await inFlight(keys);
+  const broken = Object.create(t.rt.db) as Db;
+  broken.query = (() => Promise.reject(new Error('connection terminated'))) as Db['query'];
+  const completions = createCompletions(broken);
+  const results = await Promise.allSettled(keys.map((key) => completions.complete(userId, 'test', key, { status: 200, body: {} })));
+  assert.deepEqual(
+    results.map((r) => r.status),
+    keys.map(() => 'rejected'),
+  );
+  const { rows } = await t.rt.db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM idempotency_keys WHERE user_id = $1 AND key LIKE 'fail-%' AND status = 'in_flight'`,
+    [userId],
+  );
+  assert.equal(rows[0].n, 4);
+});
