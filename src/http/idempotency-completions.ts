@@ -3,12 +3,13 @@
 // its answer with an UPDATE of its own: one statement per grant, which costs the API a socket write
 // each (a CPU profile of the flash-sale bench had node-postgres's writes at 16-20 % of its time).
 //
-// Natural batching, no timer, as the take batcher does: while fewer than CONCURRENCY statements are in
-// flight an answer is recorded at once (a batch of one when it is quiet); when they are all busy,
-// answers wait and the next free slot records all of them in one UPDATE. A caller is resolved when the
+// Natural batching (lib/batch-queue.ts), as holds are taken: while fewer than CONCURRENCY statements
+// are in flight an answer is recorded at once (a batch of one when it is quiet); when they are all
+// busy, answers wait and the next free slot records all of them in one UPDATE. A caller is resolved when the
 // statement holding its answer has run, and rejected with its error: nothing changes for it but the
 // statement's shape.
 import type { Db } from '../db/client.ts';
+import { batchQueue } from '../lib/batch-queue.ts';
 
 const CONCURRENCY = 2;
 const MAX_BATCH = 500;
@@ -28,19 +29,7 @@ export interface Completions {
 }
 
 export function createCompletions(db: Db): Completions {
-  const queue: Waiting[] = [];
-  let inFlight = 0;
-
-  function pump() {
-    while (inFlight < CONCURRENCY && queue.length > 0) {
-      const batch = queue.splice(0, MAX_BATCH);
-      inFlight++;
-      void record(batch).finally(() => {
-        inFlight--;
-        pump();
-      });
-    }
-  }
+  const enqueue = batchQueue<Waiting>({ concurrency: CONCURRENCY, maxBatch: MAX_BATCH }, record);
 
   async function record(batch: Waiting[]) {
     try {
@@ -65,10 +54,7 @@ export function createCompletions(db: Db): Completions {
 
   return {
     complete(userId, scope, key, out) {
-      return new Promise<void>((resolve, reject) => {
-        queue.push({ userId, scope, key, out, resolve, reject });
-        pump();
-      });
+      return new Promise<void>((resolve, reject) => enqueue({ userId, scope, key, out, resolve, reject }));
     },
   };
 }

@@ -4,11 +4,11 @@
 // its time writing one query per hold to its PostgreSQL sockets, and PostgreSQL waiting on one WAL
 // flush per hold.
 //
-// Natural batching, no timer: while fewer than `concurrency` batches are in flight a request leaves
-// at once (a batch of one: no added latency when it is quiet); when they are all busy, requests wait
-// and the next free slot takes all of them (up to maxBatch). Items are sorted by screening so every
+// Natural batching (lib/batch-queue.ts): alone, a request leaves at once; behind `concurrency`
+// batches in flight, requests wait and the next free slot takes all of them. Items are sorted by screening so every
 // batch takes screening row locks in the same order (no lock cycles between batches).
 import type { Db } from '../../db/client.ts';
+import { batchQueue } from '../../lib/batch-queue.ts';
 import { type HoldLimits, limitArgs, type TakeResult } from './take-seats.ts';
 
 export interface TakeRequest {
@@ -46,19 +46,7 @@ interface BatchRow extends TakeResult {
 }
 
 export function createTakeBatcher(db: Db, opts: { limits: HoldLimits; concurrency: number; maxBatch: number }): TakeBatcher {
-  const queue: Waiting[] = [];
-  let inFlight = 0;
-
-  function pump() {
-    while (inFlight < opts.concurrency && queue.length > 0) {
-      const batch = queue.splice(0, opts.maxBatch);
-      inFlight++;
-      void run(batch).finally(() => {
-        inFlight--;
-        pump();
-      });
-    }
-  }
+  const enqueue = batchQueue<Waiting>(opts, run);
 
   async function run(batch: Waiting[]) {
     batch.sort((a, b) => a.req.screeningId - b.req.screeningId);
@@ -95,10 +83,7 @@ export function createTakeBatcher(db: Db, opts: { limits: HoldLimits; concurrenc
 
   return {
     take(req) {
-      return new Promise<TakeResult>((resolve, reject) => {
-        queue.push({ req, resolve, reject });
-        pump();
-      });
+      return new Promise<TakeResult>((resolve, reject) => enqueue({ req, resolve, reject }));
     },
   };
 }
