@@ -38,6 +38,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.ts';
 import type { Kv } from '../kv/kv.ts';
 import { AppError } from './errors.ts';
+import { claimsFor } from './idempotency-claims.ts';
 import { completionsFor } from './idempotency-completions.ts';
 import { problemOf } from './problem.ts';
 
@@ -98,22 +99,12 @@ export async function idempotent(
   }
 
   // Claimed: a new key, an expired one, or one stuck in flight past IN_FLIGHT_TIMEOUT_S that names
-  // no effect (one that names an effect is looked at first: its effect may have committed).
-  const claimed = await db.query(
-    `INSERT INTO idempotency_keys (user_id, scope, key, request_hash, response_body) VALUES ($1, $2, $3, $4, $6)
-     ON CONFLICT (user_id, scope, key) DO UPDATE
-       SET request_hash = EXCLUDED.request_hash, created_at = now(), status = 'in_flight',
-           response_status = NULL, response_body = EXCLUDED.response_body, expires_at = now() + interval '24 hours'
-       WHERE idempotency_keys.expires_at <= now()
-          OR (idempotency_keys.status = 'in_flight' AND idempotency_keys.request_hash = EXCLUDED.request_hash
-              AND idempotency_keys.created_at < now() - make_interval(secs => $5)
-              AND idempotency_keys.response_body IS NULL)
-     RETURNING 1`,
-    [userId, scope, key, hash, IN_FLIGHT_TIMEOUT_S, pending],
-  );
+  // no effect (one that names an effect is looked at first: its effect may have committed). Claims
+  // go out in batches when they queue up (idempotency-claims.ts).
+  const claimed = await claimsFor(db, IN_FLIGHT_TIMEOUT_S).claim({ userId, scope, key, requestHash: hash, pending });
   // the refusal path reads this instead of asking PostgreSQL whether the key has an answer
-  if (opts.refuseEarly && claimed.rowCount !== 0) void opts.refuseEarly.memo.set(memoKeyOf(userId, scope, key), CLAIMED, MEMO_TTL_MS).catch(() => {});
-  if (claimed.rowCount === 0) {
+  if (opts.refuseEarly && claimed) void opts.refuseEarly.memo.set(memoKeyOf(userId, scope, key), CLAIMED, MEMO_TTL_MS).catch(() => {});
+  if (!claimed) {
     const { rows } = await db.query<Prior>(
       `SELECT request_hash, status, response_status, response_body, created_at::text AS created_at,
               created_at < now() - make_interval(secs => $4) AS stale
