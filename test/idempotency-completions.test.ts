@@ -76,3 +76,29 @@ test('a statement that fails rejects every caller whose answer it carried, and r
   );
   assert.equal(rows[0].n, 4);
 });
+
+test('a batch PostgreSQL refuses for a deadlock is recorded again one answer at a time, rows in key order', async () => {
+  const keys = ['dl-4', 'dl-2', 'dl-0', 'dl-3', 'dl-1'];
+  await inFlight(keys);
+  // the first batch of several (the third statement) loses a deadlock; everything else goes through
+  const sent: { text: string; keys: string[] }[] = [];
+  const flaky = Object.create(t.rt.db) as Db;
+  flaky.query = ((text: string, params: unknown[]) => {
+    const batchKeys = params[2] as string[] | string;
+    sent.push({ text, keys: Array.isArray(batchKeys) ? batchKeys : [batchKeys] });
+    if (sent.length === 3) return Promise.reject(Object.assign(new Error('deadlock detected'), { code: '40P01' }));
+    return t.rt.db.query(text, params);
+  }) as Db['query'];
+  const completions = createCompletions(flaky);
+  await Promise.all(keys.map((key, i) => completions.complete(userId, 'test', key, { status: 200 + i, body: { key } })));
+  assert.deepEqual(sent[2].keys, ['dl-0', 'dl-1', 'dl-3'], 'the batch in key order');
+  assert.equal(sent.length, 3 + 3, 'its three answers recorded again one by one');
+  const { rows } = await t.rt.db.query<{ key: string; status: string; response_body: { key: string } }>(
+    `SELECT key, status, response_body FROM idempotency_keys WHERE user_id = $1 AND scope = 'test' AND key LIKE 'dl-%' ORDER BY key`,
+    [userId],
+  );
+  assert.deepEqual(
+    rows.map((r) => [r.key, r.status, r.response_body.key]),
+    [...keys].sort().map((key) => [key, 'completed', key]),
+  );
+});

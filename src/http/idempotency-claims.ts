@@ -6,19 +6,23 @@
 // Natural batching (lib/batch-queue.ts), as holds are taken: while fewer than CONCURRENCY statements
 // are in flight a claim leaves at once (a batch of one when it is quiet); when they are all busy,
 // claims wait and the next free slot makes all of them in one INSERT ... SELECT FROM unnest. Each
-// caller learns whether its key was claimed, exactly as from its own INSERT:
+// caller learns whether its key was claimed, as from its own INSERT:
 // - two copies of one key in a batch (a double click queued together): the first is sent, the others
 //   are "not claimed" (one statement cannot insert a row and then update it: PostgreSQL refuses), as
-//   they would be had they come a moment later;
-// - rows are sent in key order, so two batches that share keys lock them in the same order and never
-//   deadlock on each other;
+//   they would be had they come a moment later; if the first then fails, the others still say "not
+//   claimed" and their callers answer 409 idempotency_in_flight (try again), never run twice;
+// - rows are sent in one order (`inKeyOrder`, which the answers' batches use too), so batches that
+//   share keys (retries of keys in flight, whose rows ON CONFLICT locks) take their row locks in the
+//   same order and do not wait on each other in a cycle; should PostgreSQL still find a deadlock, the
+//   batch it picks is made again as below;
 // - a batch that PostgreSQL refuses for one of its rows or for its luck (a key whose user was deleted
-//   meanwhile: a foreign key; a deadlock) is made again one claim at a time, so one caller's error
-//   stays its own; a batch that fails for want of the database (connection lost, timeout) rejects
-//   all its callers at once, as each of their own statements would have failed.
+//   meanwhile: a foreign key; a deadlock; a lock it could not get) is made again one claim at a time,
+//   CONCURRENCY at once, so one caller's error stays its own; a batch that fails for want of the
+//   database (connection lost, timeout) rejects all its callers at once, as each of their own
+//   statements would have failed.
 import type { Db } from '../db/client.ts';
 import { pgCode } from '../db/client.ts';
-import { batchQueue } from '../lib/batch-queue.ts';
+import { batchQueue, inTurns } from '../lib/batch-queue.ts';
 
 const CONCURRENCY = 2;
 const MAX_BATCH = 500;
@@ -61,10 +65,23 @@ export interface Claims {
   claim(c: Claim): Promise<boolean>;
 }
 
-/** An error of one row or of this statement's luck (class 23: a constraint; 40: a deadlock), not of the database. */
-const ownError = (err: unknown) => /^(23|40)/.test(pgCode(err) ?? '');
+/**
+ * An error of one row or of the statement's luck (class 23: a constraint; 40: a deadlock; 55P03: a
+ * lock not available), not of the database: the batch is worth making again one item at a time.
+ */
+export const itemError = (err: unknown) => /^(23|40|55P03)/.test(pgCode(err) ?? '');
 
-const identity = (c: Pick<Claim, 'userId' | 'scope' | 'key'>) => `${c.userId}\u0000${c.scope}\u0000${c.key}`;
+/** A key by user, scope and key, as one string. */
+export type KeyRef = { userId: number; scope: string; key: string };
+const identity = (c: KeyRef) => `${c.userId}\u0000${c.scope}\u0000${c.key}`;
+
+/** The order every batch touching idempotency_keys sends its rows in (claims and answers alike). */
+export function inKeyOrder<T extends KeyRef>(items: T[]): T[] {
+  return items
+    .map((item) => [identity(item), item] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, item]) => item);
+}
 
 /** inFlightTimeoutS: after how long a claim in flight that names no effect may be taken over */
 export function createClaims(db: Db, inFlightTimeoutS: number): Claims {
@@ -81,7 +98,7 @@ export function createClaims(db: Db, inFlightTimeoutS: number): Claims {
 
   async function send(batch: Waiting[]): Promise<void> {
     if (batch.length === 1) return one(batch[0]);
-    // the first copy of each key, in key order; later copies are not claimed
+    // the first copy of each key; later copies are not claimed
     const first = new Map<string, Waiting>();
     const copies: Waiting[] = [];
     for (const w of batch) {
@@ -89,7 +106,7 @@ export function createClaims(db: Db, inFlightTimeoutS: number): Claims {
       if (first.has(id)) copies.push(w);
       else first.set(id, w);
     }
-    const sent = [...first.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, w]) => w);
+    const sent = inKeyOrder([...first.values()]);
     try {
       const r = await db.query<{ user_id: number; scope: string; key: string }>(MANY, [
         sent.map((w) => w.userId),
@@ -103,7 +120,7 @@ export function createClaims(db: Db, inFlightTimeoutS: number): Claims {
       for (const w of sent) w.resolve(claimed.has(identity(w)));
     } catch (err) {
       // PostgreSQL refused the statement for one of its rows: each claim again on its own
-      if (ownError(err)) await Promise.all(sent.map(one));
+      if (itemError(err)) await inTurns(sent, CONCURRENCY, one);
       else for (const w of sent) w.reject(err);
     }
     for (const w of copies) w.resolve(false);

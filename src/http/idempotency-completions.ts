@@ -7,9 +7,12 @@
 // are in flight an answer is recorded at once (a batch of one when it is quiet); when they are all
 // busy, answers wait and the next free slot records all of them in one UPDATE. A caller is resolved when the
 // statement holding its answer has run, and rejected with its error: nothing changes for it but the
-// statement's shape.
+// statement's shape. Rows go in the order claims use (idempotency-claims.ts `inKeyOrder`), and a
+// batch PostgreSQL refuses for one of its rows or for a deadlock is recorded again one answer at a
+// time: a retry's claim that locked one of these keys must not cost the whole batch its answers.
 import type { Db } from '../db/client.ts';
-import { batchQueue } from '../lib/batch-queue.ts';
+import { batchQueue, inTurns } from '../lib/batch-queue.ts';
+import { inKeyOrder, itemError } from './idempotency-claims.ts';
 
 const CONCURRENCY = 2;
 const MAX_BATCH = 500;
@@ -32,24 +35,26 @@ export function createCompletions(db: Db): Completions {
   const enqueue = batchQueue<Waiting>({ concurrency: CONCURRENCY, maxBatch: MAX_BATCH }, record);
 
   async function record(batch: Waiting[]) {
+    const rows = inKeyOrder(batch);
     try {
       await db.query(
         `UPDATE idempotency_keys AS k SET status = 'completed', response_status = v.status, response_body = v.body::jsonb
            FROM unnest($1::int[], $2::text[], $3::text[], $4::int[], $5::text[]) AS v(user_id, scope, key, status, body)
           WHERE k.user_id = v.user_id AND k.scope = v.scope AND k.key = v.key`,
         [
-          batch.map((w) => w.userId),
-          batch.map((w) => w.scope),
-          batch.map((w) => w.key),
-          batch.map((w) => w.out.status),
-          batch.map((w) => JSON.stringify(w.out.body)),
+          rows.map((w) => w.userId),
+          rows.map((w) => w.scope),
+          rows.map((w) => w.key),
+          rows.map((w) => w.out.status),
+          rows.map((w) => JSON.stringify(w.out.body)),
         ],
       );
     } catch (err) {
-      for (const w of batch) w.reject(err);
+      if (rows.length > 1 && itemError(err)) await inTurns(rows, CONCURRENCY, (w) => record([w]));
+      else for (const w of rows) w.reject(err);
       return;
     }
-    for (const w of batch) w.resolve();
+    for (const w of rows) w.resolve();
   }
 
   return {

@@ -21,3 +21,15 @@ export function batchQueue<T>(opts: { concurrency: number; maxBatch: number }, s
     pump();
   };
 }
+
+/**
+ * fn over every item, at most `concurrency` at a time: a batch made again item by item (after
+ * PostgreSQL refused it for one of its rows) must not take more connections than the batches did.
+ */
+export async function inTurns<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+}
