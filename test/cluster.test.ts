@@ -1,12 +1,13 @@
 // The release-night deployment for real (PostgreSQL + Redis, HAProxy from Debian): three API
 // instances behind the balancer (ops/cluster/cluster.ts), the gateway simulator as its own process.
-// Requests reach every instance; a live seat map over a WebSocket through the balancer hears a hold
+// Requests reach every instance, over connections the balancer keeps and reuses; a live seat map over a WebSocket through the balancer hears a hold
 // made through the balancer; a purchase goes through the balancer end to end (the gateway's webhook
 // comes back through it); an instance SIGKILLed costs no failed request, the balancer's health
 // check takes it out, and it is back in once restarted.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
+import { Agent, request as undiciRequest } from 'undici';
 import { clusterUnavailable, startCluster, type Cluster } from '../ops/cluster/cluster.ts';
 import { liveClient } from './helpers/live-client.ts';
 import { freshDatabase, onPostgres, onRedis } from './helpers/runtime.ts';
@@ -96,6 +97,22 @@ describe('three instances behind HAProxy', { skip }, () => {
       status = (await json('GET', `/tickets/${ticketId}`, undefined, customer)).body.data.status;
     }
     assert.equal(status, 'paid', 'the webhook came back through the balancer');
+  });
+
+  test('the balancer keeps its connections to the instances and reuses them (decision 92)', async () => {
+    const before = await cluster.backendStats();
+    // one client connection, kept alive: 30 requests one after another
+    const agent = new Agent({ connections: 1 });
+    for (let i = 0; i < 30; i++) {
+      const r = await undiciRequest(`${cluster.url}/api/v1/movies`, { dispatcher: agent });
+      await r.body.text();
+      assert.equal(r.statusCode, 200);
+    }
+    await agent.close();
+    const after = await cluster.backendStats();
+    const delta = (name: string) => Number(after[name]) - Number(before[name]);
+    assert.ok(delta('reuse') >= 20, `connections reused: ${delta('reuse')} of 30 requests (new ones: ${delta('connect')})`);
+    assert.ok(delta('connect') < 10, `new connections to the instances: ${delta('connect')} for 30 requests`);
   });
 
   test('an instance killed: no failed request, taken out by the health check, back once restarted', async () => {

@@ -61,6 +61,8 @@ export interface Cluster {
   start(i: number): Promise<void>;
   /** whether the balancer's health checks have instance i in (UP) */
   inService(i: number): Promise<boolean>;
+  /** the balancer's counters for its backend as a whole (HAProxy's CSV statistics, by column name) */
+  backendStats(): Promise<Record<string, string>>;
   /**
    * A rolling deploy: each instance in turn gets SIGTERM (it drains: /readyz says 'draining' while
    * it serves, the balancer takes it out, live seat maps are told to reconnect, in-flight requests
@@ -266,11 +268,13 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     procs.push(balancer);
     await waitUntilReady(`${url}/readyz`, balancer);
 
-    const inService = async (i: number) => {
-      const csv = await fetch(`http://${HOST}:${statsPort}/stats;csv`).then((r) => r.text());
-      const row = csv.split('\n').find((l) => l.startsWith(`api,api${i + 1},`));
-      return row?.split(',')[17] === 'UP';
+    const statsRow = async (server: string) => {
+      const [head, ...lines] = (await fetch(`http://${HOST}:${statsPort}/stats;csv`).then((r) => r.text())).split('\n');
+      const names = head.replace(/^# /, '').split(',');
+      const row = lines.find((l) => l.startsWith(`api,${server},`))?.split(',') ?? [];
+      return Object.fromEntries(names.map((name, k) => [name, row[k] ?? '']));
     };
+    const inService = async (i: number) => (await statsRow(`api${i + 1}`)).status === 'UP';
     const self: Cluster = {
       url,
       instances,
@@ -295,6 +299,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         await waitUntilReady(`http://${HOST}:${p.port}/readyz`, p);
       },
       inService,
+      backendStats: () => statsRow('BACKEND'),
       async rollingRestart() {
         for (let i = 0; i < instances.length; i++) {
           await self.stop(i);
