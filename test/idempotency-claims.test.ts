@@ -3,8 +3,8 @@
 // one key in a batch claim it once, and a row PostgreSQL refuses fails only its own caller.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Db } from '../src/db/client.ts';
 import { createClaims } from '../src/http/idempotency-claims.ts';
+import { recording, withQuery } from './helpers/db-spy.ts';
 import { startTestApp, type TestApp } from './helpers/runtime.ts';
 
 let t: TestApp;
@@ -15,19 +15,6 @@ before(async () => {
   userId = rows[0].id;
 });
 after(() => t?.close());
-
-/** The database handle, with every statement sent through it recorded (text and parameters). */
-function counted(db: Db): { db: Db; statements: string[]; params: unknown[][] } {
-  const statements: string[] = [];
-  const params: unknown[][] = [];
-  const spy = Object.create(db) as Db;
-  spy.query = ((text: string, values?: unknown[]) => {
-    statements.push(text);
-    params.push(values ?? []);
-    return db.query(text, values);
-  }) as Db['query'];
-  return { db: spy, statements, params };
-}
 
 const claimOf = (key: string, extra: { userId?: number; pending?: string | null; requestHash?: string } = {}) => ({
   userId: extra.userId ?? userId,
@@ -48,7 +35,7 @@ async function rowsOf(prefix: string) {
 test('claims queued behind busy statements go out together, in key order, each key claimed in flight with its own effect', async () => {
   // arriving out of order: the batch sends them sorted, and each caller still gets its own row
   const keys = ['batch-9', 'batch-3', 'batch-7', 'batch-1', 'batch-8', 'batch-0', 'batch-5', 'batch-2', 'batch-6', 'batch-4'];
-  const { db, statements, params } = counted(t.rt.db);
+  const { db, statements, params } = recording(t.rt.db);
   const claims = createClaims(db, 60);
   // all at once: two statements leave at once (one claim each), the other eight wait and share one
   const claimed = await Promise.all(keys.map((key) => claims.claim(claimOf(key, { pending: JSON.stringify({ effect: `e-${key}` }) }))));
@@ -75,7 +62,7 @@ test('a key already claimed, answered or not, is not claimed again, in a batch a
 });
 
 test('two copies of one key in one batch: the first claims it, the other finds it taken', async () => {
-  const { db, statements } = counted(t.rt.db);
+  const { db, statements } = recording(t.rt.db);
   const claims = createClaims(db, 60);
   // two leave at once and fill both slots; the next four share the third statement
   const out = await Promise.all(['dup-a', 'dup-b', 'dup-c', 'dup-d', 'dup-c', 'dup-e'].map((k) => claims.claim(claimOf(k))));
@@ -95,7 +82,7 @@ test('a stale claim in flight that names no effect is taken over; one that names
 });
 
 test('a row PostgreSQL refuses fails only its own caller: the batch is made again one claim at a time', async () => {
-  const { db, statements } = counted(t.rt.db);
+  const { db, statements } = recording(t.rt.db);
   const claims = createClaims(db, 60);
   const gone = 2_000_000_000; // no such user: a foreign key violation
   const out = await Promise.allSettled([
@@ -118,12 +105,11 @@ test('a row PostgreSQL refuses fails only its own caller: the batch is made agai
 });
 
 test('a statement that fails for want of the database rejects every caller whose claim it carried', async () => {
-  const broken = Object.create(t.rt.db) as Db;
   let calls = 0;
-  broken.query = (() => {
+  const broken = withQuery(t.rt.db, () => {
     calls++;
     return Promise.reject(Object.assign(new Error('connection terminated'), { code: 'ECONNRESET' }));
-  }) as Db['query'];
+  });
   const claims = createClaims(broken, 60);
   const keys = ['down-0', 'down-1', 'down-2', 'down-3'];
   const results = await Promise.allSettled(keys.map((k) => claims.claim(claimOf(k))));
