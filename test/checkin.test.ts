@@ -191,6 +191,34 @@ describe('refusals', () => {
     assertProblem(await checkIn(b.qr), 409, 'screening_cancelled');
   });
 
+  test('a midnight show: its doors open the day before, and a look-up says what the scan does (admit)', async () => {
+    const p = await paidTicket(['I8'], null);
+    // the theater's clock put at 22:xx (a whole-hour zone, Etc/GMT-N is UTC+N), the show 10 minutes
+    // after its midnight: tomorrow there, inside the doors' 180 minutes
+    const now = new Date();
+    const offset = ((22 - now.getUTCHours() + 36) % 24) - 12; // -12 .. +11
+    const zone = offset >= 0 ? `Etc/GMT-${offset}` : `Etc/GMT+${-offset}`;
+    const toMidnight = 120 - now.getUTCMinutes(); // 61 .. 120 minutes
+    const { rows } = await t.rt.db.query<{ theater_id: number; time_zone: string }>(
+      `SELECT s.theater_id, th.time_zone FROM screenings s JOIN theaters th ON th.id = s.theater_id WHERE s.id = $1`,
+      [p.screeningId],
+    );
+    await t.rt.db.query(
+      `UPDATE screenings SET show_time = now() + make_interval(mins => $2), end_time = now() + make_interval(mins => $2 + 120) WHERE id = $1`,
+      [p.screeningId, toMidnight + 10],
+    );
+    await t.rt.db.query('UPDATE theaters SET time_zone = $2 WHERE id = $1', [rows[0].theater_id, zone]);
+    try {
+      const seen = await call(t.app, { method: 'POST', url: '/api/v1/checkin/lookup', token: staff, payload: { code: p.qr } });
+      assert.equal(seen.status, 200, JSON.stringify(seen.body));
+      assert.equal(seen.body.data.refusal, null, `the look-up would refuse: ${JSON.stringify(seen.body.data.refusal)}`);
+      const r = await checkIn(p.qr);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+    } finally {
+      await t.rt.db.query('UPDATE theaters SET time_zone = $2 WHERE id = $1', [rows[0].theater_id, rows[0].time_zone]);
+    }
+  });
+
   test('a ticket for another day is 409 wrong_day', async () => {
     const p = await paidTicket(['I6'], null); // the screening is months ahead
     const r = await checkIn(p.qr);

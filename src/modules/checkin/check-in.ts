@@ -109,7 +109,11 @@ async function refusalOf(sql: Sql, ticketId: string, opensMinutes: number): Prom
   }
   if (r.screening_status === 'cancelled') return new AppError('screening_cancelled', undefined, about);
   const when = { ...about, show_time: r.show_time.toISOString() };
-  if (!r.same_day) return new AppError('wrong_day', `The ticket is for a screening on another day: ${localTime(r.show_time, r.time_zone)}`, when);
+  // within the doors' window a scan admits whatever the date (a midnight show's doors open the day
+  // before); outside it, another day is the clearer reason
+  if (!r.same_day && (r.early || r.ended)) {
+    return new AppError('wrong_day', `The ticket is for a screening on another day: ${localTime(r.show_time, r.time_zone)}`, when);
+  }
   if (r.ended) return new AppError('screening_ended', undefined, when);
   if (r.early) {
     return new AppError('too_early', `Check-in opens at ${localTime(r.opens_at, r.time_zone)}`, { ...when, opens_at: r.opens_at.toISOString() });
