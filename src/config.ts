@@ -52,6 +52,8 @@ const EnvSchema = Type.Object({
   TRUST_PROXY: Type.String({ default: '' }),
   CORS_ORIGINS: Type.String({ default: '' }),
   BODY_LIMIT_BYTES: Int(512 * 1024, 1024, 16 * 1024 * 1024),
+  // the payment webhook's own limit: anyone can post to it (its signature is checked on the bytes)
+  WEBHOOK_BODY_LIMIT_BYTES: Int(64 * 1024, 1024, 16 * 1024 * 1024),
   SEED_DEMO: Type.Boolean({ default: true }),
   // the first admin, made on a start that finds no admin (see modules/auth/create-admin.ts)
   ADMIN_EMAIL: Type.Optional(Type.String({ pattern: '^[^@\\s]+@[^@\\s]+$' })),

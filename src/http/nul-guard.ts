@@ -10,6 +10,10 @@ const MAX_DEPTH = 32;
 export function nulPath(value: unknown, path: string, depth = 0): string | undefined {
   if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
   if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return undefined;
+  // Raw bytes (the payment webhook keeps its body as a Buffer, checked by signature before it is
+  // parsed) hold no strings: walked as an object they cost a path string per byte, hundreds of
+  // milliseconds for a body at the limit, before the signature check and by anyone.
+  if (ArrayBuffer.isView(value)) return undefined;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const found = nulPath(value[i], `${path}/${i}`, depth + 1);

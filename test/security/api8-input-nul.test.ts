@@ -92,3 +92,35 @@ test("PostgreSQL's refusal of such text (22021, 22P05) maps to 400 too, should a
   }
   await bare.close();
 });
+
+describe('the payment webhook: anyone can post to it, so an unsigned post must stay cheap', () => {
+  test('its raw bytes are not walked by the NUL check (a path string per byte stalled the event loop)', async () => {
+    const { nulPath } = await import('../../src/http/nul-guard.ts');
+    const keys = Object.keys;
+    const walkedBytes: number[] = [];
+    Object.keys = ((o: object) => {
+      if (ArrayBuffer.isView(o)) walkedBytes.push((o as Uint8Array).length);
+      return keys(o);
+    }) as typeof Object.keys;
+    try {
+      assert.equal(nulPath(Buffer.alloc(64 * 1024, 0x61), 'body'), undefined);
+    } finally {
+      Object.keys = keys;
+    }
+    assert.deepEqual(walkedBytes, [], 'a Buffer body was enumerated byte by byte');
+  });
+
+  test('a body past WEBHOOK_BODY_LIMIT_BYTES is 413 before its signature is checked; under it, an unsigned one is 401', async () => {
+    assert.equal(t.config.WEBHOOK_BODY_LIMIT_BYTES, 64 * 1024);
+    const post = (bytes: number) =>
+      call(t.app, {
+        method: 'POST',
+        url: '/api/v1/payments/webhook',
+        headers: { 'content-type': 'application/json' },
+        payload: `{"pad":"${'x'.repeat(bytes - 10)}"}`,
+      });
+    // under BODY_LIMIT_BYTES (512 KiB), over the webhook's own limit
+    assertProblem(await post(128 * 1024), 413, 'payload_too_large');
+    assertProblem(await post(1024), 401, 'invalid_signature');
+  });
+});
