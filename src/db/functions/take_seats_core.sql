@@ -25,9 +25,10 @@ DECLARE
   v_bought integer;
   v_chain timestamptz;
   v_ended timestamptz;
+  v_currency char(3);
 BEGIN
-  SELECT t.orphan_seat_rule, t.companion_needs_wheelchair
-    INTO v_orphan_rule, v_companion_rule
+  SELECT t.orphan_seat_rule, t.companion_needs_wheelchair, s.currency
+    INTO v_orphan_rule, v_companion_rule, v_currency
     FROM screenings s JOIN theaters t ON t.id = s.theater_id
    WHERE s.id = p_screening AND s.show_time > now() AND s.status = 'scheduled' AND s.is_available;
   IF NOT FOUND THEN
@@ -112,8 +113,9 @@ BEGIN
   -- screening made its hold first; the API answers it as hold_in_progress. (No exception block to
   -- rename it: a batch already spends one subtransaction per hold, and a second would overflow the
   -- 64 a backend keeps in shared memory.)
-  INSERT INTO holds (id, screening_id, user_id, seat_ids, prices, total_amount, reserved_until, chain_started_at)
-  SELECT p_hold, p_screening, p_user, p_seats, array_agg(sp.price ORDER BY u.ord), coalesce(sum(sp.price), 0), v_until, v_chain
+  -- in the screening's currency (its prices are): the ticket and the payment copy the hold's
+  INSERT INTO holds (id, screening_id, user_id, seat_ids, prices, total_amount, currency, reserved_until, chain_started_at)
+  SELECT p_hold, p_screening, p_user, p_seats, array_agg(sp.price ORDER BY u.ord), coalesce(sum(sp.price), 0), v_currency, v_until, v_chain
     FROM unnest(p_seats) WITH ORDINALITY AS u(seat_id, ord)
     JOIN seat_prices(p_screening, p_seats) sp ON sp.seat_id = u.seat_id
   RETURNING holds.prices, holds.total_amount INTO v_prices, v_total;
