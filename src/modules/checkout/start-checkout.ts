@@ -15,7 +15,7 @@ import type { Sql } from '../../db/client.ts';
 import { AppError } from '../../http/errors.ts';
 import { minorToDecimal, toMinor } from '../../lib/money.ts';
 import { type GatewayPayment, GatewayError, type PaymentMethod } from '../../gateway/gateway.ts';
-import { extendHoldOnce, lockHold, seatLimitPerScreening, secondsLeft } from '../holds/index.ts';
+import { extendHoldOnce, lockCustomerHolds, lockHold, seatLimitPerScreening, secondsLeft } from '../holds/index.ts';
 import { confirmPayment } from './confirm-payment.ts';
 import {
   enabledMethod,
@@ -74,6 +74,8 @@ export async function startCheckout(deps: Deps, input: CheckoutInput) {
 }
 
 async function prepare(trx: Sql, deps: Deps, input: CheckoutInput, rule: MethodRow): Promise<{ ticket: TicketRow; payment: PaymentRow }> {
+  // a new hold of this customer for the screening waits for this checkout, or this for it
+  await lockCustomerHolds(trx, input.userId);
   const hold = await lockHold(trx, input.holdId);
   if (!hold || hold.user_id !== input.userId) throw new AppError('hold_not_found');
   if (hold.status === 'converted') throw new AppError('hold_not_active', 'The hold is already paid');

@@ -37,6 +37,17 @@ export async function lockHold(trx: Sql, id: string): Promise<HoldRow | undefine
 }
 
 /**
+ * Takes this customer's hold lock (take_seats_core's, until the transaction ends) before the hold is
+ * checked out. A new hold replaces the customer's old one unless the old one has a ticket in
+ * checkout; that check is a subquery of the replacing UPDATE, and when the UPDATE waited for the
+ * checkout's row lock PostgreSQL re-checked the row with its old snapshot, where the new ticket was
+ * not yet: a hold in checkout was released as replaced. Under the same lock, one waits for the other.
+ */
+export async function lockCustomerHolds(trx: Sql, userId: number): Promise<void> {
+  await trx.query('SELECT pg_advisory_xact_lock(hold_lock_space(), $1)', [userId]);
+}
+
+/**
  * Marks the hold ended and gives back the seats it still holds; bumps the seat-map version when a
  * seat changed. Lock order as everywhere: hold, then seat states, then the screening row.
  */
