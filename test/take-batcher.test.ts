@@ -129,6 +129,24 @@ describe('the batcher', () => {
     assert.equal(rows[0].n, 1);
   });
 
+  test("one request's bad data (a seat id past int4) fails alone: the others of its batch get their holds", async () => {
+    const s = await newScreening(t.app, admin);
+    const seats = await freeSeatIds(s.id, 6);
+    const batcher = createTakeBatcher(t.rt.db, { limits: holdLimits(t.config), concurrency: 1, maxBatch: 64 });
+    const take = (userId: number, seatIds: number[]) => batcher.take({ holdId: randomUUID(), screeningId: s.id, userId, seatIds });
+    // the first leaves alone; the three behind it wait and go out together
+    const outcomes = await Promise.allSettled([
+      take(1, [seats[0], seats[1]]),
+      take(2, [seats[2], seats[3]]),
+      take(3, [2 ** 31]),
+      take(4, [seats[4], seats[5]]),
+    ]);
+    assert.deepEqual(
+      outcomes.map((o) => (o.status === 'fulfilled' ? 'held' : (o.reason as { code?: string }).code)),
+      ['held', 'held', '22003', 'held'],
+    );
+  });
+
   test('a batch that fails as a whole rejects every request in it', async () => {
     const broken: Db = { ...t.rt.db, query: async () => Promise.reject(Object.assign(new Error('connection lost'), { code: '08006' })) };
     const batcher = createTakeBatcher(broken, { limits: holdLimits(t.config), concurrency: 1, maxBatch: 64 });

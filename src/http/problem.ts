@@ -49,6 +49,10 @@ function frameworkCode(err: FastifyError): ErrorCode | undefined {
 // Text PostgreSQL cannot store (a NUL byte, a character the encoding lacks): the client's mistake,
 // in case a string reaches SQL without passing the NUL guard (nul-guard.ts).
 const BAD_TEXT_CODES = new Set(['22021', '22P05']);
+// A value PostgreSQL cannot take in its column's type (a number past int4, a year 0 date, a cursor
+// that is not a timestamp): a schema should have refused it; should one slip past, it is still the
+// client's input, not our fault (logged, so the schema can be tightened).
+const BAD_VALUE_CODES = new Set(['22003', '22P02', '22007', '22008']);
 
 // The database (or its pool) could not be reached or shed the request: nothing was done, and the
 // client may retry. 503 says that; 500 would say we broke something. "not queryable" is node-postgres
@@ -87,6 +91,10 @@ export function registerProblemHandlers(app: FastifyInstance, opts: ProblemHandl
     if (code) return sendProblem(reply, problemOf(code, undefined, {}, instance));
     if (typeof (err as { code?: unknown }).code === 'string' && BAD_TEXT_CODES.has(err.code)) {
       return sendProblem(reply, problemOf('validation_failed', 'A string holds a character that cannot be stored', {}, instance));
+    }
+    if (typeof (err as { code?: unknown }).code === 'string' && BAD_VALUE_CODES.has(err.code)) {
+      request.log.warn({ err }, 'a value out of its column type reached the database');
+      return sendProblem(reply, problemOf('validation_failed', 'A value is out of range or not of its type', {}, instance));
     }
     if (dependencyDown(err)) {
       request.log.warn({ err }, 'dependency unavailable');

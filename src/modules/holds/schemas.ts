@@ -25,7 +25,7 @@ export const HoldSchema = Type.Object({
 // says what this server accepts; routes.ts answers a body over them with too_many_seats.
 export const HoldBody = (maxSeats: number) =>
   Type.Object({
-    seat_ids: Type.Array(Type.Integer({ minimum: 1 }), {
+    seat_ids: Type.Array(Type.Integer({ minimum: 1, maximum: 2147483647 }), {
       minItems: 1,
       maxItems: maxSeats,
       description: `At most ${maxSeats} (HOLD_MAX_SEATS); more answers 400 too_many_seats`,

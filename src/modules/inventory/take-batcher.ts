@@ -7,7 +7,7 @@
 // Natural batching (lib/batch-queue.ts): alone, a request leaves at once; behind `concurrency`
 // batches in flight, requests wait and the next free slot takes all of them. Items are sorted by screening so every
 // batch takes screening row locks in the same order (no lock cycles between batches).
-import type { Db } from '../../db/client.ts';
+import { type Db, pgCode } from '../../db/client.ts';
 import { batchQueue } from '../../lib/batch-queue.ts';
 import { type HoldLimits, limitArgs, type TakeResult } from './take-seats.ts';
 
@@ -66,6 +66,12 @@ export function createTakeBatcher(db: Db, opts: { limits: HoldLimits; concurrenc
         ],
       ));
     } catch (err) {
+      // One item's bad data (class 22: a seat id past int4, say) fails the whole statement: each
+      // item again on its own, so only its sender gets the error and the others their holds.
+      if (batch.length > 1 && pgCode(err)?.startsWith('22')) {
+        for (const w of batch) await run([w]);
+        return;
+      }
       for (const w of batch) w.reject(err);
       return;
     }

@@ -25,9 +25,9 @@ export const ScreeningSchema = Type.Object({
 });
 
 export const CreateScreeningBody = Type.Object({
-  movie_id: Type.Integer({ minimum: 1, examples: [1] }),
-  theater_id: Type.Integer({ minimum: 1, examples: [1] }),
-  hall_id: Type.Integer({ minimum: 1, examples: [1] }),
+  movie_id: Type.Integer({ minimum: 1, maximum: 2147483647, examples: [1] }),
+  theater_id: Type.Integer({ minimum: 1, maximum: 2147483647, examples: [1] }),
+  hall_id: Type.Integer({ minimum: 1, maximum: 2147483647, examples: [1] }),
   show_time: Timestamp('Start'),
   price: Amount('Ticket price, at most 2 decimals', 50000),
   price_3d: Type.Optional(Amount('Price when the screening is 3D', 75000)),
@@ -37,9 +37,9 @@ export type CreateScreeningBody = Static<typeof CreateScreeningBody>;
 
 export const UpdateScreeningBody = Type.Partial(
   Type.Object({
-    movie_id: Type.Integer({ minimum: 1, examples: [1] }),
-    theater_id: Type.Integer({ minimum: 1, examples: [1] }),
-    hall_id: Type.Integer({ minimum: 1, examples: [1] }),
+    movie_id: Type.Integer({ minimum: 1, maximum: 2147483647, examples: [1] }),
+    theater_id: Type.Integer({ minimum: 1, maximum: 2147483647, examples: [1] }),
+    hall_id: Type.Integer({ minimum: 1, maximum: 2147483647, examples: [1] }),
     show_time: Timestamp('Start'),
     price: Amount('Ticket price', 50000),
     price_3d: Amount('3D price', 75000),

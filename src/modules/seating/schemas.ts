@@ -35,7 +35,7 @@ export const SeatMapSchema = Type.Object({
 });
 
 export const BlockBody = Type.Object({
-  seat_ids: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 500, examples: [[1, 2]] }),
+  seat_ids: Type.Array(Type.Integer({ minimum: 1, maximum: 2147483647 }), { minItems: 1, maxItems: 500, examples: [[1, 2]] }),
   reason: Type.Optional(Type.String({ maxLength: 200, examples: ['house seats'] })),
 });
 export type BlockBody = Static<typeof BlockBody>;
