@@ -1,11 +1,22 @@
 // Ending a checkout: the hook the hold-release path calls (abandonCheckout + cancelPendingTicket),
 // and the reconciler closing tickets whose hold ended with no payment in flight.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { runOnce } from '../src/jobs/payment-reconciler.ts';
 import { abandonCheckout, cancelPendingTicket } from '../src/modules/checkout/cancel-checkout.ts';
 import { assertProblem, call, loginAs } from './helpers/http.ts';
-import { approve, checkout, decline, expireHold, heldSeats, listen, paymentsOf, ticketState, webhooksSettled } from './helpers/checkout.ts';
+import {
+  approve,
+  checkout,
+  decline,
+  expireHold,
+  heldSeats,
+  listen,
+  paymentsOf,
+  setFaults,
+  ticketState,
+  webhooksSettled,
+} from './helpers/checkout.ts';
 import { startTestApp, type TestApp } from './helpers/runtime.ts';
 
 let t: TestApp;
@@ -52,6 +63,56 @@ test('a capture that reaches us after the ticket was cancelled is refunded in fu
   assert.equal((await paymentsOf(t, ticketId))[0].status, 'refunded');
   const { rows } = await t.rt.db.query<{ reason: string; status: string }>('SELECT reason, status FROM refunds WHERE ticket_id = $1', [ticketId]);
   assert.deepEqual(rows, [{ reason: 'ticket_cancelled', status: 'succeeded' }]);
+});
+
+describe('released while the gateway could not be reached: the payment stays pending until the gateway says what became of it', () => {
+  async function releasedWhileGatewayDown(seat: string) {
+    const h = await heldSeats(t, admin, alice, [seat]);
+    const c = await checkout(t, alice, h.hold.id, 'bank_transfer');
+    assert.equal(c.status, 201, JSON.stringify(c.body));
+    await setFaults(t, { payments: 'error' });
+    try {
+      const del = await call(t.app, { method: 'DELETE', url: `/api/v1/holds/${h.hold.id}`, token: alice });
+      assert.equal(del.status, 200, JSON.stringify(del.body));
+    } finally {
+      await setFaults(t, { payments: 'ok' });
+    }
+    const ticketId = c.body.data.ticket.id as string;
+    assert.equal((await ticketState(t, ticketId)).status, 'cancelled');
+    assert.deepEqual(
+      (await paymentsOf(t, ticketId)).map((p) => p.status),
+      ['pending'],
+      'the gateway may still take the money: not marked cancelled',
+    );
+    return { ticketId, gatewayId: c.body.data.payment.id as string };
+  }
+
+  test('the reconciler cancels it at the gateway', async () => {
+    const { ticketId, gatewayId } = await releasedWhileGatewayDown('H6');
+    await runOnce(t.rt);
+    assert.equal(t.rt.simulator!.inspect(gatewayId)?.status, 'cancelled');
+    assert.deepEqual(
+      (await paymentsOf(t, ticketId)).map((p) => p.status),
+      ['cancelled'],
+    );
+  });
+
+  test('paid at the gateway meanwhile, its webhook lost: the reconciler refunds it in full', async () => {
+    const { ticketId, gatewayId } = await releasedWhileGatewayDown('H8');
+    await setFaults(t, { webhooks: 'drop' });
+    try {
+      await approve(t, gatewayId); // the customer transfers to the account number they were given
+      await webhooksSettled(t);
+    } finally {
+      await setFaults(t, { webhooks: 'ok' });
+    }
+    await runOnce(t.rt);
+    for (let i = 0; i < 100 && (await paymentsOf(t, ticketId))[0].status !== 'refunded'; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal((await paymentsOf(t, ticketId))[0].status, 'refunded');
+    assert.equal((await ticketState(t, ticketId)).status, 'cancelled');
+    const { rows } = await t.rt.db.query<{ reason: string; status: string }>('SELECT reason, status FROM refunds WHERE ticket_id = $1', [ticketId]);
+    assert.deepEqual(rows, [{ reason: 'ticket_cancelled', status: 'succeeded' }]);
+  });
 });
 
 test('a hold that ran out after a declined payment: the reconciler closes its ticket as expired', async () => {

@@ -9,6 +9,8 @@
 //   a webhook takes, so whichever comes first settles it and the other is a no-op. confirmPayment
 //   sells only when the gateway's amount and currency are ours; otherwise the payment stays pending
 //   (an anomaly, logged and counted each time it is asked about again).
+// - A payment the gateway still calls pending whose ticket is closed (its hold was released while
+//   the gateway could not be reached) is cancelled there; a capture that beat the cancel is refunded.
 // - Rows are leased (reconcile_at) in a short transaction with FOR UPDATE SKIP LOCKED, then asked
 //   about outside it: no row lock is held across a network call, several instances never ask about
 //   one row at once, and a payment the gateway keeps calling pending is asked less and less often.
@@ -77,6 +79,14 @@ async function reconcilePayment(deps: Deps, p: DuePayment, log?: AnomalyLog): Pr
       gatewayId = made.id;
     }
     gp = await deps.gateway.getPayment(gatewayId);
+    if (gp.status === 'pending' && p.ticket_status !== 'pending_payment') {
+      // its ticket is closed (the hold was released while the gateway could not be reached): cancel
+      // it there; refused (paid a moment ago), the next pass finds it captured and refunds it
+      gp = await deps.gateway.cancelPayment(gatewayId).catch((err: unknown) => {
+        if (err instanceof GatewayError) return gp;
+        throw err;
+      });
+    }
   } catch (err) {
     if (!(err instanceof GatewayError)) throw err;
     if (err.failure === 'unavailable' || err.failure === 'timeout') return 'retry';

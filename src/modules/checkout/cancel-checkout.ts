@@ -4,8 +4,9 @@
 //      payments are cancelled at the gateway, best effort. One the gateway reports captured is
 //      confirmed instead (the customer paid after all: the hold is then converted, not released).
 //   2. cancelPendingTicket(trx, holdId), inside its transaction after the hold row is locked: the
-//      unpaid ticket becomes 'cancelled' and its pending payments too.
-// A payment the gateway captures anyway later (the cancel did not reach it) is refunded by
+//      unpaid ticket becomes 'cancelled', and so do its pending payments the gateway never knew.
+// A payment the gateway still calls pending (the cancel did not reach it) stays pending: the
+// reconciler asks until it is over, cancels it at the gateway, and a capture is refunded by
 // confirmPayment, since its ticket is cancelled.
 import type { Deps } from '../../deps.ts';
 import type { Sql } from '../../db/client.ts';

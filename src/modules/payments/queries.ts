@@ -114,11 +114,17 @@ export async function markRefundedUncaptured(trx: Sql, paymentId: string): Promi
   await trx.query(`UPDATE payments SET status = 'refunded', refunded_amount = amount, updated_at = now() WHERE id = $1`, [paymentId]);
 }
 
-/** The ticket's pending payments end cancelled (its hold was released). */
+/**
+ * Its hold was released: the ticket's pending payments that never reached the gateway (no gateway id:
+ * the customer never got a way to pay them) end cancelled. One the gateway knows and has not said
+ * is over (the cancel before this could not reach it) stays pending: the customer may still pay it,
+ * so the reconciler keeps asking, cancels it there, and a capture is refunded (its ticket is
+ * closed). Marked cancelled here, it was never asked about again: money taken, no ticket, no refund.
+ */
 export async function cancelPendingPayments(trx: Sql, ticketId: string): Promise<void> {
   await trx.query(
     `UPDATE payments SET status = 'cancelled', failure_code = coalesce(failure_code, 'hold_released'), updated_at = now()
-      WHERE ticket_id = $1 AND status = 'pending'`,
+      WHERE ticket_id = $1 AND status = 'pending' AND gateway_payment_id IS NULL`,
     [ticketId],
   );
 }
@@ -146,6 +152,8 @@ export interface DuePayment {
   amount: string;
   currency: string;
   hold_id: string | null;
+  /** pending_payment while the customer may still pay; otherwise the payment is no longer wanted */
+  ticket_status: string;
 }
 
 /**
@@ -162,7 +170,7 @@ export async function leaseDuePayments(sql: Sql, afterSeconds: number, batch: nu
      UPDATE payments p SET reconcile_at = now() + make_interval(secs => ${RECONCILE_LEASE}), reconcile_attempts = p.reconcile_attempts + 1
        FROM due, tickets t
       WHERE p.id = due.id AND t.id = p.ticket_id
-     RETURNING p.id, p.gateway_payment_id, p.method, p.amount::text AS amount, p.currency, t.hold_id`,
+     RETURNING p.id, p.gateway_payment_id, p.method, p.amount::text AS amount, p.currency, t.hold_id, t.status AS ticket_status`,
     [afterSeconds, batch, leaseFloorSeconds],
   );
   return rows;
