@@ -6,7 +6,9 @@ import { generateKeyPairSync } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { signTicket } from '../src/eticket/ticket-signing.ts';
 import { assertProblem, call, loginAs } from './helpers/http.ts';
-import { approve, checkout, heldSeats, listen, webhooksSettled } from './helpers/checkout.ts';
+import { approve, checkout, heldSeats, listen, setFaults, webhooksSettled } from './helpers/checkout.ts';
+import { refund } from './helpers/refunds.ts';
+import { runOnce } from '../src/jobs/payment-reconciler.ts';
 import { startTestApp, type TestApp } from './helpers/runtime.ts';
 
 let t: TestApp;
@@ -14,7 +16,7 @@ let admin: string;
 let alice: string;
 let staff: string;
 before(async () => {
-  t = await startTestApp({ CHECKIN_OPENS_MINUTES: '180' });
+  t = await startTestApp({ CHECKIN_OPENS_MINUTES: '180', GATEWAY_TIMEOUT_MS: '400', RECONCILE_AFTER_SECONDS: '0' });
   await listen(t);
   admin = await loginAs(t.app, 'admin@cinema.com');
   alice = await loginAs(t.app, 'customer@cinema.com');
@@ -189,6 +191,26 @@ describe('refusals', () => {
     const b = await paidTicket(['H8']);
     await t.rt.db.query(`UPDATE screenings SET status = 'cancelled', cancelled_at = now() WHERE id = $1`, [b.screeningId]);
     assertProblem(await checkIn(b.qr), 409, 'screening_cancelled');
+  });
+
+  test('a refund on its way (gateway timed out): 409 refund_in_progress at the door, then ticket_refunded once it lands', async () => {
+    const p = await paidTicket(['F9'], 150);
+    await setFaults(t, { refunds: 'timeout' });
+    let asked: Awaited<ReturnType<typeof refund>>;
+    try {
+      asked = await refund(t, alice, p.ticketId);
+    } finally {
+      await setFaults(t, { refunds: 'ok' });
+    }
+    assert.equal(asked.status, 202, JSON.stringify(asked.body));
+    assertProblem(await checkIn(p.qr), 409, 'refund_in_progress');
+    const seen = await call(t.app, { method: 'POST', url: '/api/v1/checkin/lookup', token: staff, payload: { code: p.qr } });
+    assert.equal(seen.body.data.refusal?.code, 'refund_in_progress');
+    const { rows } = await t.rt.db.query('SELECT checked_in_at FROM tickets WHERE id = $1', [p.ticketId]);
+    assert.equal(rows[0].checked_in_at, null, 'nobody admitted on a ticket whose seats go back on sale');
+    await runOnce(t.rt);
+    await webhooksSettled(t);
+    assertProblem(await checkIn(p.qr), 409, 'ticket_refunded');
   });
 
   test('a midnight show: its doors open the day before, and a look-up says what the scan does (admit)', async () => {

@@ -83,8 +83,10 @@ async function refusalOf(sql: Sql, ticketId: string, opensMinutes: number): Prom
     show_time: Date;
     time_zone: string;
     screening_id: number;
+    refunding: boolean;
   }>(
     `SELECT t.checked_in_at, t.status, s.status AS screening_status, s.show_time, th.time_zone, s.id AS screening_id,
+            EXISTS (SELECT 1 FROM refunds r WHERE r.ticket_id = t.id AND r.status IN ('requested', 'processing')) AS refunding,
             (now() AT TIME ZONE th.time_zone)::date = (s.show_time AT TIME ZONE th.time_zone)::date AS same_day,
             now() < s.show_time - make_interval(mins => $2) AS early, now() > s.end_time AS ended,
             s.show_time - make_interval(mins => $2) AS opens_at
@@ -108,6 +110,8 @@ async function refusalOf(sql: Sql, ticketId: string, opensMinutes: number): Prom
     return new AppError('ticket_not_paid', `The ticket is ${r.status}`, { ...about, ticket_status: r.status });
   }
   if (r.screening_status === 'cancelled') return new AppError('screening_cancelled', undefined, about);
+  // the money is on its way back (its seats go on sale again when it lands): not admitted meanwhile
+  if (r.refunding) return new AppError('refund_in_progress', 'A refund of this ticket is on its way: it cannot be admitted', about);
   const when = { ...about, show_time: r.show_time.toISOString() };
   // within the doors' window a scan admits whatever the date (a midnight show's doors open the day
   // before); outside it, another day is the clearer reason

@@ -146,12 +146,17 @@ export async function lockTicketRow(trx: Sql, ticketId: string): Promise<void> {
  * `opensMinutes` before the show until it ends. Returns when, or null when it cannot be admitted.
  */
 export async function admitTicket(trx: Sql, ticketId: string, staffId: number, opensMinutes: number): Promise<Date | null> {
+  // The row lock first, in its own statement (as a refund request takes it): the UPDATE then sees a
+  // refund committed while it waited. Not while money is on its way back (a refund requested or
+  // processing): its seats go back on sale when it succeeds, and would be resold under a guest.
+  await lockTicketRow(trx, ticketId);
   const { rows } = await trx.query<{ checked_in_at: Date }>(
     `UPDATE tickets t SET checked_in_at = now(), checked_in_by = $2, version = t.version + 1, updated_at = now()
        FROM screenings s
       WHERE t.id = $1 AND s.id = t.screening_id AND t.checked_in_at IS NULL
         AND t.status IN ('paid', 'partially_refunded') AND s.status = 'scheduled'
         AND now() >= s.show_time - make_interval(mins => $3) AND now() <= s.end_time
+        AND NOT EXISTS (SELECT 1 FROM refunds r WHERE r.ticket_id = t.id AND r.status IN ('requested', 'processing'))
      RETURNING t.checked_in_at`,
     [ticketId, staffId, opensMinutes],
   );
