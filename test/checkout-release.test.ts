@@ -158,3 +158,26 @@ test('a hold in checkout is not replaced by a new hold of its customer (409 hold
   assert.equal(replaced.status, 201, JSON.stringify(replaced.body));
   assert.deepEqual(replaced.body.data.replaced_hold_ids, [h.hold.id]);
 });
+
+test('a hold whose payment was declined is no longer in checkout: a new hold of its customer replaces it', async () => {
+  const h = await heldSeats(t, admin, alice, ['C6']);
+  const c = await checkout(t, alice, h.hold.id, 'ewallet');
+  assert.equal(c.status, 201, JSON.stringify(c.body));
+  await decline(t, c.body.data.payment.id);
+  await webhooksSettled(t);
+  assert.deepEqual(
+    (await paymentsOf(t, c.body.data.ticket.id)).map((p) => p.status),
+    ['failed'],
+  );
+  const next = await call(t.app, {
+    method: 'POST',
+    url: `/api/v1/screenings/${h.screeningId}/holds`,
+    token: alice,
+    payload: { seat_ids: [h.map.id('C8')] },
+  });
+  assert.equal(next.status, 201, JSON.stringify(next.body));
+  assert.deepEqual(next.body.data.replaced_hold_ids, [h.hold.id]);
+  // the ticket left behind has no hold and no payment in flight: the reconciler closes it
+  await runOnce(t.rt);
+  assert.equal((await ticketState(t, c.body.data.ticket.id)).status, 'expired');
+});

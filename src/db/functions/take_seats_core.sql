@@ -53,20 +53,22 @@ BEGIN
 
   -- one active hold per user and screening: a new hold replaces the old one, in this same
   -- transaction (a refused new hold leaves the old one as it was), unless the old one is being
-  -- paid for right now
+  -- paid for right now (a payment in flight; one declined or cancelled does not hold it: its
+  -- customer moved on, and the reconciler expires the ticket left behind)
   WITH old AS (
     UPDATE holds h SET status = 'released', released_at = now(), released_reason = 'replaced'
      WHERE h.user_id = p_user AND h.screening_id = p_screening AND h.status = 'active'
        AND (h.reserved_until <= now()
-            OR NOT EXISTS (SELECT 1 FROM tickets tk WHERE tk.hold_id = h.id AND tk.status = 'pending_payment'))
+            OR NOT EXISTS (SELECT 1 FROM tickets tk JOIN payments p ON p.ticket_id = tk.id
+                            WHERE tk.hold_id = h.id AND tk.status = 'pending_payment' AND p.status = 'pending'))
     RETURNING h.id, h.seat_ids)
   SELECT array_agg(DISTINCT old.id), array_agg(s) INTO v_released, v_old_seats FROM old, unnest(old.seat_ids) AS s;
   IF v_released IS NULL THEN
     -- an active hold left now is one in checkout and not past its time (now() is the
     -- transaction's: the UPDATE above released every hold past it)
-    IF EXISTS (SELECT 1 FROM holds h JOIN tickets tk ON tk.hold_id = h.id
+    IF EXISTS (SELECT 1 FROM holds h JOIN tickets tk ON tk.hold_id = h.id JOIN payments p ON p.ticket_id = tk.id
                 WHERE h.user_id = p_user AND h.screening_id = p_screening AND h.status = 'active'
-                  AND tk.status = 'pending_payment') THEN
+                  AND tk.status = 'pending_payment' AND p.status = 'pending') THEN
       RAISE EXCEPTION 'the current hold is in checkout' USING ERRCODE = 'CN424';
     END IF;
   END IF;
