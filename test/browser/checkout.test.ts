@@ -55,6 +55,46 @@ describe('checkout in the browser', { skip: skipBrowser }, () => {
     await context.close();
   });
 
+  test('a hold outlives a change of language and a reload: its payment and release stay within reach', async () => {
+    const errors: string[] = [];
+    const context = await ctx.browser.newContext();
+    const page = await newPage(context, errors);
+    await page.goto(`${ctx.web.base}/login`);
+    await logIn(page);
+    await page.waitForURL(`${ctx.web.base}/`);
+    await openShowtime(page, ctx.web, 'Oppenheimer');
+    await page.locator('button.seat[aria-label^="Row H seat 4,"]').click();
+    await page.getByRole('button', { name: 'Hold these seats' }).click();
+    await page.getByRole('button', { name: 'Continue to payment' }).waitFor();
+    // the page was rebuilt on a change of language: the hold's panel went, its seats stayed held
+    await page.getByLabel('Language').selectOption('id');
+    await page.getByRole('button', { name: 'Lanjut ke pembayaran' }).waitFor();
+    // a reload finds it again (remembered by id, asked of the server)
+    await page.reload();
+    await page.getByRole('button', { name: 'Lanjut ke pembayaran' }).waitFor({ timeout: 10_000 });
+    assert.match((await page.getByRole('timer').textContent()) ?? '', /\d+[:.]\d\d/);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test('declined on the gateway page: the ticket page says so and leads back to payment, where the hold still stands', async () => {
+    const errors: string[] = [];
+    const context = await ctx.browser.newContext();
+    const page = await newPage(context, errors);
+    await toPayment(page, ['H6']);
+    await page.getByLabel(/^E-wallet/).check();
+    await page.getByRole('button', { name: /^Pay / }).click();
+    await page.getByRole('button', { name: 'Decline' }).click();
+    await page.getByRole('link', { name: 'Return to the shop' }).click();
+    await page.getByRole('heading', { name: 'Your ticket' }).waitFor({ timeout: 10_000 });
+    await page.getByText('The payment did not go through.', { exact: false }).waitFor({ timeout: 10_000 });
+    await page.getByRole('link', { name: 'Back to payment' }).click();
+    await page.getByRole('heading', { name: 'Payment' }).waitFor();
+    assert.match((await page.getByRole('timer').textContent()) ?? '', /Held for \d+:\d\d more/);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test('the gateway not answering: said so, the hold kept, paying again works', async () => {
     const errors: string[] = [];
     const context = await ctx.browser.newContext();

@@ -70,7 +70,7 @@ export function App() {
     h1?.focus({ preventScroll: true });
   }, [path]);
   return (
-    <div key={lang}>
+    <div>
       <a class="skip" href="#main">
         {t('app.skip')}
       </a>

@@ -51,6 +51,7 @@ export function presentTicket(v: TicketView, qr: string | null): Static<typeof T
       : null,
     purchase_time: v.purchase_time ? v.purchase_time.toISOString() : null,
     checked_in_at: v.checked_in_at ? v.checked_in_at.toISOString() : null,
+    hold_id: v.hold_id,
     created_at: v.created_at.toISOString(),
     qr: ADMITS.has(v.status) ? qr : null,
   };

@@ -47,6 +47,9 @@ export const TicketSchema = Type.Object({
   ),
   purchase_time: Nullable(Type.String({ format: 'date-time' })),
   checked_in_at: Nullable(Type.String({ format: 'date-time' })),
+  hold_id: Nullable(
+    Type.String({ format: 'uuid', description: 'The hold it was bought from: while it is awaiting payment, checkout goes on there' }),
+  ),
   created_at: Type.String({ format: 'date-time' }),
   qr: Nullable(Type.String({ description: 'Signed QR payload (Ed25519), while the ticket admits: scan it at the door' })),
 });

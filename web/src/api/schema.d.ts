@@ -8416,6 +8416,11 @@ export interface paths {
                                     name: string;
                                     screen_type: string | null;
                                 };
+                                /**
+                                 * Format: uuid
+                                 * @description The hold it was bought from: while it is awaiting payment, checkout goes on there
+                                 */
+                                hold_id: string | null;
                                 /** Format: uuid */
                                 id: string;
                                 movie: {
@@ -21039,6 +21044,11 @@ export interface paths {
                                     name: string;
                                     screen_type: string | null;
                                 };
+                                /**
+                                 * Format: uuid
+                                 * @description The hold it was bought from: while it is awaiting payment, checkout goes on there
+                                 */
+                                hold_id: string | null;
                                 /** Format: uuid */
                                 id: string;
                                 movie: {

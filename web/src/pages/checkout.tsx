@@ -46,7 +46,15 @@ function Checkout({ holdId }: { holdId: string }) {
   const h = hold.data;
   if (pending) return <AwaitPayment {...pending} />;
   if (h.status !== 'active' || countdown.ended) {
-    return <Notice kind="warn">{t('hold.expired')}</Notice>;
+    return (
+      <section>
+        <h1>{t('checkout.title')}</h1>
+        <Notice kind="warn">{t('hold.expired')}</Notice>
+        <p>
+          <a href={`/showtimes/${h.screening_id}`}>{t('hold.choose_again')}</a>
+        </p>
+      </section>
+    );
   }
   const chosen = methods.data.find((m) => m.code === method);
   const fee = chosen ? feeOf(h.total_amount, chosen.fee) : 0;

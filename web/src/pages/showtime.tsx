@@ -5,6 +5,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, problemText } from '../api/client.ts';
 import { localTime, money, t } from '../i18n/index.ts';
 import { mmss, useCountdown } from '../lib/countdown.ts';
+import { forgetHold, rememberedHold, rememberHold } from '../lib/current-hold.ts';
 import { useStore } from '../lib/store.ts';
 import { useApi } from '../lib/use-api.ts';
 import { navigate, route } from '../router.ts';
@@ -82,6 +83,31 @@ export function ShowtimePage({ id }: { id: number }) {
     following.current = f;
     return f.stop;
   }, [id, ready, token !== null]);
+
+  // the hold is remembered in this browser: after a reload, or back from another page, it is found
+  // again (asked of the server, shown only while active) with its countdown, payment and release
+  const userId = user?.id;
+  useEffect(() => {
+    if (userId === undefined) return;
+    const remembered = rememberedHold(userId, id);
+    if (!remembered) return;
+    let current = true;
+    api
+      .GET('/api/v1/holds/{id}', { params: { path: { id: remembered } } })
+      .then((r) => {
+        if (!current) return;
+        const found = r.data?.data;
+        if (found && found.status === 'active' && Date.parse(found.reserved_until) > Date.now()) setHold((h) => h ?? found);
+        else if (r.response.status < 500) forgetHold(userId, id);
+      })
+      .catch(() => undefined);
+    return () => {
+      current = false;
+    };
+  }, [id, userId]);
+  useEffect(() => {
+    if (userId !== undefined && hold) rememberHold(userId, id, hold.id);
+  }, [hold?.id, userId]);
 
   const byId = useMemo(() => new Map((map?.seats ?? []).map((s) => [s.id, s])), [map]);
   const mine = new Set(hold?.seats.map((s) => s.id));
@@ -170,6 +196,7 @@ export function ShowtimePage({ id }: { id: number }) {
     const r = await api.DELETE('/api/v1/holds/{id}', { params: { path: { id: hold.id } } }).catch(() => undefined);
     setBusy(false);
     if (r?.response.ok || r?.response.status === 404 || r?.response.status === 410) {
+      if (userId !== undefined) forgetHold(userId, id);
       setHold(undefined);
       setMessage({ kind: 'ok', text: t('hold.released') });
       following.current?.resync();
@@ -212,6 +239,7 @@ export function ShowtimePage({ id }: { id: number }) {
           busy={busy}
           onRelease={release}
           onEnd={() => {
+            if (userId !== undefined) forgetHold(userId, id);
             setHold(undefined);
             setMessage({ kind: 'warn', text: t('hold.expired') });
             following.current?.resync();

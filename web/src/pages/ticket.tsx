@@ -34,10 +34,24 @@ function Ticket({ id }: { id: string }) {
   if (!ticket.data) return <Loading />;
   const tk = ticket.data;
   const zone = tk.theater.time_zone;
+  // a payment that did not go through leaves the hold: its checkout can go on while the hold lasts
+  const payAgain = tk.status === 'pending_payment' && tk.hold_id && (tk.payment?.status === 'failed' || tk.payment?.status === 'cancelled');
+  // the door has admitted it: nothing more to do with it here (no refund, the code already used)
+  const admitted = tk.checked_in_at !== null;
+  const downloadable = tk.status === 'paid' || tk.status === 'partially_refunded';
   return (
     <article class="ticket">
       <h1>{t('ticket.title')}</h1>
-      <p class={`status status-${tk.status}`}>{t(`ticket.status.${tk.status as Status}`)}</p>
+      <p class={`status status-${admitted ? 'checked_in' : tk.status}`}>
+        {admitted
+          ? t('ticket.checked_in_at', { time: localTime(tk.checked_in_at as string, zone, true) })
+          : t(`ticket.status.${tk.status as Status}`)}
+      </p>
+      {payAgain && (
+        <Notice kind="warn">
+          {t('ticket.payment_failed')} <a href={`/checkout/${tk.hold_id}`}>{t('ticket.pay_again')}</a>
+        </Notice>
+      )}
       <h2>{tk.movie.title}</h2>
       {tk.qr && (
         <figure class="qr-box">
@@ -77,12 +91,12 @@ function Ticket({ id }: { id: string }) {
         )}
       </dl>
       <div class="actions">
-        {tk.booking_code && (
+        {tk.booking_code && downloadable && (
           <button type="button" onClick={() => void downloadPdf(tk.id, tk.booking_code ?? 'ticket')}>
             {t('ticket.pdf')}
           </button>
         )}
-        {(tk.status === 'paid' || tk.status === 'partially_refunded') && !refunding && (
+        {downloadable && !admitted && !refunding && (
           <button type="button" onClick={() => setRefunding(true)}>
             {t('ticket.refund')}
           </button>

@@ -6,6 +6,7 @@ import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { hallRendered } from './perf.ts';
 import { patchSeat, sameView, type SeatView, seatsHtml } from './seat-layer.ts';
 import { locale, money, t } from '../i18n/index.ts';
+import { useStore } from '../lib/store.ts';
 import type { Seat, SeatMap } from './types.ts';
 
 interface Props {
@@ -56,6 +57,8 @@ function neighbour(seats: Seat[], from: Seat, key: string): Seat | undefined {
 
 export function SeatGrid({ map, selected, onToggle, edit }: Props) {
   const [focusId, setFocusId] = useState<number | undefined>(undefined);
+  // the seats' names are in the page's language: written again when it changes
+  const lang = useStore(locale);
   const grid = useRef<HTMLDivElement>(null);
   const chosen = useMemo(() => new Set(selected), [selected]);
   const byId = useMemo(() => new Map(map.seats.map((s) => [s.id, s])), [map]);
@@ -94,7 +97,7 @@ export function SeatGrid({ map, selected, onToggle, edit }: Props) {
         flagged: edit?.flagged.has(seat.id),
       });
     }
-    const key = `${map.screening_id}|${map.hall.id}|${map.seats.length}|${map.currency}|${locale.get()}|${width}x${height}`;
+    const key = `${map.screening_id}|${map.hall.id}|${map.seats.length}|${map.currency}|${lang}|${width}x${height}`;
     const before = shown.current;
     if (!before || before.key !== key) {
       el.innerHTML = seatsHtml([...views.values()]);
@@ -110,7 +113,7 @@ export function SeatGrid({ map, selected, onToggle, edit }: Props) {
       before.views = views;
     }
     hallRendered(grid.current);
-  }, [map, chosen, current?.id, edit]);
+  }, [map, chosen, current?.id, edit, lang]);
 
   // one listener each on the grid, not three on every seat
   const seatOf = (e: Event) => {
