@@ -181,3 +181,27 @@ test('a hold whose payment was declined is no longer in checkout: a new hold of 
   await runOnce(t.rt);
   assert.equal((await ticketState(t, c.body.data.ticket.id)).status, 'expired');
 });
+
+test('a deleted screening sells nothing: no checkout of a hold made before, and a payment already under way is refunded', async () => {
+  const before = await heldSeats(t, admin, alice, ['D4']);
+  const underWay = await checkout(t, alice, before.hold.id, 'ewallet');
+  assert.equal(underWay.status, 201, JSON.stringify(underWay.body));
+  const del = await call(t.app, { method: 'DELETE', url: `/api/v1/screenings/${before.screeningId}`, token: admin });
+  assert.equal(del.status, 200, JSON.stringify(del.body));
+  // the customer pays at the gateway after the delete: refunded, never sold
+  await approve(t, underWay.body.data.payment.id);
+  await webhooksSettled(t);
+  const ticketId = underWay.body.data.ticket.id as string;
+  for (let i = 0; i < 100 && (await paymentsOf(t, ticketId))[0].status !== 'refunded'; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.notEqual((await ticketState(t, ticketId)).status, 'paid');
+  assert.equal((await paymentsOf(t, ticketId))[0].status, 'refunded');
+  // and the delete still stands: nothing was sold under it
+  const { rows } = await t.rt.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM screening_seats WHERE screening_id = $1 AND status = 'sold'`, [
+    before.screeningId,
+  ]);
+  assert.equal(rows[0]?.n, 0);
+
+  const other = await heldSeats(t, admin, alice, ['D6']);
+  await call(t.app, { method: 'DELETE', url: `/api/v1/screenings/${other.screeningId}`, token: admin });
+  assertProblem(await checkout(t, alice, other.hold.id, 'card'), 409, 'screening_not_on_sale');
+});

@@ -181,8 +181,8 @@ function minorOf(amount: unknown): number | undefined {
 }
 
 /**
- * A late payment buys nothing for a screening that was cancelled or is over. The row is read FOR KEY
- * SHARE: a cancellation (which locks it FOR UPDATE) either commits first, and this sees it cancelled,
+ * A late payment buys nothing for a screening that was cancelled, deleted (closed for sale) or is over.
+ * The row is read FOR KEY SHARE: a cancellation or a delete (which lock it FOR UPDATE) either commits first, and this sees it cancelled,
  * or waits for this sale to commit, and then finds the paid ticket to refund. Read without a lock, a
  * sale could see the show open, a whole cancellation run and complete (nothing to refund yet), and
  * the sale commit after it: a paid ticket for a cancelled show, never refunded. KEY SHARE does not
@@ -191,7 +191,7 @@ function minorOf(amount: unknown): number | undefined {
  */
 async function screeningOpen(trx: Sql, screeningId: number): Promise<boolean> {
   const { rows } = await trx.query<{ open: boolean }>(
-    `SELECT (status = 'scheduled' AND end_time > now()) AS open FROM screenings WHERE id = $1 FOR KEY SHARE`,
+    `SELECT (status = 'scheduled' AND is_available AND end_time > now()) AS open FROM screenings WHERE id = $1 FOR KEY SHARE`,
     [screeningId],
   );
   return rows[0]?.open === true;

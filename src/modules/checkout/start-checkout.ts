@@ -81,6 +81,12 @@ async function prepare(trx: Sql, deps: Deps, input: CheckoutInput, rule: MethodR
   if (hold.status === 'converted') throw new AppError('hold_not_active', 'The hold is already paid');
   if (hold.status === 'released') throw new AppError('hold_not_active', 'The hold was released');
   if (!hold.live) throw new AppError('hold_expired');
+  // a hold made before its screening was deleted or cancelled pays for nothing: no checkout
+  const { rows: open } = await trx.query<{ open: boolean }>(
+    `SELECT status = 'scheduled' AND is_available AND show_time > now() AS open FROM screenings WHERE id = $1`,
+    [hold.screening_id],
+  );
+  if (open[0]?.open !== true) throw new AppError('screening_not_on_sale');
 
   const existing = await lockTicketOfHold(trx, hold.id);
   if (existing && existing.status !== 'pending_payment') {
