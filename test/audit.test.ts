@@ -70,6 +70,33 @@ describe('what is recorded', () => {
     assert.equal(b.entity_id, String(s.id));
   });
 
+  test("an admin releasing a customer's hold is recorded; the customer releasing their own is not", async () => {
+    const s = await createScreening(t.app, admin, { show_time: farSlot(171) });
+    const map = await seatMapOf(t.app, s.id);
+    const hold = async (label: string) => {
+      const r = await call(t.app, {
+        method: 'POST',
+        url: `/api/v1/screenings/${s.id}/holds`,
+        token: customer,
+        payload: { seat_ids: [map.id(label)] },
+      });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      return r.body.data.id as string;
+    };
+    const theirs = await hold('B4');
+    const byAdmin = await traced('DELETE', `/holds/${theirs}`, admin);
+    assert.equal(byAdmin.res.status, 200, JSON.stringify(byAdmin.res.body));
+    const [e] = await entriesOf(byAdmin.rid);
+    assert.deepEqual(
+      { action: e?.action, entity: e?.entity, entity_id: e?.entity_id, by: e?.actor_id, owner: e?.before?.user_id, after: e?.after },
+      { action: 'hold.release', entity: 'hold', entity_id: theirs, by: DEMO.users.admin, owner: DEMO.users.customer, after: { status: 'released' } },
+    );
+    const own = await hold('B6');
+    const byOwner = await traced('DELETE', `/holds/${own}`, customer);
+    assert.equal(byOwner.res.status, 200, JSON.stringify(byOwner.res.body));
+    assert.deepEqual(await entriesOf(byOwner.rid), []);
+  });
+
   test('a role change records the role before and after, under the admin who made it', async () => {
     const email = `audit-role-${randomUUID().slice(0, 8)}@example.com`;
     const reg = await call(t.app, {

@@ -8,6 +8,7 @@ import { uuidv7 } from '../../lib/ids.ts';
 import { enabledMethods, presentMethod } from '../payments/index.ts';
 import { releaseHoldSchema } from '../holds/index.ts';
 import { releaseHold } from './release-hold.ts';
+import { actorOf } from '../audit/index.ts';
 import { replayCheckout } from './replay-checkout.ts';
 import { checkoutSchema, methodsSchema } from './schemas.ts';
 import { startCheckout } from './start-checkout.ts';
@@ -42,7 +43,7 @@ async function checkoutCustomerRoutes(fastify: FastifyInstance, deps: Deps) {
 
   // Releasing a hold ends its checkout: here rather than among the holds' routes (release-hold.ts).
   app.delete('/holds/:id', { schema: releaseHoldSchema, config: { scope: 'holds:write' } }, async (req) =>
-    ok('Hold released', await releaseHold(deps, req.user, req.params.id)),
+    ok('Hold released', await releaseHold(deps, req.user, req.params.id, actorOf(req))),
   );
 }
 
