@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { API_KEY_SCOPES, type ApiKeyScope } from '../src/http/api-key-scopes.ts';
 import { DEMO } from '../src/db/seed/demo-ids.ts';
-import { listen } from './helpers/checkout.ts';
+import { approve, listen, webhooksSettled } from './helpers/checkout.ts';
 import { assertProblem, call, loginAs, type Res } from './helpers/http.ts';
 import { paidTicket } from './helpers/refunds.ts';
 import { onPostgres, startTestApp, type TestApp } from './helpers/runtime.ts';
@@ -138,6 +138,49 @@ describe('scopes', () => {
     const seat = (await seatMapOf(t.app, s.id)).id('A1');
     assertProblem(await withKey(k.secret, 'POST', `/screenings/${s.id}/holds`, { seat_ids: [seat] }), 403, 'theater_not_allowed');
     assert.equal((await seatMapOf(t.app, s.id)).status('A1'), 'available', 'nothing held');
+  });
+
+  test("a key restricted to a theater cannot read, pay for or release its account's holds elsewhere, nor read its tickets there", async () => {
+    const elsewhere = await plainHall(t.app, admin, 1, 5);
+    const s = await screeningIn(t.app, admin, elsewhere, 49);
+    const anywhere = await issue({ scopes: ['holds:write', 'checkout:write', 'tickets:read'] });
+    const held = await withKey(anywhere.secret, 'POST', `/screenings/${s.id}/holds`, { seat_ids: [(await seatMapOf(t.app, s.id)).id('A2')] });
+    assert.equal(held.status, 201, JSON.stringify(held.body));
+    const holdId = held.body.data.id as string;
+    const k = await issue({
+      scopes: ['holds:write', 'checkout:write', 'tickets:read'],
+      theater_ids: [DEMO.theaters.grandIndonesia],
+      account_id: anywhere.account_id,
+    });
+    assertProblem(await withKey(k.secret, 'GET', `/holds/${holdId}`), 403, 'theater_not_allowed');
+    const pay = await call(t.app, {
+      method: 'POST',
+      url: `/api/v1/holds/${holdId}/checkout`,
+      headers: { 'x-api-key': k.secret, 'idempotency-key': `restricted-${holdId}` },
+      payload: { payment_method: 'card' },
+    });
+    assertProblem(pay, 403, 'theater_not_allowed');
+    assertProblem(await withKey(k.secret, 'DELETE', `/holds/${holdId}`), 403, 'theater_not_allowed');
+    const { rows } = await t.rt.db.query<{ status: string }>('SELECT status FROM holds WHERE id = $1', [holdId]);
+    assert.equal(rows[0]?.status, 'active', 'nothing paid or released');
+    const { rows: tickets } = await t.rt.db.query<{ n: number }>('SELECT count(*)::int AS n FROM tickets WHERE hold_id = $1', [holdId]);
+    assert.equal(tickets[0]?.n, 0);
+    // the unrestricted key of the same account still reaches it, and pays: the ticket is not the
+    // restricted key's to read either
+    assert.equal((await withKey(anywhere.secret, 'GET', `/holds/${holdId}`)).status, 200);
+    const paid = await call(t.app, {
+      method: 'POST',
+      url: `/api/v1/holds/${holdId}/checkout`,
+      headers: { 'x-api-key': anywhere.secret, 'idempotency-key': `anywhere-${holdId}` },
+      payload: { payment_method: 'card' },
+    });
+    assert.equal(paid.status, 201, JSON.stringify(paid.body));
+    await approve(t, paid.body.data.payment.id);
+    await webhooksSettled(t);
+    const ticketId = paid.body.data.ticket.id as string;
+    assert.equal((await withKey(anywhere.secret, 'GET', `/tickets/${ticketId}`)).status, 200);
+    assertProblem(await withKey(k.secret, 'GET', `/tickets/${ticketId}`), 403, 'theater_not_allowed');
+    assertProblem(await withKey(k.secret, 'GET', `/tickets/${ticketId}/pdf`), 403, 'theater_not_allowed');
   });
 
   test('unknown, malformed, or sent with a token too: 401', async () => {

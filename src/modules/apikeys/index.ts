@@ -1,3 +1,3 @@
 // Partner API keys: what other parts of the service may use.
-export { assertKeyTheater } from './theaters.ts';
+export { assertKeyTheater, keyTheaterOf } from './theaters.ts';
 export { apiKeyVerifier } from './verify-key.ts';

@@ -74,6 +74,16 @@ export async function touchKey(sql: Sql, id: string): Promise<void> {
   await sql.query('UPDATE api_keys SET last_used_at = now() WHERE id = $1', [id]);
 }
 
+/** The theater of a hold's or a ticket's screening (undefined when there is no such row). */
+export async function theaterOf(sql: Sql, kind: 'hold' | 'ticket', id: string): Promise<number | undefined> {
+  const table = kind === 'hold' ? 'holds' : 'tickets';
+  const { rows } = await sql.query<{ theater_id: number }>(
+    `SELECT s.theater_id FROM ${table} x JOIN screenings s ON s.id = x.screening_id WHERE x.id = $1`,
+    [id],
+  );
+  return rows[0]?.theater_id;
+}
+
 export async function theaterOfScreening(sql: Sql, screeningId: number): Promise<number | undefined> {
   const { rows } = await sql.query<{ theater_id: number }>('SELECT theater_id FROM screenings WHERE id = $1', [screeningId]);
   return rows[0]?.theater_id;

@@ -9,6 +9,7 @@ import { enabledMethods, presentMethod } from '../payments/index.ts';
 import { releaseHoldSchema } from '../holds/index.ts';
 import { releaseHold } from './release-hold.ts';
 import { actorOf } from '../audit/index.ts';
+import { keyTheaterOf } from '../apikeys/index.ts';
 import { replayCheckout } from './replay-checkout.ts';
 import { checkoutSchema, methodsSchema } from './schemas.ts';
 import { startCheckout } from './start-checkout.ts';
@@ -25,7 +26,9 @@ async function checkoutCustomerRoutes(fastify: FastifyInstance, deps: Deps) {
 
   // The new payment's id is chosen before the Idempotency-Key is claimed: the key names it, and a
   // retry that finds no recorded answer rebuilds the first one from it (http/idempotency.ts).
-  app.post('/holds/:id/checkout', { schema: checkoutSchema, config: { scope: 'checkout:write' } }, async (req, reply) => {
+  // a partner key restricted to some theaters pays for and releases holds only there
+  const holdTheater = keyTheaterOf(deps.db, 'hold');
+  app.post('/holds/:id/checkout', { schema: checkoutSchema, preHandler: holdTheater, config: { scope: 'checkout:write' } }, async (req, reply) => {
     const userId = req.user.id;
     const paymentId = uuidv7();
     return idempotent(
@@ -42,7 +45,7 @@ async function checkoutCustomerRoutes(fastify: FastifyInstance, deps: Deps) {
   });
 
   // Releasing a hold ends its checkout: here rather than among the holds' routes (release-hold.ts).
-  app.delete('/holds/:id', { schema: releaseHoldSchema, config: { scope: 'holds:write' } }, async (req) =>
+  app.delete('/holds/:id', { schema: releaseHoldSchema, preHandler: holdTheater, config: { scope: 'holds:write' } }, async (req) =>
     ok('Hold released', await releaseHold(deps, req.user, req.params.id, actorOf(req))),
   );
 }

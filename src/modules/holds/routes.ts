@@ -7,7 +7,7 @@ import { type Effect, idempotent } from '../../http/idempotency.ts';
 import { ok } from '../../http/schemas.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import { holdRefusals } from '../../metrics/business.ts';
-import { assertKeyTheater } from '../apikeys/index.ts';
+import { assertKeyTheater, keyTheaterOf } from '../apikeys/index.ts';
 import { holdBestAvailable } from './best-available.ts';
 import { createHold } from './create-hold.ts';
 import { refuseMarkedSeats } from './fast-refusal.ts';
@@ -91,7 +91,7 @@ async function holdCustomerRoutes(fastify: FastifyInstance, deps: Deps) {
     },
   );
 
-  app.get('/holds/:id', { schema: getHoldSchema, config: holdsScope }, async (req) =>
+  app.get('/holds/:id', { schema: getHoldSchema, preHandler: keyTheaterOf(deps.db, 'hold'), config: holdsScope }, async (req) =>
     ok('Hold fetched', await getHold(deps, req.user, req.params.id)),
   );
   // DELETE /holds/:id ends the checkout too: checkout/routes.ts

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Deps } from '../../deps.ts';
 import type { RouteGroups } from '../../http/access.ts';
 import { ok } from '../../http/schemas.ts';
+import { keyTheaterOf } from '../apikeys/index.ts';
 import { getTicket, myTickets, ticketPdf } from './get-ticket.ts';
 import { getTicketSchema, myTicketsSchema, ticketPdfSchema } from './schemas.ts';
 
@@ -12,7 +13,9 @@ const ticketsScope = { scope: 'tickets:read' as const };
 /** Any signed-in account. */
 async function ticketCustomerRoutes(fastify: FastifyInstance, deps: Deps) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  app.get('/tickets/:id', { schema: getTicketSchema, config: ticketsScope }, async (req) =>
+  // a partner key restricted to some theaters reads tickets only there
+  const ticketTheater = keyTheaterOf(deps.db, 'ticket');
+  app.get('/tickets/:id', { schema: getTicketSchema, preHandler: ticketTheater, config: ticketsScope }, async (req) =>
     ok('Ticket fetched', await getTicket(deps, req.user, req.params.id)),
   );
 
@@ -22,7 +25,7 @@ async function ticketCustomerRoutes(fastify: FastifyInstance, deps: Deps) {
     return { ...ok('Tickets fetched', page.items), meta: { next_cursor: page.next, limit } };
   });
 
-  app.get('/tickets/:id/pdf', { schema: ticketPdfSchema, config: ticketsScope }, async (req, reply) => {
+  app.get('/tickets/:id/pdf', { schema: ticketPdfSchema, preHandler: ticketTheater, config: ticketsScope }, async (req, reply) => {
     const pdf = await ticketPdf(deps, req.user, req.params.id);
     // binary: no JSON schema to serialise it with
     return (reply as FastifyReply)
