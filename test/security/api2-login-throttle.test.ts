@@ -106,3 +106,31 @@ describe('password spraying from one address', () => {
     assert.equal((await login(email, password, '10.55.0.2')).status, 200);
   });
 });
+
+describe('the current password of a password change', () => {
+  test('a stolen access token cannot guess it freely: throttled as logins are, each failure audited; the owner elsewhere is not held up', async () => {
+    const { email, password } = await account();
+    const signedIn = await login(email, password, '10.56.0.1');
+    assert.equal(signedIn.status, 200, JSON.stringify(signedIn.body));
+    const token = signedIn.body.data.token as string;
+    const change = (current: string, remoteAddress: string) =>
+      call(t.app, {
+        method: 'POST',
+        url: '/api/v1/me/password',
+        token,
+        remoteAddress,
+        payload: { current_password: current, new_password: `Quiet-Harbour-${randomUUID()}` },
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) statuses.push((await change(`guess-${i}`, '10.56.0.9')).status);
+    // as for logins: the free failures, then one attempt per backoff interval (the first gets through)
+    assert.deepEqual(statuses, [403, 403, 403, 403, 403, 403, 429, 429]);
+    const { rows } = await t.rt.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM audit_log WHERE action = 'auth.password_check_failed' AND entity_id = $1`,
+      [String(signedIn.body.data.user.id)],
+    );
+    assert.equal(rows[0]?.n, 6, 'each wrong current password that was checked is in the audit trail');
+    // the owner, from their own address, changes it at once
+    assert.equal((await change(password, '10.56.0.1')).status, 200);
+  });
+});

@@ -11,6 +11,8 @@ import { presentUser } from './presenter.ts';
 import { findUserById } from './queries.ts';
 import { changePasswordSchema, changeRoleSchema, meSchema } from './schemas.ts';
 import { actorOf } from '../audit/index.ts';
+import { clientAddress } from '../../http/trust-proxy.ts';
+import { passwordThrottle } from './login-throttle.ts';
 
 /** Any signed-in account: its own. */
 export async function accountRoutes(fastify: FastifyInstance, deps: Deps) {
@@ -22,8 +24,11 @@ export async function accountRoutes(fastify: FastifyInstance, deps: Deps) {
     return ok('Account fetched', presentUser(user));
   });
 
+  // the current password is checked as a login is: throttled per account and address, audited
+  const throttle = passwordThrottle(deps);
   app.post('/me/password', { schema: changePasswordSchema }, async (req) => {
-    const session = await changePassword(app, deps, req.user.id, req.body.current_password, req.body.new_password);
+    const check = { throttle, address: clientAddress(req), actor: actorOf(req) };
+    const session = await changePassword(app, deps, req.user.id, req.body.current_password, req.body.new_password, check);
     return ok('Password changed; other sessions are logged out', session);
   });
 }

@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import type { Kv, WindowHit } from '../../kv/kv.ts';
 import { memoryKv } from '../../kv/memory.ts';
 import { AppError } from '../../http/errors.ts';
+import type { Deps } from '../../deps.ts';
 
 export interface LoginThrottleOptions {
   freeFailures: number;
@@ -65,6 +66,16 @@ export function loginThrottle(kv: Kv, opts: LoginThrottleOptions, now: () => num
     await del(gate);
     return result;
   };
+}
+
+/** The throttle of password checks as the config sets it (logins, and the current password of a change). */
+export function passwordThrottle(deps: Deps): LoginThrottle {
+  const { config } = deps;
+  return loginThrottle(deps.kv, {
+    freeFailures: config.LOGIN_FREE_FAILURES,
+    backoffMaxMs: config.LOGIN_BACKOFF_MAX_SECONDS * 1000,
+    addressFailuresPerMinute: config.AUTH_RATE_LIMIT,
+  });
 }
 
 function refuse(ms: number): never {

@@ -9,7 +9,7 @@ import { ok } from '../../http/schemas.ts';
 import { originOf } from '../audit/index.ts';
 import { accountRoutes, userAdminRoutes } from './account-routes.ts';
 import { login } from './login.ts';
-import { loginThrottle } from './login-throttle.ts';
+import { passwordThrottle } from './login-throttle.ts';
 import { findUserById } from './queries.ts';
 import { clearRefreshCookie, refreshTokenFromCookie, setRefreshCookie, withoutRefreshToken } from './refresh-cookie.ts';
 import { revokeRefreshToken, rotateRefreshToken } from './refresh-tokens.ts';
@@ -23,11 +23,7 @@ const normaliseEmail = (email: string) => email.trim().toLowerCase();
 async function sessionRoutes(fastify: FastifyInstance, deps: Deps) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { config } = deps;
-  const throttle = loginThrottle(deps.kv, {
-    freeFailures: config.LOGIN_FREE_FAILURES,
-    backoffMaxMs: config.LOGIN_BACKOFF_MAX_SECONDS * 1000,
-    addressFailuresPerMinute: config.AUTH_RATE_LIMIT,
-  });
+  const throttle = passwordThrottle(deps);
   // registrations per client address and per email: a burst a minute, and a ceiling an hour
   const perMinute = attemptLimiter(deps.kv, config.AUTH_RATE_LIMIT);
   const perHour = attemptLimiter(deps.kv, config.REGISTRATIONS_PER_HOUR, 3_600_000);
