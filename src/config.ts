@@ -188,7 +188,11 @@ export const DEV_GATEWAY_API_KEY = 'sk_test_simulator';
 export const DEV_GATEWAY_URL = 'http://127.0.0.1:4100';
 /** Values published in this repository (docker-compose.yml): never secrets in production. */
 const PUBLIC_VALUES = new Set([DEV_WEBHOOK_SECRET, DEV_GATEWAY_API_KEY, 'whsec_simulator_compose_change_me']);
-const looksPublic = (v: string) => PUBLIC_VALUES.has(v) || /change_?me/i.test(v);
+// A secret that says what it is for was typed by a person, not drawn at random: a test fixture, an
+// example from a document or a provider's sandbox key (sk_test_...). 43 random base64 characters
+// spell 'test' or 'demo' about once in 13,000 draws (hex never does): the refusal says draw again.
+const PLACEHOLDER_WORDS = /test|demo|example|sample|dummy|placeholder|change_?me/i;
+const looksPublic = (v: string) => PUBLIC_VALUES.has(v) || PLACEHOLDER_WORDS.test(v);
 
 export { ConfigError };
 
@@ -261,7 +265,7 @@ export function loadConfig(raw: NodeJS.ProcessEnv = process.env): Config {
   if (env.ALERT_WEBHOOK_URL !== undefined && (env.ALERT_WEBHOOK_SECRET ?? '').length < 32) {
     fail('ALERT_WEBHOOK_SECRET', 'ALERT_WEBHOOK_SECRET (32+ characters) is required with ALERT_WEBHOOK_URL: it signs every alert webhook');
   } else if (production && env.ALERT_WEBHOOK_SECRET !== undefined && looksPublic(env.ALERT_WEBHOOK_SECRET)) {
-    fail('ALERT_WEBHOOK_SECRET', 'ALERT_WEBHOOK_SECRET is a published development value; set your own');
+    fail('ALERT_WEBHOOK_SECRET', 'ALERT_WEBHOOK_SECRET looks like a published, test or placeholder value; set your own');
   }
   if (problems.size > 0) throw configError(problems);
 
@@ -309,7 +313,7 @@ function productionProblems(input: Record<string, unknown>, fail: Fail) {
   const secret = (name: string, what: string) => {
     const v = given(name);
     if (v === undefined) fail(name, `${name} is required when NODE_ENV=production (${what})`);
-    else if (looksPublic(v)) fail(name, `${name} is a published development value; set your own (${what})`);
+    else if (looksPublic(v)) fail(name, `${name} looks like a published, test or placeholder value; set your own (${what})`);
   };
   secret('JWT_SECRET', '32+ random characters; it signs every access token');
   if (input.GATEWAY !== 'http') {
@@ -333,7 +337,8 @@ function productionProblems(input: Record<string, unknown>, fail: Fail) {
     fail('PUBLIC_BASE_URL', 'PUBLIC_BASE_URL is required when NODE_ENV=production (where customers reach the service: links in e-mails)');
   }
   const token = given('METRICS_TOKEN');
-  if (token !== undefined && looksPublic(token)) fail('METRICS_TOKEN', 'METRICS_TOKEN is a published development value; set your own');
+  if (token !== undefined && looksPublic(token))
+    fail('METRICS_TOKEN', 'METRICS_TOKEN looks like a published, test or placeholder value; set your own');
 }
 
 function checkTicketKey(value: string | undefined, fail: Fail) {

@@ -14,6 +14,7 @@
 //    WAL up to the restore point (recovery_target_name), promoted.
 // 7. The restored fingerprint must equal the one at the moment, and differ from the primary's final
 //    one. A table is printed; any difference exits non-zero. Everything it started is stopped.
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -68,7 +69,7 @@ async function shop(databaseUrl: string, dataDir: string) {
     HOST,
     PUBLIC_BASE_URL: base,
     LOG_LEVEL: 'warn',
-    JWT_SECRET: 'backup-drill-secret-0123456789abcdef0123456789',
+    JWT_SECRET: randomBytes(32).toString('hex'),
     SWEEP_INTERVAL_MS: '0',
     RATE_LIMIT_MAX: '100000000',
     AUTH_RATE_LIMIT: '100000',

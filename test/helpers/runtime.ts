@@ -24,7 +24,8 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export const TEST_SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
+/** Drawn per run: a fixed secret in the repository would be one more published value. */
+export const TEST_SECRET = randomBytes(32).toString('hex');
 
 /** A fresh database for this file: returns its URL and a drop function. */
 export async function freshDatabase(baseUrl = process.env.DATABASE_URL as string) {

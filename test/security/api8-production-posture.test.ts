@@ -5,6 +5,7 @@
 // Everything listens on loopback unless told otherwise.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,6 +84,24 @@ test('production refuses development values, all of them in one message', () => 
   }
   // the docker-compose defaults are public too
   assert.match(configError(productionEnv({ GATEWAY_WEBHOOK_SECRET: 'whsec_simulator_compose_change_me' })).message, /GATEWAY_WEBHOOK_SECRET/);
+});
+
+test('production refuses secrets that were typed rather than drawn: test fixtures, examples, sandbox keys', () => {
+  // each of these was once accepted: the first three were this repository's own test values
+  const typed: Record<string, string>[] = [
+    { JWT_SECRET: 'prod-test-jwt-secret-7d1e0b9a54c38f2e6a1b0c9d' },
+    { GATEWAY_API_KEY: 'sk_live_tests_5b2c9e1f' },
+    { GATEWAY_WEBHOOK_SECRET: 'whsec_tests_0a8f3d6b2e91c4' },
+    { GATEWAY_API_KEY: 'sk_test_51Hx9aQ2vZ8kL0mN3pR7sT' },
+    { JWT_SECRET: 'example-jwt-secret-from-the-docs-0123456789abcdef' },
+    { METRICS_TOKEN: 'demo-metrics-token-4f9a1c2b' },
+  ];
+  for (const over of typed) {
+    const [name] = Object.keys(over);
+    assert.match(configError(productionEnv(over)).message, new RegExp(`${name} looks like a published, test or placeholder value`), name);
+  }
+  // drawn at random, hex or base64, they start
+  for (const v of [randomBytes(32).toString('hex'), 'q8V2mZr5xK0bN7wYc3LfJ9hT1sDgP4uA6eR8iO2nB0k']) loadConfig(productionEnv({ JWT_SECRET: v }));
 });
 
 test('a complete production configuration starts without demo data, docs or open metrics; development keeps its defaults', () => {
