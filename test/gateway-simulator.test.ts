@@ -476,6 +476,28 @@ describe('standalone gateway over HTTP', () => {
     await rejectsWith(down.getPayment('pay_x'), 'unavailable', 'connection_refused');
   });
 
+  test('a redirect is not followed: the API key and the payment go nowhere but the configured gateway', async () => {
+    // a compromised or misconfigured proxy in front of the gateway answers 307 to a host of its own
+    const seen: string[] = [];
+    const elsewhere = http.createServer((req, res) => {
+      seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"pay_evil","status":"succeeded"}');
+    });
+    await new Promise<void>((r) => elsewhere.listen(0, '127.0.0.1', r));
+    const to = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}`;
+    const proxy = http.createServer((req, res) => res.writeHead(307, { location: `${to}${req.url}` }).end());
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    try {
+      const redirected = createHttpGateway({ baseUrl: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, apiKey: API_KEY, timeoutMs: 400 });
+      await rejectsWith(redirected.createPayment(paymentInput()), 'invalid', 'redirect_refused');
+      await rejectsWith(redirected.getPayment('pay_x'), 'invalid', 'redirect_refused');
+      assert.deepEqual(seen, [], 'nothing reached the redirect target');
+    } finally {
+      await new Promise<void>((r) => proxy.close(() => r()));
+      await new Promise<void>((r) => elsewhere.close(() => r()));
+    }
+  });
+
   test('webhooks dropped while the fault lasts arrive later, after several attempts', async () => {
     await setFaults({ webhooks: 'drop' });
     const p = await gw.createPayment(paymentInput());

@@ -64,6 +64,9 @@ export function createHttpGateway(opts: HttpGatewayOptions): PaymentGateway {
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(opts.timeoutMs),
+        // never follow: a redirect would carry the API key's request (a POST's body with it on a
+        // 307) to a host nobody configured; a provider's API does not redirect
+        redirect: 'manual',
       });
       status = res.status;
       text = await res.text();
@@ -71,6 +74,9 @@ export function createHttpGateway(opts: HttpGatewayOptions): PaymentGateway {
       if (isAbort(err)) throw new GatewayError('timeout', 'timeout', `no answer from the gateway in ${opts.timeoutMs} ms`);
       throw new GatewayError('unavailable', networkCode(err), (err as Error).message);
     }
+    // a 3xx was not processed where we asked: nothing happened there, like any other refusal
+    if (status >= 300 && status < 400)
+      throw new GatewayError('invalid', 'redirect_refused', `the gateway answered ${status} (redirects are not followed)`);
     const parsed = parseJson(text);
     if (status >= 200 && status < 300) {
       // It answered yes to something, but we cannot read what: as unknown as a timeout.
