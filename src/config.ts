@@ -92,6 +92,10 @@ const EnvSchema = Type.Object({
   WAITING_ROOM_PASS_SECONDS: Int(300, 10, 3_600),
   SWEEP_INTERVAL_MS: Int(1_000, 0, 60_000),
   LIVE_BATCH_MS: Int(100, 10, 2_000),
+  // live seat-map sockets open at once on one instance, per account and per client address (behind
+  // TRUST_PROXY, the forwarded one); one more is closed with 4429 (realtime/socket-quota.ts)
+  LIVE_SOCKETS_PER_ACCOUNT: Int(10, 1, 10_000),
+  LIVE_SOCKETS_PER_ADDRESS: Int(200, 1, 1_000_000),
   // payment gateway: the built-in simulator in process, or a gateway over HTTP (`npm run gateway`)
   GATEWAY: Type.Enum(['simulator', 'http'], { default: 'simulator' }),
   GATEWAY_URL: Type.Optional(Type.String({ pattern: '^https?://' })),

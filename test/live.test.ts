@@ -4,8 +4,9 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { call, loginAs } from './helpers/http.ts';
+import { claims, signHs256 } from './helpers/jwt.ts';
 import { closeCode, liveClient } from './helpers/live-client.ts';
-import { onPostgres, onRedis, startTestApp, type TestApp } from './helpers/runtime.ts';
+import { onPostgres, onRedis, startTestApp, TEST_SECRET, type TestApp } from './helpers/runtime.ts';
 import { newScreening, seatMapOf } from './helpers/screenings.ts';
 
 let a: TestApp;
@@ -69,6 +70,47 @@ describe('one instance', () => {
     assert.equal(await closeCode(`${ws}/api/v1/screenings/${s.id}/live?access_token=nope`), 4401);
     assert.equal(await closeCode(`${ws}/api/v1/screenings/${s.id}/live`, '{"type":"hello"}'), 4401);
     assert.equal(await closeCode(`${ws}/api/v1/screenings/999999/live?access_token=${alice}`), 4404);
+  });
+});
+
+describe('limits', () => {
+  let c: TestApp;
+  let baseC: string;
+  before(async () => {
+    c = await startTestApp({ LIVE_SOCKETS_PER_ACCOUNT: '2', LIVE_SOCKETS_PER_ADDRESS: '3' });
+    baseC = await listen(c);
+  });
+  after(() => c?.close());
+
+  test('an account and an address hold only so many live sockets; a closed one frees its place', async () => {
+    const s = await newScreening(c.app, await loginAs(c.app, 'admin@cinema.com'));
+    const customer = await loginAs(c.app, 'customer@cinema.com');
+    const admin2 = await loginAs(c.app, 'admin@cinema.com');
+    const url = (token: string) => `${baseC.replace('http', 'ws')}/api/v1/screenings/${s.id}/live?access_token=${token}`;
+    const first = liveClient(baseC, s.id, customer);
+    const second = liveClient(baseC, s.id, customer);
+    await Promise.all([first.ready, second.ready]);
+    assert.equal(await closeCode(url(customer)), 4429, "a third socket of the customer's");
+    const third = liveClient(baseC, s.id, admin2, { authByMessage: true });
+    await third.ready; // the address's third place: another account
+    assert.equal(await closeCode(url(admin2)), 4429, "the address's fourth");
+    first.close();
+    await new Promise((r) => setTimeout(r, 100));
+    const again = liveClient(baseC, s.id, customer);
+    await again.ready;
+    for (const v of [second, third, again]) v.close();
+  });
+
+  test('a socket is closed with 4401 when its access token expires', async () => {
+    const s = await newScreening(a.app, admin);
+    const soon = signHs256(claims({ exp: Math.floor(Date.now() / 1000) + 2 }), TEST_SECRET);
+    const viewer = liveClient(baseA, s.id, soon);
+    await viewer.ready;
+    const started = Date.now();
+    const code = await closeCode(`${baseA.replace('http', 'ws')}/api/v1/screenings/${s.id}/live?access_token=${soon}`, undefined, 6_000);
+    assert.equal(code, 4401);
+    assert.ok(Date.now() - started < 5_000, 'closed at exp, not by a later check');
+    viewer.close();
   });
 });
 

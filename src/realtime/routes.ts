@@ -11,6 +11,7 @@ import { authenticateToken, type AuthUser, tokenFrom } from '../http/auth.ts';
 import { AppError } from '../http/errors.ts';
 import { seatMap } from '../modules/seating/index.ts';
 import { documentLiveRoute, liveSchema } from './schemas.ts';
+import { socketQuota } from './socket-quota.ts';
 
 const AUTH_WINDOW_MS = 5_000;
 // A viewer that cannot keep up (1 MiB unsent) is cut off rather than buffered without limit.
@@ -18,10 +19,14 @@ const MAX_BUFFERED = 1 << 20;
 // A socket outlives the session check at connect: it asks again this often, and the viewer of a
 // session that ended since (logout, revoked family, role or password change) is cut off with 4401.
 const RECHECK_MS = 5_000;
+// setTimeout's longest wait; a token living longer (ACCESS_TOKEN_TTL_SECONDS is at most a day) is
+// never near it, the cap only keeps a hand-made exp from overflowing the timer
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 // Public at the HTTP level (a browser's WebSocket cannot send a header): the socket authenticates
 // in band, within AUTH_WINDOW_MS, and is re-checked every RECHECK_MS.
 async function livePublicRoutes(app: FastifyInstance, deps: Deps) {
+  const quota = socketQuota((key) => (key.startsWith('a:') ? deps.config.LIVE_SOCKETS_PER_ACCOUNT : deps.config.LIVE_SOCKETS_PER_ADDRESS));
   app.get(
     '/screenings/:id/live',
     {
@@ -33,6 +38,13 @@ async function livePublicRoutes(app: FastifyInstance, deps: Deps) {
       const screeningId = (req.params as { id: number }).id;
       let leave: (() => void) | undefined;
       socket.on('close', () => leave?.());
+      // counted from the upgrade on, signed in or not: sockets waiting to authenticate cost too
+      const fromAddress = quota.enter(`ip:${req.ip}`);
+      if (!fromAddress) {
+        socket.close(4429, 'too many live connections from this address');
+        return;
+      }
+      socket.on('close', fromAddress);
 
       const start = async (token: string) => {
         let user: AuthUser;
@@ -42,6 +54,19 @@ async function livePublicRoutes(app: FastifyInstance, deps: Deps) {
           socket.close(4401, 'invalid token');
           return;
         }
+        if (socket.readyState !== socket.OPEN) return; // gone while the session was checked
+        const ofAccount = quota.enter(`a:${user.id}`);
+        if (!ofAccount) {
+          socket.close(4429, 'too many live connections for this account');
+          return;
+        }
+        socket.on('close', ofAccount);
+        // the token's authority ends at its exp: the socket with it. A client renews its token before
+        // then (the web app does, 30 s ahead) and reconnects with the new one on 4401.
+        const exp = (app.jwt.decode<{ exp?: number }>(token)?.exp ?? 0) * 1000;
+        const expiry = setTimeout(() => socket.close(4401, 'token expired'), Math.min(MAX_TIMER_MS, Math.max(0, exp - Date.now())));
+        expiry.unref();
+        socket.on('close', () => clearTimeout(expiry));
         const recheck = setInterval(() => {
           // a failing check (Redis or the database away for a moment) leaves the viewer connected
           app.sessions.isLive(user).then(

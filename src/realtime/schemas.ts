@@ -47,7 +47,9 @@ message \`{"type":"auth","token":"<access token>"}\` (LiveAuthMessage) within 5 
 
 **Server messages**: one \`snapshot\` (LiveSnapshotMessage), then \`delta\`s (LiveDeltaMessage).
 
-**Close codes**: 4401 no, invalid or ended session; 4404 no such screening; 1013 the client reads too slowly
+**Close codes**: 4401 no, invalid or ended session, or the access token reached its \`exp\` (reconnect with a
+renewed token); 4429 too many live sockets open for this account or address (LIVE_SOCKETS_PER_ACCOUNT,
+LIVE_SOCKETS_PER_ADDRESS; poll GET /seats instead); 4404 no such screening; 1013 the client reads too slowly
 (more than 1 MiB unsent); 1011 server error.`;
 
 /** swaggerTransform for GET /screenings/:id/live: shown, with its messages. */

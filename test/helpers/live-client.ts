@@ -86,12 +86,19 @@ export function liveClient(baseUrl: string, screeningId: number, token: string, 
   return state;
 }
 
-/** Resolves with the close code of a socket the server refuses. */
-export function closeCode(url: string, firstMessage?: string): Promise<number> {
+/** Resolves with the close code of a socket the server refuses (or -1 if it is still open after timeoutMs). */
+export function closeCode(url: string, firstMessage?: string, timeoutMs = 10_000): Promise<number> {
   return new Promise((resolve) => {
     const ws = new WebSocket(url);
+    const timer = setTimeout(() => {
+      resolve(-1);
+      ws.terminate();
+    }, timeoutMs);
     ws.on('open', () => firstMessage !== undefined && ws.send(firstMessage));
-    ws.on('close', (code) => resolve(code));
+    ws.on('close', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
     ws.on('error', () => {});
   });
 }

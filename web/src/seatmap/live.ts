@@ -85,8 +85,11 @@ export function followSeatMap(o: LiveOptions): Following {
         }
       }
     };
-    ws.onclose = () => {
-      if (socket === ws) reconnect();
+    ws.onclose = (ev) => {
+      if (socket !== ws) return;
+      // 4429: this account or address has its share of live sockets open (other tabs): poll instead
+      if (ev.code === 4429) poll();
+      else reconnect();
     };
   };
 
