@@ -119,7 +119,8 @@ async function main() {
 
   // ---- the API on PostgreSQL + Redis, with a JWT secret we know
   const secret = newJwtSecret();
-  const env = { JWT_SECRET: secret, REDIS_URL, REDIS_PREFIX: prefix };
+  // the viewers all come from loopback: one address, far past its share of live sockets in production
+  const env = { JWT_SECRET: secret, REDIS_URL, REDIS_PREFIX: prefix, LIVE_SOCKETS_PER_ADDRESS: String(VIEWERS * 2) };
   const api = await startApi(db.url, env);
   log(`API cold start: ${api.coldStartMs} ms`);
   const { theaterId, hallId, screenings } = await createVenue(api.base, db.url, secret, {
@@ -258,7 +259,10 @@ async function main() {
       fastpath_ttl_ms: Number(process.env.FASTPATH_TTL_MS ?? 30_000),
       live_batch_ms: Number(process.env.LIVE_BATCH_MS ?? 100),
     }),
-    api: { cold_start_ms: api.coldStartMs, env: { REDIS_URL, REDIS_PREFIX: prefix, JWT_SECRET: '<known to the bench>' } },
+    api: {
+      cold_start_ms: api.coldStartMs,
+      env: { REDIS_URL, REDIS_PREFIX: prefix, JWT_SECRET: '<known to the bench>', LIVE_SOCKETS_PER_ADDRESS: env.LIVE_SOCKETS_PER_ADDRESS },
+    },
     flash_sale: {
       screening_id: saleId,
       seats: SEATS,
