@@ -91,6 +91,24 @@ describe('the old access token is refused', () => {
     assertProblem(await call(a.app, { method: 'PATCH', url: '/api/v1/users/999999', token: admin, payload: { role: 'staff' } }), 404, 'not_found');
   });
 
+  test('two admins demoting each other at once leave one admin: a demoted caller changes no role', async () => {
+    for (let round = 0; round < 3; round++) {
+      const pair = await Promise.all([newCustomer(), newCustomer()]);
+      for (const c of pair) {
+        assert.equal((await call(a.app, { method: 'PATCH', url: `/api/v1/users/${c.id}`, token: admin, payload: { role: 'admin' } })).status, 200);
+      }
+      const [x, y] = await Promise.all(pair.map(async (c) => ({ ...c, token: (await login(a, c.email)).body.data.token as string })));
+      const demote = (by: typeof x, whom: typeof x) =>
+        call(a.app, { method: 'PATCH', url: `/api/v1/users/${whom.id}`, token: by.token, payload: { role: 'customer' } });
+      const answers = await Promise.all([demote(x, y), demote(y, x)]);
+      assert.equal(answers.filter((r) => r.status === 200).length, 1, `one demotion, not both: ${answers.map((r) => r.status)}`);
+      const loser = answers.find((r) => r.status !== 200)!;
+      assert.ok([401, 403].includes(loser.status), `the demoted caller is refused: ${loser.status} ${JSON.stringify(loser.body)}`);
+      const roles = await a.rt.db.query<{ role: string }>('SELECT role FROM users WHERE id = ANY($1::int[])', [[x.id, y.id]]);
+      assert.deepEqual(roles.rows.map((r) => r.role).sort(), ['admin', 'customer']);
+    }
+  });
+
   test('after a password change: every old session ends, the caller gets a new one', async () => {
     const c = await newCustomer();
     const elsewhere = (await login(a, c.email)).body.data;

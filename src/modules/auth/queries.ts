@@ -93,6 +93,14 @@ export async function lockRole(sql: Sql, userId: number): Promise<Role | undefin
   return rows[0]?.role;
 }
 
+/** Locks the accounts in id order (two admins changing each other's roles cannot deadlock); id -> role. */
+export async function lockRoles(sql: Sql, userIds: number[]): Promise<Map<number, Role>> {
+  const { rows } = await sql.query<{ id: number; role: Role }>('SELECT id, role FROM users WHERE id = ANY($1::int[]) ORDER BY id FOR UPDATE', [
+    userIds,
+  ]);
+  return new Map(rows.map((r) => [r.id, r.role]));
+}
+
 export async function setRole(sql: Sql, userId: number, role: Role): Promise<UserRow | undefined> {
   const { rows } = await sql.query<UserRow>(
     `UPDATE users SET role = $2, token_version = token_version + CASE WHEN role = $2 THEN 0 ELSE 1 END, updated_at = now()
