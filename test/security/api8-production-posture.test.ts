@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { ConfigError, DEV_GATEWAY_API_KEY, DEV_WEBHOOK_SECRET, loadConfig } from '../../src/config.ts';
-import { verifyPassword } from '../../src/modules/auth/passwords.ts';
+import { hashPassword, verifyPassword } from '../../src/modules/auth/passwords.ts';
 import { openRuntime } from '../../src/runtime.ts';
 import { call } from '../helpers/http.ts';
 import { freePort, ROOT, startServer, waitFor } from '../helpers/process.ts';
@@ -220,6 +220,25 @@ test('production refuses a database that holds the demo accounts (seeded before 
   await assert.rejects(
     () => openRuntime(loadConfig(productionEnv(storage))),
     (e: Error) => e instanceof ConfigError && /admin@cinema\.com/.test(e.message),
+  );
+});
+
+test('production refuses a demo account whose published password was hashed again (another salt), and names only that one', async () => {
+  const storage = await durableStorage();
+  const dev = await openRuntime(loadConfig({ ...storage, JWT_SECRET: productionEnv().JWT_SECRET }));
+  try {
+    // the same password under another salt: not the seed's hash, just as public
+    await dev.db.query('UPDATE users SET password_hash = $1 WHERE email = $2', [await hashPassword('password'), 'admin@cinema.com']);
+    await dev.db.query('UPDATE users SET password_hash = $1 WHERE email <> $2', [
+      await hashPassword(randomBytes(16).toString('hex')),
+      'admin@cinema.com',
+    ]);
+  } finally {
+    await dev.close();
+  }
+  await assert.rejects(
+    () => openRuntime(loadConfig(productionEnv(storage))),
+    (e: Error) => e instanceof ConfigError && /admin@cinema\.com/.test(e.message) && !/customer@cinema\.com/.test(e.message),
   );
 });
 

@@ -2,13 +2,15 @@
 // cities (one on Bali, in another time zone), ten halls and a week of screenings with their seat rows.
 // Everything is set-based SQL inside one transaction, so a failed seed leaves nothing behind and PGlite
 // seeds in well under a second on PostgreSQL and about a second on PGlite (~40k screening_seats rows).
+import { verifyPassword } from '../../modules/auth/passwords.ts';
 import type { Db, Sql } from '../client.ts';
 import { DEMO } from './demo-ids.ts';
 import { makeLayout, type LayoutOptions } from './layouts.ts';
 
 const M = DEMO.movies;
 
-// bcrypt of "password": the seed's documented default login, kept so its Postman collection works.
+// the seed's documented default login, kept so its Postman collection works, and its bcrypt hash
+const DEMO_PASSWORD = 'password';
 const PASSWORD_HASH = '$2a$10$92IXUNpkjO0rOQ5byMi.Ye4oKoEa3Ro9llC/.og/at2.uheWG/igi';
 const SEED_LOCK_KEY = 724_002; // two instances booting on an empty database seed once
 const GAP = 15; // cleaning gap, the default CLEANING_GAP_MINUTES
@@ -369,15 +371,17 @@ const movies: MovieSeed[] = [
 ];
 
 /**
- * The demo accounts that still have the published password ("password"): a production database
- * must hold none (see runtime.ts).
+ * The demo accounts whose password is still the published one ("password"): a production database
+ * must hold none (see runtime.ts). Each hash is checked against the password, not compared with the
+ * seed's: the same password hashed again (another salt, another cost) is just as public.
  */
 export async function demoAccountsIn(sql: Sql): Promise<string[]> {
-  const { rows } = await sql.query<{ email: string }>('SELECT email FROM users WHERE email = ANY($1) AND password_hash = $2 ORDER BY id', [
-    users.map((u) => u.email),
-    PASSWORD_HASH,
-  ]);
-  return rows.map((r) => r.email);
+  const { rows } = await sql.query<{ email: string; password_hash: string }>(
+    'SELECT email, password_hash FROM users WHERE lower(email) = ANY($1) ORDER BY id',
+    [users.map((u) => u.email.toLowerCase())],
+  );
+  const published = await Promise.all(rows.map((r) => verifyPassword(DEMO_PASSWORD, r.password_hash)));
+  return rows.filter((_, i) => published[i]).map((r) => r.email);
 }
 
 /** Loads the demo data when the database has no users yet; returns whether it did. */
