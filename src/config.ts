@@ -40,6 +40,8 @@ const EnvSchema = Type.Object({
   // family, a role or password change refuses the old access tokens on every instance within this
   SESSION_CHECK_MS: Int(2_000, 0, 60_000),
   AUTH_RATE_LIMIT: Int(10, 1, 1_000_000),
+  // bcrypt's cost for new password hashes (modules/auth/passwords.ts); +1 doubles a login's and a guess's time
+  BCRYPT_COST: Int(10, 10, 15),
   // the perimeter (http/request-limit.ts, modules/auth/login-throttle.ts, http/cors.ts, http/trust-proxy.ts):
   // requests per client address per window over the whole API; registrations per address and per email
   // an hour; failed logins per account and address before the progressive backoff, and its longest
@@ -96,6 +98,10 @@ const EnvSchema = Type.Object({
   // TRUST_PROXY, the forwarded one); one more is closed with 4429 (realtime/socket-quota.ts)
   LIVE_SOCKETS_PER_ACCOUNT: Int(10, 1, 10_000),
   LIVE_SOCKETS_PER_ADDRESS: Int(200, 1, 1_000_000),
+  // a socket that has not authenticated within this is closed; one whose client leaves this much
+  // unread is cut off (1013) rather than buffered without limit
+  LIVE_AUTH_WINDOW_MS: Int(5_000, 500, 60_000),
+  LIVE_MAX_BUFFERED_BYTES: Int(1 << 20, 64 * 1024, 64 << 20),
   // payment gateway: the built-in simulator in process, or a gateway over HTTP (`npm run gateway`)
   GATEWAY: Type.Enum(['simulator', 'http'], { default: 'simulator' }),
   GATEWAY_URL: Type.Optional(Type.String({ pattern: '^https?://' })),

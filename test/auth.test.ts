@@ -47,6 +47,27 @@ describe('login', () => {
   });
 });
 
+describe('password hashing', () => {
+  test('BCRYPT_COST sets the cost of new hashes; a hash of another cost still verifies', async () => {
+    const costly = await startTestApp({ BCRYPT_COST: '11' });
+    try {
+      const email = `cost-${Date.now()}@example.com`;
+      const password = 'correct horse battery staple';
+      const r = await call(costly.app, { method: 'POST', url: '/api/v1/auth/register', payload: { email, password, full_name: 'Cost' } });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      const { rows } = await costly.rt.db.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE email = $1', [email]);
+      assert.match(rows[0].password_hash, /^\$2[aby]\$11\$/);
+      // the demo accounts' cost-10 hashes still log in
+      assert.equal(
+        (await call(costly.app, { method: 'POST', url: '/api/v1/login', payload: { email: 'admin@cinema.com', password: 'password' } })).status,
+        200,
+      );
+    } finally {
+      await costly.close();
+    }
+  });
+});
+
 describe('access tokens', () => {
   const screenings = (authorization?: string) =>
     call(t.app, { method: 'GET', url: '/api/v1/screenings', headers: authorization ? { authorization } : {} });

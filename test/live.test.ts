@@ -77,10 +77,16 @@ describe('limits', () => {
   let c: TestApp;
   let baseC: string;
   before(async () => {
-    c = await startTestApp({ LIVE_SOCKETS_PER_ACCOUNT: '2', LIVE_SOCKETS_PER_ADDRESS: '3' });
+    c = await startTestApp({ LIVE_SOCKETS_PER_ACCOUNT: '2', LIVE_SOCKETS_PER_ADDRESS: '3', LIVE_AUTH_WINDOW_MS: '500' });
     baseC = await listen(c);
   });
   after(() => c?.close());
+
+  test('a socket that does not authenticate within LIVE_AUTH_WINDOW_MS is closed', async () => {
+    const started = Date.now();
+    assert.equal(await closeCode(`${baseC.replace('http', 'ws')}/api/v1/screenings/1/live`, undefined, 3_000), 4401);
+    assert.ok(Date.now() - started < 2_000, `closed after ${Date.now() - started} ms (the default window is 5 s)`);
+  });
 
   test('an account and an address hold only so many live sockets; a closed one frees its place', async () => {
     const s = await newScreening(c.app, await loginAs(c.app, 'admin@cinema.com'));

@@ -1,6 +1,6 @@
 // GET /api/v1/screenings/{id}/live (WebSocket): the live seat map. The client authenticates with
 // ?access_token= or, since browsers cannot set headers on a WebSocket, with a first message
-// {"type":"auth","token":"..."} within AUTH_WINDOW_MS. It then gets a snapshot (the seat map with its
+// {"type":"auth","token":"..."} within LIVE_AUTH_WINDOW_MS. It then gets a snapshot (the seat map with its
 // version) and deltas {type:"delta", from, version, seats:[{id,status}]} whose versions only grow.
 // A client whose version + 1 is below a delta's `from` missed something and re-fetches the map.
 import type { FastifyInstance } from 'fastify';
@@ -13,9 +13,6 @@ import { seatMap } from '../modules/seating/index.ts';
 import { documentLiveRoute, liveSchema } from './schemas.ts';
 import { socketQuota } from './socket-quota.ts';
 
-const AUTH_WINDOW_MS = 5_000;
-// A viewer that cannot keep up (1 MiB unsent) is cut off rather than buffered without limit.
-const MAX_BUFFERED = 1 << 20;
 // A socket outlives the session check at connect: it asks again this often, and the viewer of a
 // session that ended since (logout, revoked family, role or password change) is cut off with 4401.
 const RECHECK_MS = 5_000;
@@ -24,7 +21,8 @@ const RECHECK_MS = 5_000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 // Public at the HTTP level (a browser's WebSocket cannot send a header): the socket authenticates
-// in band, within AUTH_WINDOW_MS, and is re-checked every RECHECK_MS.
+// in band, within LIVE_AUTH_WINDOW_MS, and is re-checked every RECHECK_MS. A viewer that cannot keep up
+// (LIVE_MAX_BUFFERED_BYTES unsent) is cut off rather than buffered without limit.
 async function livePublicRoutes(app: FastifyInstance, deps: Deps) {
   const quota = socketQuota((key) => (key.startsWith('a:') ? deps.config.LIVE_SOCKETS_PER_ACCOUNT : deps.config.LIVE_SOCKETS_PER_ADDRESS));
   app.get(
@@ -78,7 +76,7 @@ async function livePublicRoutes(app: FastifyInstance, deps: Deps) {
         socket.on('close', () => clearInterval(recheck));
         const viewer = {
           send(text: string) {
-            if (socket.bufferedAmount > MAX_BUFFERED) socket.close(1013, 'too slow');
+            if (socket.bufferedAmount > deps.config.LIVE_MAX_BUFFERED_BYTES) socket.close(1013, 'too slow');
             else socket.send(text);
           },
         };
@@ -98,7 +96,7 @@ async function livePublicRoutes(app: FastifyInstance, deps: Deps) {
         void start(given);
         return;
       }
-      const timer = setTimeout(() => socket.close(4401, 'authenticate first'), AUTH_WINDOW_MS);
+      const timer = setTimeout(() => socket.close(4401, 'authenticate first'), deps.config.LIVE_AUTH_WINDOW_MS);
       socket.once('message', (raw) => {
         clearTimeout(timer);
         let token: unknown;

@@ -43,14 +43,14 @@ export const LiveDeltaMessage = Type.Object(
 const DESCRIPTION = `Upgrade to a WebSocket (\`GET\` with \`Upgrade: websocket\`; a plain GET answers 404).
 
 **Authentication**: \`?access_token=<access token>\`, or, since browsers cannot set headers on a WebSocket, a first
-message \`{"type":"auth","token":"<access token>"}\` (LiveAuthMessage) within 5 s.
+message \`{"type":"auth","token":"<access token>"}\` (LiveAuthMessage) within LIVE_AUTH_WINDOW_MS (default 5 s).
 
 **Server messages**: one \`snapshot\` (LiveSnapshotMessage), then \`delta\`s (LiveDeltaMessage).
 
 **Close codes**: 4401 no, invalid or ended session, or the access token reached its \`exp\` (reconnect with a
 renewed token); 4429 too many live sockets open for this account or address (LIVE_SOCKETS_PER_ACCOUNT,
 LIVE_SOCKETS_PER_ADDRESS; poll GET /seats instead); 4404 no such screening; 1013 the client reads too slowly
-(more than 1 MiB unsent); 1011 server error.`;
+(more than LIVE_MAX_BUFFERED_BYTES unsent, default 1 MiB); 1011 server error.`;
 
 /** swaggerTransform for GET /screenings/:id/live: shown, with its messages. */
 export function documentLiveRoute({ schema, url }: { schema: FastifySchema; url: string }) {

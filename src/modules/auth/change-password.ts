@@ -34,7 +34,7 @@ export async function changePassword(app: FastifyInstance, deps: Deps, userId: n
     throw new AppError('wrong_password');
   });
   await assertStrongPassword(next, [user.email, user.full_name]);
-  const passwordHash = await hashPassword(next);
+  const passwordHash = await hashPassword(next, deps.config.BCRYPT_COST);
   const session = await deps.db.tx(async (trx) => {
     const updated = await setPasswordHash(trx, userId, passwordHash);
     if (!updated) throw new AppError('invalid_token', 'The account no longer exists');

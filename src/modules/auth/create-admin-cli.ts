@@ -9,10 +9,15 @@ import { Writable } from 'node:stream';
 import { openDb } from '../../runtime.ts';
 import { migrate } from '../../db/migrate.ts';
 import { createAdmin } from './create-admin.ts';
+import { BCRYPT_COST_RANGE, DEFAULT_BCRYPT_COST } from './passwords.ts';
 
 async function main(): Promise<number> {
   const { DATABASE_URL, DATA_DIR = './data' } = process.env;
   if (DATABASE_URL && !/^postgres(ql)?:\/\//.test(DATABASE_URL)) throw new Error('DATABASE_URL must be a postgres:// URL');
+  const cost = Number(process.env.BCRYPT_COST || DEFAULT_BCRYPT_COST);
+  if (!Number.isInteger(cost) || cost < BCRYPT_COST_RANGE.min || cost > BCRYPT_COST_RANGE.max) {
+    throw new Error(`BCRYPT_COST must be an integer from ${BCRYPT_COST_RANGE.min} to ${BCRYPT_COST_RANGE.max}`);
+  }
   const { email, password } = await credentials();
   const db = await openDb({
     DATABASE_URL: DATABASE_URL || undefined,
@@ -21,7 +26,7 @@ async function main(): Promise<number> {
   });
   try {
     await migrate(db);
-    const r = await createAdmin(db, { email, password });
+    const r = await createAdmin(db, { email, password, bcryptCost: cost });
     if (r.kind === 'created') {
       process.stdout.write(`create-admin: admin ${r.email} created (id ${r.id}); sign in with POST /api/v1/login\n`);
       return 0;

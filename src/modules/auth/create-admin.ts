@@ -19,6 +19,8 @@ export interface NewAdmin {
   fullName?: string;
   /** make it only when the database has no admin yet (first start) */
   onlyIfNoAdmin?: boolean;
+  /** BCRYPT_COST (default DEFAULT_BCRYPT_COST) */
+  bcryptCost?: number;
 }
 
 export type CreateAdminOutcome =
@@ -38,7 +40,7 @@ export async function createAdmin(sql: Sql, input: NewAdmin): Promise<CreateAdmi
     const feedback = [verdict.warning, ...verdict.suggestions].filter(Boolean).join(' ') || 'It is too easy to guess.';
     return { kind: 'weak_password', feedback };
   }
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await hashPassword(input.password, input.bcryptCost);
   const { rows } = await sql.query<{ id: number }>(
     `INSERT INTO users (email, password_hash, full_name, role, email_verified)
      SELECT $1, $2, $3, 'admin', true
@@ -56,9 +58,17 @@ export async function createAdmin(sql: Sql, input: NewAdmin): Promise<CreateAdmi
  * ADMIN_EMAIL + ADMIN_PASSWORD at start: the first admin when there is none. A weak password or a
  * taken email stops the start (ConfigError, exit 78): the operator asked for an admin and got none.
  */
-export async function ensureFirstAdmin(sql: Sql, config: Pick<Config, 'ADMIN_EMAIL' | 'ADMIN_PASSWORD'>): Promise<CreateAdminOutcome | undefined> {
+export async function ensureFirstAdmin(
+  sql: Sql,
+  config: Pick<Config, 'ADMIN_EMAIL' | 'ADMIN_PASSWORD' | 'BCRYPT_COST'>,
+): Promise<CreateAdminOutcome | undefined> {
   if (!config.ADMIN_EMAIL || !config.ADMIN_PASSWORD) return undefined;
-  const r = await createAdmin(sql, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD, onlyIfNoAdmin: true });
+  const r = await createAdmin(sql, {
+    email: config.ADMIN_EMAIL,
+    password: config.ADMIN_PASSWORD,
+    onlyIfNoAdmin: true,
+    bcryptCost: config.BCRYPT_COST,
+  });
   if (r.kind === 'weak_password') throw new ConfigError(`invalid configuration:\n  ADMIN_PASSWORD is too easy to guess: ${r.feedback}`);
   if (r.kind === 'email_taken') {
     throw new ConfigError(

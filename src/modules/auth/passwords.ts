@@ -8,7 +8,9 @@
 import { availableParallelism } from 'node:os';
 import { hash, verify } from '@node-rs/bcrypt';
 
-const COST = 10;
+/** bcrypt's cost when BCRYPT_COST does not say (each step up doubles the time of a login and of a guess). */
+export const DEFAULT_BCRYPT_COST = 10;
+export const BCRYPT_COST_RANGE = { min: 10, max: 15 } as const;
 // Compared against when the email is unknown, so a wrong email costs the same time as a wrong
 // password and timing does not reveal which accounts exist. (A cost-10 hash of a random string.)
 const DUMMY_HASH = '$2b$10$.bl8GqQ.iyxxiRKjpVvv7.YSiDrk5aqGco4mG1Fd/G7YD1EHOAZlO';
@@ -33,7 +35,8 @@ async function onPool<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export const hashPassword = (plain: string) => onPool(() => hash(plain, COST));
+/** Hashes at `cost` (BCRYPT_COST); hashes made at an older cost still verify, and stay as they are. */
+export const hashPassword = (plain: string, cost = DEFAULT_BCRYPT_COST) => onPool(() => hash(plain, cost));
 
 export async function verifyPassword(plain: string, stored: string | undefined): Promise<boolean> {
   // A malformed stored hash (the benchmark's 'x' accounts) is a wrong password, not a 500.

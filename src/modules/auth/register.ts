@@ -12,7 +12,7 @@ import { startSession } from './session.ts';
 
 export async function register(app: FastifyInstance, deps: Deps, body: RegisterBody & { email: string }) {
   await assertStrongPassword(body.password, [body.email, body.full_name]);
-  const passwordHash = await hashPassword(body.password);
+  const passwordHash = await hashPassword(body.password, deps.config.BCRYPT_COST);
   return deps.db.tx(async (trx) => {
     const user = await insertCustomer(trx, {
       email: body.email,
