@@ -281,6 +281,26 @@ test('the PDF ticket shows the show in the theater zone, the seats, the money an
   assert.deepEqual(await renderTicketPdf(view), bytes, 'same view, same bytes');
 });
 
+test('in Bahasa Indonesia: its own words, Indonesian dates, seat types named', async () => {
+  const id = await readPdf(await renderTicketPdf({ ...view, locale: 'id', seats: view.seats.map((s) => ({ ...s, type: 'regular' })) }));
+  for (const expected of [
+    'E-TIKET',
+    'WAKTU',
+    'Sabtu, 28 November 2026, 19.30 WITA',
+    '3 × Reguler @ Rp 85.000',
+    'Biaya pemesanan',
+    'Total dibayar',
+    'KODE PEMESANAN',
+    'Jumat, 20 November 2026, 11.04 WITA',
+    'Tunjukkan kode QR ini di pintu masuk',
+    '2 j 8 mnt',
+  ]) {
+    assert.ok(id.text.includes(expected), `missing ${expected} in:\n${id.text}`);
+  }
+  assert.ok(!id.text.includes('Booking fee') && !id.text.includes('Saturday'), id.text);
+  assert.equal(formatShowTime(new Date('2026-12-05T13:00:00Z'), 'Asia/Jakarta', 'id'), 'Sabtu, 5 Desember 2026, 20.00 WIB');
+});
+
 test('a Jakarta show prints in WIB', async () => {
   const { text } = await readPdf(await renderTicketPdf({ ...view, timeZone: 'Asia/Jakarta', showTime: new Date('2026-12-05T13:00:00Z') }));
   assert.ok(text.includes('Saturday 5 December 2026, 20:00 WIB'), text);

@@ -5,9 +5,11 @@
 // whole order. The page grows taller rather than clipping when a title or seat list runs long.
 // No clock is read: the same view gives the same bytes, so a re-sent ticket is the same file.
 import { PageSizes, PDFDocument, rgb, StandardFonts, type PDFFont, type PDFImage, type PDFPage } from 'pdf-lib';
+import { type Locale, localeOf } from '../lib/locale.ts';
 import { minorToDecimal } from '../lib/money.ts';
 import { formatBookingCode } from './booking-code.ts';
 import { qrPng } from './qr.ts';
+import { TICKET_WORDS, type TicketWords } from './words.ts';
 
 export interface TicketPdfView {
   ticketId: string;
@@ -38,6 +40,8 @@ export interface TicketPdfView {
   customerName?: string | null;
   /** the brand line at the top; defaults to 'CINEMA' */
   brand?: string | null;
+  /** the language of the ticket's own words and dates (default English) */
+  locale?: Locale;
 }
 
 const [WIDTH, MIN_HEIGHT] = PageSizes.A5;
@@ -93,12 +97,12 @@ export function formatMoney(minor: number, currency: string): string {
  * 2026-11-28T11:30Z, 'Asia/Makassar' -> 'Saturday 28 November 2026, 19:30 WITA'. An unknown zone
  * prints in UTC rather than failing: a ticket with a labelled time beats no ticket.
  */
-export function formatShowTime(at: Date, timeZone: string): string {
+export function formatShowTime(at: Date, timeZone: string, locale: Locale = 'en'): string {
   const zone = isTimeZone(timeZone) ? timeZone : 'UTC';
   const parts = formatter(
-    `show|${zone}`,
+    `show|${zone}|${locale}`,
     () =>
-      new Intl.DateTimeFormat('en-GB', {
+      new Intl.DateTimeFormat(locale === 'id' ? 'id-ID' : 'en-GB', {
         timeZone: zone,
         weekday: 'long',
         day: 'numeric',
@@ -110,6 +114,8 @@ export function formatShowTime(at: Date, timeZone: string): string {
       }),
   ).formatToParts(at);
   const p = (type: string) => parts.find((x) => x.type === type)?.value ?? '';
+  // Indonesian writes 'Sabtu, 28 November 2026, 19.30 WITA'
+  if (locale === 'id') return `${p('weekday')}, ${p('day')} ${p('month')} ${p('year')}, ${p('hour')}.${p('minute')} ${zoneLabel(at, zone)}`;
   return `${p('weekday')} ${p('day')} ${p('month')} ${p('year')}, ${p('hour')}:${p('minute')} ${zoneLabel(at, zone)}`;
 }
 
@@ -165,9 +171,9 @@ function toDate(value: Date | string | null | undefined): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
-function when(value: Date | string | null | undefined, timeZone: string): string {
+function when(value: Date | string | null | undefined, timeZone: string, locale: Locale): string {
   const d = toDate(value);
-  return d ? formatShowTime(d, timeZone) : String(value ?? '');
+  return d ? formatShowTime(d, timeZone, locale) : String(value ?? '');
 }
 
 interface Fonts {
@@ -228,6 +234,7 @@ function wrap(text: string, font: PDFFont, size: number, width: number, maxLines
  * from the top. Measuring and drawing share this code so the page height cannot disagree with it.
  */
 function layout(page: PDFPage | null, top: number, v: TicketPdfView, fonts: Fonts): number {
+  const w = TICKET_WORDS[localeOf(v.locale)];
   let y = top;
   const text = (s: string, font: PDFFont, size: number, opts: { color?: typeof INK; right?: string } = {}) => {
     y -= size * 1.3;
@@ -250,23 +257,23 @@ function layout(page: PDFPage | null, top: number, v: TicketPdfView, fonts: Font
 
   page?.drawRectangle({ x: 0, y: top - 44, width: WIDTH, height: 44, color: BAND });
   y -= 14;
-  text(`${v.brand || 'CINEMA'}  ·  E-TICKET`, fonts.bold, 11, { color: WHITE });
+  text(`${v.brand || 'CINEMA'}  ·  ${w.eTicket}`, fonts.bold, 11, { color: WHITE });
   y = top - 44 - 14;
   para(v.movieTitle, fonts.bold, 20, 3);
-  const meta = [v.rating ? clean(v.rating, fonts) : '', duration(v.durationMinutes)].filter(Boolean).join('  ·  ');
+  const meta = [v.rating ? clean(v.rating, fonts) : '', duration(v.durationMinutes, w)].filter(Boolean).join('  ·  ');
   if (meta) {
     y -= 3;
     text(meta, fonts.regular, 10, { color: MUTED });
   }
 
-  label('WHEN');
-  para(when(v.showTime, v.timeZone), fonts.bold, 12, 2);
-  label('WHERE');
+  label(w.when);
+  para(when(v.showTime, v.timeZone, localeOf(v.locale)), fonts.bold, 12, 2);
+  label(w.where);
   para(v.theaterName, fonts.bold, 11, 2);
   if (v.theaterAddress) para(v.theaterAddress, fonts.regular, 9, 3, MUTED);
   para(v.hallName, fonts.regular, 11, 1);
 
-  label('SEATS');
+  label(w.seats);
   // two spaces part the labels, so a label like 'Row A 5' never wraps across lines
   para(v.seats.map((s) => clean(s.label, fonts)).join('  '), fonts.bold, 16, 6, INK, '  ');
   y -= 4;
@@ -275,24 +282,27 @@ function layout(page: PDFPage | null, top: number, v: TicketPdfView, fonts: Font
   const money = (minor: number) => formatMoney(minor, v.currency);
   const seatLines = (seats: TicketPdfView['seats'], note: string) => {
     for (const g of priceGroups(seats)) {
-      text(`${g.count} × ${g.type} @ ${money(g.priceMinor)}${note}`, fonts.regular, 10, { right: money(g.count * g.priceMinor) });
+      text(`${g.count} × ${w.seatTypes[g.type] ?? g.type} @ ${money(g.priceMinor)}${note}`, fonts.regular, 10, {
+        right: money(g.count * g.priceMinor),
+      });
     }
   };
   seatLines(v.seats, '');
-  seatLines(v.refundedSeats ?? [], ' (refunded)');
+  seatLines(v.refundedSeats ?? [], w.refunded);
   if (v.feeMinor) {
-    text('Subtotal', fonts.regular, 10, { right: money(v.totalMinor) });
-    text('Booking fee', fonts.regular, 10, { right: money(v.feeMinor) });
+    text(w.subtotal, fonts.regular, 10, { right: money(v.totalMinor) });
+    text(w.bookingFee, fonts.regular, 10, { right: money(v.feeMinor) });
   }
   y -= 4;
   page?.drawLine({ start: { x: MARGIN, y }, end: { x: WIDTH - MARGIN, y }, thickness: 0.6, color: MUTED });
-  text('Total paid', fonts.bold, 13, { right: money(v.totalMinor + v.feeMinor) });
-  if (v.refundedMinor) text('Refunded', fonts.regular, 10, { color: MUTED, right: `-${money(v.refundedMinor)}` });
+  text(w.totalPaid, fonts.bold, 13, { right: money(v.totalMinor + v.feeMinor) });
+  if (v.refundedMinor) text(w.refundedTotal, fonts.regular, 10, { color: MUTED, right: `-${money(v.refundedMinor)}` });
   return top - y + 14;
 }
 
 /** Below the tear line: QR on the left, booking code and references on the right, the note under. */
 function drawStub(page: PDFPage, top: number, v: TicketPdfView, fonts: Fonts, qr: PDFImage) {
+  const w = TICKET_WORDS[localeOf(v.locale)];
   page.drawLine({ start: { x: MARGIN, y: top }, end: { x: WIDTH - MARGIN, y: top }, thickness: 0.8, color: MUTED, dashArray: [4, 3] });
   const qrTop = top - 14;
   page.drawImage(qr, { x: MARGIN - 8, y: qrTop - QR_SIZE, width: QR_SIZE, height: QR_SIZE });
@@ -305,30 +315,30 @@ function drawStub(page: PDFPage, top: number, v: TicketPdfView, fonts: Fonts, qr
       page.drawText(part, { x, y: y + size * 0.25, size, font, color });
     }
   };
-  line('BOOKING CODE', fonts.bold, 7.5, MUTED);
+  line(w.bookingCode, fonts.bold, 7.5, MUTED);
   line(formatBookingCode(v.bookingCode), fonts.bold, 26);
   y -= 8;
-  line('TICKET ID', fonts.bold, 7.5, MUTED);
+  line(w.ticketId, fonts.bold, 7.5, MUTED);
   line(v.ticketId, fonts.regular, 7.5);
   if (toDate(v.purchasedAt)) {
     y -= 6;
-    line('PURCHASED', fonts.bold, 7.5, MUTED);
-    line(when(v.purchasedAt, v.timeZone), fonts.regular, 8);
+    line(w.purchased, fonts.bold, 7.5, MUTED);
+    line(when(v.purchasedAt, v.timeZone, localeOf(v.locale)), fonts.regular, 8);
   }
   if (v.customerName) {
     y -= 6;
-    line('NAME', fonts.bold, 7.5, MUTED);
+    line(w.name, fonts.bold, 7.5, MUTED);
     line(v.customerName, fonts.regular, 9);
   }
-  const note = 'Show this QR code at the entrance.';
+  const note = w.showAtEntrance;
   const noteY = Math.min(qrTop - QR_SIZE, y) - 22;
   page.drawText(note, { x: (WIDTH - fonts.regular.widthOfTextAtSize(note, 10)) / 2, y: noteY, size: 10, font: fonts.regular, color: INK });
 }
 
-function duration(minutes: number | null | undefined): string {
+function duration(minutes: number | null | undefined, w: TicketWords): string {
   if (!minutes || !Number.isFinite(minutes) || minutes <= 0) return '';
   const m = Math.round(minutes);
-  return m >= 60 ? `${Math.floor(m / 60)} h ${m % 60} min` : `${m} min`;
+  return w.duration(Math.floor(m / 60), m % 60);
 }
 
 /** Seats of one type at one price share a line: '2 × Regular @ Rp 85.000'. */
