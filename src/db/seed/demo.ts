@@ -2,7 +2,7 @@
 // cities (one on Bali, in another time zone), ten halls and a week of screenings with their seat rows.
 // Everything is set-based SQL inside one transaction, so a failed seed leaves nothing behind and PGlite
 // seeds in well under a second on PostgreSQL and about a second on PGlite (~40k screening_seats rows).
-import { verifyPassword } from '../../modules/auth/passwords.ts';
+import { verifyPassword } from '../../modules/auth/index.ts';
 import type { Db, Sql } from '../client.ts';
 import { DEMO } from './demo-ids.ts';
 import { makeLayout, type LayoutOptions } from './layouts.ts';
