@@ -10,6 +10,8 @@
 // statement's shape. Rows go in the order claims use (idempotency-claims.ts `inKeyOrder`), and a
 // batch PostgreSQL refuses for one of its rows or for a deadlock is recorded again one answer at a
 // time: a retry's claim that locked one of these keys must not cost the whole batch its answers.
+// An answer given with its claim's token is recorded only while the key is in flight under that
+// claim (http/idempotency.ts: a claim taken over by a retry is not the slow attempt's to answer).
 import type { Db } from '../db/client.ts';
 import { batchQueue, inTurns } from '../lib/batch-queue.ts';
 import { inKeyOrder, itemError } from './idempotency-claims.ts';
@@ -22,13 +24,14 @@ interface Waiting {
   scope: string;
   key: string;
   out: { status: number; body: unknown };
+  claim: string | null;
   resolve: () => void;
   reject: (e: unknown) => void;
 }
 
 export interface Completions {
-  /** Marks the key completed with this answer, in the next statement. */
-  complete(userId: number, scope: string, key: string, out: { status: number; body: unknown }): Promise<void>;
+  /** Marks the key completed with this answer, in the next statement; with `claim`, only while that claim holds it. */
+  complete(userId: number, scope: string, key: string, out: { status: number; body: unknown }, claim?: string): Promise<void>;
 }
 
 export function createCompletions(db: Db): Completions {
@@ -39,14 +42,16 @@ export function createCompletions(db: Db): Completions {
     try {
       await db.query(
         `UPDATE idempotency_keys AS k SET status = 'completed', response_status = v.status, response_body = v.body::jsonb
-           FROM unnest($1::int[], $2::text[], $3::text[], $4::int[], $5::text[]) AS v(user_id, scope, key, status, body)
-          WHERE k.user_id = v.user_id AND k.scope = v.scope AND k.key = v.key`,
+           FROM unnest($1::int[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[]) AS v(user_id, scope, key, status, body, claim)
+          WHERE k.user_id = v.user_id AND k.scope = v.scope AND k.key = v.key
+            AND (v.claim IS NULL OR (k.status = 'in_flight' AND k.response_body->>'claim' = v.claim))`,
         [
           rows.map((w) => w.userId),
           rows.map((w) => w.scope),
           rows.map((w) => w.key),
           rows.map((w) => w.out.status),
           rows.map((w) => JSON.stringify(w.out.body)),
+          rows.map((w) => w.claim),
         ],
       );
     } catch (err) {
@@ -58,8 +63,8 @@ export function createCompletions(db: Db): Completions {
   }
 
   return {
-    complete(userId, scope, key, out) {
-      return new Promise<void>((resolve, reject) => enqueue({ userId, scope, key, out, resolve, reject }));
+    complete(userId, scope, key, out, claim) {
+      return new Promise<void>((resolve, reject) => enqueue({ userId, scope, key, out, claim: claim ?? null, resolve, reject }));
     },
   };
 }

@@ -20,6 +20,12 @@
 // The database keeps the invariants either way (one active hold per customer and screening, one
 // payment in flight per ticket, one refund in flight per ticket): a rerun is refused, never doubled.
 //
+// Each claim carries a token of its own (response_body.claim while in flight), and only the attempt
+// whose token the key still holds records its answer or frees the key. An attempt slow enough that
+// its claim went stale and a retry took the key over has lost it: recording its answer then would
+// overwrite the one the retry recorded (later retries would replay another answer than the one
+// given), and freeing the key after its own 5xx would let a third copy run beside the retry.
+//
 // A refusal that a use case can decide from Redis before doing anything (`refuseEarly`: seats
 // another customer holds) is answered without PostgreSQL: no claim, no read. What it must not do is
 // refuse a key that already has an answer (a hold granted under it, its seats since released and
@@ -33,7 +39,7 @@
 // the claim mark, a retry of a granted key whose seats someone else now holds is refused instead of
 // replayed: it learns the seats are taken, nothing is done twice, and every grant is still decided by
 // PostgreSQL.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.ts';
 import type { Kv } from '../kv/kv.ts';
@@ -92,15 +98,17 @@ export async function idempotent(
   const hash = createHash('sha256')
     .update(`${req.method} ${req.url}\n${JSON.stringify(req.body ?? null)}`)
     .digest('hex');
-  const pending = opts.effect ? JSON.stringify({ effect: opts.effect.id }) : null;
+  const token = randomUUID();
+  const pending = JSON.stringify(opts.effect ? { effect: opts.effect.id, claim: token } : { claim: token });
   if (opts.refuseEarly) {
     const early = await refusedEarly(db, req, { userId, scope, key, hash }, opts.refuseEarly);
     if (early) return replayed(reply, early);
   }
 
-  // Claimed: a new key, an expired one, or one stuck in flight past IN_FLIGHT_TIMEOUT_S that names
-  // no effect (one that names an effect is looked at first: its effect may have committed). Claims
-  // go out in batches when they queue up (idempotency-claims.ts).
+  // Claimed: a new key or an expired one. A key stuck in flight past IN_FLIGHT_TIMEOUT_S is looked at
+  // below first (its effect may have committed) and then taken over, fenced by the claim's time.
+  // (A claim without a token, from before tokens, is taken over here, as it always was.) Claims go
+  // out in batches when they queue up (idempotency-claims.ts).
   const claimed = await claimsFor(db, IN_FLIGHT_TIMEOUT_S).claim({ userId, scope, key, requestHash: hash, pending });
   // the refusal path reads this instead of asking PostgreSQL whether the key has an answer
   if (opts.refuseEarly && claimed) void opts.refuseEarly.memo.set(memoKeyOf(userId, scope, key), CLAIMED, MEMO_TTL_MS).catch(() => {});
@@ -116,12 +124,16 @@ export async function idempotent(
     if (prior.request_hash !== hash) throw new AppError('idempotency_key_reused');
     if (prior.status === 'completed') return replayed(reply, { status: prior.response_status ?? 200, body: prior.response_body });
 
-    const effectId = (prior.response_body as { effect?: unknown } | null)?.effect;
+    const inFlight = prior.response_body as { effect?: unknown; claim?: unknown } | null;
+    const effectId = inFlight?.effect;
     const recovered = typeof effectId === 'string' && opts.effect ? await opts.effect.replay(effectId) : undefined;
     if (recovered) {
-      // the first attempt's effect committed, its answer was not recorded: record it now (a failure
-      // here only means the next retry rebuilds it again)
-      await complete(db, userId, scope, key, recovered).catch((err) => req.log.warn({ err }, 'idempotency: recording a recovered answer failed'));
+      // the first attempt's effect committed, its answer was not recorded: record it now, under the
+      // claim it was made under (a failure here only means the next retry rebuilds it again)
+      const fence = typeof inFlight?.claim === 'string' ? inFlight.claim : undefined;
+      await complete(db, userId, scope, key, recovered, fence).catch((err) =>
+        req.log.warn({ err }, 'idempotency: recording a recovered answer failed'),
+      );
       return replayed(reply, recovered);
     }
     // nothing committed under this key: still running, or died before its commit (then the key is
@@ -143,17 +155,24 @@ export async function idempotent(
     if (err instanceof AppError && err.status < 500) {
       // A refusal is an answer too: the retry gets the same one.
       const problem = problemOf(err.code, err.message, err.details ?? {}, req.url);
-      await complete(db, userId, scope, key, { status: err.status, body: problem }).catch((e) =>
+      await complete(db, userId, scope, key, { status: err.status, body: problem }, token).catch((e) =>
         req.log.warn({ err: e }, 'idempotency: recording a refusal failed; a retry after the in-flight timeout runs again'),
       );
     } else {
-      await db.query('DELETE FROM idempotency_keys WHERE user_id = $1 AND scope = $2 AND key = $3', [userId, scope, key]).catch(() => {});
+      // freed only while this attempt still holds it
+      await db
+        .query(
+          `DELETE FROM idempotency_keys
+            WHERE user_id = $1 AND scope = $2 AND key = $3 AND status = 'in_flight' AND response_body->>'claim' = $4`,
+          [userId, scope, key, token],
+        )
+        .catch(() => {});
     }
     throw err;
   }
   // The effect is done: say so even when recording the answer fails (a retry rebuilds it from the
   // effect; see the top of this file).
-  await complete(db, userId, scope, key, out).catch((err) => req.log.warn({ err }, 'idempotency: recording the answer failed'));
+  await complete(db, userId, scope, key, out, token).catch((err) => req.log.warn({ err }, 'idempotency: recording the answer failed'));
   return reply.code(out.status).send(out.body);
 }
 
@@ -221,7 +240,7 @@ function replayed(reply: FastifyReply, out: Outcome) {
   return reply.code(out.status).send(out.body);
 }
 
-/** Answers are recorded in batches when they queue up (idempotency-completions.ts). */
-function complete(db: Db, userId: number, scope: string, key: string, out: Outcome): Promise<void> {
-  return completionsFor(db).complete(userId, scope, key, out);
+/** Answers are recorded in batches when they queue up (idempotency-completions.ts), under the claim's token. */
+function complete(db: Db, userId: number, scope: string, key: string, out: Outcome, claim: string | undefined): Promise<void> {
+  return completionsFor(db).complete(userId, scope, key, out, claim);
 }
