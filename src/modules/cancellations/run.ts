@@ -28,19 +28,30 @@ export async function cancelScreening(deps: Deps, actor: Actor, screeningId: num
   return (await progressOfScreening(deps.db, screeningId)) as Progress;
 }
 
-/** The reconciler's part: unfinished cancellations, oldest first, without retrying refused refunds. */
-export async function resumeCancellations(deps: Deps, onError: (err: unknown) => void = () => {}, limit = 5): Promise<number[]> {
-  const { rows } = await deps.db.query<CancellationRow>(
-    `SELECT id, screening_id, reason, cancelled_by, created_at, completed_at FROM screening_cancellations
-      WHERE completed_at IS NULL ORDER BY created_at LIMIT $1`,
-    [limit],
-  );
-  for (const c of rows) {
-    try {
-      await runCancellation(deps, c, { retryFailed: false });
-    } catch (err) {
-      onError(err);
+/**
+ * The reconciler's part: every unfinished cancellation, oldest first, a page at a time, without
+ * retrying refused refunds. All of them, not the oldest few: one that cannot finish yet (refunds the
+ * gateway will not answer, a customer's refund in flight, a run that fails) stays unfinished, and a
+ * pass that took only the oldest `page` would let such ones keep newer ones from ever being resumed.
+ * A stuck one costs a pass a few statements; its refunds are sent again only when their leases end.
+ */
+export async function resumeCancellations(deps: Deps, onError: (err: unknown) => void = () => {}, page = 5): Promise<number[]> {
+  const resumed: number[] = [];
+  for (let after = 0; ; ) {
+    const { rows } = await deps.db.query<CancellationRow>(
+      `SELECT id, screening_id, reason, cancelled_by, created_at, completed_at FROM screening_cancellations
+        WHERE completed_at IS NULL AND id > $2 ORDER BY id LIMIT $1`,
+      [page, after],
+    );
+    for (const c of rows) {
+      try {
+        await runCancellation(deps, c, { retryFailed: false });
+      } catch (err) {
+        onError(err);
+      }
+      resumed.push(c.screening_id);
     }
+    if (rows.length < page) return resumed;
+    after = rows[rows.length - 1].id;
   }
-  return rows.map((c) => c.screening_id);
 }
