@@ -2,7 +2,8 @@
 // - approve: the request is honoured as it was quoted (amount and seats fixed when asked), unless the
 //   ticket was checked in or the show was cancelled since; the refund becomes 'processing' and goes
 //   to the gateway like any other. Once approved it is owed: a gateway that cannot be reached leaves
-//   it processing for the reconciler (202); only a decline fails it.
+//   it processing for the reconciler (202); only a decline fails it. Never by the account that asked
+//   for the refund (403 forbidden): an admin may own tickets too.
 // - reject: 'rejected' with the reviewer's note; the customer is told; the ticket stays valid.
 // Both are audited and take an optional If-Match with the refund's version.
 import type { Deps } from '../../deps.ts';
@@ -33,6 +34,11 @@ async function lockPending(trx: Sql, id: string, expected?: number[]) {
 export async function approveRefund(deps: Deps, actor: Actor, id: string, note: string | undefined, expected?: number[]): Promise<RefundAnswer<200>> {
   await deps.db.tx(async (trx) => {
     const { refund, ctx } = await lockPending(trx, id, expected);
+    // review is a second pair of eyes: an admin who asked for a refund of a ticket of their own
+    // (they cannot ask for a customer's) does not send its money by approving it too
+    if (refund.requested_by === actor.id) {
+      throw new AppError('forbidden', 'A refund is approved by another account than the one that asked for it', { refund_id: id });
+    }
     if (ctx.screening_status === 'cancelled') {
       throw new AppError('screening_cancelled', 'The screening was cancelled: the cinema refunds the ticket in full; reject this request');
     }
