@@ -12,7 +12,7 @@
 import type { Deps } from '../../deps.ts';
 import type { Sql } from '../../db/client.ts';
 import { minorToDecimal, toMinor } from '../../lib/money.ts';
-import { GatewayError, type GatewayFailure, type GatewayRefund } from '../../gateway/gateway.ts';
+import { type CreateRefundInput, GatewayError, type GatewayFailure, type GatewayRefund } from '../../gateway/gateway.ts';
 import { afterSeatChange, type SeatsChanged } from '../inventory/index.ts';
 import { addRefunded, lockPaymentRow } from '../payments/index.ts';
 import { enqueueRefundSucceeded, lockTicketRow, restockRefundedSeats } from '../tickets/index.ts';
@@ -49,7 +49,7 @@ export async function sendRefund(deps: Deps, refundId: string, opts: SendOptions
   if (r?.status !== 'processing' || !r.gateway_payment_id) return { outcome: 'skipped' };
   let gr: GatewayRefund;
   try {
-    gr = await deps.gateway.refund({
+    gr = await refundAtGateway(deps, {
       idempotencyKey: r.id,
       paymentId: r.gateway_payment_id,
       amount: minorToDecimal(toMinor(r.amount)),
@@ -59,18 +59,42 @@ export async function sendRefund(deps: Deps, refundId: string, opts: SendOptions
   } catch (err) {
     if (!(err instanceof GatewayError)) throw err;
     const final = err.failure === 'declined' || err.failure === 'invalid' || err.failure === 'not_found';
-    if (final || (err.failure === 'unavailable' && opts.failWhenUnavailable)) {
+    // a connection that broke under the request twice: it may have arrived, so it is never called failed
+    // (that would let the customer ask again under a new key); it stays processing, like a timeout
+    const mayHaveArrived = MAY_HAVE_ARRIVED.has(err.code);
+    if (final || (err.failure === 'unavailable' && opts.failWhenUnavailable && !mayHaveArrived)) {
       await markRefundFailed(deps.db, r.id, err.code);
       refundsSettled.inc({ outcome: 'failed' });
       return { outcome: 'failed', failure: err.failure, code: err.code };
     }
-    // unavailable (owed: sent again later) or timeout (it may have happened: asked again, same key)
+    // unavailable (owed, or maybe arrived: sent again later, same key) or timeout (it may have happened)
     refundsSettled.inc({ outcome: 'processing' });
     return { outcome: 'processing', failure: err.failure, code: err.code };
   }
   const outcome = await applyRefund(deps, gr);
   refundsSettled.inc({ outcome });
   return { outcome };
+}
+
+// Codes of a connection that broke after our request may have gone out (http-gateway.ts: a reset,
+// "other side closed", a broken pipe; or a network error it cannot name). Refused or unresolved
+// connections and the gateway's own 5xx are not among them: those never reached a gateway that acted.
+const MAY_HAVE_ARRIVED = new Set(['connection_reset', 'network_error']);
+
+/**
+ * The gateway's refund, sent once more with the same key when the connection broke under the first
+ * call: the gateway may have made the refund and only its answer was lost. Called failed on that
+ * first word, the refund would be asked for again under a new refund id, a new key, and a partial
+ * refund (which the payment still covers) would be made twice. The same key answers with the refund
+ * the gateway made, or makes it now; after a second break it stays processing (sendRefund).
+ */
+async function refundAtGateway(deps: Deps, input: CreateRefundInput): Promise<GatewayRefund> {
+  try {
+    return await deps.gateway.refund(input);
+  } catch (err) {
+    if (!(err instanceof GatewayError && err.failure === 'unavailable' && MAY_HAVE_ARRIVED.has(err.code))) throw err;
+    return deps.gateway.refund(input);
+  }
 }
 
 /** The reconciler's and confirmPayment's form: the outcome only. */
