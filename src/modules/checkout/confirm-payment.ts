@@ -8,11 +8,12 @@
 //   pending                      -> nothing (the gateway's id is recorded if we lacked it)
 //   failed / cancelled (expired) -> our pending payment ends so; a settled one is never downgraded
 //   captured                     -> if ours is captured already: nothing (dedupe). Else money moved:
-//     - the ticket still wants its seats (pending_payment, or expired unpaid) and every seat is held
-//       by its hold (even past held_until) or free: seats sold, ticket paid, hold converted, version
+//     - the ticket still wants its seats (pending_payment, or expired unpaid), every seat is held
+//       by its hold (even past held_until) or free, and the customer stays within
+//       MAX_SEATS_PER_CUSTOMER_PER_SCREENING: seats sold, ticket paid, hold converted, version
 //       bumped, e-ticket queued; after commit the live map hears of it;
-//     - otherwise (seats gone to someone else, screening cancelled or over, ticket cancelled, ticket
-//       paid by another payment):
+//     - otherwise (seats gone to someone else, screening cancelled or over, seats bought meanwhile
+//       that leave no room under the cap, ticket cancelled, ticket paid by another payment):
 //       payment captured, a system refund of the whole amount queued with its message; after commit
 //       the refund goes to the gateway (a failure leaves it 'processing' for the reconciler).
 // The unique index ticket_seats_sold_once is the last guard: if it fires, the transaction rolls back
@@ -22,7 +23,7 @@ import { pgCode, PG, type Sql } from '../../db/client.ts';
 import { customerWrites } from '../../db/replica.ts';
 import { MoneyError, toMinor } from '../../lib/money.ts';
 import type { GatewayPayment } from '../../gateway/gateway.ts';
-import { type HoldRow, lockHold, markHoldConverted, releaseHoldSeats } from '../holds/index.ts';
+import { type HoldRow, lockCustomerHolds, lockHold, markHoldConverted, releaseHoldSeats } from '../holds/index.ts';
 import { type Anomaly, type AnomalyLog, reportAnomaly } from '../../gateway/anomalies.ts';
 import { afterSeatChange, lockSeatStates, type SeatsChanged, seatEvent } from '../inventory/index.ts';
 import { findPaymentRef, lockPayment, markCaptured, markRefundedUncaptured, markUnpaid, recordGatewayPayment } from '../payments/index.ts';
@@ -34,6 +35,7 @@ import {
   type LockedTicket,
   lockTicket,
   markTicketPaid,
+  seatsBoughtBy,
   sellTicketSeats,
 } from '../tickets/index.ts';
 import { settleRefund } from '../refunds/index.ts';
@@ -109,6 +111,10 @@ async function settle(trx: Sql, deps: Deps, gp: GatewayPayment, opts: ConfirmOpt
   if (opts.first && !(await opts.first(trx))) return { result: 'duplicate', changes: [] };
   const ref = await findPaymentRef(trx, deps.gateway.name, gp.reference, gp.id);
   if (!ref) return { result: 'unknown', changes: [] };
+  // a capture may sell: the customer's seats of a screening are counted under their hold lock, the
+  // first lock of the order (as take_seats and checkout take it), so two sales of one customer
+  // never pass the cap together
+  if (gp.status === 'captured' || gp.status === 'partially_refunded') await lockCustomerHolds(trx, ref.user_id);
   const hold = ref.hold_id ? await lockHold(trx, ref.hold_id) : undefined;
   const ticket = await lockTicket(trx, ref.ticket_id);
   const payment = await lockPayment(trx, ref.payment_id);
@@ -136,7 +142,9 @@ async function settle(trx: Sql, deps: Deps, gp: GatewayPayment, opts: ConfirmOpt
   await markCaptured(trx, payment.id, gp.id, gp.captured_at);
   const wantsSeats = (ticket.status === 'pending_payment' || ticket.status === 'expired') && ticket.purchase_time === null;
   const open = wantsSeats && (await screeningOpen(trx, ticket.screening_id));
-  if (open && !refundOnly && (await seatsObtainable(trx, ticket))) {
+  const obtainable = open && !refundOnly && (await seatsObtainable(trx, ticket));
+  const overCap = obtainable && !(await withinSeatCap(trx, deps, ticket));
+  if (obtainable && !overCap) {
     const version = await sellTicketSeats(trx, ticket);
     await markTicketPaid(trx, ticket, payment);
     if (ticket.hold_id) await markHoldConverted(trx, ticket.hold_id);
@@ -155,7 +163,15 @@ async function settle(trx: Sql, deps: Deps, gp: GatewayPayment, opts: ConfirmOpt
       ],
     };
   }
-  const reason = !wantsSeats ? (ticket.status === 'cancelled' ? 'ticket_cancelled' : 'duplicate_payment') : open ? 'seats_gone' : 'screening_closed';
+  const reason = !wantsSeats
+    ? ticket.status === 'cancelled'
+      ? 'ticket_cancelled'
+      : 'duplicate_payment'
+    : !open
+      ? 'screening_closed'
+      : overCap
+        ? 'seat_limit'
+        : 'seats_gone';
   return refundLate(trx, ticket, payment, hold, reason);
 }
 
@@ -197,6 +213,17 @@ async function screeningOpen(trx: Sql, screeningId: number): Promise<boolean> {
   return rows[0]?.open === true;
 }
 
+/**
+ * The customer's seats of the screening, with this ticket's, within MAX_SEATS_PER_CUSTOMER_PER_SCREENING.
+ * Checkout counted them, but a payment captured after its hold ended may find seats bought since: the
+ * ended hold no longer counted when the customer held and bought those, so only this count stops the
+ * late sale from passing the cap a hold or a checkout would have refused.
+ */
+async function withinSeatCap(trx: Sql, deps: Deps, t: LockedTicket): Promise<boolean> {
+  const bought = await seatsBoughtBy(trx, t.user_id, t.screening_id);
+  return bought + t.seat_ids.length <= deps.config.MAX_SEATS_PER_CUSTOMER_PER_SCREENING;
+}
+
 /** Every seat is held by this ticket's hold (its time may have run out) or free. */
 async function seatsObtainable(trx: Sql, t: LockedTicket): Promise<boolean> {
   const seats = await lockSeatStates(trx, t.screening_id, t.seat_ids);
@@ -209,10 +236,10 @@ async function refundLate(
   ticket: LockedTicket,
   payment: Awaited<ReturnType<typeof lockPayment>>,
   hold: HoldRow | undefined,
-  reason: 'seats_gone' | 'screening_closed' | 'ticket_cancelled' | 'duplicate_payment',
+  reason: 'seats_gone' | 'screening_closed' | 'seat_limit' | 'ticket_cancelled' | 'duplicate_payment',
 ): Promise<Outcome> {
   const changes: SeatsChanged[] = [];
-  if (reason === 'seats_gone' || reason === 'screening_closed') {
+  if (reason === 'seats_gone' || reason === 'screening_closed' || reason === 'seat_limit') {
     await closeTicket(trx, ticket.id, 'expired');
     // what the hold still holds (past its time) is free now; tell viewers
     if (hold && hold.status === 'active') {

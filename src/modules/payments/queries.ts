@@ -12,12 +12,14 @@ export interface PaymentRef {
   payment_id: string;
   ticket_id: string;
   hold_id: string | null;
+  /** the ticket's customer (whose hold lock a sale takes first) */
+  user_id: number;
 }
 
 /** Our payment for a gateway payment: by its reference (our id), else by the gateway's id. No lock. */
 export async function findPaymentRef(sql: Sql, gateway: string, reference: string, gatewayId: string): Promise<PaymentRef | undefined> {
   const { rows } = await sql.query<PaymentRef>(
-    `SELECT p.id AS payment_id, p.ticket_id, t.hold_id
+    `SELECT p.id AS payment_id, p.ticket_id, t.hold_id, t.user_id
        FROM payments p JOIN tickets t ON t.id = p.ticket_id
       WHERE ($1::uuid IS NOT NULL AND p.id = $1::uuid) OR (p.gateway = $2 AND p.gateway_payment_id = $3)
       LIMIT 1`,

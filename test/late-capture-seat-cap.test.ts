@@ -1,0 +1,67 @@
+// A payment captured after its hold ended still buys its seats when they are free
+// (checkout/confirm-payment.ts), but never past MAX_SEATS_PER_CUSTOMER_PER_SCREENING: the customer
+// may have bought other seats of the screening meanwhile (the ended hold no longer counted when they
+// held them), and a hold or a checkout would have refused the excess. Such a payment is refunded
+// in full instead, like a late payment whose seats are gone.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { approve, checkout, expireHold, heldSeats, listen, newCustomer, webhooksSettled } from './helpers/checkout.ts';
+import { call, loginAs } from './helpers/http.ts';
+import { assertMoneyInvariant } from './helpers/refunds.ts';
+import { startTestApp, type TestApp } from './helpers/runtime.ts';
+import { seatMapOf } from './helpers/screenings.ts';
+
+let t: TestApp;
+let admin: string;
+before(async () => {
+  t = await startTestApp({ MAX_SEATS_PER_CUSTOMER_PER_SCREENING: '6' });
+  await listen(t);
+  admin = await loginAs(t.app, 'admin@cinema.com');
+});
+after(() => t.close());
+
+async function soldTo(userId: number, screeningId: number): Promise<number> {
+  const { rows } = await t.rt.db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM tickets tk JOIN ticket_seats ts ON ts.ticket_id = tk.id
+      WHERE tk.user_id = $1 AND tk.screening_id = $2 AND ts.status = 'sold'`,
+    [userId, screeningId],
+  );
+  return rows[0].n;
+}
+
+test('a late capture that would take the customer past the per-screening cap is refunded, not sold', async () => {
+  const c = await newCustomer(t, 'late-cap');
+  // four seats held and checked out; the customer does not pay before the hold ends
+  const first = await heldSeats(t, admin, c.token, ['F6', 'F7', 'F8', 'F9']);
+  const co1 = await checkout(t, c.token, first.hold.id);
+  assert.equal(co1.status, 201, JSON.stringify(co1.body));
+  await expireHold(t, first.hold.id);
+
+  // four other seats of the same screening: held (the ended hold no longer counts), bought
+  const m = await seatMapOf(t.app, first.screeningId);
+  const second = await call(t.app, {
+    method: 'POST',
+    url: `/api/v1/screenings/${first.screeningId}/holds`,
+    token: c.token,
+    payload: { seat_ids: ['H6', 'H7', 'H8', 'H9'].map(m.id) },
+  });
+  assert.equal(second.status, 201, JSON.stringify(second.body));
+  const co2 = await checkout(t, c.token, second.body.data.id);
+  assert.equal(co2.status, 201, JSON.stringify(co2.body));
+  await approve(t, co2.body.data.payment.id);
+  await webhooksSettled(t);
+  assert.equal(await soldTo(c.id, first.screeningId), 4);
+
+  // now the first payment lands: its seats are still free, but 4 + 4 is over the cap of 6
+  await approve(t, co1.body.data.payment.id);
+  await webhooksSettled(t);
+  assert.equal(await soldTo(c.id, first.screeningId), 4, 'no more than the cap');
+  const { rows } = await t.rt.db.query<{ status: string; refund: string | null; reason: string | null }>(
+    `SELECT tk.status, r.status AS refund, r.reason FROM tickets tk LEFT JOIN refunds r ON r.ticket_id = tk.id WHERE tk.id = $1`,
+    [co1.body.data.ticket.id],
+  );
+  assert.deepEqual(rows, [{ status: 'expired', refund: 'succeeded', reason: 'seat_limit' }], 'the late payment is refunded in full');
+  const after = await seatMapOf(t.app, first.screeningId);
+  assert.deepEqual(['F6', 'F7', 'F8', 'F9'].map(after.status), ['available', 'available', 'available', 'available']);
+  await assertMoneyInvariant(t.rt.db, t.rt.simulator!.ledger());
+});
