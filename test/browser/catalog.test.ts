@@ -132,6 +132,12 @@ describe('the catalog in the browser', { skip: skipBrowser }, () => {
 
     // the price card: a VIP surcharge and a weekday matinee
     const prices = page.locator('form[aria-labelledby="prices-h"]');
+    // half a rupiah: refused in words before anything is sent (the API itself takes two decimals)
+    await prices.getByLabel('VIP', { exact: true }).fill('25000.5');
+    await prices.getByRole('button', { name: 'Save the price card' }).click();
+    await prices.getByText('VIP: enter a whole amount; IDR prices have no decimals.').waitFor();
+    const unsaved = (await call(t.app, { method: 'GET', url: `/api/v1/theaters/${theaterId}/pricing` })).body.data;
+    assert.equal(unsaved.surcharges.vip, undefined, 'nothing was saved');
     await prices.getByLabel('VIP', { exact: true }).fill('25000');
     await prices.getByRole('button', { name: 'Add a price rule' }).click();
     await prices.getByLabel('Name (e.g. Matinee)').fill('Matinee');

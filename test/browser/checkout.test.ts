@@ -143,4 +143,66 @@ describe('checkout in the browser', { skip: skipBrowser }, () => {
     assert.deepEqual(errors, []);
     await context.close();
   });
+
+  test('a virtual account stays within reach: after a reload, on the ticket page from My tickets, and back on the payment page', async () => {
+    const errors: string[] = [];
+    const context = await ctx.browser.newContext({ locale: 'en-GB' });
+    const page = await newPage(context, errors);
+    await toPayment(page, ['C7']);
+    const checkoutUrl = page.url();
+    await page.getByLabel(/^Bank transfer/).check();
+    await page.getByRole('button', { name: /^Pay / }).click();
+    const va = (await page.getByTestId('va-number').textContent()) ?? '';
+    assert.match(va, /^\d{16}$/);
+
+    // a reload of the payment page: the same account number, still followed
+    await page.reload();
+    assert.equal(await page.getByTestId('va-number').textContent({ timeout: 10_000 }), va);
+    await page.getByText('Waiting for your payment').waitFor();
+
+    // from My tickets to the ticket awaiting payment: how to pay it is there too
+    await page.locator('header').getByRole('link', { name: 'My tickets' }).click();
+    await page.locator('.cards li').filter({ hasText: 'Awaiting payment' }).first().getByRole('link').click();
+    await page.getByRole('heading', { name: 'Your ticket' }).waitFor();
+    assert.equal(await page.getByTestId('va-number').textContent({ timeout: 10_000 }), va);
+    await page.getByRole('heading', { name: 'How to pay' }).waitFor();
+
+    // back on the payment page (a link, the seat picker's "Continue to payment"): the instructions, not the methods
+    await page.goto(checkoutUrl);
+    assert.equal(await page.getByTestId('va-number').textContent({ timeout: 10_000 }), va);
+    assert.equal(await page.getByLabel(/^Bank transfer/).count(), 0);
+
+    payAtTheBank();
+    await ctx.web.t.rt.simulator?.flushWebhooks();
+    await page.getByRole('heading', { name: 'Your ticket' }).waitFor({ timeout: 10_000 });
+    await page.locator('.status-paid').waitFor();
+    // paid: no instructions left
+    assert.equal(await page.getByTestId('va-number').count(), 0);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test('in Bahasa Indonesia a refund left without a reason reads "Diminta oleh pelanggan", not the English default', async () => {
+    const errors: string[] = [];
+    const context = await ctx.browser.newContext({ locale: 'en-GB' });
+    const page = await newPage(context, errors);
+    await toPayment(page, ['D7']);
+    await page.getByLabel(/^QRIS/).check();
+    await page.getByRole('button', { name: /^Pay / }).click();
+    await page.getByRole('img', { name: 'QRIS' }).waitFor();
+    payAtTheBank();
+    await ctx.web.t.rt.simulator?.flushWebhooks();
+    await page.locator('.status-paid').waitFor({ timeout: 10_000 });
+    await page.getByLabel('Language').selectOption('id');
+    await page.getByRole('button', { name: 'Ajukan pengembalian dana' }).click();
+    await page.getByRole('button', { name: /^Konfirmasi pengembalian / }).click();
+    await page.getByText(/^Pengembalian (selesai|sedang diproses|menunggu peninjauan|diajukan): /).waitFor();
+    await page.locator('header').getByRole('link', { name: 'Pengembalian dana', exact: true }).click();
+    await page.locator('.cards li').first().waitFor();
+    await page.locator('.cards li').first().getByText('Diminta oleh pelanggan').waitFor();
+    assert.equal(await page.getByText('Requested by the customer').count(), 0);
+    assert.equal(await page.title(), 'Pengembalian dana saya · Bioskop');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
 });

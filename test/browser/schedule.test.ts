@@ -102,11 +102,21 @@ describe('the schedule in the browser', { skip: skipBrowser }, () => {
     // the office sees the seat sold
     await page.getByLabel('Day').fill(jakartaDay(0));
     await page.getByLabel('Day').fill(day);
-    await grid.getByRole('button', { name: /^14:00 Dune: Part Two, until .*, 1 seats sold, on sale$/ }).waitFor();
+    // one seat, not "1 seats"
+    await grid.getByRole('button', { name: /^14:00 Dune: Part Two, until .*, 1 seat sold, on sale$/ }).waitFor();
     assert.deepEqual(await axeProblems(page), []);
+    assert.equal(await page.title(), 'Schedule · Cinema');
 
     await page.getByLabel('Language').selectOption('id');
     await page.getByRole('heading', { name: 'Jadwal', level: 1 }).waitFor();
+    await grid.getByRole('button', { name: /^14:00 Dune: Part Two, sampai .*, 1 kursi terjual, dijual$/ }).waitFor();
+    assert.equal(await page.title(), 'Jadwal · Bioskop');
+
+    // on a phone the page keeps to the screen's width (a long movie title in the add form's select
+    // made it 405 px wide at 360); the day's timeline scrolls inside its own box
+    await page.setViewportSize({ width: 360, height: 740 });
+    await grid.getByRole('group', { name: /^Hall/ }).first().waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 360);
     assert.deepEqual(errors, []);
     await office.close();
   });

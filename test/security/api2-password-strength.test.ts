@@ -16,7 +16,8 @@ const register = (email: string, password: string) =>
   call(t.app, { method: 'POST', url: '/api/v1/auth/register', payload: { email, password, full_name: 'Rina Wijaya' } });
 
 describe('registration refuses guessable passwords', () => {
-  for (const password of ['password', '12345678', 'password123', 'qwertyuiop']) {
+  // long enough for the schema (10+), guessable all the same
+  for (const password of ['password12', '1234567890', 'password123', 'qwertyuiop']) {
     test(`"${password}" -> 400 weak_password with feedback`, async () => {
       const r = await register(`weak-${password}@example.com`, password);
       assertProblem(r, 400, 'weak_password');
@@ -40,6 +41,13 @@ describe('registration refuses guessable passwords', () => {
       payload: { email: 'nobody-made@example.com', password: 'password' },
     });
     assertProblem(login, 401, 'invalid_credentials');
+  });
+
+  test('under 10 characters -> 400 validation_failed before any strength check (the schema says the rule)', async () => {
+    for (const password of ['password', '12345678', 'Xk9#mQ2$z']) {
+      const r = await register(`short-${password.length}-${Date.now()}@example.com`, password);
+      assertProblem(r, 400, 'validation_failed');
+    }
   });
 
   test('a strong passphrase -> 201', async () => {

@@ -1,6 +1,7 @@
 // The shell: header (brand, city, language, account), then the page the URL names.
-import { useEffect } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import { locale, t, type Locale } from './i18n/index.ts';
+import { focusHeadingWhenLoaded } from './lib/page-focus.ts';
 import { useStore } from './lib/store.ts';
 import { CheckoutPage } from './pages/checkout.tsx';
 import { HomePage } from './pages/home.tsx';
@@ -63,12 +64,15 @@ export function App() {
   const path = useStore(route);
   const lang = useStore(locale);
   const { user } = useStore(session);
-  // move focus to the new page's heading, so a screen reader hears the page change
+  // after a navigation, focus the new page's heading once its data is there (page-focus.ts)
+  const first = useRef(true);
   useEffect(() => {
-    const h1 = document.querySelector<HTMLElement>('main h1');
-    h1?.setAttribute('tabindex', '-1');
-    h1?.focus({ preventScroll: true });
-  }, [path]);
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    return focusHeadingWhenLoaded(document.getElementById('main'));
+  }, [path.split('?')[0]]);
   return (
     <div>
       <a class="skip" href="#main">

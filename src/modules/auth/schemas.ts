@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Envelope, problems, Timestamp } from '../../http/schemas.ts';
+import { MIN_LENGTH } from './password-strength.ts';
 
 const Email = Type.String({ format: 'email', maxLength: 254, examples: ['admin@cinema.com'] });
 
@@ -40,11 +41,11 @@ export type LoginBody = Static<typeof LoginBody>;
 
 export const RegisterBody = Type.Object({
   email: Email,
+  // the strength check's own minimum (password-strength.ts): the schema says what is refused
   password: Type.String({
-    minLength: 8,
+    minLength: MIN_LENGTH,
     maxLength: 72,
-    description:
-      'At least 10 characters and hard to guess (zxcvbn score 3 of 4; not built from the email or name); a weak one is refused with 400 weak_password and suggestions',
+    description: `At least ${MIN_LENGTH} characters (shorter: 400 validation_failed) and hard to guess (zxcvbn score 3 of 4; not built from the email or name); a weak one is refused with 400 weak_password and suggestions`,
     examples: ['violet tractor umbrella sings'],
   }),
   full_name: Type.String({ minLength: 1, maxLength: 100, examples: ['Siti Rahma'] }),
@@ -105,9 +106,9 @@ export const ChangePasswordBody = Type.Object(
   {
     current_password: Type.String({ minLength: 1, maxLength: 200 }),
     new_password: Type.String({
-      minLength: 1,
+      minLength: MIN_LENGTH,
       maxLength: 72,
-      description: 'At least 10 characters and hard to guess (zxcvbn score 3 of 4); a weak one is refused with 400 weak_password',
+      description: `At least ${MIN_LENGTH} characters (shorter: 400 validation_failed) and hard to guess (zxcvbn score 3 of 4); a weak one is refused with 400 weak_password`,
     }),
   },
   { additionalProperties: false },

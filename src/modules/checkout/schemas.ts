@@ -1,26 +1,7 @@
 import { Type } from 'typebox';
 import { Envelope, problems, Timestamp } from '../../http/schemas.ts';
 import { PAYMENT_METHODS } from '../../gateway/gateway.ts';
-import { MethodSchema } from '../payments/index.ts';
-
-export const NextActionSchema = Type.Union(
-  [
-    Type.Object({ type: Type.Literal('redirect'), url: Type.String({ description: 'Open this page to pay (card 3-D Secure, e-wallet)' }) }),
-    Type.Object({
-      type: Type.Literal('virtual_account'),
-      bank: Type.String(),
-      account_number: Type.String({ description: 'Transfer the exact amount to this virtual account' }),
-      expires_at: Type.String(),
-    }),
-    Type.Object({
-      type: Type.Literal('qr'),
-      qr_string: Type.String({ description: 'QRIS payload to show as a QR code' }),
-      expires_at: Type.String(),
-    }),
-    Type.Null(),
-  ],
-  { description: 'What the customer does next to pay, by method' },
-);
+import { MethodSchema, NextActionSchema } from '../payments/index.ts';
 
 export const PaymentSchema = Type.Object({
   id: Type.Union([Type.String(), Type.Null()], { description: "The gateway's payment id" }),

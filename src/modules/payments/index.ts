@@ -23,4 +23,4 @@ export {
   pendingPaymentOf,
   recordGatewayPayment,
 } from './queries.ts';
-export { MethodSchema } from './schemas.ts';
+export { MethodSchema, NextActionSchema } from './schemas.ts';

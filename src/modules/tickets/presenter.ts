@@ -47,6 +47,8 @@ export function presentTicket(v: TicketView, qr: string | null): Static<typeof T
           amount: money(v.payment.amount),
           fee: money(v.payment.fee),
           captured_at: v.payment.captured_at,
+          // the payment instructions stay within reach while it is pending (a reload, another device)
+          next_action: v.payment.status === 'pending' ? (v.payment.next_action ?? null) : null,
         }
       : null,
     purchase_time: v.purchase_time ? v.purchase_time.toISOString() : null,

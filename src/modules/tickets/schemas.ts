@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { Envelope, ListMeta, problems, Timestamp } from '../../http/schemas.ts';
 import { PageQuery } from '../../http/paging.ts';
+import { NextActionSchema } from '../payments/index.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const STATUSES = ['pending_payment', 'paid', 'expired', 'cancelled', 'partially_refunded', 'refunded'] as const;
@@ -43,6 +44,11 @@ export const TicketSchema = Type.Object({
       amount: Type.Number(),
       fee: Type.Number(),
       captured_at: Nullable(Type.String()),
+      next_action: Type.Union(NextActionSchema.anyOf, {
+        description:
+          'While the payment is pending: what the customer does next to pay (as the checkout answered it), so the ' +
+          'instructions can be shown again after a reload or on another device; null once it is settled',
+      }),
     }),
   ),
   purchase_time: Nullable(Type.String({ format: 'date-time' })),

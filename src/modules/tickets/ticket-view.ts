@@ -1,6 +1,7 @@
 // The ticket view: everything shown about a ticket (API, PDF, e-mail), built by one query. The
 // e-mail renderer uses it too: loadTicketView + ticketQr + toPdfView.
 import type { Sql } from '../../db/client.ts';
+import type { NextAction } from '../../gateway/gateway.ts';
 import { toMinor } from '../../lib/money.ts';
 import type { TicketPdfView } from '../../eticket/pdf.ts';
 import { signTicket } from '../../eticket/ticket-signing.ts';
@@ -63,6 +64,8 @@ export interface TicketView {
     amount: string;
     fee: string;
     captured_at: string | null;
+    /** what the customer does next to pay (a virtual account, a QR code, a page), while it is pending */
+    next_action: NextAction | null;
   } | null;
 }
 
@@ -81,7 +84,8 @@ const VIEW = `
                                                      'price', ts.price::text, 'status', ts.status) ORDER BY st.y, st.x)
                      FROM ticket_seats ts JOIN seats st ON st.id = ts.seat_id WHERE ts.ticket_id = t.id), '[]'::json) AS seats,
          (SELECT json_build_object('id', p.gateway_payment_id, 'reference', p.id, 'status', p.status, 'method', p.method,
-                                   'amount', p.amount::text, 'fee', p.fee::text, 'captured_at', iso8601(p.captured_at))
+                                   'amount', p.amount::text, 'fee', p.fee::text, 'captured_at', iso8601(p.captured_at),
+                                   'next_action', CASE WHEN p.status = 'pending' THEN p.next_action END)
             FROM payments p WHERE p.ticket_id = t.id
            ORDER BY (p.status IN ('captured', 'partially_refunded', 'refunded')) DESC, p.created_at DESC LIMIT 1) AS payment
     FROM tickets t

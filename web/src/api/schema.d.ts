@@ -2469,7 +2469,7 @@ export interface paths {
                         /** @example Siti Rahma */
                         full_name: string;
                         /**
-                         * @description At least 10 characters and hard to guess (zxcvbn score 3 of 4; not built from the email or name); a weak one is refused with 400 weak_password and suggestions
+                         * @description At least 10 characters (shorter: 400 validation_failed) and hard to guess (zxcvbn score 3 of 4; not built from the email or name); a weak one is refused with 400 weak_password and suggestions
                          * @example violet tractor umbrella sings
                          */
                         password: string;
@@ -7988,7 +7988,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         current_password: string;
-                        /** @description At least 10 characters and hard to guess (zxcvbn score 3 of 4); a weak one is refused with 400 weak_password */
+                        /** @description At least 10 characters (shorter: 400 validation_failed) and hard to guess (zxcvbn score 3 of 4); a weak one is refused with 400 weak_password */
                         new_password: string;
                     };
                 };
@@ -8436,6 +8436,26 @@ export interface paths {
                                     /** @description The gateway's payment id */
                                     id: string | null;
                                     method: string;
+                                    /** @description While the payment is pending: what the customer does next to pay (as the checkout answered it), so the instructions can be shown again after a reload or on another device; null once it is settled */
+                                    next_action: {
+                                        /** @enum {string} */
+                                        type: "redirect";
+                                        /** @description Open this page to pay (card 3-D Secure, e-wallet) */
+                                        url: string;
+                                    } | {
+                                        /** @description Transfer the exact amount to this virtual account */
+                                        account_number: string;
+                                        bank: string;
+                                        expires_at: string;
+                                        /** @enum {string} */
+                                        type: "virtual_account";
+                                    } | {
+                                        expires_at: string;
+                                        /** @description QRIS payload to show as a QR code */
+                                        qr_string: string;
+                                        /** @enum {string} */
+                                        type: "qr";
+                                    } | (never | null);
                                     status: string;
                                 } | null;
                                 payment_method: string | null;
@@ -16380,12 +16400,14 @@ export interface paths {
          * @description Upgrade to a WebSocket (`GET` with `Upgrade: websocket`; a plain GET answers 404).
          *
          *     **Authentication**: `?access_token=<access token>`, or, since browsers cannot set headers on a WebSocket, a first
-         *     message `{"type":"auth","token":"<access token>"}` (LiveAuthMessage) within 5 s.
+         *     message `{"type":"auth","token":"<access token>"}` (LiveAuthMessage) within LIVE_AUTH_WINDOW_MS (default 5 s).
          *
          *     **Server messages**: one `snapshot` (LiveSnapshotMessage), then `delta`s (LiveDeltaMessage).
          *
-         *     **Close codes**: 4401 no, invalid or ended session; 4404 no such screening; 1013 the client reads too slowly
-         *     (more than 1 MiB unsent); 1011 server error.
+         *     **Close codes**: 4401 no, invalid or ended session, or the access token reached its `exp` (reconnect with a
+         *     renewed token); 4429 too many live sockets open for this account or address (LIVE_SOCKETS_PER_ACCOUNT,
+         *     LIVE_SOCKETS_PER_ADDRESS; poll GET /seats instead); 4404 no such screening; 1013 the client reads too slowly
+         *     (more than LIVE_MAX_BUFFERED_BYTES unsent, default 1 MiB); 1011 server error.
          */
         get: {
             parameters: {
@@ -21064,6 +21086,26 @@ export interface paths {
                                     /** @description The gateway's payment id */
                                     id: string | null;
                                     method: string;
+                                    /** @description While the payment is pending: what the customer does next to pay (as the checkout answered it), so the instructions can be shown again after a reload or on another device; null once it is settled */
+                                    next_action: {
+                                        /** @enum {string} */
+                                        type: "redirect";
+                                        /** @description Open this page to pay (card 3-D Secure, e-wallet) */
+                                        url: string;
+                                    } | {
+                                        /** @description Transfer the exact amount to this virtual account */
+                                        account_number: string;
+                                        bank: string;
+                                        expires_at: string;
+                                        /** @enum {string} */
+                                        type: "virtual_account";
+                                    } | {
+                                        expires_at: string;
+                                        /** @description QRIS payload to show as a QR code */
+                                        qr_string: string;
+                                        /** @enum {string} */
+                                        type: "qr";
+                                    } | (never | null);
                                     status: string;
                                 } | null;
                                 payment_method: string | null;

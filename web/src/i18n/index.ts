@@ -5,7 +5,12 @@ import { id } from './id.ts';
 import { createStore } from '../lib/store.ts';
 
 export type Locale = 'en' | 'id';
-const CATALOGUES: Record<Locale, Record<MessageKey, string>> = { en, id };
+const CATALOGUES: Record<Locale, Partial<Record<MessageKey, string>>> = { en, id };
+
+/** A message with plural forms: `<base>.one`, `<base>.other` (CLDR categories; English has both,
+ * Bahasa Indonesia only `other`: "1 kursi", "3 kursi"). */
+export type PluralKey = Extract<MessageKey, `${string}.other`> extends `${infer B}.other` ? B : never;
+
 const KEY = 'cinema.locale';
 
 function initial(): Locale {
@@ -39,6 +44,21 @@ export function t(key: MessageKey, vars: Record<string, string | number> = {}): 
   let out = '';
   for (const p of parts(text)) out += typeof p === 'string' ? p : String(vars[p.v] ?? `{${p.v}}`);
   return out;
+}
+
+const pluralRules = new Map<Locale, Intl.PluralRules>();
+
+/** The form of `base` for the count `n` in the page's language, with `{n}` (and `vars`) filled in. */
+export function tn(base: PluralKey, n: number, vars: Record<string, string | number> = {}): string {
+  const l = locale.get();
+  let rules = pluralRules.get(l);
+  if (!rules) {
+    rules = new Intl.PluralRules(l === 'id' ? 'id-ID' : 'en-GB');
+    pluralRules.set(l, rules);
+  }
+  const form = `${base}.${rules.select(n)}`;
+  const key = (form in CATALOGUES[l] ? form : `${base}.other`) as MessageKey;
+  return t(key, { n, ...vars });
 }
 
 const moneyFormats = new Map<string, { format: Intl.NumberFormat; said: Map<number, string> }>();

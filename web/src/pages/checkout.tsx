@@ -1,24 +1,24 @@
 // Payment for a hold: the methods with their fees and the total, then what the gateway asks next:
 // its page (card, e-wallet), a virtual account number, or a QRIS code, the ticket followed until
-// paid. A decline leaves the hold: another method can be tried while it lasts.
+// paid. A decline leaves the hold: another method can be tried while it lasts. Back on this page
+// while that payment is pending (a reload, from the seat picker or "My tickets"), the same
+// instructions are shown again: the hold's ticket, found among the customer's tickets awaiting
+// payment, carries its pending payment's next action.
 import { useEffect, useState } from 'preact/hooks';
 import { api, problemCode, problemText } from '../api/client.ts';
-import { localTime, money, t } from '../i18n/index.ts';
+import { money, t } from '../i18n/index.ts';
 import { mmss, useCountdown } from '../lib/countdown.ts';
 import { useStore } from '../lib/store.ts';
 import { useApi } from '../lib/use-api.ts';
 import { navigate } from '../router.ts';
 import { session } from '../session.ts';
 import { ErrorBox, Loading, Notice } from '../ui.tsx';
-import { QrCode } from './qr-code.tsx';
+import { useTitle } from '../lib/title.ts';
 import { RequireLogin } from './login.tsx';
+import { type NextAction, PaymentInstructions } from './payment-instructions.tsx';
 
 type Method = 'card' | 'ewallet' | 'bank_transfer' | 'qris';
-type NextAction =
-  | { type: 'redirect'; url: string }
-  | { type: 'virtual_account'; bank: string; account_number: string; expires_at: string }
-  | { type: 'qr'; qr_string: string; expires_at: string }
-  | null;
+type Pending = { ticketId: string; action: NextAction; amount: number; currency: string };
 
 /** The fee a method's rule gives, rounded half up to the currency's minor unit (as the server does). */
 export function feeOf(total: number, fee: { fixed: number; rate_bp: number }): number {
@@ -27,6 +27,7 @@ export function feeOf(total: number, fee: { fixed: number; rate_bp: number }): n
 
 export function CheckoutPage({ holdId }: { holdId: string }) {
   const { user, ready } = useStore(session);
+  useTitle(t('checkout.title'));
   if (!ready) return <Loading />;
   if (!user) return <RequireLogin />;
   return <Checkout holdId={holdId} />;
@@ -35,17 +36,33 @@ export function CheckoutPage({ holdId }: { holdId: string }) {
 function Checkout({ holdId }: { holdId: string }) {
   const hold = useApi(() => api.GET('/api/v1/holds/{id}', { params: { path: { id: holdId } } }), [holdId]);
   const methods = useApi(() => api.GET('/api/v1/payment-methods'), []);
+  // a payment of this hold already waiting for the customer (its ticket awaits payment)
+  const awaiting = useApi(() => api.GET('/api/v1/me/tickets', { params: { query: { status: 'pending_payment', limit: 50 } } }), [holdId]);
   const [method, setMethod] = useState<Method>();
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string>();
-  const [pending, setPending] = useState<{ ticketId: string; action: NextAction; amount: number; currency: string }>();
+  const [pending, setPending] = useState<Pending>();
   const countdown = useCountdown(hold.data?.reserved_until);
+  /** The payment waiting ended without paying (failed, cancelled): choose a method again. */
+  const ended = () => {
+    setPending(undefined);
+    setProblem(t('checkout.payment_ended'));
+    awaiting.reload();
+    hold.reload();
+  };
 
   if (hold.error) return <ErrorBox message={hold.error} />;
-  if (!hold.data || !methods.data) return <Loading />;
+  // the list of tickets awaiting payment only adds what may be waiting: without it, checkout goes on
+  if (!hold.data || !methods.data || (!awaiting.data && !awaiting.error)) return <Loading />;
   const h = hold.data;
-  if (pending) return <AwaitPayment {...pending} />;
-  if (h.status !== 'active' || countdown.ended) {
+  if (pending) return <AwaitPayment {...pending} onEnded={ended} />;
+  const live = h.status === 'active' && !countdown.ended;
+  const waiting = live ? awaiting.data?.find((tk) => tk.hold_id === holdId && tk.payment?.status === 'pending' && tk.payment.next_action) : undefined;
+  if (waiting?.payment) {
+    const p = waiting.payment;
+    return <AwaitPayment ticketId={waiting.id} action={p.next_action as NextAction} amount={p.amount} currency={waiting.currency} onEnded={ended} />;
+  }
+  if (!live) {
     return (
       <section>
         <h1>{t('checkout.title')}</h1>
@@ -70,6 +87,12 @@ function Checkout({ holdId }: { holdId: string }) {
       });
       if (!r.data) {
         const code = problemCode(r.error);
+        if (code === 'payment_in_progress') {
+          // paid from another tab or device meanwhile: show that payment's instructions
+          awaiting.reload();
+          hold.reload();
+          return;
+        }
         setProblem(
           code === 'payment_declined'
             ? t('checkout.declined')
@@ -134,14 +157,17 @@ function Checkout({ holdId }: { holdId: string }) {
   );
 }
 
-/** A virtual account or QRIS payment: what to pay and where, the ticket followed until it is paid. */
-function AwaitPayment({ ticketId, action, amount, currency }: { ticketId: string; action: NextAction; amount: number; currency: string }) {
+/** A virtual account or QRIS payment (or a gateway page not finished): what to pay and where, the
+ * ticket followed until it is paid, or until the payment ends without paying. */
+function AwaitPayment({ ticketId, action, amount, currency, onEnded }: Pending & { onEnded: () => void }) {
   useEffect(() => {
     let stop = false;
     const tick = async () => {
       const r = await api.GET('/api/v1/tickets/{id}', { params: { path: { id: ticketId } } }).catch(() => undefined);
       if (stop) return;
-      if (r?.data && r.data.data.status === 'paid') return navigate(`/tickets/${ticketId}`, { replace: true });
+      const tk = r?.data?.data;
+      if (tk && tk.status !== 'pending_payment') return navigate(`/tickets/${ticketId}`, { replace: true });
+      if (tk && (tk.payment?.status === 'failed' || tk.payment?.status === 'cancelled')) return onEnded();
       setTimeout(tick, 2000);
     };
     void tick();
@@ -152,27 +178,7 @@ function AwaitPayment({ ticketId, action, amount, currency }: { ticketId: string
   return (
     <article>
       <h1>{t('checkout.title')}</h1>
-      {action?.type === 'virtual_account' && (
-        <section class="panel">
-          <p>{t('checkout.va', { amount: money(amount, currency), bank: action.bank })}</p>
-          <p>
-            {t('checkout.va_number')}:{' '}
-            <strong class="va" data-testid="va-number">
-              {action.account_number}
-            </strong>
-          </p>
-          <p class="muted">{t('checkout.pay_before', { time: localTime(action.expires_at, 'Asia/Jakarta', true) })}</p>
-        </section>
-      )}
-      {action?.type === 'qr' && (
-        <section class="panel">
-          <p>{t('checkout.qr')}</p>
-          <QrCode text={action.qr_string} label="QRIS" />
-          <p>
-            <strong>{money(amount, currency)}</strong>
-          </p>
-        </section>
-      )}
+      <PaymentInstructions action={action} amount={amount} currency={currency} />
       <p role="status" aria-live="polite">
         {t('checkout.waiting')}
       </p>

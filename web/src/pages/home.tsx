@@ -4,6 +4,7 @@ import { api } from '../api/client.ts';
 import { longDate, t } from '../i18n/index.ts';
 import { city } from '../lib/city.ts';
 import { useStore } from '../lib/store.ts';
+import { useTitle } from '../lib/title.ts';
 import { useApi } from '../lib/use-api.ts';
 import { ErrorBox, Loading } from '../ui.tsx';
 import { MovieCard } from './movie-card.tsx';
@@ -21,6 +22,7 @@ export function HomePage() {
     if (!cityId && cities.data?.length) city.set(cities.data.find((c) => c.name === 'Jakarta')?.id ?? cities.data[0].id);
   }, [cities.data, cityId]);
   const current = cities.data?.find((c) => c.id === cityId);
+  useTitle(current ? t('home.title', { city: current.name }) : undefined);
 
   return (
     <section>

@@ -2,11 +2,17 @@
 import { useState } from 'preact/hooks';
 import { problemText } from '../api/client.ts';
 import { t } from '../i18n/index.ts';
+import { useTitle } from '../lib/title.ts';
 import { navigate, query, route } from '../router.ts';
 import { logIn, register } from '../session.ts';
 import { Notice } from '../ui.tsx';
 
+/** A new password's minimum length: the server's (auth/password-strength.ts MIN_LENGTH, the register
+ * schema's minLength), said on the form before anyone submits; the server still judges the rest. */
+export const PASSWORD_MIN_LENGTH = 10;
+
 export function RequireLogin() {
+  useTitle(t('auth.login'));
   return (
     <section>
       <h1>{t('auth.login')}</h1>
@@ -18,6 +24,7 @@ export function RequireLogin() {
 
 export function LoginPage({ mode }: { mode: 'login' | 'register' }) {
   const next = query('next');
+  useTitle(mode === 'login' ? t('auth.login') : t('auth.register'));
   return (
     <section class="narrow">
       <h1>{mode === 'login' ? t('auth.login') : t('auth.register')}</h1>
@@ -40,6 +47,11 @@ function LoginForm({ mode, next }: { mode: 'login' | 'register'; next: string })
   const [busy, setBusy] = useState(false);
   const submit = async (e: Event) => {
     e.preventDefault();
+    const length = [...password].length;
+    if (mode === 'register' && length < PASSWORD_MIN_LENGTH) {
+      setProblem(t('auth.password_short', { n: PASSWORD_MIN_LENGTH, length }));
+      return;
+    }
     setBusy(true);
     setProblem(undefined);
     try {
@@ -78,10 +90,16 @@ function LoginForm({ mode, next }: { mode: 'login' | 'register'; next: string })
           type="password"
           autoComplete={mode === 'login' ? 'current-password' : 'new-password'}
           required
+          aria-describedby={mode === 'register' ? 'password-rule' : undefined}
           value={password}
           onInput={(e) => setPassword((e.target as HTMLInputElement).value)}
         />
       </label>
+      {mode === 'register' && (
+        <p id="password-rule" class="muted hint">
+          {t('auth.password_rule', { n: PASSWORD_MIN_LENGTH })}
+        </p>
+      )}
       {problem && <Notice kind="warn">{problem}</Notice>}
       <button type="submit" class="primary" disabled={busy}>
         {mode === 'login' ? t('auth.login') : t('auth.register')}

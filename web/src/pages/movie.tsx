@@ -4,6 +4,7 @@ import { api } from '../api/client.ts';
 import { longDate, t } from '../i18n/index.ts';
 import { city } from '../lib/city.ts';
 import { useStore } from '../lib/store.ts';
+import { useTitle } from '../lib/title.ts';
 import { useApi } from '../lib/use-api.ts';
 import { ErrorBox, Loading } from '../ui.tsx';
 import { type BrowseScreening, DateStrip, nextDays, ShowtimeButtons } from './showtime-list.tsx';
@@ -22,6 +23,7 @@ export function MoviePage({ id }: { id: number }) {
       }),
     [id, day, cityId],
   );
+  useTitle(movie.data?.title);
   if (movie.error) return <ErrorBox message={movie.error} retry={movie.reload} />;
   if (!movie.data) return <Loading />;
   const m = movie.data;

@@ -1,7 +1,9 @@
 // My refunds, newest first, with their status.
 import { api } from '../api/client.ts';
 import { money, t } from '../i18n/index.ts';
+import { refundReasonText } from '../i18n/reasons.ts';
 import { useStore } from '../lib/store.ts';
+import { useTitle } from '../lib/title.ts';
 import { useApi } from '../lib/use-api.ts';
 import { session } from '../session.ts';
 import { ErrorBox, Loading } from '../ui.tsx';
@@ -9,6 +11,7 @@ import { RequireLogin } from './login.tsx';
 
 export function MyRefundsPage() {
   const { user, ready } = useStore(session);
+  useTitle(t('refunds.title'));
   if (!ready) return <Loading />;
   if (!user) return <RequireLogin />;
   return <Refunds />;
@@ -28,7 +31,7 @@ function Refunds() {
             <a href={`/tickets/${r.ticket_id}`} class="card-link">
               <strong>{money(r.amount, r.currency)}</strong>
               <span class={`status status-${r.status}`}>{t(`refund.status.${r.status}`)}</span>
-              {r.reason && <span class="muted">{r.reason}</span>}
+              {r.reason && <span class="muted">{refundReasonText(r.reason)}</span>}
             </a>
           </li>
         ))}

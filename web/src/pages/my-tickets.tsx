@@ -2,6 +2,7 @@
 import { api } from '../api/client.ts';
 import { localTime, t } from '../i18n/index.ts';
 import { useStore } from '../lib/store.ts';
+import { useTitle } from '../lib/title.ts';
 import { useApi } from '../lib/use-api.ts';
 import { session } from '../session.ts';
 import { ErrorBox, Loading } from '../ui.tsx';
@@ -11,6 +12,7 @@ type Status = 'pending_payment' | 'paid' | 'refunded' | 'partially_refunded' | '
 
 export function MyTicketsPage() {
   const { user, ready } = useStore(session);
+  useTitle(t('tickets.title'));
   if (!ready) return <Loading />;
   if (!user) return <RequireLogin />;
   return <Tickets />;

@@ -3,10 +3,11 @@
 // and on to payment.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, problemText } from '../api/client.ts';
-import { localTime, money, t } from '../i18n/index.ts';
+import { localTime, money, t, tn } from '../i18n/index.ts';
 import { mmss, useCountdown } from '../lib/countdown.ts';
 import { forgetHold, rememberedHold, rememberHold } from '../lib/current-hold.ts';
 import { useStore } from '../lib/store.ts';
+import { useTitle } from '../lib/title.ts';
 import { useApi } from '../lib/use-api.ts';
 import { navigate, route } from '../router.ts';
 import { followSeatMap, type Following, type LiveState } from '../seatmap/live.ts';
@@ -42,6 +43,11 @@ export function ShowtimePage({ id }: { id: number }) {
   const { user, token, ready } = useStore(session);
   const show = useApi(() => api.GET('/api/v1/showtimes/{id}', { params: { path: { id } } }), [id]);
   const theaterId = show.data?.theater.id;
+  useTitle(
+    show.data
+      ? t('title.showtime', { movie: show.data.movie.title, time: localTime(show.data.show_time, show.data.theater.time_zone, true) })
+      : undefined,
+  );
   const theater = useApi(
     () => (theaterId ? api.GET('/api/v1/theaters/{id}', { params: { path: { id: theaterId } } }) : new Promise<never>(() => {})),
     [theaterId],
@@ -122,7 +128,7 @@ export function ShowtimePage({ id }: { id: number }) {
   const toggle = (seat: Seat) => {
     setMessage(undefined);
     const next = toggleSeat(selected, seat, byId);
-    if (next.length > MAX_SEATS) return setMessage({ kind: 'warn', text: t('seats.max', { n: MAX_SEATS }) });
+    if (next.length > MAX_SEATS) return setMessage({ kind: 'warn', text: tn('seats.max', MAX_SEATS) });
     setSelected(next);
   };
 
@@ -253,7 +259,7 @@ export function ShowtimePage({ id }: { id: number }) {
             <p class="muted">{t('seats.none_selected')}</p>
           ) : (
             <p>
-              {t('seats.selected', { n: selected.length, labels: selected.map((sid) => byId.get(sid)?.label).join(', ') })} ·{' '}
+              {tn('seats.selected', selected.length, { labels: selected.map((sid) => byId.get(sid)?.label).join(', ') })} ·{' '}
               <strong>{t('seats.total', { total: money(total, s.currency) })}</strong>
             </p>
           )}
@@ -312,7 +318,7 @@ export function ShowtimePage({ id }: { id: number }) {
                   </select>
                 </label>{' '}
                 <button type="button" ref={bestButton} disabled={busy} onClick={holdBest}>
-                  {t('seats.best', { n: bestCount })}
+                  {tn('seats.best', bestCount)}
                 </button>
               </span>
             </div>

@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api/client.ts';
 import { t } from '../i18n/index.ts';
+import { useTitle } from '../lib/title.ts';
 import { useApi } from '../lib/use-api.ts';
 import { ErrorBox, Loading } from '../ui.tsx';
 import { type BrowseScreening, DateStrip, nextDays, ShowtimeButtons } from './showtime-list.tsx';
@@ -12,6 +13,7 @@ export function TheaterPage({ id }: { id: number }) {
   const days = nextDays(zone);
   const [day, setDay] = useState(days[0]);
   const shows = useApi(() => api.GET('/api/v1/theaters/{id}/screenings', { params: { path: { id }, query: { date: day, limit: 100 } } }), [id, day]);
+  useTitle(theater.data?.name);
   if (theater.error) return <ErrorBox message={theater.error} retry={theater.reload} />;
   if (!theater.data) return <Loading />;
   const byMovie = new Map<number, BrowseScreening[]>();

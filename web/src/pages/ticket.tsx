@@ -8,7 +8,10 @@ import { saveBlob } from '../lib/download.ts';
 import { useApi } from '../lib/use-api.ts';
 import { session } from '../session.ts';
 import { ErrorBox, Loading, Notice } from '../ui.tsx';
+import { useTitle } from '../lib/title.ts';
+import { CUSTOMER_REASON } from '../i18n/reasons.ts';
 import { RequireLogin } from './login.tsx';
+import { type NextAction, PaymentInstructions } from './payment-instructions.tsx';
 import { QrCode } from './qr-code.tsx';
 
 type Status = 'pending_payment' | 'paid' | 'refunded' | 'partially_refunded' | 'cancelled' | 'expired' | 'checked_in';
@@ -23,6 +26,7 @@ export function TicketPage({ id }: { id: string }) {
 function Ticket({ id }: { id: string }) {
   const ticket = useApi(() => api.GET('/api/v1/tickets/{id}', { params: { path: { id } } }), [id]);
   const [refunding, setRefunding] = useState(false);
+  useTitle(ticket.data ? t('title.ticket', { movie: ticket.data.movie.title }) : t('ticket.title'));
   // back from the payment page before the gateway's confirmation: follow the ticket until it is paid
   const pending = ticket.data?.status === 'pending_payment';
   useEffect(() => {
@@ -36,6 +40,8 @@ function Ticket({ id }: { id: string }) {
   const zone = tk.theater.time_zone;
   // a payment that did not go through leaves the hold: its checkout can go on while the hold lasts
   const payAgain = tk.status === 'pending_payment' && tk.hold_id && (tk.payment?.status === 'failed' || tk.payment?.status === 'cancelled');
+  // a payment still waiting for the customer: how to pay it, as checkout first said
+  const toPay = tk.status === 'pending_payment' && tk.payment?.status === 'pending' ? tk.payment : null;
   // the door has admitted it: nothing more to do with it here (no refund, the code already used)
   const admitted = tk.checked_in_at !== null;
   const downloadable = tk.status === 'paid' || tk.status === 'partially_refunded';
@@ -51,6 +57,9 @@ function Ticket({ id }: { id: string }) {
         <Notice kind="warn">
           {t('ticket.payment_failed')} <a href={`/checkout/${tk.hold_id}`}>{t('ticket.pay_again')}</a>
         </Notice>
+      )}
+      {toPay?.next_action && (
+        <PaymentInstructions action={toPay.next_action as NextAction} amount={toPay.amount} currency={tk.currency} zone={zone} />
       )}
       <h2>{tk.movie.title}</h2>
       {tk.qr && (
@@ -121,13 +130,18 @@ function RefundPanel({ ticketId, zone, onDone }: { ticketId: string; zone: strin
   if (quote.error) return <ErrorBox message={quote.error} retry={quote.reload} />;
   if (!quote.data) return <Loading />;
   const q = quote.data;
-  if (!q.refundable) return <Notice kind="warn">{t('refund.not_allowed', { reason: q.reason ?? q.reason_code ?? '' })}</Notice>;
+  if (!q.refundable) {
+    // the refusal's code says it in the page's language (the server's words are English)
+    const why = q.reason_code ? problemText({ code: q.reason_code, message: q.reason ?? q.reason_code }) : (q.reason ?? '');
+    return <Notice kind="warn">{t('refund.not_allowed', { reason: why })}</Notice>;
+  }
   const confirm = async () => {
     setBusy(true);
     const r = await api
       .POST('/api/v1/tickets/{id}/refunds', {
         params: { path: { id: ticketId }, header: { 'idempotency-key': crypto.randomUUID() } },
-        body: { reason: reason.trim() || 'Requested by the customer' },
+        // left empty: the stable default, which every page shows in its reader's language (reasons.ts)
+        body: { reason: reason.trim() || CUSTOMER_REASON },
       })
       .catch(() => undefined);
     setBusy(false);

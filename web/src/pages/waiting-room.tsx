@@ -4,7 +4,7 @@
 // then sends the same hold again) or once too few seats are left for them.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type paths, problemCode, problemText } from '../api/client.ts';
-import { t } from '../i18n/index.ts';
+import { t, tn } from '../i18n/index.ts';
 import type { Seat } from '../seatmap/types.ts';
 
 type Room = paths['/api/v1/screenings/{id}/waiting-room']['post']['responses'][200]['content']['application/json']['data'];
@@ -68,7 +68,7 @@ function waitText(ms: number | undefined): string {
   const s = Math.ceil(ms / 1000);
   if (s <= 5) return t('queue.wait_few');
   if (s < 60) return t('queue.wait_seconds', { n: Math.ceil(s / 5) * 5 });
-  return t('queue.wait_minutes', { n: Math.ceil(s / 60) });
+  return tn('queue.wait_minutes', Math.ceil(s / 60));
 }
 
 function aheadText(ahead: number): string {
@@ -184,7 +184,7 @@ export function WaitingRoom(props: WaitingRoomProps) {
         {props.sending ? t('queue.turn') : reconnecting ? t('queue.reconnecting') : milestone && milestoneText(milestone)}
       </p>
       <div class="queue-bar" aria-hidden="true" />
-      <p class="muted">{props.best ? t('queue.keep_best', { n: count }) : t('queue.keep_seats')}</p>
+      <p class="muted">{props.best ? t('queue.keep_best', { seats: tn('count.seats', count) }) : t('queue.keep_seats')}</p>
       <div class="actions">
         <button type="button" disabled={props.sending} onClick={props.onLeave}>
           {t('queue.leave')}

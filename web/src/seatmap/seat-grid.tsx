@@ -104,6 +104,9 @@ export function SeatGrid({ map, selected, onToggle, edit }: Props) {
       const els = new Map<number, HTMLElement>();
       for (const b of el.querySelectorAll<HTMLElement>('[data-seat]')) els.set(Number(b.dataset.seat), b);
       shown.current = { key, views, els };
+      // a new hall wider than the phone: start scrolled to its middle, where the screen is
+      const box = grid.current?.closest<HTMLElement>('.hall-scroll');
+      if (!before && box && box.scrollWidth > box.clientWidth) box.scrollLeft = (box.scrollWidth - box.clientWidth) / 2;
     } else {
       for (const [id, v] of views) {
         if (sameView(before.views.get(id), v)) continue;
@@ -139,26 +142,31 @@ export function SeatGrid({ map, selected, onToggle, edit }: Props) {
   };
 
   return (
-    <div class={`hall ${screenBottom ? 'screen-bottom' : ''}`}>
-      <div class="screen" aria-hidden="true">
-        {t('seats.screen')}
-      </div>
-      <div
-        ref={grid}
-        class="seat-grid"
-        role="group"
-        aria-label={`${map.hall.name}. ${t('seats.keyboard')}`}
-        style={{ '--cols': width, '--rows': height }}
-        onClick={onClick}
-        onKeyDown={onKeyDown}
-        onFocusIn={onFocusIn}
-      >
-        {rowLabels(map.seats).map(([y, row]) => (
-          <span key={`r${y}`} class="row-label" aria-hidden="true" style={`top:${pct(rowOf(y) - 1, height)}`}>
-            {row}
-          </span>
-        ))}
-        <div ref={layer} class="seat-layer" />
+    <div class="hall">
+      {/* a hall wider than a phone scrolls sideways in here (the page does not): seats stay tappable */}
+      <div class="hall-scroll">
+        <div class={`hall-plane ${screenBottom ? 'screen-bottom' : ''}`}>
+          <div class="screen" aria-hidden="true">
+            {t('seats.screen')}
+          </div>
+          <div
+            ref={grid}
+            class="seat-grid"
+            role="group"
+            aria-label={`${map.hall.name}. ${t('seats.keyboard')}`}
+            style={{ '--cols': width, '--rows': height }}
+            onClick={onClick}
+            onKeyDown={onKeyDown}
+            onFocusIn={onFocusIn}
+          >
+            {rowLabels(map.seats).map(([y, row]) => (
+              <span key={`r${y}`} class="row-label" aria-hidden="true" style={`top:${pct(rowOf(y) - 1, height)}`}>
+                {row}
+              </span>
+            ))}
+            <div ref={layer} class="seat-layer" />
+          </div>
+        </div>
       </div>
       {edit ? <EditLegend /> : <Legend currency={map.currency} seats={map.seats} />}
     </div>

@@ -3,12 +3,15 @@
 import type { ComponentChildren } from 'preact';
 import { t } from '../i18n/index.ts';
 import { useStore } from '../lib/store.ts';
+import { useTitle } from '../lib/title.ts';
 import { RequireLogin } from '../pages/login.tsx';
 import { session } from '../session.ts';
 import { Loading, Notice } from '../ui.tsx';
 
 export function AdminOnly({ title, children }: { title: string; children: ComponentChildren }) {
   const { user, ready } = useStore(session);
+  // the page's own title (a theater's name, a hall's) wins over this one
+  useTitle(title, { fallback: true });
   if (!ready) return <Loading />;
   if (!user) return <RequireLogin />;
   if (user.role !== 'admin') {

@@ -2,7 +2,7 @@
 // newest first; the page says when the feed is live and when it is reconnecting.
 import { useEffect, useState } from 'preact/hooks';
 import { api, type paths } from '../api/client.ts';
-import { t } from '../i18n/index.ts';
+import { t, tn } from '../i18n/index.ts';
 import { useApi } from '../lib/use-api.ts';
 import { ErrorBox, Loading } from '../ui.tsx';
 import { type FeedState, followAlerts } from './alert-feed.ts';
@@ -44,7 +44,7 @@ function Alerts() {
           {all.map((a) => (
             <li key={a.id} class={`alert alert-${a.direction}`}>
               <strong>{a.headline}</strong>: {a.movie}, {a.theater} / {a.hall}, {a.local_time}{' '}
-              <span class="muted">{t('alerts.counts', { sold: a.sold, sellable: a.sellable })}</span>
+              <span class="muted">{t('alerts.counts', { sold: a.sold, sellable: tn('count.seats', a.sellable) })}</span>
             </li>
           ))}
         </ul>

@@ -4,9 +4,10 @@
 // once with "Checking…", so a dropped network shows as "not checked", never as a stale answer.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, problemCode } from '../api/client.ts';
-import { localTime, t } from '../i18n/index.ts';
+import { localTime, t, tn } from '../i18n/index.ts';
 import type { MessageKey } from '../i18n/en.ts';
 import { useStore } from '../lib/store.ts';
+import { useTitle } from '../lib/title.ts';
 import { RequireLogin } from '../pages/login.tsx';
 import { session } from '../session.ts';
 import { Loading, Notice } from '../ui.tsx';
@@ -48,6 +49,7 @@ const deviceZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 export function CheckinPage() {
   const { user, ready } = useStore(session);
+  useTitle(t('checkin.title'));
   if (!ready) return <Loading />;
   if (!user) return <RequireLogin />;
   if (user.role === 'customer') {
@@ -214,7 +216,12 @@ function Door() {
       </div>
       {count && (
         <p class="door-count" data-testid="door-count">
-          {t('checkin.count', { ...count })}
+          {t('checkin.count', {
+            admitted: count.admitted,
+            tickets: tn('count.tickets', count.tickets),
+            admitted_seats: count.admitted_seats,
+            seats: tn('count.seats', count.seats),
+          })}
         </p>
       )}
       <div class="door-camera">

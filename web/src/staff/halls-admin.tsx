@@ -2,7 +2,7 @@
 // hall drawn from a few numbers (rows, seats per row, an aisle) that the layout editor then refines.
 import { useState } from 'preact/hooks';
 import { api } from '../api/client.ts';
-import { t } from '../i18n/index.ts';
+import { t, tn } from '../i18n/index.ts';
 import { useApi } from '../lib/use-api.ts';
 import { navigate } from '../router.ts';
 import { ErrorBox } from '../ui.tsx';
@@ -46,8 +46,7 @@ export function HallsAdmin({ theaterId }: { theaterId: number }) {
         <ul class="plain-list" data-testid="halls">
           {halls.data.map((h) => (
             <li key={h.id}>
-              {h.name} {[h.screen_type, h.has_3d_capability ? '3D' : null].filter(Boolean).join(', ')} · {t('catalog.seat_count', { n: h.capacity })}{' '}
-              ·{' '}
+              {h.name} {[h.screen_type, h.has_3d_capability ? '3D' : null].filter(Boolean).join(', ')} · {tn('catalog.seat_count', h.capacity)} ·{' '}
               <a href={`/admin/halls/${h.id}/layout`} aria-label={t('catalog.edit_layout_named', { name: h.name })}>
                 {t('catalog.edit_layout')}
               </a>

@@ -7,7 +7,8 @@
 // stays drawn, marked removed, so it can be put back.
 import { useMemo, useState } from 'preact/hooks';
 import { api, type paths, problemCode } from '../api/client.ts';
-import { hasMessage, t } from '../i18n/index.ts';
+import { hasMessage, t, tn } from '../i18n/index.ts';
+import { useTitle } from '../lib/title.ts';
 import { useApi } from '../lib/use-api.ts';
 import { SeatGrid } from '../seatmap/seat-grid.tsx';
 import type { Seat, SeatMap } from '../seatmap/types.ts';
@@ -60,6 +61,7 @@ function LayoutLoader({ id }: { id: number }) {
   // kept here: what the last save did outlives the editor it was made in
   const [said, say] = useState<Said>();
   const [generation, setGeneration] = useState(0);
+  useTitle(hall.data ? t('layout.heading', { name: hall.data.name }) : undefined);
   if (hall.error) return <ErrorBox message={hall.error} retry={hall.reload} />;
   if (!hall.data) return <Loading />;
   // a fresh editor for each version read: a save or a reload starts from what the server has
@@ -161,7 +163,7 @@ function LayoutEditor({ hall, etag, reload, discard, said, say }: EditorProps) {
       // stays busy: the editor starts again from the saved layout as soon as it is read back
       // seats of the saved layout that are gone now: one added and removed again before saving never was
       const removed = draft.seats.filter((s) => s.removed && !s.added).length;
-      say({ kind: 'ok', text: t('layout.saved', { seats: r.data.data.capacity, removed }) });
+      say({ kind: 'ok', text: t('layout.saved', { seats: tn('count.seats', r.data.data.capacity), removed }) });
       reload();
       return;
     }
@@ -192,7 +194,7 @@ function LayoutEditor({ hall, etag, reload, discard, said, say }: EditorProps) {
       <p>{t('layout.help')}</p>
       <SeatGrid map={map} selected={chosen} onToggle={toggle} edit={edit} />
       <p class="layout-count" aria-live="polite">
-        {t('layout.count', { seats: draft.seats.filter((s) => !s.removed).length, chosen: chosen.length })}
+        {t('layout.count', { seats: tn('count.seats', draft.seats.filter((s) => !s.removed).length), chosen: chosen.length })}
       </p>
       <div id="layout-problems" tabIndex={-1} aria-live="polite">
         {problems.length > 0 && (

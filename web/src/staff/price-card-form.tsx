@@ -13,6 +13,19 @@ type Rule = Omit<Pricing['rules'][number], 'adjustment'> & { adjustment: string 
 const SEAT_TYPES = ['regular', 'vip', 'couple', 'wheelchair', 'companion'] as const;
 const DAYS = ['all', 'weekday', 'weekend'] as const;
 
+/**
+ * Prices in whole units only: the rupiah has sen on paper (ISO 4217 gives IDR two decimals, and the
+ * server stores them) but no price, coin or transfer uses them; nor do currencies without a minor unit.
+ */
+export function wholeUnitsOnly(currency: string): boolean {
+  if (currency === 'IDR') return true;
+  try {
+    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits === 0;
+  } catch {
+    return false;
+  }
+}
+
 export function PriceCardForm({ theaterId }: { theaterId: number }) {
   const card = useApi(() => api.GET('/api/v1/theaters/{id}/pricing', { params: { path: { id: theaterId } } }), [theaterId]);
   const [surcharges, setSurcharges] = useState<Record<string, string>>({});
@@ -26,11 +39,22 @@ export function PriceCardForm({ theaterId }: { theaterId: number }) {
   const setRule = (i: number, patch: Partial<Rule>) => setRules((rs) => rs.map((r, j) => (j === i ? { ...r, ...patch } : r)));
 
   const { busy, run } = useOneAtATime();
+  // whole rupiah: checked on save with a message in words (a step of 1 would leave it to the browser's own)
+  const whole = wholeUnitsOnly(card.data?.currency ?? 'IDR');
   const save = (e: Event) => {
     e.preventDefault();
     void run(() => saveCard());
   };
   async function saveCard() {
+    const currency = card.data?.currency ?? 'IDR';
+    if (wholeUnitsOnly(currency)) {
+      const amounts = [
+        ...SEAT_TYPES.filter((s) => surcharges[s]?.trim()).map((s) => ({ field: t(`seats.type.${s}`), text: surcharges[s] })),
+        ...rules.map((r, i) => ({ field: `${t('catalog.rule_n', { n: i + 1 })}: ${t('catalog.rule_adjustment')}`, text: r.adjustment })),
+      ];
+      const fractional = amounts.find((a) => !Number.isInteger(Number(a.text)));
+      if (fractional) return say({ kind: 'warn', text: t('catalog.whole_amount', { field: fractional.field, currency }) });
+    }
     const body: Pricing = {
       surcharges: Object.fromEntries(SEAT_TYPES.filter((s) => surcharges[s]?.trim()).map((s) => [s, Number(surcharges[s])])),
       rules: rules.map((r) => ({
@@ -63,7 +87,7 @@ export function PriceCardForm({ theaterId }: { theaterId: number }) {
             label={t(`seats.type.${s}`)}
             type="number"
             min={0}
-            step="0.01"
+            step={whole ? 'any' : '0.01'}
             value={surcharges[s] ?? ''}
             onInput={(v) => setSurcharges((x) => ({ ...x, [s]: v }))}
           />
@@ -89,7 +113,7 @@ export function PriceCardForm({ theaterId }: { theaterId: number }) {
             label={t('catalog.rule_adjustment')}
             required
             type="number"
-            step="0.01"
+            step={whole ? 'any' : '0.01'}
             value={r.adjustment}
             onInput={(v) => setRule(i, { adjustment: v })}
           />

@@ -3,7 +3,8 @@
 // the server, resumable; this page only asks and watches).
 import { useEffect, useState } from 'preact/hooks';
 import { api, problemText } from '../api/client.ts';
-import { localTime, money, t } from '../i18n/index.ts';
+import { localTime, money, t, tn } from '../i18n/index.ts';
+import { refundReasonText } from '../i18n/reasons.ts';
 import { useApi } from '../lib/use-api.ts';
 import { ErrorBox, Loading, Notice } from '../ui.tsx';
 import { AdminOnly } from './admin-only.tsx';
@@ -79,7 +80,7 @@ function ReviewItem({ refund: r, onDone }: { refund: Refund; onDone: (kind: 'ok'
         <strong>{money(r.amount, r.currency)}</strong> · {t('admin_refunds.seats', { seats })} ·{' '}
         {t('admin_refunds.asked', { time: localTime(r.requested_at, deviceZone, true) })}
       </p>
-      <p>{t('admin_refunds.reason', { reason: r.reason ?? '-' })}</p>
+      <p>{t('admin_refunds.reason', { reason: refundReasonText(r.reason) ?? '-' })}</p>
       {rejecting ? (
         <form
           onSubmit={(e) => {
@@ -213,14 +214,14 @@ function CancelShow() {
       {error && <ErrorBox message={error} />}
       {progress && (
         <div class="cancel-progress" data-testid="cancel-progress">
-          <label for="cancel-bar">{t('admin_refunds.progress', { done, total: progress.tickets_total })}</label>
+          <label for="cancel-bar">{t('admin_refunds.progress', { done, tickets: tn('count.tickets', progress.tickets_total) })}</label>
           <progress id="cancel-bar" max={Math.max(1, progress.tickets_total)} value={progress.tickets_total === 0 ? 1 : done} />
           <p role="status">
             {progress.status === 'in_progress'
               ? t('admin_refunds.in_progress', { pending: progress.pending })
               : progress.status === 'completed'
-                ? t('admin_refunds.completed', { refunded: progress.refunded, amount: money(progress.amount_refunded) })
-                : t('admin_refunds.needs_attention', { failed: progress.failed })}
+                ? t('admin_refunds.completed', { tickets: tn('count.tickets', progress.refunded), amount: money(progress.amount_refunded) })
+                : tn('admin_refunds.needs_attention', progress.failed)}
           </p>
         </div>
       )}

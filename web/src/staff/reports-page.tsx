@@ -5,7 +5,8 @@
 import { useState } from 'preact/hooks';
 import { api, type paths, problemText } from '../api/client.ts';
 import type { MessageKey } from '../i18n/en.ts';
-import { money, t } from '../i18n/index.ts';
+import { hasMessage, money, t, tn } from '../i18n/index.ts';
+import { refundReasonText } from '../i18n/reasons.ts';
 import { saveBlob } from '../lib/download.ts';
 import { useApi } from '../lib/use-api.ts';
 import { ErrorBox, Loading } from '../ui.tsx';
@@ -216,7 +217,12 @@ function TopMovies({ from, to }: { from: string; to: string }) {
       <ol class="top-movies">
         {top.data.map((m) => (
           <li key={m.movie_id}>
-            {t('reports.top_line', { title: m.title, seats: m.seats_sold, screenings: m.screenings, revenue: money(m.revenue) })}
+            {t('reports.top_line', {
+              title: m.title,
+              seats: tn('count.seats', m.seats_sold),
+              screenings: tn('count.shows', m.screenings),
+              revenue: money(m.revenue),
+            })}
           </li>
         ))}
       </ol>
@@ -235,7 +241,7 @@ function Audience({ from, to }: { from: string; to: string }) {
   return (
     <section aria-labelledby="aud-h">
       <h2 id="aud-h">{t('reports.audience')}</h2>
-      <p>{t('reports.refund_rate', { rate: percent(r.refund_rate), refunded: r.seats_refunded, sold: r.seats_sold })}</p>
+      <p>{t('reports.refund_rate', { rate: percent(r.refund_rate), refunded: r.seats_refunded, sold: tn('count.seats', r.seats_sold) })}</p>
       {r.by_reason.length > 0 && (
         <div class="table-scroll">
           <table>
@@ -251,8 +257,8 @@ function Audience({ from, to }: { from: string; to: string }) {
             <tbody>
               {r.by_reason.map((x) => (
                 <tr key={`${x.reason}|${x.initiated_by}`}>
-                  <th scope="row">{x.reason}</th>
-                  <td>{x.initiated_by}</td>
+                  <th scope="row">{refundReasonText(x.reason)}</th>
+                  <td>{hasMessage(`reports.by.${x.initiated_by}`) ? t(`reports.by.${x.initiated_by}` as MessageKey) : x.initiated_by}</td>
                   <td>{x.refunds}</td>
                   <td>{x.seats}</td>
                   <td>{money(x.amount)}</td>
@@ -262,7 +268,7 @@ function Audience({ from, to }: { from: string; to: string }) {
           </table>
         </div>
       )}
-      <p>{t('reports.no_shows', { rate: percent(n.no_show_rate), missing: n.no_shows, tickets: n.tickets })}</p>
+      <p>{t('reports.no_shows', { rate: percent(n.no_show_rate), missing: n.no_shows, tickets: tn('count.tickets', n.tickets) })}</p>
     </section>
   );
 }

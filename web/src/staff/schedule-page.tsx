@@ -4,7 +4,7 @@
 // made first (If-Match, 412) asks for a reload instead of overwriting it.
 import { useEffect, useState } from 'preact/hooks';
 import { api, type paths, problemCode, problemText } from '../api/client.ts';
-import { t } from '../i18n/index.ts';
+import { t, tn } from '../i18n/index.ts';
 import { useApi } from '../lib/use-api.ts';
 import { ErrorBox, Loading } from '../ui.tsx';
 import { AdminOnly } from './admin-only.tsx';
@@ -185,7 +185,7 @@ function Timeline({ day, selected, clash, onSelect }: { day: Day; selected: numb
                         movie: s.movie_title,
                         from: s.local_start,
                         to: s.local_end,
-                        sold: s.sold_seats,
+                        sold: tn('count.seats', s.sold_seats),
                         state: t(`schedule.state.${state}`),
                       })}
                       onClick={() => onSelect(s.id)}
@@ -230,7 +230,7 @@ function Editor({ day, show, onDone, onRefused }: { day: Day; show: Show; onDone
   return (
     <form class="schedule-editor" onSubmit={save} aria-labelledby="edit-h" data-version={show.version}>
       <h2 id="edit-h">{t('schedule.edit', { movie: show.movie_title, time: show.local_start })}</h2>
-      <p>{t('schedule.sold', { sold: show.sold_seats })}</p>
+      <p>{tn('schedule.sold', show.sold_seats)}</p>
       <div class="inline-form">
         <label>
           {t('schedule.hall')}

@@ -4,6 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, type paths } from '../api/client.ts';
 import { t } from '../i18n/index.ts';
+import { useTitle } from '../lib/title.ts';
 import { useApi } from '../lib/use-api.ts';
 import { ErrorBox, Loading } from '../ui.tsx';
 import { AdminOnly } from './admin-only.tsx';
@@ -24,6 +25,7 @@ export function TheaterAdminPage({ id }: { id: number }) {
 
 function TheaterAdmin({ id }: { id: number }) {
   const theater = useApi(() => api.GET('/api/v1/theaters/{id}', { params: { path: { id } } }), [id]);
+  useTitle(theater.data?.name);
   if (theater.error) return <ErrorBox message={theater.error} retry={theater.reload} />;
   if (!theater.data) return <Loading />;
   return (

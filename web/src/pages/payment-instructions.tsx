@@ -1,0 +1,67 @@
+// What the gateway asked the customer to do to pay (its `next_action`): a virtual account number, a
+// QRIS code, or its payment page. Shown by checkout when the payment starts, and again wherever the
+// pending payment is found later (back on the checkout page, the ticket page after a reload or from
+// "My tickets"): the server keeps the instructions with the payment while it is pending.
+import { localTime, money, t } from '../i18n/index.ts';
+import { QrCode } from './qr-code.tsx';
+
+export type NextAction =
+  | { type: 'redirect'; url: string }
+  | { type: 'virtual_account'; bank: string; account_number: string; expires_at: string }
+  | { type: 'qr'; qr_string: string; expires_at: string }
+  | null;
+
+export function PaymentInstructions({
+  action,
+  amount,
+  currency,
+  zone = 'Asia/Jakarta',
+}: {
+  action: NextAction;
+  amount: number;
+  currency: string;
+  zone?: string;
+}) {
+  if (action?.type === 'virtual_account') {
+    return (
+      <section class="panel" aria-labelledby="how-to-pay">
+        <h2 id="how-to-pay">{t('checkout.how_to_pay')}</h2>
+        <p>{t('checkout.va', { amount: money(amount, currency), bank: action.bank })}</p>
+        <p>
+          {t('checkout.va_number')}:{' '}
+          <strong class="va" data-testid="va-number">
+            {action.account_number}
+          </strong>
+        </p>
+        <p class="muted">{t('checkout.pay_before', { time: localTime(action.expires_at, zone, true) })}</p>
+      </section>
+    );
+  }
+  if (action?.type === 'qr') {
+    return (
+      <section class="panel" aria-labelledby="how-to-pay">
+        <h2 id="how-to-pay">{t('checkout.how_to_pay')}</h2>
+        <p>{t('checkout.qr')}</p>
+        <QrCode text={action.qr_string} label="QRIS" />
+        <p>
+          <strong>{money(amount, currency)}</strong>
+        </p>
+        <p class="muted">{t('checkout.pay_before', { time: localTime(action.expires_at, zone, true) })}</p>
+      </section>
+    );
+  }
+  if (action?.type === 'redirect') {
+    return (
+      <section class="panel" aria-labelledby="how-to-pay">
+        <h2 id="how-to-pay">{t('checkout.how_to_pay')}</h2>
+        <p>{t('checkout.redirect_pending')}</p>
+        <p>
+          <a class="button primary" href={action.url}>
+            {t('checkout.redirect_continue')}
+          </a>
+        </p>
+      </section>
+    );
+  }
+  return null;
+}
