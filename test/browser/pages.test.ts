@@ -36,6 +36,11 @@ describe('pages: titles, focus, the password rule, a phone', { skip: skipBrowser
     await page.getByLabel('Language').selectOption('id');
     await page.getByRole('heading', { name: 'Tiket saya', level: 1 }).waitFor();
     await page.waitForFunction(() => document.title === 'Tiket saya · Bioskop');
+    // the account's e-mails and e-tickets follow the language in use (lib/account-locale.ts)
+    const localeOf = async () =>
+      (await ctx.web.t.rt.db.query<{ locale: string }>("SELECT locale FROM users WHERE email = 'customer@cinema.com'")).rows[0].locale;
+    for (let i = 0; i < 50 && (await localeOf()) !== 'id'; i++) await page.waitForTimeout(100);
+    assert.equal(await localeOf(), 'id', 'switching language while signed in saves it on the account');
 
     const { rows } = await ctx.web.t.rt.db.query<{ name: string }>('SELECT name FROM theaters WHERE id = $1', [DEMO.theaters.grandIndonesia]);
     await page.goto(`${ctx.web.base}/theaters/${DEMO.theaters.grandIndonesia}`);

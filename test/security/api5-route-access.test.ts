@@ -22,6 +22,7 @@ const API: Record<string, Level> = {
   'POST /auth/logout': 'public',
   'GET /me': 'customer',
   'POST /me/password': 'customer',
+  'PATCH /me': 'customer',
   'PATCH /users/:id': 'admin',
   // catalog: browse is open, writes are admin
   'GET /cities': 'public',

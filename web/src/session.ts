@@ -1,6 +1,7 @@
 // Who is signed in. The access token lives in memory only (never in storage a script could read
 // later); the refresh token is an HttpOnly cookie the server sets (`refresh_cookie: true`), so a
 // reload or the return from the payment page renews the session with POST /auth/refresh.
+import { locale } from './i18n/index.ts';
 import { createStore } from './lib/store.ts';
 
 export interface User {
@@ -8,6 +9,8 @@ export interface User {
   email: string;
   full_name: string;
   role: 'customer' | 'staff' | 'admin';
+  /** the language of the account's messages (lib/account-locale.ts keeps it the page's) */
+  locale?: 'en' | 'id';
 }
 
 export interface SessionState {
@@ -86,7 +89,7 @@ export async function logIn(email: string, password: string) {
 }
 
 export async function register(fields: { email: string; password: string; full_name: string }) {
-  const r = await post('/auth/register', { ...fields, refresh_cookie: true });
+  const r = await post('/auth/register', { ...fields, locale: locale.get(), refresh_cookie: true });
   if (r.ok && r.data) adopt(r.data);
   return r;
 }

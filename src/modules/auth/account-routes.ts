@@ -8,8 +8,8 @@ import { ok } from '../../http/schemas.ts';
 import { changePassword } from './change-password.ts';
 import { changeRole } from './change-role.ts';
 import { presentUser } from './presenter.ts';
-import { findUserById } from './queries.ts';
-import { changePasswordSchema, changeRoleSchema, meSchema } from './schemas.ts';
+import { findUserById, setLocale } from './queries.ts';
+import { changePasswordSchema, changeRoleSchema, meSchema, updateMeSchema } from './schemas.ts';
 import { actorOf } from '../audit/index.ts';
 import { clientAddress } from '../../http/trust-proxy.ts';
 import { passwordThrottle } from './login-throttle.ts';
@@ -22,6 +22,12 @@ export async function accountRoutes(fastify: FastifyInstance, deps: Deps) {
     const user = await findUserById(deps.db, req.user.id);
     if (!user) throw new AppError('not_found', 'The account no longer exists');
     return ok('Account fetched', presentUser(user));
+  });
+
+  app.patch('/me', { schema: updateMeSchema }, async (req) => {
+    const user = await setLocale(deps.db, req.user.id, req.body.locale);
+    if (!user) throw new AppError('not_found', 'The account no longer exists');
+    return ok('Account updated', presentUser(user));
   });
 
   // the current password is checked as a login is: throttled per account and address, audited

@@ -11,6 +11,7 @@ export function presentUser(u: UserRow): Static<typeof UserSchema> {
     phone_number: u.phone_number,
     date_of_birth: u.date_of_birth ? `${u.date_of_birth}T00:00:00Z` : null,
     role: u.role,
+    locale: u.locale,
     created_at: u.created_at.toISOString(),
     updated_at: u.updated_at.toISOString(),
   };

@@ -1,6 +1,7 @@
 // Data access for accounts and refresh tokens. Functions take the db or a transaction first.
 import type { Sql } from '../../db/client.ts';
 import type { Role } from '../../http/auth.ts';
+import type { Locale } from '../../lib/locale.ts';
 
 export interface UserRow {
   id: number;
@@ -10,6 +11,7 @@ export interface UserRow {
   phone_number: string | null;
   date_of_birth: string | null;
   role: Role;
+  locale: Locale;
   /** bumped by a role or password change: older access tokens are refused */
   token_version: number;
   created_at: Date;
@@ -17,7 +19,7 @@ export interface UserRow {
 }
 
 const USER_COLUMNS = `id, email, password_hash, full_name, phone_number,
-  to_char(date_of_birth, 'YYYY-MM-DD') AS date_of_birth, role, token_version, created_at, updated_at`;
+  to_char(date_of_birth, 'YYYY-MM-DD') AS date_of_birth, role, locale, token_version, created_at, updated_at`;
 
 export async function findUserByEmail(sql: Sql, email: string): Promise<UserRow | undefined> {
   const { rows } = await sql.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE email = $1`, [email]);
@@ -35,16 +37,17 @@ export interface NewUser {
   fullName: string;
   phoneNumber: string | null;
   dateOfBirth: string | null;
+  locale: Locale;
 }
 
 /** Inserts a customer; returns undefined when the email is taken. */
 export async function insertCustomer(sql: Sql, u: NewUser): Promise<UserRow | undefined> {
   const { rows } = await sql.query<UserRow>(
-    `INSERT INTO users (email, password_hash, full_name, phone_number, date_of_birth, role)
-     VALUES ($1, $2, $3, $4, $5, 'customer')
+    `INSERT INTO users (email, password_hash, full_name, phone_number, date_of_birth, locale, role)
+     VALUES ($1, $2, $3, $4, $5, $6, 'customer')
      ON CONFLICT (email) DO NOTHING
      RETURNING ${USER_COLUMNS}`,
-    [u.email, u.passwordHash, u.fullName, u.phoneNumber, u.dateOfBirth],
+    [u.email, u.passwordHash, u.fullName, u.phoneNumber, u.dateOfBirth, u.locale],
   );
   return rows[0];
 }
@@ -99,6 +102,14 @@ export async function lockRoles(sql: Sql, userIds: number[]): Promise<Map<number
     userIds,
   ]);
   return new Map(rows.map((r) => [r.id, r.role]));
+}
+
+export async function setLocale(sql: Sql, userId: number, locale: Locale): Promise<UserRow | undefined> {
+  const { rows } = await sql.query<UserRow>(`UPDATE users SET locale = $2, updated_at = now() WHERE id = $1 RETURNING ${USER_COLUMNS}`, [
+    userId,
+    locale,
+  ]);
+  return rows[0];
 }
 
 export async function setRole(sql: Sql, userId: number, role: Role): Promise<UserRow | undefined> {

@@ -20,6 +20,7 @@ export async function register(app: FastifyInstance, deps: Deps, body: RegisterB
       fullName: body.full_name.trim(),
       phoneNumber: body.phone_number ?? null,
       dateOfBirth: body.date_of_birth ?? null,
+      locale: body.locale ?? 'en',
     });
     if (!user) throw new AppError('email_taken');
     return startSession(app, deps, trx, user);

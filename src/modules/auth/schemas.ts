@@ -3,6 +3,9 @@ import { Envelope, problems, Timestamp } from '../../http/schemas.ts';
 import { MIN_LENGTH } from './password-strength.ts';
 
 const Email = Type.String({ format: 'email', maxLength: 254, examples: ['admin@cinema.com'] });
+const Locale = Type.Enum(['en', 'id'], {
+  description: "The language of the account's e-mails, SMS and e-tickets: English or Bahasa Indonesia (default en)",
+});
 
 export const UserSchema = Type.Object({
   id: Type.Integer({ examples: [1] }),
@@ -11,6 +14,7 @@ export const UserSchema = Type.Object({
   phone_number: Type.Union([Type.String(), Type.Null()], { examples: ['08123456789'] }),
   date_of_birth: Type.Union([Type.String(), Type.Null()], { examples: ['1990-01-01T00:00:00Z'] }),
   role: Type.Enum(['customer', 'staff', 'admin']),
+  locale: Locale,
   created_at: Timestamp('When the account was made'),
   updated_at: Timestamp('Last change'),
 });
@@ -51,6 +55,7 @@ export const RegisterBody = Type.Object({
   full_name: Type.String({ minLength: 1, maxLength: 100, examples: ['Siti Rahma'] }),
   phone_number: Type.Optional(Type.String({ pattern: '^\\+?[0-9]{8,15}$', examples: ['+6281234567890'] })),
   date_of_birth: Type.Optional(Type.String({ format: 'date', examples: ['1995-04-17'] })),
+  locale: Type.Optional(Locale),
   refresh_cookie: Type.Optional(
     Type.Boolean({
       description:
@@ -100,6 +105,14 @@ export const meSchema = {
   tags: ['auth'],
   summary: 'The account behind the access token',
   response: { 200: Envelope(UserSchema), ...problems(401, 404) },
+};
+
+export const updateMeSchema = {
+  tags: ['auth'],
+  summary: 'Change your account settings',
+  description: 'The language your e-mails, SMS and e-tickets are written in from now on (the web app sets it when you switch language).',
+  body: Type.Object({ locale: Locale }, { additionalProperties: false }),
+  response: { 200: Envelope(UserSchema), ...problems(400, 401, 404) },
 };
 
 export const ChangePasswordBody = Type.Object(

@@ -4,12 +4,14 @@
 // the cinema cancelled the show. An unknown kind, or a ticket that is gone, throws:
 // the worker retries and, after its attempts, dead-letters it where an operator sees it.
 import type { Sql } from '../../db/client.ts';
+import { localeOf } from '../../lib/locale.ts';
 import { toMinor } from '../../lib/money.ts';
 import type { OutboxRow, Render, RenderedMessage } from '../../outbox/message.ts';
 import { formatBookingCode } from '../../eticket/booking-code.ts';
 import { formatMoney, formatShowTime, renderTicketPdf, type TicketPdfView } from '../../eticket/pdf.ts';
 import type { TicketKeys } from '../../eticket/signing-key.ts';
 import { PAYMENT_REFUNDED_LATE, REFUND_REJECTED, REFUND_SUCCEEDED, SCREENING_CANCELLED, TICKET_ISSUED } from './messages.ts';
+import { type LateReason, MESSAGE_WORDS } from './message-words.ts';
 import { loadTicketView, soldSeats, type TicketView, ticketQr, toPdfView } from './ticket-view.ts';
 
 export interface RenderDeps {
@@ -37,8 +39,10 @@ export function messageRenderer(d: RenderDeps): Render {
 }
 
 function when(v: TicketView) {
-  return formatShowTime(v.show_time, v.time_zone);
+  return formatShowTime(v.show_time, v.time_zone, v.locale);
 }
+
+const wordsOf = (v: TicketView) => MESSAGE_WORDS[localeOf(v.locale)];
 
 function seatList(v: TicketView, status: 'sold' | 'all' = 'sold') {
   const seats = status === 'sold' ? soldSeats(v) : v.seats;
@@ -48,55 +52,34 @@ function seatList(v: TicketView, status: 'sold' | 'all' = 'sold') {
 async function ticketIssued(d: RenderDeps, msg: OutboxRow, v: TicketView): Promise<RenderedMessage> {
   const qr = ticketQr(d.ticketKeys, v);
   if (!qr) throw new Error(`ticket ${v.id} does not admit (status ${v.status}): no e-ticket to send`);
+  const w = wordsOf(v).ticket;
   const code = formatBookingCode(v.booking_code);
   const link = `${d.publicBaseUrl}/tickets/${v.id}`;
   if (msg.channel === 'sms') {
-    return {
-      text: `${d.brand ?? 'Cinema'}: ${v.movie_title}, ${when(v)}, ${v.theater_name} ${v.hall_name}, seats ${seatList(v)}. Booking ${code}. ${link}`,
-    };
+    return { text: w.sms(d.brand ?? 'Cinema', `${v.movie_title}, ${when(v)}, ${v.theater_name} ${v.hall_name}`, seatList(v), code, link) };
   }
   const pdf = await (d.renderPdf ?? renderTicketPdf)({ ...toPdfView(v, qr), brand: d.brand ?? null });
   const total = formatMoney(toMinor(v.total_amount) + toMinor(v.fee_amount), v.currency);
   const text = [
-    `Hello ${v.customer_name},`,
+    wordsOf(v).hello(v.customer_name),
     '',
-    `Your tickets for ${v.movie_title} are confirmed.`,
+    w.confirmed(v.movie_title),
     '',
-    `Booking code: ${code}`,
-    `When: ${when(v)}`,
-    `Where: ${v.theater_name}, ${v.hall_name}${v.theater_address ? ` (${v.theater_address})` : ''}`,
-    `Seats: ${seatList(v)}`,
-    `Paid: ${total}`,
+    `${w.bookingCode}: ${code}`,
+    `${w.when}: ${when(v)}`,
+    `${w.where}: ${v.theater_name}, ${v.hall_name}${v.theater_address ? ` (${v.theater_address})` : ''}`,
+    `${w.seats}: ${seatList(v)}`,
+    `${w.paid}: ${total}`,
     '',
-    'Your e-ticket is attached as a PDF. Show its QR code at the entrance.',
-    `Your ticket online: ${link}`,
+    w.attached,
+    w.online(link),
   ].join('\n');
   return {
-    subject: `Your e-ticket ${code}: ${v.movie_title}, ${when(v)}`,
+    subject: w.subject(code, v.movie_title, when(v)),
     text,
     attachments: [{ filename: `e-ticket-${v.booking_code}.pdf`, content: Buffer.from(pdf), contentType: 'application/pdf' }],
   };
 }
-
-// refunds.reason of the refunds confirmPayment starts by itself (checkout/confirm-payment.ts)
-const LATE_REASONS: Record<string, { short: string; long: string }> = {
-  seats_gone: {
-    short: 'arrived after the seats were released',
-    long: 'reached us after your seat hold had ended and the seats were no longer free',
-  },
-  screening_closed: {
-    short: 'arrived after the show was closed for sale',
-    long: 'reached us after the show had started or was cancelled',
-  },
-  ticket_cancelled: {
-    short: 'arrived after you cancelled the booking',
-    long: 'reached us after the booking had been cancelled',
-  },
-  duplicate_payment: {
-    short: 'was a second payment for a booking already paid',
-    long: 'was a second payment for a booking that was already paid',
-  },
-};
 
 async function refundedLate(d: RenderDeps, msg: OutboxRow, v: TicketView): Promise<RenderedMessage> {
   const refundId = String(msg.payload.refund_id ?? '');
@@ -105,21 +88,21 @@ async function refundedLate(d: RenderDeps, msg: OutboxRow, v: TicketView): Promi
     [refundId],
   );
   if (!rows[0]) throw new Error(`refund ${refundId} not found for message ${msg.id}`);
+  const words = wordsOf(v);
+  const w = words.late;
   const amount = formatMoney(toMinor(rows[0].amount), rows[0].currency);
-  const what = `${v.movie_title}, ${when(v)}, seats ${seatList(v, 'all')}`;
-  const why = LATE_REASONS[rows[0].reason ?? ''] ?? LATE_REASONS.seats_gone;
-  if (msg.channel === 'sms') {
-    return { text: `${d.brand ?? 'Cinema'}: your payment for ${what} ${why.short}. ${amount} is being refunded to you.` };
-  }
+  const what = `${v.movie_title}, ${when(v)}, ${words.seatsWord} ${seatList(v, 'all')}`;
+  const why = w.reasons[(rows[0].reason ?? '') as LateReason] ?? w.reasons.seats_gone;
+  if (msg.channel === 'sms') return { text: w.sms(d.brand ?? 'Cinema', what, why.short, amount) };
   return {
-    subject: `Your payment was refunded: ${v.movie_title}`,
+    subject: w.subject(v.movie_title),
     text: [
-      `Hello ${v.customer_name},`,
+      words.hello(v.customer_name),
       '',
-      `Your payment for ${what} ${why.long}, so no ticket was issued.`,
-      `We are refunding ${amount} to the way you paid; your bank may take a few days to show it.`,
+      w.body(what, why.long),
+      w.refunding(amount),
       '',
-      `Reference: ${formatBookingCode(v.booking_code)}`,
+      words.reference(formatBookingCode(v.booking_code)),
     ].join('\n'),
   };
 }
@@ -150,71 +133,70 @@ const labelsOf = (v: TicketView, seatIds: number[]) =>
 
 async function refundSucceeded(d: RenderDeps, msg: OutboxRow, v: TicketView): Promise<RenderedMessage> {
   const r = await refundOf(d, msg);
+  const words = wordsOf(v);
+  const w = words.refunded;
   const amount = formatMoney(toMinor(r.amount), r.currency);
   const seats = labelsOf(v, r.seat_ids);
   const left = soldSeats(v);
-  if (msg.channel === 'sms') {
-    return {
-      text: `${d.brand ?? 'Cinema'}: ${amount} refunded for seats ${seats}, ${v.movie_title}, ${when(v)}. Booking ${formatBookingCode(v.booking_code)}.`,
-    };
-  }
+  const code = formatBookingCode(v.booking_code);
+  if (msg.channel === 'sms') return { text: w.sms(d.brand ?? 'Cinema', amount, seats, v.movie_title, when(v), code) };
+  const fee = toMinor(r.fee_amount) > 0 ? formatMoney(toMinor(r.fee_amount), r.currency) : null;
   return {
-    subject: `Refund of ${amount}: ${v.movie_title}`,
+    subject: w.subject(amount, v.movie_title),
     text: [
-      `Hello ${v.customer_name},`,
+      words.hello(v.customer_name),
       '',
-      `Your refund for ${v.movie_title}, ${when(v)}, went through.`,
+      w.done(v.movie_title, when(v)),
       '',
-      `Seats refunded: ${seats}`,
-      `Amount: ${amount}${toMinor(r.fee_amount) > 0 ? ` (including ${formatMoney(toMinor(r.fee_amount), r.currency)} of fees)` : ''}`,
-      left.length > 0 ? `Seats still valid on your ticket: ${left.map((s) => s.label).join(', ')}` : 'Your ticket is no longer valid.',
+      `${w.seats}: ${seats}`,
+      w.amount(amount, fee),
+      left.length > 0 ? w.stillValid(left.map((s) => s.label).join(', ')) : w.noLongerValid,
       '',
-      'The money goes back to the way you paid; your bank may take a few days to show it.',
-      `Reference: ${formatBookingCode(v.booking_code)}`,
+      words.moneyBack,
+      words.reference(code),
     ].join('\n'),
   };
 }
 
 async function refundRejected(d: RenderDeps, msg: OutboxRow, v: TicketView): Promise<RenderedMessage> {
   const r = await refundOf(d, msg);
-  const note = r.review_note ? ` Reason: ${r.review_note}` : '';
-  if (msg.channel === 'sms') {
-    return { text: `${d.brand ?? 'Cinema'}: your refund request for ${v.movie_title}, ${when(v)} was declined.${note} Your ticket stays valid.` };
-  }
+  const words = wordsOf(v);
+  const w = words.declined;
+  const reason = r.review_note ? w.reason(r.review_note) : '';
+  if (msg.channel === 'sms') return { text: w.sms(d.brand ?? 'Cinema', v.movie_title, when(v), reason) };
   return {
-    subject: `Your refund request was declined: ${v.movie_title}`,
+    subject: w.subject(v.movie_title),
     text: [
-      `Hello ${v.customer_name},`,
+      words.hello(v.customer_name),
       '',
-      `Our staff declined your refund request for ${v.movie_title}, ${when(v)}, seats ${labelsOf(v, r.seat_ids)}.${note}`,
-      'Your ticket stays valid.',
+      w.body(v.movie_title, when(v), labelsOf(v, r.seat_ids), reason),
+      w.stillValid,
       '',
-      `Reference: ${formatBookingCode(v.booking_code)}`,
+      words.reference(formatBookingCode(v.booking_code)),
     ].join('\n'),
   };
 }
 
 async function screeningCancelled(d: RenderDeps, msg: OutboxRow, v: TicketView): Promise<RenderedMessage> {
   const r = await refundOf(d, msg);
+  const words = wordsOf(v);
+  const w = words.cancelled;
   const amount = formatMoney(toMinor(r.amount), r.currency);
   const what = `${v.movie_title}, ${when(v)}, ${v.theater_name} ${v.hall_name}`;
-  if (msg.channel === 'sms') {
-    return {
-      text: `${d.brand ?? 'Cinema'}: we are sorry, ${what} is cancelled. ${amount} is being refunded to you in full. Booking ${formatBookingCode(v.booking_code)}.`,
-    };
-  }
+  const code = formatBookingCode(v.booking_code);
+  if (msg.channel === 'sms') return { text: w.sms(d.brand ?? 'Cinema', what, amount, code) };
   return {
-    subject: `Cancelled: ${v.movie_title}, ${when(v)}`,
+    subject: w.subject(v.movie_title, when(v)),
     text: [
-      `Hello ${v.customer_name},`,
+      words.hello(v.customer_name),
       '',
-      `We are sorry: the screening of ${what} is cancelled.`,
+      w.sorry(what),
       '',
-      `Seats: ${labelsOf(v, r.seat_ids)}`,
-      `Refund: ${amount}, in full, fees included, on its way now.`,
-      'The money goes back to the way you paid; your bank may take a few days to show it.',
+      `${w.seats}: ${labelsOf(v, r.seat_ids)}`,
+      w.refund(amount),
+      words.moneyBack,
       '',
-      `Reference: ${formatBookingCode(v.booking_code)}`,
+      words.reference(code),
     ].join('\n'),
   };
 }

@@ -2,6 +2,7 @@
 // e-mail renderer uses it too: loadTicketView + ticketQr + toPdfView.
 import type { Sql } from '../../db/client.ts';
 import type { NextAction } from '../../gateway/gateway.ts';
+import type { Locale } from '../../lib/locale.ts';
 import { toMinor } from '../../lib/money.ts';
 import type { TicketPdfView } from '../../eticket/pdf.ts';
 import { signTicket } from '../../eticket/ticket-signing.ts';
@@ -53,6 +54,8 @@ export interface TicketView {
   hall_name: string;
   screen_type: string | null;
   customer_name: string;
+  /** the customer's language for messages and the PDF */
+  locale: Locale;
   email: string;
   phone_number: string | null;
   seats: TicketViewSeat[];
@@ -79,7 +82,7 @@ const VIEW = `
          m.id AS movie_id, m.title AS movie_title, m.rating AS movie_rating, m.duration AS movie_duration,
          th.id AS theater_id, th.name AS theater_name, th.address AS theater_address, th.time_zone,
          h.id AS hall_id, h.name AS hall_name, h.screen_type,
-         u.full_name AS customer_name, u.email, u.phone_number,
+         u.full_name AS customer_name, u.email, u.phone_number, u.locale,
          coalesce((SELECT json_agg(json_build_object('id', ts.seat_id, 'label', st.row_label || st.number, 'type', st.seat_type,
                                                      'price', ts.price::text, 'status', ts.status) ORDER BY st.y, st.x)
                      FROM ticket_seats ts JOIN seats st ON st.id = ts.seat_id WHERE ts.ticket_id = t.id), '[]'::json) AS seats,
@@ -157,5 +160,6 @@ export function toPdfView(v: TicketView, qrPayload: string): TicketPdfView {
     currency: v.currency,
     purchasedAt: v.purchase_time,
     customerName: v.customer_name,
+    locale: v.locale,
   };
 }

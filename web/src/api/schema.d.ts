@@ -2056,6 +2056,11 @@ export interface paths {
                                     full_name: string;
                                     /** @example 1 */
                                     id: number;
+                                    /**
+                                     * @description The language of the account's e-mails, SMS and e-tickets: English or Bahasa Indonesia (default en)
+                                     * @enum {unknown}
+                                     */
+                                    locale: "en" | "id";
                                     /** @example 08123456789 */
                                     phone_number: string | null;
                                     /** @enum {unknown} */
@@ -2335,6 +2340,11 @@ export interface paths {
                                     full_name: string;
                                     /** @example 1 */
                                     id: number;
+                                    /**
+                                     * @description The language of the account's e-mails, SMS and e-tickets: English or Bahasa Indonesia (default en)
+                                     * @enum {unknown}
+                                     */
+                                    locale: "en" | "id";
                                     /** @example 08123456789 */
                                     phone_number: string | null;
                                     /** @enum {unknown} */
@@ -2469,6 +2479,11 @@ export interface paths {
                         /** @example Siti Rahma */
                         full_name: string;
                         /**
+                         * @description The language of the account's e-mails, SMS and e-tickets: English or Bahasa Indonesia (default en)
+                         * @enum {unknown}
+                         */
+                        locale?: "en" | "id";
+                        /**
                          * @description At least 10 characters (shorter: 400 validation_failed) and hard to guess (zxcvbn score 3 of 4; not built from the email or name); a weak one is refused with 400 weak_password and suggestions
                          * @example violet tractor umbrella sings
                          */
@@ -2512,6 +2527,11 @@ export interface paths {
                                     full_name: string;
                                     /** @example 1 */
                                     id: number;
+                                    /**
+                                     * @description The language of the account's e-mails, SMS and e-tickets: English or Bahasa Indonesia (default en)
+                                     * @enum {unknown}
+                                     */
+                                    locale: "en" | "id";
                                     /** @example 08123456789 */
                                     phone_number: string | null;
                                     /** @enum {unknown} */
@@ -7692,6 +7712,11 @@ export interface paths {
                                     full_name: string;
                                     /** @example 1 */
                                     id: number;
+                                    /**
+                                     * @description The language of the account's e-mails, SMS and e-tickets: English or Bahasa Indonesia (default en)
+                                     * @enum {unknown}
+                                     */
+                                    locale: "en" | "id";
                                     /** @example 08123456789 */
                                     phone_number: string | null;
                                     /** @enum {unknown} */
@@ -7865,6 +7890,11 @@ export interface paths {
                                 full_name: string;
                                 /** @example 1 */
                                 id: number;
+                                /**
+                                 * @description The language of the account's e-mails, SMS and e-tickets: English or Bahasa Indonesia (default en)
+                                 * @enum {unknown}
+                                 */
+                                locale: "en" | "id";
                                 /** @example 08123456789 */
                                 phone_number: string | null;
                                 /** @enum {unknown} */
@@ -7961,7 +7991,183 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change your account settings
+         * @description The language your e-mails, SMS and e-tickets are written in from now on (the web app sets it when you switch language).
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The language of the account's e-mails, SMS and e-tickets: English or Bahasa Indonesia (default en)
+                         * @enum {unknown}
+                         */
+                        locale: "en" | "id";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * Format: date-time
+                                 * @description When the account was made (RFC 3339 with offset)
+                                 * @example 2026-12-25T18:00:00Z
+                                 */
+                                created_at: string;
+                                /** @example 1990-01-01T00:00:00Z */
+                                date_of_birth: string | null;
+                                /** @example admin@cinema.com */
+                                email: string;
+                                /** @example Admin User */
+                                full_name: string;
+                                /** @example 1 */
+                                id: number;
+                                /**
+                                 * @description The language of the account's e-mails, SMS and e-tickets: English or Bahasa Indonesia (default en)
+                                 * @enum {unknown}
+                                 */
+                                locale: "en" | "id";
+                                /** @example 08123456789 */
+                                phone_number: string | null;
+                                /** @enum {unknown} */
+                                role: "customer" | "staff" | "admin";
+                                /**
+                                 * Format: date-time
+                                 * @description Last change (RFC 3339 with offset)
+                                 * @example 2026-12-25T18:00:00Z
+                                 */
+                                updated_at: string;
+                            };
+                            message: string;
+                            /** @example true */
+                            success: boolean;
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Missing, expired or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable, machine-readable error code */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            message: string;
+                            /** @description Seat refusals: the seats concerned */
+                            seat_ids?: number[];
+                            /**
+                             * @description The same seats as people see them (E7), in seat_ids order
+                             * @example [
+                             *       "E7",
+                             *       "E8"
+                             *     ]
+                             */
+                            seat_labels?: string[];
+                            status: number;
+                            /** @example false */
+                            success: boolean;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/v1/me/password": {
@@ -8025,6 +8231,11 @@ export interface paths {
                                     full_name: string;
                                     /** @example 1 */
                                     id: number;
+                                    /**
+                                     * @description The language of the account's e-mails, SMS and e-tickets: English or Bahasa Indonesia (default en)
+                                     * @enum {unknown}
+                                     */
+                                    locale: "en" | "id";
                                     /** @example 08123456789 */
                                     phone_number: string | null;
                                     /** @enum {unknown} */
@@ -22309,6 +22520,11 @@ export interface paths {
                                 full_name: string;
                                 /** @example 1 */
                                 id: number;
+                                /**
+                                 * @description The language of the account's e-mails, SMS and e-tickets: English or Bahasa Indonesia (default en)
+                                 * @enum {unknown}
+                                 */
+                                locale: "en" | "id";
                                 /** @example 08123456789 */
                                 phone_number: string | null;
                                 /** @enum {unknown} */
