@@ -114,7 +114,7 @@ export async function answerAfterSend<Ok extends 200 | 201>(deps: Deps, id: stri
     sent.failure === 'timeout'
       ? 'The payment gateway did not confirm the refund in time; it completes by itself: follow GET /refunds/{id}'
       : sent.failure === 'unavailable'
-        ? 'The connection to the payment gateway broke; the refund is sent again automatically: follow GET /refunds/{id}'
+        ? 'The payment gateway is unavailable; the refund is sent again automatically: follow GET /refunds/{id}'
         : 'Refund is processing';
   return { status: 202, message, refund };
 }

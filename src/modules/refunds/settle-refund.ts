@@ -59,15 +59,12 @@ export async function sendRefund(deps: Deps, refundId: string, opts: SendOptions
   } catch (err) {
     if (!(err instanceof GatewayError)) throw err;
     const final = err.failure === 'declined' || err.failure === 'invalid' || err.failure === 'not_found';
-    // a connection that broke under the request twice: it may have arrived, so it is never called failed
-    // (that would let the customer ask again under a new key); it stays processing, like a timeout
-    const mayHaveArrived = MAY_HAVE_ARRIVED.has(err.code);
-    if (final || (err.failure === 'unavailable' && opts.failWhenUnavailable && !mayHaveArrived)) {
+    if (final || (err.failure === 'unavailable' && opts.failWhenUnavailable)) {
       await markRefundFailed(deps.db, r.id, err.code);
       refundsSettled.inc({ outcome: 'failed' });
       return { outcome: 'failed', failure: err.failure, code: err.code };
     }
-    // unavailable (owed, or maybe arrived: sent again later, same key) or timeout (it may have happened)
+    // unavailable (owed: sent again later, same key) or timeout (it may have happened, refundAtGateway)
     refundsSettled.inc({ outcome: 'processing' });
     return { outcome: 'processing', failure: err.failure, code: err.code };
   }
@@ -86,14 +83,22 @@ const MAY_HAVE_ARRIVED = new Set(['connection_reset', 'network_error']);
  * call: the gateway may have made the refund and only its answer was lost. Called failed on that
  * first word, the refund would be asked for again under a new refund id, a new key, and a partial
  * refund (which the payment still covers) would be made twice. The same key answers with the refund
- * the gateway made, or makes it now; after a second break it stays processing (sendRefund).
+ * the gateway made, or makes it now. Whatever else the retry meets (another break, a refused
+ * connection, a 409 while the gateway still works on the key, a 5xx) says nothing about the first
+ * call: the outcome stays unknown, a timeout, never failed (the refund stays processing and the
+ * reconciler asks again with the same key).
  */
 async function refundAtGateway(deps: Deps, input: CreateRefundInput): Promise<GatewayRefund> {
   try {
     return await deps.gateway.refund(input);
   } catch (err) {
     if (!(err instanceof GatewayError && err.failure === 'unavailable' && MAY_HAVE_ARRIVED.has(err.code))) throw err;
-    return deps.gateway.refund(input);
+  }
+  try {
+    return await deps.gateway.refund(input);
+  } catch (err) {
+    if (!(err instanceof GatewayError)) throw err;
+    throw new GatewayError('timeout', err.code, `the first call may have arrived; the retry with its key: ${err.message}`);
   }
 }
 
