@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { assertProblem, call, loginAs } from './helpers/http.ts';
 import { claims, signHs256, unsigned } from './helpers/jwt.ts';
 import { startTestApp, TEST_SECRET, type TestApp } from './helpers/runtime.ts';
+import { dummyCosts, dummyHash } from '../src/modules/auth/passwords.ts';
 import { DEMO } from '../src/db/seed/demo-ids.ts';
 
 let t: TestApp;
@@ -57,6 +58,12 @@ describe('password hashing', () => {
       assert.equal(r.status, 201, JSON.stringify(r.body));
       const { rows } = await costly.rt.db.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE email = $1', [email]);
       assert.match(rows[0].password_hash, /^\$2[aby]\$11\$/);
+      // an unknown email is compared against a dummy of the same cost: its answer takes as long
+      assert.ok(!dummyCosts().includes(11));
+      const unknown = await call(costly.app, { method: 'POST', url: '/api/v1/login', payload: { email: 'nobody-11@example.com', password } });
+      assert.equal(unknown.status, 401);
+      assert.ok(dummyCosts().includes(11), `dummies made: ${dummyCosts()}`);
+      assert.match(await dummyHash(11), /^\$2b\$11\$/);
       // the demo accounts' cost-10 hashes still log in
       assert.equal(
         (await call(costly.app, { method: 'POST', url: '/api/v1/login', payload: { email: 'admin@cinema.com', password: 'password' } })).status,

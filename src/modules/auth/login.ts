@@ -16,7 +16,7 @@ export interface Origin {
 
 export async function login(app: FastifyInstance, deps: Deps, email: string, password: string, origin: Origin) {
   const user = await findUserByEmail(deps.db, email);
-  if (!(await verifyPassword(password, user?.password_hash)) || !user) {
+  if (!(await verifyPassword(password, user?.password_hash, deps.config.BCRYPT_COST)) || !user) {
     await recordAudit(
       deps.db,
       { id: null, role: null, label: email, ...origin },
