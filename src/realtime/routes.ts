@@ -9,6 +9,7 @@ import type { Deps } from '../deps.ts';
 import type { RouteGroups } from '../http/access.ts';
 import { authenticateToken, type AuthUser, tokenFrom } from '../http/auth.ts';
 import { AppError } from '../http/errors.ts';
+import { clientKey } from '../http/request-limit.ts';
 import { seatMap } from '../modules/seating/index.ts';
 import { documentLiveRoute, liveSchema } from './schemas.ts';
 import { socketQuota } from './socket-quota.ts';
@@ -37,7 +38,8 @@ async function livePublicRoutes(app: FastifyInstance, deps: Deps) {
       let leave: (() => void) | undefined;
       socket.on('close', () => leave?.());
       // counted from the upgrade on, signed in or not: sockets waiting to authenticate cost too
-      const fromAddress = quota.enter(`ip:${req.ip}`);
+      // the address as every per-address limit reads it (IPv6 by /64, IPv4-mapped unwrapped)
+      const fromAddress = quota.enter(`ip:${clientKey(req.ip)}`);
       if (!fromAddress) {
         socket.close(4429, 'too many live connections from this address');
         return;

@@ -257,6 +257,23 @@ describe('hold attempts per account and per client address', () => {
     assertLimited(await attempt(c.token, s.id, [m.id('D6'), m.id('D7')], addr));
     assert.equal((await attempt(c.token, s.id, [m.id('D6'), m.id('D7')], '192.0.2.8')).status, 201);
   });
+
+  test('an IPv6 client counts by its /64: rotating the address within it does not reset the count', async () => {
+    const admin8 = await loginAs(r8.app, 'admin@cinema.com');
+    const s = await newScreening(r8.app, admin8);
+    const m = await seatMapOf(r8.app, s.id);
+    const a = await newCustomer(r8, 'six-a');
+    const b = await newCustomer(r8, 'six-b');
+    const rows = ['E', 'F', 'G', 'H', 'I'];
+    for (const [i, row] of rows.entries()) {
+      const who = i < 3 ? a : b;
+      assert.equal((await attempt(who.token, s.id, [m.id(`${row}6`), m.id(`${row}7`)], `2001:db8:7:1::${i + 1}`)).status, 201);
+    }
+    assertLimited(await attempt(b.token, s.id, [m.id('J6'), m.id('J7')], '2001:db8:7:1:ffff::99'));
+    // another /64 is another subscriber
+    const c = await newCustomer(r8, 'six-c');
+    assert.equal((await attempt(c.token, s.id, [m.id('J6'), m.id('J7')], '2001:db8:7:2::1')).status, 201);
+  });
 });
 
 describe('simultaneous holds of one account across screenings', () => {
