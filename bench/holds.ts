@@ -120,7 +120,14 @@ async function main() {
   // ---- the API on PostgreSQL + Redis, with a JWT secret we know
   const secret = newJwtSecret();
   // the viewers all come from loopback: one address, far past its share of live sockets in production
-  const env = { JWT_SECRET: secret, REDIS_URL, REDIS_PREFIX: prefix, LIVE_SOCKETS_PER_ADDRESS: String(VIEWERS * 2) };
+  const env = {
+    JWT_SECRET: secret,
+    REDIS_URL,
+    REDIS_PREFIX: prefix,
+    LIVE_SOCKETS_PER_ADDRESS: String(VIEWERS * 2),
+    // the steady 'map' mode watches every steady screening with one account's token
+    LIVE_SOCKETS_PER_ACCOUNT: String(STEADY_SCREENINGS * 2),
+  };
   const api = await startApi(db.url, env);
   log(`API cold start: ${api.coldStartMs} ms`);
   const { theaterId, hallId, screenings } = await createVenue(api.base, db.url, secret, {
@@ -261,7 +268,13 @@ async function main() {
     }),
     api: {
       cold_start_ms: api.coldStartMs,
-      env: { REDIS_URL, REDIS_PREFIX: prefix, JWT_SECRET: '<known to the bench>', LIVE_SOCKETS_PER_ADDRESS: env.LIVE_SOCKETS_PER_ADDRESS },
+      env: {
+        REDIS_URL,
+        REDIS_PREFIX: prefix,
+        JWT_SECRET: '<known to the bench>',
+        LIVE_SOCKETS_PER_ADDRESS: env.LIVE_SOCKETS_PER_ADDRESS,
+        LIVE_SOCKETS_PER_ACCOUNT: env.LIVE_SOCKETS_PER_ACCOUNT,
+      },
     },
     flash_sale: {
       screening_id: saleId,

@@ -91,8 +91,8 @@ const en: MessageWords = {
         long: 'was a second payment for a booking that was already paid',
       },
       seat_limit: {
-        short: 'arrived after you had bought the most seats one customer may have for this show',
-        long: 'reached us after you had bought other seats for this show, and together they would pass the number of seats one customer may have',
+        short: 'would take you past the number of seats one customer may have for this show',
+        long: 'reached us after you had bought or held other seats for this show, and together they would pass the number of seats one customer may have',
       },
     },
     subject: (movie) => `Your payment was refunded: ${movie}`,
@@ -161,8 +161,8 @@ const id: MessageWords = {
         long: 'adalah pembayaran kedua untuk pemesanan yang sudah dibayar',
       },
       seat_limit: {
-        short: 'diterima setelah Anda membeli jumlah kursi maksimum per pelanggan untuk pertunjukan ini',
-        long: 'kami terima setelah Anda membeli kursi lain untuk pertunjukan ini, dan jumlahnya akan melebihi batas kursi per pelanggan',
+        short: 'akan melebihi batas kursi per pelanggan untuk pertunjukan ini',
+        long: 'kami terima setelah Anda membeli atau menahan kursi lain untuk pertunjukan ini, dan jumlahnya akan melebihi batas kursi per pelanggan',
       },
     },
     subject: (movie) => `Pembayaran Anda dikembalikan: ${movie}`,

@@ -517,6 +517,7 @@ export const en = {
   'refund.reason.screening_closed': 'The payment arrived after the showtime closed for sale',
   'refund.reason.ticket_cancelled': 'The payment arrived for a cancelled booking',
   'refund.reason.duplicate_payment': 'A second payment for a ticket already paid',
+  'refund.reason.seat_limit': 'The payment arrived late and would pass the seats one customer may buy for the show',
   'auth.password_rule': 'At least {n} characters and hard to guess: a few uncommon words together work well.',
   'auth.password_short': 'The password needs at least {n} characters (it has {length}).',
   // the browser tab

@@ -515,6 +515,7 @@ export const id: Record<Exclude<MessageKey, OneFormKey>, string> = {
   'refund.reason.screening_closed': 'Pembayaran masuk setelah penjualan jadwal tayang ditutup',
   'refund.reason.ticket_cancelled': 'Pembayaran masuk untuk pesanan yang sudah dibatalkan',
   'refund.reason.duplicate_payment': 'Pembayaran kedua untuk tiket yang sudah dibayar',
+  'refund.reason.seat_limit': 'Pembayaran terlambat dan akan melebihi batas kursi per pelanggan untuk jadwal ini',
   'auth.password_rule': 'Minimal {n} karakter dan sulit ditebak: gabungan beberapa kata yang tidak umum cocok.',
   'auth.password_short': 'Kata sandi harus minimal {n} karakter (baru {length}).',
   'reports.by.customer': 'Pelanggan',

@@ -14,6 +14,7 @@ const KNOWN: Readonly<Record<string, MessageKey>> = {
   screening_closed: 'refund.reason.screening_closed',
   ticket_cancelled: 'refund.reason.ticket_cancelled',
   duplicate_payment: 'refund.reason.duplicate_payment',
+  seat_limit: 'refund.reason.seat_limit',
 };
 
 export function refundReasonText(reason: string): string;
