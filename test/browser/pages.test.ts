@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DEMO } from '../../src/db/seed/demo-ids.ts';
+import { call } from '../helpers/http.ts';
 import { logIn, newPage, openShowtime, skipBrowser, webAppAndBrowser } from './helpers.ts';
 
 describe('pages: titles, focus, the password rule, a phone', { skip: skipBrowser }, () => {
@@ -46,6 +47,31 @@ describe('pages: titles, focus, the password rule, a phone', { skip: skipBrowser
     await page.goto(`${ctx.web.base}/theaters/${DEMO.theaters.grandIndonesia}`);
     await page.getByRole('heading', { name: rows[0].name, level: 1 }).waitFor();
     await page.waitForFunction((name) => document.title === `${name} · Bioskop`, rows[0].name);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("signing in where the language was only guessed from the browser leaves the account's language as it was", async () => {
+    const email = `guess-${Date.now()}@example.com`;
+    const password = 'violet tractor umbrella sings';
+    const made = await call(ctx.web.t.app, {
+      method: 'POST',
+      url: '/api/v1/auth/register',
+      payload: { email, password, full_name: 'Ana', locale: 'en' },
+    });
+    assert.equal(made.status, 201);
+    const errors: string[] = [];
+    const context = await ctx.browser.newContext({ locale: 'id-ID' });
+    const page = await newPage(context, errors);
+    await page.goto(`${ctx.web.base}/login?next=/`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Kata sandi').fill(password);
+    await page.getByRole('button', { name: 'Masuk' }).click();
+    await page.locator('header').getByRole('link', { name: 'Tiket saya' }).click();
+    await page.getByRole('heading', { name: 'Tiket saya', level: 1 }).waitFor();
+    await page.waitForTimeout(500); // what a PATCH /me would need to land
+    const { rows } = await ctx.web.t.rt.db.query<{ locale: string }>('SELECT locale FROM users WHERE email = $1', [email]);
+    assert.equal(rows[0].locale, 'en', "a guess never overwrites the account's choice");
     assert.deepEqual(errors, []);
     await context.close();
   });

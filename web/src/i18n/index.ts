@@ -20,6 +20,8 @@ function initial(): Locale {
 }
 
 export const locale = createStore<Locale>(initial());
+/** Whether someone picked the language on this device (the switcher), rather than it being guessed. */
+export const localeChosen = () => localStorage.getItem(KEY) !== null;
 locale.subscribe((l) => {
   localStorage.setItem(KEY, l);
   document.documentElement.lang = l;

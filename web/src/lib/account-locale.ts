@@ -1,8 +1,10 @@
 // The language the account's e-mails, SMS and e-tickets are written in follows the one the customer
-// uses here: signing in, or switching language while signed in, saves it (PATCH /me) when the
-// account has another. One request at a time; a failed one is tried again at the next change.
+// picked here: switching language while signed in, or signing in on a device where someone picked
+// one, saves it (PATCH /me) when the account has another. On a device where nobody picked (the
+// page guessed from the browser), signing in changes nothing: a guess never overwrites a choice.
+// One request at a time; a failed one is tried again at the next change.
 import { api } from '../api/client.ts';
-import { locale } from '../i18n/index.ts';
+import { locale, localeChosen } from '../i18n/index.ts';
 import { session } from '../session.ts';
 
 export function keepAccountLocale(): void {
@@ -11,6 +13,7 @@ export function keepAccountLocale(): void {
     const { user, token } = session.get();
     const wanted = locale.get();
     if (!user || !token || user.locale === wanted || sending) return;
+    if (!localeChosen()) return;
     sending = true;
     void api
       .PATCH('/api/v1/me', { body: { locale: wanted } })
