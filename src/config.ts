@@ -196,13 +196,26 @@ export const DEV_WEBHOOK_SECRET = 'whsec_simulator_dev_secret_change_me';
 /** The API key `npm run gateway` accepts by default (embedded default only). */
 export const DEV_GATEWAY_API_KEY = 'sk_test_simulator';
 export const DEV_GATEWAY_URL = 'http://127.0.0.1:4100';
-/** Values published in this repository (docker-compose.yml): never secrets in production. */
-const PUBLIC_VALUES = new Set([DEV_WEBHOOK_SECRET, DEV_GATEWAY_API_KEY, 'whsec_simulator_compose_change_me']);
+/** Values published in this repository (docker-compose.yml, and tests' fixed values of old): never secrets in production. */
+const PUBLIC_VALUES = new Set([
+  DEV_WEBHOOK_SECRET,
+  DEV_GATEWAY_API_KEY,
+  'whsec_simulator_compose_change_me',
+  'prod-test-jwt-secret-7d1e0b9a54c38f2e6a1b0c9d',
+  'sk_live_tests_5b2c9e1f',
+  'whsec_tests_0a8f3d6b2e91c4',
+  'metrics-token-for-tests-4f9a1c',
+]);
 // A secret that says what it is for was typed by a person, not drawn at random: a test fixture, an
 // example from a document or a provider's sandbox key (sk_test_...). 43 random base64 characters
 // spell 'test' or 'demo' about once in 13,000 draws (hex never does): the refusal says draw again.
 const PLACEHOLDER_WORDS = /test|demo|example|sample|dummy|placeholder|change_?me/i;
 const looksPublic = (v: string) => PUBLIC_VALUES.has(v) || PLACEHOLDER_WORDS.test(v);
+// The payment provider's key and webhook secret are the provider's to draw, not ours: a live key
+// whose random part spells 'test' cannot be drawn again. They are refused when published here, when
+// they carry a sandbox prefix, or when they still say they are a placeholder.
+const SANDBOX_KEY = /^(sk_test_|pk_test_|rk_test_|SB-Mid-|xnd_development_)/;
+const looksLikeSandbox = (v: string) => PUBLIC_VALUES.has(v) || SANDBOX_KEY.test(v) || /example|placeholder|change_?me/i.test(v);
 
 export { ConfigError };
 
@@ -320,18 +333,25 @@ function configError(problems: Map<string, string>): ConfigError {
 // public address. Reads the raw input, so it speaks even when other values failed their schema.
 function productionProblems(input: Record<string, unknown>, fail: Fail) {
   const given = (name: string) => (typeof input[name] === 'string' ? (input[name] as string) : undefined);
-  const secret = (name: string, what: string) => {
+  const secret = (name: string, what: string, provider = false) => {
     const v = given(name);
     if (v === undefined) fail(name, `${name} is required when NODE_ENV=production (${what})`);
-    else if (looksPublic(v)) fail(name, `${name} looks like a published, test or placeholder value; set your own (${what})`);
+    else if (provider ? looksLikeSandbox(v) : looksPublic(v)) {
+      fail(
+        name,
+        provider
+          ? `${name} looks like a published, sandbox or placeholder value; set the provider's live one (${what})`
+          : `${name} looks like a published, test or placeholder value; set your own, drawn at random (${what})`,
+      );
+    }
   };
   secret('JWT_SECRET', '32+ random characters; it signs every access token');
   if (input.GATEWAY !== 'http') {
     fail('GATEWAY', 'GATEWAY=simulator is refused when NODE_ENV=production: set GATEWAY=http with GATEWAY_URL (the payment provider)');
   }
   if (given('GATEWAY_URL') === undefined) fail('GATEWAY_URL', 'GATEWAY_URL is required when NODE_ENV=production (the payment provider)');
-  secret('GATEWAY_API_KEY', "the payment provider's API key");
-  secret('GATEWAY_WEBHOOK_SECRET', "16+ characters; the provider's webhook signing secret");
+  secret('GATEWAY_API_KEY', "the payment provider's API key", true);
+  secret('GATEWAY_WEBHOOK_SECRET', "16+ characters; the provider's webhook signing secret", true);
   if (given('TICKET_SIGNING_KEY') === undefined) {
     fail(
       'TICKET_SIGNING_KEY',
