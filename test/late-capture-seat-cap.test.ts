@@ -65,3 +65,47 @@ test('a late capture that would take the customer past the per-screening cap is 
   assert.deepEqual(['F6', 'F7', 'F8', 'F9'].map(after.status), ['available', 'available', 'available', 'available']);
   await assertMoneyInvariant(t.rt.db, t.rt.simulator!.ledger());
 });
+
+test('a late capture that would pass the cap with a live hold of the customer is the one refunded: the on-time payment gets its seats', async () => {
+  const c = await newCustomer(t, 'late-cap-2');
+  const first = await heldSeats(t, admin, c.token, ['B6', 'B7', 'B8', 'B9']);
+  const co1 = await checkout(t, c.token, first.hold.id);
+  assert.equal(co1.status, 201, JSON.stringify(co1.body));
+  await expireHold(t, first.hold.id);
+
+  // a second hold, checked out and not yet paid: on time
+  const m = await seatMapOf(t.app, first.screeningId);
+  const second = await call(t.app, {
+    method: 'POST',
+    url: `/api/v1/screenings/${first.screeningId}/holds`,
+    token: c.token,
+    payload: { seat_ids: ['D6', 'D7', 'D8', 'D9'].map(m.id) },
+  });
+  assert.equal(second.status, 201, JSON.stringify(second.body));
+  const co2 = await checkout(t, c.token, second.body.data.id);
+  assert.equal(co2.status, 201, JSON.stringify(co2.body));
+
+  // the late payment lands first: with the live hold's four, four more would pass the cap of 6
+  await approve(t, co1.body.data.payment.id);
+  await webhooksSettled(t);
+  // then the on-time one
+  await approve(t, co2.body.data.payment.id);
+  await webhooksSettled(t);
+  const { rows } = await t.rt.db.query<{ id: string; status: string; reason: string | null }>(
+    `SELECT tk.id, tk.status, r.reason FROM tickets tk LEFT JOIN refunds r ON r.ticket_id = tk.id WHERE tk.id = ANY($1::uuid[])`,
+    [[co1.body.data.ticket.id, co2.body.data.ticket.id]],
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  assert.deepEqual(
+    byId.get(co2.body.data.ticket.id),
+    { id: co2.body.data.ticket.id, status: 'paid', reason: null },
+    'the on-time payment buys its seats',
+  );
+  assert.deepEqual(
+    byId.get(co1.body.data.ticket.id),
+    { id: co1.body.data.ticket.id, status: 'expired', reason: 'seat_limit' },
+    'the late one is refunded',
+  );
+  assert.equal(await soldTo(c.id, first.screeningId), 4);
+  await assertMoneyInvariant(t.rt.db, t.rt.simulator!.ledger());
+});

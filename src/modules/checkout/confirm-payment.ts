@@ -23,7 +23,7 @@ import { pgCode, PG, type Sql } from '../../db/client.ts';
 import { customerWrites } from '../../db/replica.ts';
 import { MoneyError, toMinor } from '../../lib/money.ts';
 import type { GatewayPayment } from '../../gateway/gateway.ts';
-import { type HoldRow, lockCustomerHolds, lockHold, markHoldConverted, releaseHoldSeats } from '../holds/index.ts';
+import { type HoldRow, lockCustomerHolds, lockHold, markHoldConverted, releaseHoldSeats, seatsHeldElsewhere } from '../holds/index.ts';
 import { type Anomaly, type AnomalyLog, reportAnomaly } from '../../gateway/anomalies.ts';
 import { afterSeatChange, lockSeatStates, type SeatsChanged, seatEvent } from '../inventory/index.ts';
 import { findPaymentRef, lockPayment, markCaptured, markRefundedUncaptured, markUnpaid, recordGatewayPayment } from '../payments/index.ts';
@@ -221,7 +221,10 @@ async function screeningOpen(trx: Sql, screeningId: number): Promise<boolean> {
  */
 async function withinSeatCap(trx: Sql, deps: Deps, t: LockedTicket): Promise<boolean> {
   const bought = await seatsBoughtBy(trx, t.user_id, t.screening_id);
-  return bought + t.seat_ids.length <= deps.config.MAX_SEATS_PER_CUSTOMER_PER_SCREENING;
+  // a live hold of the customer's (its payment still on time) was granted under the cap: it keeps
+  // its place, and the late payment is the one that does not fit
+  const held = await seatsHeldElsewhere(trx, t.user_id, t.screening_id, t.hold_id);
+  return bought + held + t.seat_ids.length <= deps.config.MAX_SEATS_PER_CUSTOMER_PER_SCREENING;
 }
 
 /** Every seat is held by this ticket's hold (its time may have run out) or free. */

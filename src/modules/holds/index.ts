@@ -5,4 +5,14 @@ export { getHold, presentHold, visibleHold } from './get-hold.ts';
 export { sweepExpiredHolds, type SweepResult } from './expire-holds.ts';
 export { seatLimitPerScreening } from './hold-limits.ts';
 export { releaseHoldSchema } from './schemas.ts';
-export { extendHoldOnce, findHold, type HoldRow, lockCustomerHolds, lockHold, markHoldConverted, releaseHoldSeats, secondsLeft } from './queries.ts';
+export {
+  extendHoldOnce,
+  findHold,
+  type HoldRow,
+  lockCustomerHolds,
+  lockHold,
+  markHoldConverted,
+  releaseHoldSeats,
+  secondsLeft,
+  seatsHeldElsewhere,
+} from './queries.ts';

@@ -108,3 +108,18 @@ export async function secondsLeft(sql: Sql, holdId: string): Promise<number> {
 export async function markHoldConverted(trx: Sql, holdId: string): Promise<void> {
   await trx.query(`UPDATE holds SET status = 'converted' WHERE id = $1`, [holdId]);
 }
+
+/**
+ * Seats the customer's live holds of the screening keep, other than `exceptHoldId`'s: what a late
+ * capture counts beside the seats sold, so a live hold (its payment on time) keeps its place under
+ * the per-screening cap and the late payment is the one refunded. Read under the customer's hold lock.
+ */
+export async function seatsHeldElsewhere(sql: Sql, userId: number, screeningId: number, exceptHoldId: string | null): Promise<number> {
+  const { rows } = await sql.query<{ n: number }>(
+    `SELECT coalesce(sum(cardinality(seat_ids)), 0)::int AS n FROM holds
+      WHERE user_id = $1 AND screening_id = $2 AND status = 'active' AND reserved_until > now()
+        AND ($3::uuid IS NULL OR id <> $3::uuid)`,
+    [userId, screeningId, exceptHoldId],
+  );
+  return rows[0].n;
+}
