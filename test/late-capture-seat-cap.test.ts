@@ -20,6 +20,15 @@ before(async () => {
 });
 after(() => t.close());
 
+/** Waits until the ticket's refund has left 'processing' (it goes to the gateway after the capture's commit). */
+async function refundSettled(ticketId: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const { rows } = await t.rt.db.query<{ status: string }>('SELECT status FROM refunds WHERE ticket_id = $1', [ticketId]);
+    if (rows.length > 0 && rows.every((r) => r.status !== 'processing')) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 async function soldTo(userId: number, screeningId: number): Promise<number> {
   const { rows } = await t.rt.db.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM tickets tk JOIN ticket_seats ts ON ts.ticket_id = tk.id
@@ -50,11 +59,13 @@ test('a late capture that would take the customer past the per-screening cap is 
   assert.equal(co2.status, 201, JSON.stringify(co2.body));
   await approve(t, co2.body.data.payment.id);
   await webhooksSettled(t);
+  await refundSettled(co1.body.data.ticket.id);
   assert.equal(await soldTo(c.id, first.screeningId), 4);
 
   // now the first payment lands: its seats are still free, but 4 + 4 is over the cap of 6
   await approve(t, co1.body.data.payment.id);
   await webhooksSettled(t);
+  await refundSettled(co1.body.data.ticket.id);
   assert.equal(await soldTo(c.id, first.screeningId), 4, 'no more than the cap');
   const { rows } = await t.rt.db.query<{ status: string; refund: string | null; reason: string | null }>(
     `SELECT tk.status, r.status AS refund, r.reason FROM tickets tk LEFT JOIN refunds r ON r.ticket_id = tk.id WHERE tk.id = $1`,
