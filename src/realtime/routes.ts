@@ -25,7 +25,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 // in band, within LIVE_AUTH_WINDOW_MS, and is re-checked every RECHECK_MS. A viewer that cannot keep up
 // (LIVE_MAX_BUFFERED_BYTES unsent) is cut off rather than buffered without limit.
 async function livePublicRoutes(app: FastifyInstance, deps: Deps) {
-  const quota = socketQuota((key) => (key.startsWith('a:') ? deps.config.LIVE_SOCKETS_PER_ACCOUNT : deps.config.LIVE_SOCKETS_PER_ADDRESS));
+  const perAddress = socketQuota(deps.config.LIVE_SOCKETS_PER_ADDRESS);
+  const perAccount = socketQuota(deps.config.LIVE_SOCKETS_PER_ACCOUNT);
   app.get(
     '/screenings/:id/live',
     {
@@ -39,7 +40,7 @@ async function livePublicRoutes(app: FastifyInstance, deps: Deps) {
       socket.on('close', () => leave?.());
       // counted from the upgrade on, signed in or not: sockets waiting to authenticate cost too
       // the address as every per-address limit reads it (IPv6 by /64, IPv4-mapped unwrapped)
-      const fromAddress = quota.enter(`ip:${clientKey(req.ip)}`);
+      const fromAddress = perAddress.enter(clientKey(req.ip));
       if (!fromAddress) {
         socket.close(4429, 'too many live connections from this address');
         return;
@@ -55,7 +56,7 @@ async function livePublicRoutes(app: FastifyInstance, deps: Deps) {
           return;
         }
         if (socket.readyState !== socket.OPEN) return; // gone while the session was checked
-        const ofAccount = quota.enter(`a:${user.id}`);
+        const ofAccount = perAccount.enter(String(user.id));
         if (!ofAccount) {
           socket.close(4429, 'too many live connections for this account');
           return;

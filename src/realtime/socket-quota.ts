@@ -11,12 +11,12 @@ export interface SocketQuota {
   count(key: string): number;
 }
 
-export function socketQuota(limitOf: (key: string) => number): SocketQuota {
+export function socketQuota(limit: number): SocketQuota {
   const open = new Map<string, number>();
   return {
     enter(key) {
       const n = open.get(key) ?? 0;
-      if (n >= limitOf(key)) return undefined;
+      if (n >= limit) return undefined;
       open.set(key, n + 1);
       let given = false;
       return () => {
