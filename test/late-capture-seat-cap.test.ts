@@ -38,63 +38,54 @@ async function soldTo(userId: number, screeningId: number): Promise<number> {
   return rows[0].n;
 }
 
-test('a late capture that would take the customer past the per-screening cap is refunded, not sold', async () => {
-  const c = await newCustomer(t, 'late-cap');
-  // four seats held and checked out; the customer does not pay before the hold ends
-  const first = await heldSeats(t, admin, c.token, ['F6', 'F7', 'F8', 'F9']);
-  const co1 = await checkout(t, c.token, first.hold.id);
-  assert.equal(co1.status, 201, JSON.stringify(co1.body));
+/**
+ * A customer's checkout whose hold ended unpaid (`late`), then a second hold of other seats of the
+ * same screening (the ended hold no longer counts) checked out: both payments still pending.
+ */
+async function lateAndOnTime(name: string, lateSeats: string[], onTimeSeats: string[]) {
+  const c = await newCustomer(t, name);
+  const first = await heldSeats(t, admin, c.token, lateSeats);
+  const late = await checkout(t, c.token, first.hold.id);
+  assert.equal(late.status, 201, JSON.stringify(late.body));
   await expireHold(t, first.hold.id);
-
-  // four other seats of the same screening: held (the ended hold no longer counts), bought
   const m = await seatMapOf(t.app, first.screeningId);
   const second = await call(t.app, {
     method: 'POST',
     url: `/api/v1/screenings/${first.screeningId}/holds`,
     token: c.token,
-    payload: { seat_ids: ['H6', 'H7', 'H8', 'H9'].map(m.id) },
+    payload: { seat_ids: onTimeSeats.map(m.id) },
   });
   assert.equal(second.status, 201, JSON.stringify(second.body));
-  const co2 = await checkout(t, c.token, second.body.data.id);
-  assert.equal(co2.status, 201, JSON.stringify(co2.body));
+  const onTime = await checkout(t, c.token, second.body.data.id);
+  assert.equal(onTime.status, 201, JSON.stringify(onTime.body));
+  return { c, screeningId: first.screeningId, co1: late, co2: onTime };
+}
+
+test('a late capture that would take the customer past the per-screening cap is refunded, not sold', async () => {
+  // four seats checked out but not paid before the hold ended; four others held and checked out
+  const { c, screeningId, co1, co2 } = await lateAndOnTime('late-cap', ['F6', 'F7', 'F8', 'F9'], ['H6', 'H7', 'H8', 'H9']);
   await approve(t, co2.body.data.payment.id);
   await webhooksSettled(t);
-  await refundSettled(co1.body.data.ticket.id);
-  assert.equal(await soldTo(c.id, first.screeningId), 4);
+  assert.equal(await soldTo(c.id, screeningId), 4);
 
   // now the first payment lands: its seats are still free, but 4 + 4 is over the cap of 6
   await approve(t, co1.body.data.payment.id);
   await webhooksSettled(t);
   await refundSettled(co1.body.data.ticket.id);
-  assert.equal(await soldTo(c.id, first.screeningId), 4, 'no more than the cap');
+  assert.equal(await soldTo(c.id, screeningId), 4, 'no more than the cap');
   const { rows } = await t.rt.db.query<{ status: string; refund: string | null; reason: string | null }>(
     `SELECT tk.status, r.status AS refund, r.reason FROM tickets tk LEFT JOIN refunds r ON r.ticket_id = tk.id WHERE tk.id = $1`,
     [co1.body.data.ticket.id],
   );
   assert.deepEqual(rows, [{ status: 'expired', refund: 'succeeded', reason: 'seat_limit' }], 'the late payment is refunded in full');
-  const after = await seatMapOf(t.app, first.screeningId);
+  const after = await seatMapOf(t.app, screeningId);
   assert.deepEqual(['F6', 'F7', 'F8', 'F9'].map(after.status), ['available', 'available', 'available', 'available']);
   await assertMoneyInvariant(t.rt.db, t.rt.simulator!.ledger());
 });
 
 test('a late capture that would pass the cap with a live hold of the customer is the one refunded: the on-time payment gets its seats', async () => {
-  const c = await newCustomer(t, 'late-cap-2');
-  const first = await heldSeats(t, admin, c.token, ['B6', 'B7', 'B8', 'B9']);
-  const co1 = await checkout(t, c.token, first.hold.id);
-  assert.equal(co1.status, 201, JSON.stringify(co1.body));
-  await expireHold(t, first.hold.id);
-
-  // a second hold, checked out and not yet paid: on time
-  const m = await seatMapOf(t.app, first.screeningId);
-  const second = await call(t.app, {
-    method: 'POST',
-    url: `/api/v1/screenings/${first.screeningId}/holds`,
-    token: c.token,
-    payload: { seat_ids: ['D6', 'D7', 'D8', 'D9'].map(m.id) },
-  });
-  assert.equal(second.status, 201, JSON.stringify(second.body));
-  const co2 = await checkout(t, c.token, second.body.data.id);
-  assert.equal(co2.status, 201, JSON.stringify(co2.body));
+  // the second hold checked out and not yet paid: on time
+  const { c, screeningId, co1, co2 } = await lateAndOnTime('late-cap-2', ['B6', 'B7', 'B8', 'B9'], ['D6', 'D7', 'D8', 'D9']);
 
   // the late payment lands first: with the live hold's four, four more would pass the cap of 6
   await approve(t, co1.body.data.payment.id);
@@ -117,6 +108,6 @@ test('a late capture that would pass the cap with a live hold of the customer is
     { id: co1.body.data.ticket.id, status: 'expired', reason: 'seat_limit' },
     'the late one is refunded',
   );
-  assert.equal(await soldTo(c.id, first.screeningId), 4);
+  assert.equal(await soldTo(c.id, screeningId), 4);
   await assertMoneyInvariant(t.rt.db, t.rt.simulator!.ledger());
 });
