@@ -489,8 +489,15 @@ describe('standalone gateway over HTTP', () => {
     await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
     try {
       const redirected = createHttpGateway({ baseUrl: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, apiKey: API_KEY, timeoutMs: 400 });
-      await rejectsWith(redirected.createPayment(paymentInput()), 'invalid', 'redirect_refused');
-      await rejectsWith(redirected.getPayment('pay_x'), 'invalid', 'redirect_refused');
+      // a write answered with a redirect may have been done (a 303 after the POST): an unknown outcome,
+      // never a refusal; a read answered so is just no answer
+      await rejectsWith(redirected.createPayment(paymentInput()), 'timeout', 'redirect_refused');
+      await rejectsWith(
+        redirected.refund({ paymentId: 'pay_x', amount: '1000.00', reference: 'r1', idempotencyKey: 'k1' }),
+        'timeout',
+        'redirect_refused',
+      );
+      await rejectsWith(redirected.getPayment('pay_x'), 'unavailable', 'redirect_refused');
       assert.deepEqual(seen, [], 'nothing reached the redirect target');
     } finally {
       await new Promise<void>((r) => proxy.close(() => r()));

@@ -74,9 +74,17 @@ export function createHttpGateway(opts: HttpGatewayOptions): PaymentGateway {
       if (isAbort(err)) throw new GatewayError('timeout', 'timeout', `no answer from the gateway in ${opts.timeoutMs} ms`);
       throw new GatewayError('unavailable', networkCode(err), (err as Error).message);
     }
-    // a 3xx was not processed where we asked: nothing happened there, like any other refusal
+    // A redirect is not followed, and what it means depends on the call. To a read it is no answer
+    // (unavailable: try again). To a write it may come after the work was done (303 See Other after
+    // a POST that created the payment or refund), so it is an unknown outcome, like a timeout: the
+    // caller finds out later with the same idempotency key, and never takes it for a refusal (a
+    // refund marked failed and asked for again would pay twice).
     if (status >= 300 && status < 400)
-      throw new GatewayError('invalid', 'redirect_refused', `the gateway answered ${status} (redirects are not followed)`);
+      throw new GatewayError(
+        method === 'POST' ? 'timeout' : 'unavailable',
+        'redirect_refused',
+        `the gateway answered ${status} (redirects are not followed)`,
+      );
     const parsed = parseJson(text);
     if (status >= 200 && status < 300) {
       // It answered yes to something, but we cannot read what: as unknown as a timeout.
