@@ -137,13 +137,16 @@ describe('simulator in process', () => {
     assert.match(va.next_action.account_number, /^\d{16}$/);
     assert.equal(va.next_action.expires_at, new Date(now + 600_000).toISOString());
     assert.equal((await s.getPayment(va.id)).next_action?.type, 'virtual_account');
-    const qr = await s.createPayment(paymentInput({ method: 'qris', amount: '123456.50' }));
+    const qr = await s.createPayment(paymentInput({ method: 'qris', amount: '123456.00' }));
     assert.ok(qr.next_action?.type === 'qr');
     assert.ok(qr.next_action.qr_string.includes(qr.id));
-    assert.ok(qr.next_action.qr_string.includes('123456.50'));
+    assert.ok(qr.next_action.qr_string.includes('123456.00'));
     assert.match(qr.next_action.qr_string, /^000201.*6304[0-9A-F]{4}$/);
     await rejectsWith(s.createPayment(paymentInput({ method: 'cheque' as never })), 'invalid', 'invalid_method');
     await rejectsWith(s.createPayment(paymentInput({ amount: '10.001' })), 'invalid', 'invalid_amount');
+    // rupiah are whole, as Indonesian gateways take them; a currency with cents keeps them
+    await rejectsWith(s.createPayment(paymentInput({ amount: '123456.50' })), 'invalid', 'invalid_amount');
+    assert.equal((await s.createPayment(paymentInput({ amount: '10.50', currency: 'USD' }))).amount, '10.50');
     await rejectsWith(s.createPayment(paymentInput({ amount: '0' })), 'invalid', 'invalid_amount');
   });
 
@@ -193,7 +196,7 @@ describe('simulator in process', () => {
 
   test('refunds: partial, then full; never beyond what remains; exact sums in the ledger', async () => {
     const s = sim();
-    const p = await s.createPayment(paymentInput({ amount: '100000.10' }));
+    const p = await s.createPayment(paymentInput({ amount: '100000.10', currency: 'USD' })); // cents: exact sums
     await rejectsWith(s.refund({ idempotencyKey: 'r0', paymentId: p.id, amount: '1.00', reference: 'rf0' }), 'invalid', 'payment_not_captured');
     s.approve(p.id);
     const r1 = await s.refund({ idempotencyKey: 'r1', paymentId: p.id, amount: '0.10', reference: 'rf1' });
@@ -215,10 +218,10 @@ describe('simulator in process', () => {
     await rejectsWith(s.refund({ idempotencyKey: 'r5', paymentId: 'pay_x', amount: '1', reference: 'rf5' }), 'not_found');
     assert.equal((await s.getRefund(r1.id)).amount, '0.10');
 
-    const q = await s.createPayment(paymentInput({ amount: '0.30' }));
+    const q = await s.createPayment(paymentInput({ amount: '0.30', currency: 'USD' }));
     s.approve(q.id);
     await s.refund({ idempotencyKey: 'q1', paymentId: q.id, amount: '0.10', reference: 'rq1' });
-    await s.createPayment(paymentInput({ amount: '5.00' })); // pending: nothing captured
+    await s.createPayment(paymentInput({ amount: '5.00', currency: 'USD' })); // pending: nothing captured
     const ledger = s.ledger();
     assert.deepEqual(
       ledger.map((e) => [e.amount, e.captured, e.refunded, e.net]),
@@ -459,7 +462,8 @@ describe('standalone gateway over HTTP', () => {
     assert.equal(await refunded(), '1000.00', 'the retry with the same key did not refund twice');
     assert.equal((await gw.getRefund(again.id)).status, 'succeeded');
 
-    await rejectsWith(refundOf('b', '49000.01'), 'invalid', 'amount_exceeds_remaining');
+    await rejectsWith(refundOf('b', '49001'), 'invalid', 'amount_exceeds_remaining');
+    await rejectsWith(refundOf('b', '100.50'), 'invalid', 'invalid_amount'); // half a rupiah
     await refundOf('c', '49000');
     assert.equal((await gw.getPayment(p.id)).status, 'refunded');
     const ledger = await (await control('/_gateway/ledger')).json();
@@ -604,13 +608,13 @@ describe('standalone gateway over HTTP', () => {
   });
 
   test('the approve page renders escaped, and its form post approves and redirects back', async () => {
-    const p = await gw.createPayment(paymentInput({ reference: '<script>alert(1)</script>', amount: '1234567.50' }));
+    const p = await gw.createPayment(paymentInput({ reference: '<script>alert(1)</script>', amount: '1234567.00' }));
     const page = await control(`/_gateway/payments/${p.id}`);
     assert.equal(page.status, 200);
     assert.match(page.headers.get('content-type') ?? '', /text\/html/);
     assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'none'/);
     const html = await page.text();
-    assert.ok(html.includes('IDR 1,234,567.50'));
+    assert.ok(html.includes('IDR 1,234,567'), 'the amount');
     assert.ok(html.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
     assert.ok(!html.includes('<script>'));
     assert.ok(html.includes(`action="/_gateway/payments/${p.id}/approve"`));

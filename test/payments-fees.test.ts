@@ -32,3 +32,14 @@ test('refuses what is not an amount in minor units', () => {
   assert.throws(() => feeMinor(1.5, { fee_fixed: '0', fee_rate_bp: 1 }), RangeError);
   assert.throws(() => feeMinor(-1, { fee_fixed: '0', fee_rate_bp: 1 }), RangeError);
 });
+
+test('in a currency paid in whole units (IDR) the percentage rounds to a whole rupiah, half up', () => {
+  // 45,500 x 2.9 % = 1,319.5 -> 1,320 rupiah (+ 2,000 fixed): a virtual account cannot ask for 0.50
+  assert.equal(feeMinor(4_550_000, { fee_fixed: '2000.00', fee_rate_bp: 290 }, 100), 332_000);
+  // 45,400 x 2.9 % = 1,316.6 -> 1,317; 45,410 x 0.7 % = 317.87 -> 318; 100 x 0.7 % = 0.7 -> 1
+  assert.equal(feeMinor(4_540_000, { fee_fixed: '0', fee_rate_bp: 290 }, 100), 131_700);
+  assert.equal(feeMinor(4_541_000, { fee_fixed: '0', fee_rate_bp: 70 }, 100), 31_800);
+  assert.equal(feeMinor(10_000, { fee_fixed: '0', fee_rate_bp: 70 }, 100), 100);
+  // 45,500 x 2.9 % in a currency with cents keeps the half: 1,319.50
+  assert.equal(feeMinor(4_550_000, { fee_fixed: '0', fee_rate_bp: 290 }), 131_950);
+});

@@ -29,6 +29,22 @@ describe('refund maths', () => {
     assert.equal(percentOf(999_999_999_999, 99, 'half_up'), 989_999_999_999); // 9 999 999 999.99 x 99 %: 989 999 999 999.01 sen
   });
 
+  test('in a currency paid in whole units (IDR) each line rounds to a whole rupiah, never past its price', () => {
+    // 45,501 x 50 % = 22,750.5 -> 22,751 half up, 22,750 down
+    assert.equal(percentOf(4_550_100, 50, 'half_up', 100), 2_275_100);
+    assert.equal(percentOf(4_550_100, 50, 'down', 100), 2_275_000);
+    // 45,500 x 33 % = 15,015 exactly; 1,319 x 75 % = 989.25 -> 989
+    assert.equal(percentOf(4_550_000, 33, 'half_up', 100), 1_501_500);
+    assert.equal(percentOf(131_900, 75, 'half_up', 100), 98_900);
+    // a price stored with sen before amounts were whole is returned in full, not rounded up past it
+    assert.equal(percentOf(7_500_050, 100, 'half_up', 100), 7_500_050);
+    const rules: PolicyRules = { tiers: [{ min_hours_before: 2, percent: 50 }], fees_refundable: true, rounding: 'half_up' };
+    const q = quoteLines(rules, 3 * 3600, [{ id: 1, label: 'A1', priceMinor: 4_550_100 }], 131_900, true, null, 100);
+    assert.equal(q.seats[0].refundMinor, 2_275_100);
+    assert.equal(q.feeMinor, 66_000); // 1,319 x 50 % = 659.5 -> 660
+    assert.equal(q.amountMinor % 100, 0);
+  });
+
   test('per-seat rounding, summed; the fee only with the refund that empties the ticket', () => {
     const rules: PolicyRules = { tiers: [{ min_hours_before: 2, percent: 33 }], fees_refundable: true, rounding: 'down' };
     const seats = [

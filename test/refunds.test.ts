@@ -125,31 +125,33 @@ describe('policy tiers', () => {
       ],
       'stored largest first',
     );
-    // 10000.05 x 33 % = 3300.0165: 3300.01 per seat rounded down (half up would give 3300.02)
-    const s = await screeningIn(t.app, admin, hall, 10, 10_000.05);
+    // rupiah are whole: 10,050 x 33 % = 3,316.5 -> 3,316 per seat rounded down (half up would give 3,317)
+    const s = await screeningIn(t.app, admin, hall, 10, 10_050);
     const p = await paidTicket(t, alice, s.id, ['C1', 'C2']);
-    assert.deepEqual(p.prices, [10_000.05, 10_000.05]);
+    assert.deepEqual(p.prices, [10_050, 10_050]);
+    // the card fee, 2,000 + 2.9 % of 20,100 = 582.9, is rounded to a whole rupiah too: 2,583
+    assert.equal(p.fee, 2_583);
     const both = (await quote(t, alice, p.ticketId)).body.data;
     assert.deepEqual(
       both.seats.map((x: any) => x.refund),
-      [3300.01, 3300.01],
+      [3316, 3316],
     );
-    const feeSen = Math.floor((Math.round(p.fee * 100) * 33) / 100);
-    assert.equal(both.fee_refund, feeSen / 100);
+    const feeBack = Math.floor((p.fee * 33) / 100); // 852.39 -> 852
+    assert.equal(both.fee_refund, feeBack);
     assert.equal(both.policy.rounding, 'down');
 
     const one = (await quote(t, alice, p.ticketId, [p.seatIds[0]])).body.data;
     assert.equal(one.fee_refund, 0, 'the fee stays while a seat is still sold');
     const r1 = await refund(t, alice, p.ticketId, { seat_ids: [p.seatIds[0]] });
     assert.equal(r1.status, 201, JSON.stringify(r1.body));
-    assert.equal(r1.body.data.amount, 3300.01);
+    assert.equal(r1.body.data.amount, 3316);
     assert.equal(r1.body.data.fee_amount, 0);
     const r2 = await refund(t, alice, p.ticketId);
     assert.equal(r2.status, 201, JSON.stringify(r2.body));
     assert.deepEqual(r2.body.data.seat_ids, [p.seatIds[1]]);
-    assert.equal(r2.body.data.fee_amount, feeSen / 100);
-    assert.equal(Math.round(r2.body.data.amount * 100), 330_001 + feeSen);
-    assert.equal(Math.round(refundedAt(p.paymentId) * 100), 2 * 330_001 + feeSen);
+    assert.equal(r2.body.data.fee_amount, feeBack);
+    assert.equal(r2.body.data.amount, 3316 + feeBack);
+    assert.equal(refundedAt(p.paymentId), 2 * 3316 + feeBack);
     assert.equal((await refundState(t.rt.db, p.ticketId)).payment.status, 'partially_refunded', 'the cinema kept 67 %');
     const { rows } = await t.rt.db.query(`SELECT 1 FROM audit_log WHERE entity = 'refund_policy' AND entity_id = $1`, [String(hall.theaterId)]);
     assert.equal(rows.length, 1);

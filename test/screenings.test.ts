@@ -110,7 +110,7 @@ describe('GET /screenings/:id', () => {
 
 describe('POST /screenings', () => {
   test('creates with end_time from the movie, capacity from the hall, and one seat state per seat', async () => {
-    const r = await create(base({ is_3d: true, price_3d: 75000.5 }));
+    const r = await create(base({ is_3d: true, price_3d: 75500 }));
     assert.equal(r.status, 201, JSON.stringify(r.body));
     const s = r.body.data;
     const { rows } = await t.rt.db.query<{ duration: number; capacity: number; states: number; audit: number }>(
@@ -126,7 +126,7 @@ describe('POST /screenings', () => {
     assert.equal(rows[0].states, rows[0].capacity);
     assert.equal(rows[0].audit, 1);
     assert.equal(s.price, 50000);
-    assert.equal(s.price_3d, 75000.5);
+    assert.equal(s.price_3d, 75500);
     assert.equal(s.is_3d, true);
     assert.equal(s.currency, 'IDR');
     const got = await call(t.app, { method: 'GET', url: `/api/v1/screenings/${s.id}`, token: customer });
@@ -150,6 +150,9 @@ describe('POST /screenings', () => {
     ['not a time', { show_time: 'tomorrow' }, 400, 'validation_failed'],
     ['in the past', { show_time: '2020-01-01T10:00:00Z' }, 400, 'screening_in_past'],
     ['price with 3 decimals', { price: 50000.001 }, 400, 'invalid_amount'],
+    // IDR is paid in whole rupiah (no sen in use; gateways take whole amounts)
+    ['price with sen', { price: 50000.5 }, 400, 'invalid_amount'],
+    ['3D price with sen', { is_3d: true, price_3d: 75000.25 }, 400, 'invalid_amount'],
     ['zero price', { price: 0 }, 400, 'validation_failed'],
     ['negative price', { price: -5 }, 400, 'validation_failed'],
     ['price as a string', { price: 'free' }, 400, 'validation_failed'],
@@ -262,6 +265,11 @@ describe('PUT /screenings/:id', () => {
     const s = (await create(base({ show_time: future(96) }))).body.data;
     assertProblem(
       await call(t.app, { method: 'PUT', url: `/api/v1/screenings/${s.id}`, token: admin, payload: { price: 1.234 } }),
+      400,
+      'invalid_amount',
+    );
+    assertProblem(
+      await call(t.app, { method: 'PUT', url: `/api/v1/screenings/${s.id}`, token: admin, payload: { price: 60000.5 } }),
       400,
       'invalid_amount',
     );

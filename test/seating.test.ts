@@ -213,7 +213,7 @@ describe('price card', () => {
       url: `/api/v1/theaters/${DEMO.theaters.grandIndonesia}/pricing`,
       token: admin,
       payload: {
-        surcharges: { vip: 20000, couple: 35000.5 },
+        surcharges: { vip: 20000, couple: 35500 },
         rules: [
           { name: 'Weekend', days: 'weekend', adjustment: 10000 },
           { name: 'Matinee', days: 'all', starts_at: '00:00', ends_at: '17:00', adjustment: -12500 },
@@ -232,7 +232,7 @@ describe('price card', () => {
       const map = (await seats(s.id)).body.data;
       const types = new Set<string>();
       for (const seat of map.seats) {
-        const surcharge = ({ vip: 20000, couple: 35000.5 } as Record<string, number>)[seat.type] ?? 0;
+        const surcharge = ({ vip: 20000, couple: 35500 } as Record<string, number>)[seat.type] ?? 0;
         assert.equal(seat.price, base + adj + surcharge, `${seat.label} (${seat.type}) in screening ${s.id}`);
         types.add(seat.type);
       }
@@ -269,6 +269,9 @@ describe('price card', () => {
     const put = (payload: Record<string, unknown>, token = admin) =>
       call(t.app, { method: 'PUT', url: `/api/v1/theaters/${DEMO.theaters.grandIndonesia}/pricing`, token, payload });
     assertProblem(await put({ surcharges: { vip: 1.001 }, rules: [] }), 400, 'invalid_amount');
+    // rupiah are whole: a surcharge or an adjustment of half a rupiah could not be paid
+    assertProblem(await put({ surcharges: { couple: 35000.5 }, rules: [] }), 400, 'invalid_amount');
+    assertProblem(await put({ surcharges: {}, rules: [{ name: 'x', adjustment: -0.5 }] }), 400, 'invalid_amount');
     assertProblem(await put({ surcharges: { vip: -5 }, rules: [] }), 400, 'invalid_amount');
     assertProblem(
       await put({ surcharges: {}, rules: [{ name: 'x', starts_at: '18:00', ends_at: '10:00', adjustment: 5 }] }),

@@ -3,7 +3,7 @@
 // refunded as refunds succeed. Every transition leaves an event. Amounts are integer minor units in
 // the maths and decimal strings at rest.
 import { randomBytes } from 'node:crypto';
-import { MoneyError, minorToDecimal, toMinor } from '../lib/money.ts';
+import { cashUnitMinor, MoneyError, minorToDecimal, toMinor } from '../lib/money.ts';
 import {
   GatewayError,
   PAYMENT_METHODS,
@@ -42,6 +42,11 @@ function positiveMinor(value: string): number {
   }
   if (minor <= 0) throw new GatewayError('invalid', 'invalid_amount', 'amount must be positive');
   return minor;
+}
+
+/** As Indonesian gateways do: an IDR amount with sen is refused (virtual accounts and QRIS take whole rupiah). */
+function wholeUnits(minor: number, currency: string): void {
+  if (minor % cashUnitMinor(currency) !== 0) throw new GatewayError('invalid', 'invalid_amount', `${currency} amounts are whole units`);
 }
 
 // Expiry is checked whenever a payment is looked at, so it never depends on the sweep's timing.
@@ -91,6 +96,7 @@ export function openPayment(b: Books, input: CreatePaymentInput, defaultTtlSecon
   const minor = positiveMinor(input.amount);
   if (!PAYMENT_METHODS.includes(input.method)) throw new GatewayError('invalid', 'invalid_method');
   if (!/^[A-Z]{3}$/.test(input.currency)) throw new GatewayError('invalid', 'invalid_currency');
+  wholeUnits(minor, input.currency);
   if (!input.reference) throw new GatewayError('invalid', 'reference_required');
   const ttl = input.expiresInSeconds ?? defaultTtlSeconds;
   if (!(ttl > 0)) throw new GatewayError('invalid', 'invalid_expiry');
@@ -165,6 +171,7 @@ export function refund(b: Books, input: CreateRefundInput): RefundRecord {
   if (existing) return findRefund(b, existing);
   const p = findPayment(b, input.paymentId);
   if (!CAPTURED.has(p.status)) throw new GatewayError('invalid', 'payment_not_captured');
+  wholeUnits(minor, p.currency);
   const amount = toMinor(p.amount);
   const refunded = toMinor(p.refunded_amount);
   if (minor > amount - refunded) throw new GatewayError('invalid', 'amount_exceeds_remaining');

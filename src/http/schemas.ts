@@ -64,7 +64,7 @@ const problemDescriptions: Record<number, string> = {
 
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647, description: 'Numeric id' }) });
 
-/** An amount in the currency's major unit, at most two decimals (checked exactly by lib/money). */
+/** An amount in the currency's major unit, at most two decimals, whole for a currency paid in whole units such as IDR (checked exactly: http/amounts.ts). */
 export const Amount = (description: string, example: number) =>
   Type.Number({ exclusiveMinimum: 0, maximum: 9999999999.99, description, examples: [example] });
 

@@ -1,12 +1,24 @@
 // Exact money. Amounts live as integer minor units (IDR: sen, 2 decimals per ISO 4217) inside the
 // service and as numeric(12,2) in the database; they cross the wire as JSON numbers with at most two
 // decimals (the seed's `50000`). Conversions go through decimal strings, never through float maths.
+// What a customer is charged or refunded is a whole number of the currency's smallest paid unit
+// (cashUnitMinor: a whole rupiah for IDR), which prices, fees and refunds are kept to.
 
 export const MINOR_DIGITS = 2;
 const SCALE = 10 ** MINOR_DIGITS;
 const MAX_MINOR = 9_999_999_999_99; // numeric(12,2)
 
 export class MoneyError extends Error {}
+
+// Currencies paid in whole units though ISO 4217 gives some of them minor units: no sen of the rupiah
+// is in use, and Indonesian gateways (virtual accounts, QRIS, e-wallets) take whole rupiah only. A
+// price, a fee or a refund in one of them is therefore a whole number of units.
+const WHOLE_UNIT_CURRENCIES = new Set(['IDR', 'JPY', 'KRW', 'VND', 'CLP', 'ISK', 'PYG', 'UGX', 'XAF', 'XOF']);
+
+/** The smallest amount a customer pays in `currency`, in minor units: 100 for IDR (one rupiah), 1 for USD (a cent). */
+export function cashUnitMinor(currency: string): number {
+  return WHOLE_UNIT_CURRENCIES.has(currency) ? SCALE : 1;
+}
 
 /** '50000.5' | 50000.5 -> 5000050. Throws MoneyError for more decimals than the currency has. */
 export function toMinor(value: number | string): number {

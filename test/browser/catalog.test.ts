@@ -132,7 +132,7 @@ describe('the catalog in the browser', { skip: skipBrowser }, () => {
 
     // the price card: a VIP surcharge and a weekday matinee
     const prices = page.locator('form[aria-labelledby="prices-h"]');
-    // half a rupiah: refused in words before anything is sent (the API itself takes two decimals)
+    // half a rupiah: refused in words before anything is sent (the API refuses it too: invalid_amount)
     await prices.getByLabel('VIP', { exact: true }).fill('25000.5');
     await prices.getByRole('button', { name: 'Save the price card' }).click();
     await prices.getByText('VIP: enter a whole amount; IDR prices have no decimals.').waitFor();

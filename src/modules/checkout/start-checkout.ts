@@ -13,7 +13,7 @@
 import type { Deps } from '../../deps.ts';
 import type { Sql } from '../../db/client.ts';
 import { AppError } from '../../http/errors.ts';
-import { minorToDecimal, toMinor } from '../../lib/money.ts';
+import { cashUnitMinor, minorToDecimal, toMinor } from '../../lib/money.ts';
 import { type GatewayPayment, GatewayError, type PaymentMethod } from '../../gateway/gateway.ts';
 import { extendHoldOnce, lockCustomerHolds, lockHold, seatLimitPerScreening, secondsLeft } from '../holds/index.ts';
 import { confirmPayment } from './confirm-payment.ts';
@@ -111,7 +111,7 @@ async function prepare(trx: Sql, deps: Deps, input: CheckoutInput, rule: MethodR
   }
 
   const totalMinor = toMinor(hold.total_amount);
-  const fee = feeMinor(totalMinor, rule);
+  const fee = feeMinor(totalMinor, rule, cashUnitMinor(hold.currency));
   const payment = await insertPayment(trx, {
     id: input.paymentId,
     ticketId: ticket.id,

@@ -1,5 +1,6 @@
 // Payment fees, exact: fee = fixed + round-half-up(amount x rate / 10 000), all in integer minor
-// units. The rate is in basis points (290 = 2.9 %). BigInt for the product: a large amount times a
+// units, the percentage rounded to the currency's smallest paid unit (a whole rupiah for IDR:
+// lib/money.ts, cashUnitMinor). The rate is in basis points (290 = 2.9 %). BigInt for the product: a large amount times a
 // rate can pass 2^53, where a JS number would round silently.
 import { toMinor } from '../../lib/money.ts';
 
@@ -10,11 +11,12 @@ export interface FeeRule {
   fee_rate_bp: number;
 }
 
-/** The fee in minor units for an amount in minor units. */
-export function feeMinor(amountMinor: number, rule: FeeRule): number {
+/** The fee in minor units for an amount in minor units; `unitMinor`: the smallest paid unit (100 for IDR). */
+export function feeMinor(amountMinor: number, rule: FeeRule, unitMinor = 1): number {
   if (!Number.isSafeInteger(amountMinor) || amountMinor < 0) throw new RangeError(`not an amount: ${amountMinor}`);
   const product = BigInt(amountMinor) * BigInt(rule.fee_rate_bp);
   // half up: add half the divisor before the (flooring) integer division; both sides are >= 0
-  const percent = (product + 5_000n) / 10_000n;
-  return toMinor(rule.fee_fixed) + Number(percent);
+  const divisor = 10_000n * BigInt(unitMinor);
+  const units = (product + divisor / 2n) / divisor;
+  return toMinor(rule.fee_fixed) + Number(units) * unitMinor;
 }

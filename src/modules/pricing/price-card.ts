@@ -34,7 +34,7 @@ export async function getPricing(deps: Deps, theaterId: number) {
 export async function setPricing(deps: Deps, actor: Actor, theaterId: number, body: PricingBody, expected?: number[]) {
   const surcharges = Object.entries(body.surcharges).map(([type, amount]) => {
     if ((amount as number) < 0) throw new AppError('invalid_amount', `surcharges.${type}: must not be negative`);
-    return [type, exactAmount(amount as number, `surcharges.${type}`)] as [string, string];
+    return [type, exactAmount(amount as number, `surcharges.${type}`, deps.config.CURRENCY)] as [string, string];
   });
   const rules = body.rules.map((r, i) => {
     if (r.adjustment === 0) throw new AppError('invalid_amount', `rules[${i}].adjustment: must not be 0`);
@@ -42,7 +42,9 @@ export async function setPricing(deps: Deps, actor: Actor, theaterId: number, bo
       throw new AppError('validation_failed', `rules[${i}]: starts_at must be before ends_at`);
     }
     const adjustment =
-      r.adjustment < 0 ? `-${exactAmount(-r.adjustment, `rules[${i}].adjustment`)}` : exactAmount(r.adjustment, `rules[${i}].adjustment`);
+      r.adjustment < 0
+        ? `-${exactAmount(-r.adjustment, `rules[${i}].adjustment`, deps.config.CURRENCY)}`
+        : exactAmount(r.adjustment, `rules[${i}].adjustment`, deps.config.CURRENCY);
     return { name: r.name, days: r.days ?? 'all', startsAt: r.starts_at ?? null, endsAt: r.ends_at ?? null, adjustment };
   });
   const result = await deps.db.tx(async (trx) => {

@@ -51,12 +51,18 @@ export function inGrace(grace: Grace | undefined, secondsBefore: number, seconds
   return secondsSincePurchase <= grace.minutes * 60 && secondsBefore >= grace.min_hours_before * 3600;
 }
 
-/** minor x percent / 100, rounded by the rule. Exact: every product stays below 2^53. */
-export function percentOf(minor: number, percent: number, rounding: Rounding): number {
+/**
+ * minor x percent / 100, rounded by the rule to a whole number of `unitMinor` (the currency's
+ * smallest paid unit: 100 for IDR), never more than `minor` itself. Exact: every product stays below 2^53.
+ */
+export function percentOf(minor: number, percent: number, rounding: Rounding, unitMinor = 1): number {
   const product = minor * percent;
-  const whole = Math.floor(product / 100);
-  const rest = product - whole * 100;
-  return rounding === 'half_up' && rest * 2 >= 100 ? whole + 1 : whole;
+  const divisor = 100 * unitMinor;
+  const whole = Math.floor(product / divisor);
+  const rest = product - whole * divisor;
+  const units = rounding === 'half_up' && rest * 2 >= divisor ? whole + 1 : whole;
+  // a price paid in a fraction of the unit (stored before amounts were whole) is not rounded past itself
+  return Math.min(units * unitMinor, minor);
 }
 
 export interface SeatLine {
@@ -76,7 +82,8 @@ export interface QuoteLines {
 /**
  * What refunding `seats` returns under `rules` with `secondsBefore` left until the show and
  * `secondsSincePurchase` since the ticket was bought (null: not bought). `feeLeftMinor` is the fee
- * not yet returned; `emptiesTicket` says whether these are the last sold seats.
+ * not yet returned; `emptiesTicket` says whether these are the last sold seats; `unitMinor` the
+ * currency's smallest paid unit, to which each line is rounded.
  */
 export function quoteLines(
   rules: PolicyRules,
@@ -85,6 +92,7 @@ export function quoteLines(
   feeLeftMinor: number,
   emptiesTicket: boolean,
   secondsSincePurchase: number | null = null,
+  unitMinor = 1,
 ): QuoteLines {
   const grace = inGrace(rules.grace, secondsBefore, secondsSincePurchase);
   const standard = grace ? null : pickTier(rules.tiers, secondsBefore);
@@ -92,8 +100,8 @@ export function quoteLines(
     ? { kind: 'grace', min_hours_before: (rules.grace as Grace).min_hours_before, percent: 100 }
     : standard && { kind: 'standard', ...standard };
   const percent = tier?.percent ?? 0;
-  const lines = seats.map((s) => ({ ...s, refundMinor: percentOf(s.priceMinor, percent, rules.rounding) }));
-  const feeMinor = (grace || rules.fees_refundable) && emptiesTicket ? percentOf(feeLeftMinor, percent, rules.rounding) : 0;
+  const lines = seats.map((s) => ({ ...s, refundMinor: percentOf(s.priceMinor, percent, rules.rounding, unitMinor) }));
+  const feeMinor = (grace || rules.fees_refundable) && emptiesTicket ? percentOf(feeLeftMinor, percent, rules.rounding, unitMinor) : 0;
   const amountMinor = lines.reduce((sum, s) => sum + s.refundMinor, 0) + feeMinor;
   return { tier, percent, seats: lines, feeMinor, amountMinor };
 }

@@ -5,7 +5,7 @@ import type { Static } from 'typebox';
 import type { QuoteSchema } from './schemas.ts';
 import type { Sql } from '../../db/client.ts';
 import { AppError, ERRORS, type ErrorCode } from '../../http/errors.ts';
-import { minorToNumber, toMinor } from '../../lib/money.ts';
+import { cashUnitMinor, minorToNumber, toMinor } from '../../lib/money.ts';
 import { effectivePolicy, type PolicyRow, presentPolicy, reviewThresholdMinor, rulesOf } from './policy.ts';
 import { type AppliedTier, type QuoteLines, quoteLines } from './quote.ts';
 
@@ -109,6 +109,7 @@ export async function evaluate(sql: Sql, ctx: RefundContext, seatIds?: number[])
     feeLeft,
     emptiesTicket,
     ctx.seconds_since_purchase === null ? null : Number(ctx.seconds_since_purchase),
+    cashUnitMinor(ctx.currency),
   );
   const threshold = reviewThresholdMinor(policy);
   const needsReview = threshold !== null && lines.amountMinor > threshold;

@@ -13,8 +13,8 @@ export async function createScreening(deps: Deps, actor: Actor, body: CreateScre
   const showTime = new Date(body.show_time);
   if (showTime.getTime() <= deps.clock.now().getTime()) throw new AppError('screening_in_past');
   const is3d = body.is_3d ?? false;
-  const price = exactAmount(body.price, 'price');
-  const price3d = body.price_3d === undefined ? null : exactAmount(body.price_3d, 'price_3d');
+  const price = exactAmount(body.price, 'price', deps.config.CURRENCY);
+  const price3d = body.price_3d === undefined ? null : exactAmount(body.price_3d, 'price_3d', deps.config.CURRENCY);
 
   return deps.db.tx(async (trx) => {
     const slot = { movieId: body.movie_id, theaterId: body.theater_id, hallId: body.hall_id, showTime, is3d, price3d };

@@ -29,7 +29,7 @@ export const CreateScreeningBody = Type.Object({
   theater_id: Type.Integer({ minimum: 1, maximum: 2147483647, examples: [1] }),
   hall_id: Type.Integer({ minimum: 1, maximum: 2147483647, examples: [1] }),
   show_time: Timestamp('Start'),
-  price: Amount('Ticket price, at most 2 decimals', 50000),
+  price: Amount('Ticket price: whole rupiah for IDR (at most 2 decimals in a currency with cents)', 50000),
   price_3d: Type.Optional(Amount('Price when the screening is 3D', 75000)),
   is_3d: Type.Optional(Type.Boolean({ default: false })),
 });

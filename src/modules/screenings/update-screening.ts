@@ -17,8 +17,8 @@ import { checkSlot } from './schedule.ts';
 import type { UpdateScreeningBody } from './schemas.ts';
 
 export async function updateScreening(deps: Deps, actor: Actor, id: number, body: UpdateScreeningBody, expected?: number[]) {
-  const price = body.price === undefined ? undefined : exactAmount(body.price, 'price');
-  const price3dGiven = body.price_3d === undefined ? undefined : exactAmount(body.price_3d, 'price_3d');
+  const price = body.price === undefined ? undefined : exactAmount(body.price, 'price', deps.config.CURRENCY);
+  const price3dGiven = body.price_3d === undefined ? undefined : exactAmount(body.price_3d, 'price_3d', deps.config.CURRENCY);
 
   return deps.db.tx(async (trx) => {
     const current = await findScreening(trx, id, true);

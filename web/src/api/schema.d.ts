@@ -14276,7 +14276,7 @@ export interface paths {
                         /** @example 1 */
                         movie_id: number;
                         /**
-                         * @description Ticket price, at most 2 decimals
+                         * @description Ticket price: whole rupiah for IDR (at most 2 decimals in a currency with cents)
                          * @example 50000
                          */
                         price: number;

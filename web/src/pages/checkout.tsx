@@ -20,7 +20,7 @@ import { type NextAction, PaymentInstructions } from './payment-instructions.tsx
 type Method = 'card' | 'ewallet' | 'bank_transfer' | 'qris';
 type Pending = { ticketId: string; action: NextAction; amount: number; currency: string };
 
-/** The fee a method's rule gives, rounded half up to the currency's minor unit (as the server does). */
+/** The fee a method's rule gives, rounded half up to a whole rupiah (as the server does for IDR: lib/money.ts). */
 export function feeOf(total: number, fee: { fixed: number; rate_bp: number }): number {
   return Math.round((total * fee.rate_bp) / 10_000 + fee.fixed);
 }
