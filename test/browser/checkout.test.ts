@@ -122,8 +122,37 @@ describe('checkout in the browser', { skip: skipBrowser }, () => {
     const context = await ctx.browser.newContext();
     const page = await newPage(context, errors);
     await toPayment(page, ['F4']);
-    await page.getByLabel(/^Bank transfer/).check();
-    await page.getByRole('button', { name: /^Pay / }).click();
+    // the theater is in Bali for this test (WITA, an hour ahead of Jakarta): the deadline is told in its
+    // time, as the ticket page tells it, not in Jakarta's
+    const db = ctx.web.t.rt.db;
+    const { rows: th } = await db.query<{ id: number; time_zone: string }>(
+      `SELECT t.id, t.time_zone FROM holds h JOIN screenings s ON s.id = h.screening_id JOIN theaters t ON t.id = s.theater_id
+        WHERE h.status = 'active' ORDER BY h.created_at DESC LIMIT 1`,
+    );
+    await db.query(`UPDATE theaters SET time_zone = 'Asia/Makassar' WHERE id = $1`, [th[0].id]);
+    try {
+      await page.getByLabel(/^Bank transfer/).check();
+      await page.getByRole('button', { name: /^Pay / }).click();
+      await page.getByTestId('va-number').waitFor();
+      const pending = ctx.web.t.rt.simulator?.ledger().filter((e) => e.status === 'pending') ?? [];
+      const { rows: pay } = await db.query<{ expires_at: string }>(
+        `SELECT next_action->>'expires_at' AS expires_at FROM payments WHERE gateway_payment_id = $1`,
+        [pending[0]?.payment_id],
+      );
+      const at = (zone: string) =>
+        new Intl.DateTimeFormat('en-GB', {
+          timeZone: zone,
+          hour: '2-digit',
+          minute: '2-digit',
+          weekday: 'short',
+          day: 'numeric',
+          month: 'short',
+        }).format(new Date(pay[0].expires_at));
+      await page.getByText(`Pay before ${at('Asia/Makassar')}`).waitFor();
+      assert.equal(await page.getByText(`Pay before ${at('Asia/Jakarta')}`).count(), 0);
+    } finally {
+      await db.query('UPDATE theaters SET time_zone = $2 WHERE id = $1', [th[0].id, th[0].time_zone]);
+    }
     const va = (await page.getByTestId('va-number').textContent()) ?? '';
     assert.match(va, /^\d{16}$/);
     await page.getByText('Waiting for your payment').waitFor();

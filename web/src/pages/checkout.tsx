@@ -160,12 +160,15 @@ function Checkout({ holdId }: { holdId: string }) {
 /** A virtual account or QRIS payment (or a gateway page not finished): what to pay and where, the
  * ticket followed until it is paid, or until the payment ends without paying. */
 function AwaitPayment({ ticketId, action, amount, currency, onEnded }: Pending & { onEnded: () => void }) {
+  // the deadline is told in the theater's time zone, as the ticket page tells it (from the first look at the ticket)
+  const [zone, setZone] = useState<string>();
   useEffect(() => {
     let stop = false;
     const tick = async () => {
       const r = await api.GET('/api/v1/tickets/{id}', { params: { path: { id: ticketId } } }).catch(() => undefined);
       if (stop) return;
       const tk = r?.data?.data;
+      if (tk) setZone(tk.theater.time_zone);
       if (tk && tk.status !== 'pending_payment') return navigate(`/tickets/${ticketId}`, { replace: true });
       if (tk && (tk.payment?.status === 'failed' || tk.payment?.status === 'cancelled')) return onEnded();
       setTimeout(tick, 2000);
@@ -178,7 +181,7 @@ function AwaitPayment({ ticketId, action, amount, currency, onEnded }: Pending &
   return (
     <article>
       <h1>{t('checkout.title')}</h1>
-      <PaymentInstructions action={action} amount={amount} currency={currency} />
+      <PaymentInstructions action={action} amount={amount} currency={currency} zone={zone} />
       <p role="status" aria-live="polite">
         {t('checkout.waiting')}
       </p>

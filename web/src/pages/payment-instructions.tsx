@@ -15,13 +15,15 @@ export function PaymentInstructions({
   action,
   amount,
   currency,
-  zone = 'Asia/Jakarta',
+  zone,
 }: {
   action: NextAction;
   amount: number;
   currency: string;
-  zone?: string;
+  /** the theater's time zone, in which the deadline is told (as on the ticket); the deadline waits for it */
+  zone: string | undefined;
 }) {
+  const deadline = (iso: string) => zone && <p class="muted">{t('checkout.pay_before', { time: localTime(iso, zone, true) })}</p>;
   if (action?.type === 'virtual_account') {
     return (
       <section class="panel" aria-labelledby="how-to-pay">
@@ -33,7 +35,7 @@ export function PaymentInstructions({
             {action.account_number}
           </strong>
         </p>
-        <p class="muted">{t('checkout.pay_before', { time: localTime(action.expires_at, zone, true) })}</p>
+        {deadline(action.expires_at)}
       </section>
     );
   }
@@ -46,7 +48,7 @@ export function PaymentInstructions({
         <p>
           <strong>{money(amount, currency)}</strong>
         </p>
-        <p class="muted">{t('checkout.pay_before', { time: localTime(action.expires_at, zone, true) })}</p>
+        {deadline(action.expires_at)}
       </section>
     );
   }
