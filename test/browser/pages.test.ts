@@ -51,7 +51,7 @@ describe('pages: titles, focus, the password rule, a phone', { skip: skipBrowser
     await context.close();
   });
 
-  test("signing in where the language was only guessed from the browser leaves the account's language as it was", async () => {
+  test("signing in where the language was only guessed from the browser shows the account's language and leaves it as it was", async () => {
     const email = `guess-${Date.now()}@example.com`;
     const password = 'violet tractor umbrella sings';
     const made = await call(ctx.web.t.app, {
@@ -67,11 +67,15 @@ describe('pages: titles, focus, the password rule, a phone', { skip: skipBrowser
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Kata sandi').fill(password);
     await page.getByRole('button', { name: 'Masuk' }).click();
-    await page.locator('header').getByRole('link', { name: 'Tiket saya' }).click();
-    await page.getByRole('heading', { name: 'Tiket saya', level: 1 }).waitFor();
+    // the browser said Indonesian, the account says English: once signed in the page speaks English
+    await page.locator('header').getByRole('link', { name: 'My tickets' }).click();
+    await page.getByRole('heading', { name: 'My tickets', level: 1 }).waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
     await page.waitForTimeout(500); // what a PATCH /me would need to land
     const { rows } = await ctx.web.t.rt.db.query<{ locale: string }>('SELECT locale FROM users WHERE email = $1', [email]);
     assert.equal(rows[0].locale, 'en', "a guess never overwrites the account's choice");
+    // shown, not picked: this device still has no language of its own
+    assert.equal(await page.evaluate(() => localStorage.getItem('cinema.locale')), null);
     assert.deepEqual(errors, []);
     await context.close();
   });

@@ -22,8 +22,19 @@ function initial(): Locale {
 export const locale = createStore<Locale>(initial());
 /** Whether someone picked the language on this device (the switcher), rather than it being guessed. */
 export const localeChosen = () => localStorage.getItem(KEY) !== null;
+let adopting = false;
+/** The signed-in account's language, shown on a device where nobody picked one; not remembered as a pick. */
+export function adoptLocale(l: Locale): void {
+  if (localeChosen()) return;
+  adopting = true;
+  try {
+    locale.set(l);
+  } finally {
+    adopting = false;
+  }
+}
 locale.subscribe((l) => {
-  localStorage.setItem(KEY, l);
+  if (!adopting) localStorage.setItem(KEY, l);
   document.documentElement.lang = l;
 });
 document.documentElement.lang = locale.get();

@@ -1,10 +1,11 @@
 // The language the account's e-mails, SMS and e-tickets are written in follows the one the customer
 // picked here: switching language while signed in, or signing in on a device where someone picked
 // one, saves it (PATCH /me) when the account has another. On a device where nobody picked (the
-// page guessed from the browser), signing in changes nothing: a guess never overwrites a choice.
+// page guessed from the browser), signing in shows the page in the account's language instead: a
+// guess never overwrites a choice, and gives way to one (without becoming this device's pick).
 // One request at a time; a failed one is tried again at the next change.
 import { api } from '../api/client.ts';
-import { locale, localeChosen } from '../i18n/index.ts';
+import { adoptLocale, locale, localeChosen } from '../i18n/index.ts';
 import { session } from '../session.ts';
 
 export function keepAccountLocale(): void {
@@ -13,7 +14,10 @@ export function keepAccountLocale(): void {
     const { user, token } = session.get();
     const wanted = locale.get();
     if (!user || !token || user.locale === wanted || sending) return;
-    if (!localeChosen()) return;
+    if (!localeChosen()) {
+      if (user.locale) adoptLocale(user.locale);
+      return;
+    }
     sending = true;
     void api
       .PATCH('/api/v1/me', { body: { locale: wanted } })
