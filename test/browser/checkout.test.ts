@@ -234,4 +234,39 @@ describe('checkout in the browser', { skip: skipBrowser }, () => {
     assert.deepEqual(errors, []);
     await context.close();
   });
+
+  test('a virtual account past its deadline is no longer shown, on the ticket page too, while our side still says pending', async () => {
+    const errors: string[] = [];
+    const context = await ctx.browser.newContext({ locale: 'en-GB' });
+    const page = await newPage(context, errors);
+    await page.clock.install(); // the page's own clock, moved on below; the server's is real
+    await toPayment(page, ['H7']);
+    await page.getByLabel(/^Bank transfer/).check();
+    await page.getByRole('button', { name: /^Pay / }).click();
+    await page.getByTestId('va-number').waitFor();
+    const expired = 'The time to pay has run out: this account number or QR code takes no more payments.';
+    assert.equal(await page.getByText(expired).count(), 0);
+    await page.clock.fastForward('16:00'); // past the hold and the account's deadline
+    await page.getByText(expired).waitFor();
+    assert.equal(await page.getByTestId('va-number').count(), 0);
+    // the ticket page, where "My tickets" leads, says the same (the payment is still pending here)
+    const sim = ctx.web.t.rt.simulator;
+    assert.ok(sim);
+    const pending = sim.ledger().filter((e) => e.status === 'pending');
+    assert.equal(pending.length, 1);
+    const { rows } = await ctx.web.t.rt.db.query<{ ticket_id: string; status: string }>(
+      'SELECT ticket_id, status FROM payments WHERE gateway_payment_id = $1',
+      [pending[0].payment_id],
+    );
+    assert.equal(rows[0].status, 'pending');
+    await page.goto(`${ctx.web.base}/tickets/${rows[0].ticket_id}`);
+    await page.getByText(expired).waitFor();
+    assert.equal(await page.getByTestId('va-number').count(), 0);
+    // paid after all (the bank was quicker than the page's clock): the ticket is the customer's
+    sim.approve(pending[0].payment_id);
+    await sim.flushWebhooks();
+    await page.locator('.status-paid').waitFor({ timeout: 10_000 });
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
 });

@@ -98,6 +98,7 @@ export const en = {
   'checkout.va_number': 'Virtual account number',
   'checkout.qr': 'Scan this QRIS code with your banking or e-wallet app',
   'checkout.pay_before': 'Pay before {time}',
+  'checkout.pay_expired': 'The time to pay has run out: this account number or QR code takes no more payments.',
   'checkout.waiting': 'Waiting for your payment… this page updates by itself.',
   'checkout.declined': 'The payment was declined. Choose another method; your seats stay held.',
   'checkout.unavailable': 'The payment provider is not answering. Your seats stay held: try again in a moment.',

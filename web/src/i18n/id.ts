@@ -101,6 +101,7 @@ export const id: Record<Exclude<MessageKey, OneFormKey>, string> = {
   'checkout.va_number': 'Nomor virtual account',
   'checkout.qr': 'Pindai kode QRIS ini dengan aplikasi bank atau dompet digital Anda',
   'checkout.pay_before': 'Bayar sebelum {time}',
+  'checkout.pay_expired': 'Waktu pembayaran sudah habis: nomor rekening atau kode QR ini tidak menerima pembayaran lagi.',
   'checkout.waiting': 'Menunggu pembayaran Anda… halaman ini diperbarui sendiri.',
   'checkout.declined': 'Pembayaran ditolak. Pilih metode lain; kursi Anda tetap ditahan.',
   'checkout.unavailable': 'Penyedia pembayaran tidak menjawab. Kursi Anda tetap ditahan: coba lagi sebentar lagi.',

@@ -1,8 +1,13 @@
 // What the gateway asked the customer to do to pay (its `next_action`): a virtual account number, a
 // QRIS code, or its payment page. Shown by checkout when the payment starts, and again wherever the
 // pending payment is found later (back on the checkout page, the ticket page after a reload or from
-// "My tickets"): the server keeps the instructions with the payment while it is pending.
+// "My tickets"): the server keeps the instructions with the payment while it is pending. Once its
+// deadline has passed, a virtual account or QR code is no longer shown: the gateway takes nothing
+// into it after that, though our side may say "pending" for up to a minute more (until the
+// payment's expiry reaches us).
 import { localTime, money, t } from '../i18n/index.ts';
+import { useCountdown } from '../lib/countdown.ts';
+import { Notice } from '../ui.tsx';
 import { QrCode } from './qr-code.tsx';
 
 export type NextAction =
@@ -24,6 +29,15 @@ export function PaymentInstructions({
   zone: string | undefined;
 }) {
   const deadline = (iso: string) => zone && <p class="muted">{t('checkout.pay_before', { time: localTime(iso, zone, true) })}</p>;
+  const expired = useCountdown(action && action.type !== 'redirect' ? action.expires_at : undefined).ended;
+  if (expired) {
+    return (
+      <section class="panel" aria-labelledby="how-to-pay">
+        <h2 id="how-to-pay">{t('checkout.how_to_pay')}</h2>
+        <Notice kind="warn">{t('checkout.pay_expired')}</Notice>
+      </section>
+    );
+  }
   if (action?.type === 'virtual_account') {
     return (
       <section class="panel" aria-labelledby="how-to-pay">
