@@ -1,7 +1,7 @@
 // Payment fees, exact: fee = fixed + round-half-up(amount x rate / 10 000), all in integer minor
 // units, the percentage rounded to the currency's smallest paid unit (a whole rupiah for IDR:
-// lib/money.ts, cashUnitMinor). The rate is in basis points (290 = 2.9 %). BigInt for the product: a large amount times a
-// rate can pass 2^53, where a JS number would round silently.
+// lib/money.ts, cashUnitMinor). The rate is in basis points (290 = 2.9 %). BigInt for the product:
+// a large amount times a rate can pass 2^53, where a JS number would round silently.
 import { toMinor } from '../../lib/money.ts';
 
 export interface FeeRule {
