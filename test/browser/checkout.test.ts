@@ -249,6 +249,7 @@ describe('checkout in the browser', { skip: skipBrowser }, () => {
     await page.clock.fastForward('16:00'); // past the hold and the account's deadline
     await page.getByText(expired).waitFor();
     assert.equal(await page.getByTestId('va-number').count(), 0);
+    assert.equal(await page.getByText('Waiting for your payment').count(), 0, 'nothing is awaited any more');
     // the ticket page, where "My tickets" leads, says the same (the payment is still pending here)
     const sim = ctx.web.t.rt.simulator;
     assert.ok(sim);

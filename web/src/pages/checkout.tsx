@@ -162,6 +162,8 @@ function Checkout({ holdId }: { holdId: string }) {
 function AwaitPayment({ ticketId, action, amount, currency, onEnded }: Pending & { onEnded: () => void }) {
   // the deadline is told in the theater's time zone, as the ticket page tells it (from the first look at the ticket)
   const [zone, setZone] = useState<string>();
+  // past the deadline nothing is awaited: the page goes back to the hold once our side has the payment ended
+  const over = useCountdown(action && action.type !== 'redirect' ? action.expires_at : undefined).ended;
   useEffect(() => {
     let stop = false;
     const tick = async () => {
@@ -182,9 +184,11 @@ function AwaitPayment({ ticketId, action, amount, currency, onEnded }: Pending &
     <article>
       <h1>{t('checkout.title')}</h1>
       <PaymentInstructions action={action} amount={amount} currency={currency} zone={zone} />
-      <p role="status" aria-live="polite">
-        {t('checkout.waiting')}
-      </p>
+      {!over && (
+        <p role="status" aria-live="polite">
+          {t('checkout.waiting')}
+        </p>
+      )}
     </article>
   );
 }
