@@ -240,6 +240,25 @@ describe('price card', () => {
     }
   });
 
+  test('a discount larger than the price leaves a seat at one rupiah, not at a fraction of one', async () => {
+    const put = (rules: unknown[]) =>
+      call(t.app, {
+        method: 'PUT',
+        url: `/api/v1/theaters/${DEMO.theaters.grandIndonesia}/pricing`,
+        token: admin,
+        payload: { surcharges: {}, rules },
+      });
+    assert.equal((await put([{ name: 'Free day', days: 'all', adjustment: -100000 }])).status, 200);
+    try {
+      const s = await screeningAt(75, 15);
+      const map = (await seats(s.id)).body.data;
+      const regular = map.seats.find((x: any) => x.type === 'regular');
+      assert.equal(regular.price, 1);
+    } finally {
+      assert.equal((await put([])).status, 200);
+    }
+  });
+
   test('GET is public with an ETag; a stale If-Match -> 412 and the card is unchanged', async () => {
     const got = await call(t.app, { method: 'GET', url: `/api/v1/theaters/${DEMO.theaters.grandIndonesia}/pricing` });
     assert.equal(got.status, 200);

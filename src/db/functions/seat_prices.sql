@@ -26,9 +26,11 @@ BEGIN
     RETURN;
   END IF;
 
+  -- A discount larger than the price leaves a seat at one unit of the currency, never at nothing
+  -- and never at a fraction of a rupiah, which no Indonesian gateway can take (decision 97).
   IF p_seats IS NULL THEN
     RETURN QUERY
-    SELECT ss.seat_id, greatest(0.01, v_amount + coalesce(sur.amount, 0))::numeric(12, 2)
+    SELECT ss.seat_id, greatest(1, v_amount + coalesce(sur.amount, 0))::numeric(12, 2)
       FROM screening_seats ss
       JOIN seats st ON st.id = ss.seat_id
       LEFT JOIN seat_type_surcharges sur ON sur.theater_id = v_theater AND sur.seat_type = st.seat_type
@@ -37,7 +39,7 @@ BEGIN
     -- what these seats would cost at this screening, by seat key; whether they belong to it is for
     -- the caller to check (take_seats_core's write takes only the screening's own seat rows)
     RETURN QUERY
-    SELECT st.id, greatest(0.01, v_amount + coalesce(sur.amount, 0))::numeric(12, 2)
+    SELECT st.id, greatest(1, v_amount + coalesce(sur.amount, 0))::numeric(12, 2)
       FROM unnest(p_seats) AS u(id)
       JOIN seats st ON st.id = u.id
       LEFT JOIN seat_type_surcharges sur ON sur.theater_id = v_theater AND sur.seat_type = st.seat_type;
