@@ -614,7 +614,7 @@ describe('standalone gateway over HTTP', () => {
     assert.match(page.headers.get('content-type') ?? '', /text\/html/);
     assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'none'/);
     const html = await page.text();
-    assert.ok(html.includes('IDR 1,234,567'), 'the amount');
+    assert.ok(html.includes('IDR 1,234,567.00<'), 'the amount, exactly');
     assert.ok(html.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
     assert.ok(!html.includes('<script>'));
     assert.ok(html.includes(`action="/_gateway/payments/${p.id}/approve"`));

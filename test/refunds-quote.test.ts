@@ -36,8 +36,10 @@ describe('refund maths', () => {
     // 45,500 x 33 % = 15,015 exactly; 1,319 x 75 % = 989.25 -> 989
     assert.equal(percentOf(4_550_000, 33, 'half_up', 100), 1_501_500);
     assert.equal(percentOf(131_900, 75, 'half_up', 100), 98_900);
-    // a price stored with sen before amounts were whole is returned in full, not rounded up past it
-    assert.equal(percentOf(7_500_050, 100, 'half_up', 100), 7_500_050);
+    // a price stored with sen before amounts were whole returns its whole rupiah: never more than was
+    // paid, never the sen a gateway refuses
+    assert.equal(percentOf(7_500_050, 100, 'half_up', 100), 7_500_000);
+    assert.equal(percentOf(7_500_050, 100, 'down', 100), 7_500_000);
     const rules: PolicyRules = { tiers: [{ min_hours_before: 2, percent: 50 }], fees_refundable: true, rounding: 'half_up' };
     const q = quoteLines(rules, 3 * 3600, [{ id: 1, label: 'A1', priceMinor: 4_550_100 }], 131_900, true, null, 100);
     assert.equal(q.seats[0].refundMinor, 2_275_100);

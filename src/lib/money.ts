@@ -13,7 +13,8 @@ export class MoneyError extends Error {}
 // Currencies paid in whole units though ISO 4217 gives some of them minor units: no sen of the rupiah
 // is in use, and Indonesian gateways (virtual accounts, QRIS, e-wallets) take whole rupiah only. A
 // price, a fee or a refund in one of them is therefore a whole number of units.
-const WHOLE_UNIT_CURRENCIES = new Set(['IDR', 'JPY', 'KRW', 'VND', 'CLP', 'ISK', 'PYG', 'UGX', 'XAF', 'XOF']);
+// (src/db/functions/seat_prices.sql floors prices by the same list: test/money-units.test.ts)
+export const WHOLE_UNIT_CURRENCIES: ReadonlySet<string> = new Set(['IDR', 'JPY', 'KRW', 'VND', 'CLP', 'ISK', 'PYG', 'UGX', 'XAF', 'XOF']);
 
 /** The smallest amount a customer pays in `currency`, in minor units: 100 for IDR (one rupiah), 1 for USD (a cent). */
 export function cashUnitMinor(currency: string): number {

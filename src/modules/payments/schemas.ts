@@ -8,7 +8,10 @@ export const MethodSchema = Type.Object({
   name: Type.String(),
   fee: Type.Object({
     fixed: Type.Number({ description: 'Fixed part, in the currency', examples: [2000] }),
-    rate_bp: Type.Integer({ description: 'Percentage part in basis points (290 = 2.9 %), rounded half up to the minor unit', examples: [290] }),
+    rate_bp: Type.Integer({
+      description: 'Percentage part in basis points (290 = 2.9 %), rounded half up to the smallest unit paid (a whole rupiah for IDR)',
+      examples: [290],
+    }),
     description: Type.String({ examples: ['2.9 % + 2000'] }),
   }),
 });

@@ -43,7 +43,7 @@ export const getPricingSchema = {
   summary: "A theater's price card",
   description:
     'Seat price = base (price_3d for a 3D show, else price) + the seat type surcharge + every rule matching the ' +
-    "show's local day and time; never below 0.01. Public.",
+    "show's local day and time; never below one unit of the currency (a rupiah; a cent in USD). Public.",
   params: IdParams,
   response: { 200: Envelope(Pricing), ...problems(400, 404) },
 };

@@ -1,8 +1,8 @@
 // The refund maths, pure: which tier of the policy applies this long before the show, and what each
 // seat (and the fee) returns. Integer minor units only.
 //
-// Rounding is per seat: each seat's refund is price x percent / 100 rounded to the minor unit by the
-// policy's rule ('half_up': .5 goes up; 'down': truncated), and the refund is the sum of those. So
+// Rounding is per seat: each seat's refund is price x percent / 100 rounded to the currency's
+// smallest paid unit (a whole rupiah for IDR; a cent for USD) by the policy's rule ('half_up': .5 goes up; 'down': truncated), and the refund is the sum of those. So
 // refunding seats one at a time returns exactly what refunding them together would, and the
 // customer can check every line. The fee belongs to the order, not to a seat: with fees_refundable
 // it is returned (at the same percent, rounded once) by the refund that leaves no seat sold, and by
@@ -53,7 +53,8 @@ export function inGrace(grace: Grace | undefined, secondsBefore: number, seconds
 
 /**
  * minor x percent / 100, rounded by the rule to a whole number of `unitMinor` (the currency's
- * smallest paid unit: 100 for IDR), never more than `minor` itself. Exact: every product stays below 2^53.
+ * smallest paid unit: 100 for IDR), never more than the whole units of `minor` itself. Exact: every
+ * product stays below 2^53.
  */
 export function percentOf(minor: number, percent: number, rounding: Rounding, unitMinor = 1): number {
   const product = minor * percent;
@@ -61,8 +62,9 @@ export function percentOf(minor: number, percent: number, rounding: Rounding, un
   const whole = Math.floor(product / divisor);
   const rest = product - whole * divisor;
   const units = rounding === 'half_up' && rest * 2 >= divisor ? whole + 1 : whole;
-  // a price paid in a fraction of the unit (stored before amounts were whole) is not rounded past itself
-  return Math.min(units * unitMinor, minor);
+  // a price paid with a fraction of the unit (stored before amounts were whole) returns at most its
+  // whole units: never more than was paid, and never a fraction the gateway would refuse
+  return Math.min(units, Math.floor(minor / unitMinor)) * unitMinor;
 }
 
 export interface SeatLine {

@@ -50,7 +50,7 @@ export const PolicySchema = Type.Object({
   review_threshold: Type.Union([Type.Number(), Type.Null()], {
     description: "A customer's refund above this amount waits for staff review; null = never",
   }),
-  rounding: Type.Enum(['half_up', 'down'], { description: 'Per-seat rounding of percentages to the minor unit' }),
+  rounding: Type.Enum(['half_up', 'down'], { description: 'Per-seat rounding of percentages to the smallest unit paid (a whole rupiah for IDR)' }),
   grace_minutes: GraceMinutes,
   grace_min_hours_before: GraceMinHours,
   version: Type.Integer(),

@@ -11070,7 +11070,7 @@ export interface paths {
                                      */
                                     fixed: number;
                                     /**
-                                     * @description Percentage part in basis points (290 = 2.9 %), rounded half up to the minor unit
+                                     * @description Percentage part in basis points (290 = 2.9 %), rounded half up to the smallest unit paid (a whole rupiah for IDR)
                                      * @example 290
                                      */
                                     rate_bp: number;
@@ -11293,7 +11293,7 @@ export interface paths {
                                 /** @description A customer's refund above this amount waits for staff review; null = never */
                                 review_threshold: number | null;
                                 /**
-                                 * @description Per-seat rounding of percentages to the minor unit
+                                 * @description Per-seat rounding of percentages to the smallest unit paid (a whole rupiah for IDR)
                                  * @enum {unknown}
                                  */
                                 rounding: "half_up" | "down";
@@ -11590,7 +11590,7 @@ export interface paths {
                                 /** @description A customer's refund above this amount waits for staff review; null = never */
                                 review_threshold: number | null;
                                 /**
-                                 * @description Per-seat rounding of percentages to the minor unit
+                                 * @description Per-seat rounding of percentages to the smallest unit paid (a whole rupiah for IDR)
                                  * @enum {unknown}
                                  */
                                 rounding: "half_up" | "down";
@@ -19433,7 +19433,7 @@ export interface paths {
         };
         /**
          * A theater's price card
-         * @description Seat price = base (price_3d for a 3D show, else price) + the seat type surcharge + every rule matching the show's local day and time; never below 0.01. Public.
+         * @description Seat price = base (price_3d for a 3D show, else price) + the seat type surcharge + every rule matching the show's local day and time; never below one unit of the currency (a rupiah; a cent in USD). Public.
          */
         get: {
             parameters: {
@@ -19970,7 +19970,7 @@ export interface paths {
                                 /** @description A customer's refund above this amount waits for staff review; null = never */
                                 review_threshold: number | null;
                                 /**
-                                 * @description Per-seat rounding of percentages to the minor unit
+                                 * @description Per-seat rounding of percentages to the smallest unit paid (a whole rupiah for IDR)
                                  * @enum {unknown}
                                  */
                                 rounding: "half_up" | "down";
@@ -20270,7 +20270,7 @@ export interface paths {
                                 /** @description A customer's refund above this amount waits for staff review; null = never */
                                 review_threshold: number | null;
                                 /**
-                                 * @description Per-seat rounding of percentages to the minor unit
+                                 * @description Per-seat rounding of percentages to the smallest unit paid (a whole rupiah for IDR)
                                  * @enum {unknown}
                                  */
                                 rounding: "half_up" | "down";
@@ -20535,7 +20535,7 @@ export interface paths {
                                 /** @description A customer's refund above this amount waits for staff review; null = never */
                                 review_threshold: number | null;
                                 /**
-                                 * @description Per-seat rounding of percentages to the minor unit
+                                 * @description Per-seat rounding of percentages to the smallest unit paid (a whole rupiah for IDR)
                                  * @enum {unknown}
                                  */
                                 rounding: "half_up" | "down";
@@ -21743,7 +21743,7 @@ export interface paths {
                                     /** @description A customer's refund above this amount waits for staff review; null = never */
                                     review_threshold: number | null;
                                     /**
-                                     * @description Per-seat rounding of percentages to the minor unit
+                                     * @description Per-seat rounding of percentages to the smallest unit paid (a whole rupiah for IDR)
                                      * @enum {unknown}
                                      */
                                     rounding: "half_up" | "down";
