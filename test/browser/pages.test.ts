@@ -76,6 +76,9 @@ describe('pages: titles, focus, the password rule, a phone', { skip: skipBrowser
     assert.equal(rows[0].locale, 'en', "a guess never overwrites the account's choice");
     // shown, not picked: this device still has no language of its own
     assert.equal(await page.evaluate(() => localStorage.getItem('cinema.locale')), null);
+    // signed out, the page speaks as the browser does again: the next person here does not inherit it
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.locator('header').getByRole('link', { name: 'Masuk' }).waitFor();
     assert.deepEqual(errors, []);
     await context.close();
   });

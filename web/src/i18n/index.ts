@@ -13,10 +13,13 @@ export type PluralKey = Extract<MessageKey, `${string}.other`> extends `${infer 
 
 const KEY = 'cinema.locale';
 
+/** What the browser's language suggests, when nobody picked one here. */
+export const browserLocale = (): Locale => (navigator.language.toLowerCase().startsWith('id') ? 'id' : 'en');
+
 function initial(): Locale {
   const saved = localStorage.getItem(KEY);
   if (saved === 'en' || saved === 'id') return saved;
-  return navigator.language.toLowerCase().startsWith('id') ? 'id' : 'en';
+  return browserLocale();
 }
 
 export const locale = createStore<Locale>(initial());
