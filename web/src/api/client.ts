@@ -6,6 +6,7 @@ import type { components, paths } from './schema';
 import { renew, session } from '../session.ts';
 import { locale } from '../i18n/index.ts';
 import { PROBLEMS_ID } from '../i18n/problems.ts';
+import { heardFromServer } from '../lib/server-clock.ts';
 
 export type { components, paths };
 
@@ -19,6 +20,7 @@ async function authedFetch(input: Request): Promise<Response> {
   const again = input.clone();
   const hadToken = session.get().token !== null;
   const res = await fetch(withToken(input));
+  heardFromServer(res.headers.get('date'));
   if (res.status !== 401 || !hadToken) return res;
   return (await renew()) ? fetch(withToken(again)) : res;
 }
