@@ -15,7 +15,7 @@ import { session } from '../session.ts';
 import { ErrorBox, Loading, Notice } from '../ui.tsx';
 import { useTitle } from '../lib/title.ts';
 import { RequireLogin } from './login.tsx';
-import { type NextAction, PaymentInstructions } from './payment-instructions.tsx';
+import { type NextAction, PaymentInstructions, usePaymentOver } from './payment-instructions.tsx';
 
 type Method = 'card' | 'ewallet' | 'bank_transfer' | 'qris';
 type Pending = { ticketId: string; action: NextAction; amount: number; currency: string };
@@ -163,7 +163,7 @@ function AwaitPayment({ ticketId, action, amount, currency, onEnded }: Pending &
   // the deadline is told in the theater's time zone, as the ticket page tells it (from the first look at the ticket)
   const [zone, setZone] = useState<string>();
   // past the deadline nothing is awaited: the page goes back to the hold once our side has the payment ended
-  const over = useCountdown(action && action.type !== 'redirect' ? action.expires_at : undefined).ended;
+  const over = usePaymentOver(action);
   useEffect(() => {
     let stop = false;
     const tick = async () => {

@@ -16,6 +16,11 @@ export type NextAction =
   | { type: 'qr'; qr_string: string; expires_at: string }
   | null;
 
+/** Whether a virtual account's or QR code's deadline has passed (on the server's clock); a gateway page has none here. */
+export function usePaymentOver(action: NextAction): boolean {
+  return useCountdown(action && action.type !== 'redirect' ? action.expires_at : undefined).ended;
+}
+
 export function PaymentInstructions({
   action,
   amount,
@@ -29,8 +34,7 @@ export function PaymentInstructions({
   zone: string | undefined;
 }) {
   const deadline = (iso: string) => zone && <p class="muted">{t('checkout.pay_before', { time: localTime(iso, zone, true) })}</p>;
-  const expired = useCountdown(action && action.type !== 'redirect' ? action.expires_at : undefined).ended;
-  if (expired) {
+  if (usePaymentOver(action)) {
     return (
       <section class="panel" aria-labelledby="how-to-pay">
         <h2 id="how-to-pay">{t('checkout.how_to_pay')}</h2>
